@@ -1,0 +1,285 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Invitation, SendStep, StoredResponse, Wave } from '../domain/model.ts';
+import type { SurveyStore } from '../domain/ports.ts';
+import type { Customer } from '../domain/programme.ts';
+
+/*
+ * Single-table layout (keys pk/sk, one sparse index gsi1):
+ *   wave        pk CAMPAIGN#{campaign}  sk WAVE#{wave}
+ *   invitation  pk INV#{id}             sk INV        gsi1 WAVE#{wave} / INV#{id}   (response stored on it)
+ *   customer    pk CUSTOMER#{id}        sk PROFILE    gsi1 CUSTOMERS / {id}
+ * Items holding personal data carry `purgeAt` (epoch seconds), the table's TTL attribute.
+ * Only conditional writes, no transactions: dynalite has none, and none are needed.
+ */
+export const GSI1 = 'gsi1';
+const DAY_S = 86_400;
+
+const isConditionFailure = (e: unknown): boolean =>
+  e instanceof ConditionalCheckFailedException ||
+  (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+const strip = <T>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, purgeAt: _p, ...rest } = item;
+  return rest as T;
+};
+
+export interface DynamoStoreOptions {
+  /** How long personal data is kept, in days (DOMAIN.md §6: one year). */
+  retentionDays?: number;
+}
+
+export class DynamoStore implements SurveyStore {
+  private readonly retentionS: number;
+
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly table: string,
+    options: DynamoStoreOptions = {},
+  ) {
+    this.retentionS = (options.retentionDays ?? 365) * DAY_S;
+  }
+
+  private purgeAt(fromIso: string): number {
+    return Math.floor(Date.parse(fromIso) / 1000) + this.retentionS;
+  }
+
+  async putWave(wave: Wave): Promise<{ created: boolean; wave: Wave }> {
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `CAMPAIGN#${wave.campaignId}`, sk: `WAVE#${wave.waveId}`, ...wave },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { created: true, wave };
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      const stored = await this.getWave(wave.campaignId, wave.waveId);
+      if (!stored) throw e;
+      return { created: false, wave: stored };
+    }
+  }
+
+  async getWave(campaignId: string, waveId: string): Promise<Wave | undefined> {
+    const { Item } = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `CAMPAIGN#${campaignId}`, sk: `WAVE#${waveId}` } }),
+    );
+    return Item ? strip<Wave>(Item) : undefined;
+  }
+
+  async listWaves(campaignId: string): Promise<Wave[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :wave)',
+      ExpressionAttributeValues: { ':pk': `CAMPAIGN#${campaignId}`, ':wave': 'WAVE#' },
+      ScanIndexForward: false,
+    });
+    return items.map((i) => strip<Wave>(i));
+  }
+
+  async putInvitation(invitation: Invitation): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `INV#${invitation.id}`,
+            sk: 'INV',
+            gsi1pk: `WAVE#${invitation.waveId}`,
+            gsi1sk: `INV#${invitation.id}`,
+            purgeAt: this.purgeAt(invitation.createdAt),
+            ...invitation,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async getInvitation(id: string): Promise<Invitation | undefined> {
+    const { Item } = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `INV#${id}`, sk: 'INV' } }),
+    );
+    return Item ? strip<Invitation>(Item) : undefined;
+  }
+
+  async listInvitations(waveId: string): Promise<Invitation[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :w',
+      ExpressionAttributeValues: { ':w': `WAVE#${waveId}` },
+    });
+    return items.map((i) => strip<Invitation>(i));
+  }
+
+  async claimSend(id: string, step: SendStep, at: string): Promise<Invitation | undefined> {
+    try {
+      const { Attributes } = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `INV#${id}`, sk: 'INV' },
+          UpdateExpression: 'SET sent.#step = :at',
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(sent.#step) AND attribute_not_exists(unsubscribedAt) AND expiresAt > :at',
+          ExpressionAttributeNames: { '#step': step },
+          ExpressionAttributeValues: { ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? strip<Invitation>(Attributes) : undefined;
+    } catch (e) {
+      if (isConditionFailure(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async releaseSend(id: string, step: SendStep, at: string): Promise<void> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `INV#${id}`, sk: 'INV' },
+          UpdateExpression: 'REMOVE sent.#step',
+          ConditionExpression: 'sent.#step = :at',
+          ExpressionAttributeNames: { '#step': step },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+
+  async saveResponse(id: string, response: StoredResponse, now: string): Promise<'stored' | 'unavailable'> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `INV#${id}`, sk: 'INV' },
+          UpdateExpression: 'SET #response = :r',
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now',
+          ExpressionAttributeNames: { '#response': 'response' },
+          ExpressionAttributeValues: { ':r': response, ':now': now },
+        }),
+      );
+      return 'stored';
+    } catch (e) {
+      if (isConditionFailure(e)) return 'unavailable';
+      throw e;
+    }
+  }
+
+  async unsubscribe(id: string, at: string): Promise<'done' | 'gone'> {
+    let invitation: Invitation | undefined;
+    try {
+      const { Attributes } = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `INV#${id}`, sk: 'INV' },
+          UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      invitation = Attributes ? strip<Invitation>(Attributes) : undefined;
+    } catch (e) {
+      if (isConditionFailure(e)) return 'gone';
+      throw e;
+    }
+    if (!invitation) return 'gone';
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `CUSTOMER#${invitation.customer.id}`, sk: 'PROFILE' },
+          UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (e) {
+      // The customer may have left the directory since; the invitation is unsubscribed all the same.
+      if (!isConditionFailure(e)) throw e;
+    }
+    return 'done';
+  }
+
+  async putCustomers(customers: Customer[]): Promise<void> {
+    const now = new Date().toISOString();
+    for (let i = 0; i < customers.length; i += 25) {
+      const chunk = customers.slice(i, i + 25);
+      // A plain overwrite would drop unsubscribedAt; update attribute by attribute instead.
+      await Promise.all(
+        chunk.map((c) =>
+          this.ddb.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { pk: `CUSTOMER#${c.id}`, sk: 'PROFILE' },
+              UpdateExpression:
+                'SET #id = :id, #name = :name, email = :email, #language = :language, department = :department, gsi1pk = :g1, gsi1sk = :id, purgeAt = :purge, updatedAt = :now',
+              ExpressionAttributeNames: { '#id': 'id', '#name': 'name', '#language': 'language' },
+              ExpressionAttributeValues: {
+                ':id': c.id,
+                ':name': c.name,
+                ':email': c.email,
+                ':language': c.language,
+                ':department': c.department,
+                ':g1': 'CUSTOMERS',
+                ':purge': this.purgeAt(now),
+                ':now': now,
+              },
+            }),
+          ),
+        ),
+      );
+    }
+  }
+
+  async listCustomers(): Promise<Array<Customer & { unsubscribedAt?: string }>> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :c',
+      ExpressionAttributeValues: { ':c': 'CUSTOMERS' },
+    });
+    return items.map((i) => {
+      const { updatedAt: _u, ...c } = strip<Customer & { unsubscribedAt?: string; updatedAt?: string }>(i);
+      return c;
+    });
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ddb.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}
+
+/** Key schema shared by the CDK table and the local emulator's table. */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  gsi1: { name: GSI1, partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  ttlAttribute: 'purgeAt',
+} as const;

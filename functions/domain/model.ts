@@ -1,0 +1,52 @@
+import type { Language } from './language.ts';
+import type { Campaign, Customer } from './programme.ts';
+import type { GradeName, Questionnaire } from './questionnaire.ts';
+
+/** One dispatch of a campaign: the questionnaire and campaign as they were when it was sent. */
+export interface Wave {
+  campaignId: string;
+  /** `{campaignId}-{yyyyMMddTHHmm}` of the (scheduled) dispatch time in UTC: the same schedule tick gives the same wave. */
+  waveId: string;
+  createdAt: string;
+  /** After this instant the wave's links stop working. */
+  deadline: string;
+  campaign: Campaign;
+  questionnaire: Questionnaire;
+  invited: number;
+}
+
+/** A wave step that sends one email to a customer. Issue "programme" adds `remind-1`, `remind-2`. */
+export type SendStep = 'invite';
+
+/** The customer as the wave saw them (the directory may change later). */
+export type InvitedCustomer = Pick<Customer, 'id' | 'name' | 'email' | 'language' | 'department'>;
+
+export interface StoredResponse {
+  answeredAt: string;
+  ratings: Record<string, string>;
+  comments: Record<string, string>;
+  total: number;
+  grade: GradeName;
+  language: Language;
+  questionnaireVersion: number;
+}
+
+export interface Invitation {
+  /** Derived from wave and customer, so a repeated dispatch finds the same invitation. */
+  id: string;
+  campaignId: string;
+  waveId: string;
+  customer: InvitedCustomer;
+  createdAt: string;
+  expiresAt: string;
+  /** When each step's email was handed to SES. */
+  sent: Partial<Record<SendStep, string>>;
+  response?: StoredResponse;
+  unsubscribedAt?: string;
+}
+
+/** A job on the send queue: one email for one invitation. */
+export interface SendJob {
+  invitationId: string;
+  step: SendStep;
+}

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { Language, LocalizedText } from './language.ts';
+import { Questionnaire } from './questionnaire.ts';
+
+const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes (at most 63)');
+
+const CRON_FIELD = /^[\w*/,?-]+$/;
+const DAY_NAMES =
+  /^(\*|\?|((SUN|MON|TUE|WED|THU|FRI|SAT)(-(SUN|MON|TUE|WED|THU|FRI|SAT))?)(,(SUN|MON|TUE|WED|THU|FRI|SAT)(-(SUN|MON|TUE|WED|THU|FRI|SAT))?)*)$/;
+
+/**
+ * A schedule as five cron fields (minute hour day-of-month month day-of-week) in an IANA time zone.
+ * Day-of-week uses names (MON-FRI) because EventBridge numbers days 1–7 from Sunday and classic cron
+ * 0–6: names mean the same to both. Day-of-month and day-of-week cannot both be restricted (EventBridge).
+ */
+export const Schedule = z.strictObject({
+  cron: z
+    .string()
+    .trim()
+    .refine((s) => s.split(/\s+/).length === 5 && s.split(/\s+/).every((f) => CRON_FIELD.test(f)), {
+      message: 'must be five cron fields: minute hour day-of-month month day-of-week, e.g. "0 9 1 * *"',
+    })
+    .refine((s) => DAY_NAMES.test(s.split(/\s+/)[4] ?? ''), {
+      message: 'day-of-week must be * or day names such as MON-FRI (numbers differ between cron dialects)',
+    })
+    .refine(
+      (s) => {
+        const f = s.split(/\s+/);
+        return ['*', '?'].includes(f[2] ?? '') || ['*', '?'].includes(f[4] ?? '');
+      },
+      { message: 'restrict day-of-month or day-of-week, not both' },
+    ),
+  timeZone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as "Asia/Shanghai"' }),
+});
+export type Schedule = z.infer<typeof Schedule>;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const Campaign = z.strictObject({
+  id: Id,
+  name: LocalizedText,
+  /** Id of the questionnaire this campaign sends; the wave snapshots its current version. */
+  questionnaire: Id,
+  /** When a new wave is dispatched. */
+  dispatch: Schedule,
+  /** A wave's deadline: its links stop working this many days after it was dispatched. */
+  responseDays: z.number().int().min(1).max(90),
+  report: z.strictObject({
+    schedule: Schedule,
+    managers: z.array(z.email()).min(1).max(50),
+    language: Language.default('zh-CN'),
+  }),
+  sender: z.strictObject({
+    /** Must be an SES-verified identity in AWS. */
+    from: z.email(),
+    name: LocalizedText,
+    replyTo: z.email().optional(),
+  }),
+  audience: z.strictObject({ departments: z.array(z.string().min(1)).min(1).optional() }).default({}),
+});
+export type Campaign = z.infer<typeof Campaign>;
+
+export const Customer = z.strictObject({
+  id: z.string().regex(/^[\w.-]{1,64}$/, 'use letters, digits, dot, dash or underscore (at most 64)'),
+  name: z.string().trim().min(1).max(200),
+  email: z.email(),
+  language: Language,
+  department: z.string().trim().min(1).max(100),
+});
+export type Customer = z.infer<typeof Customer>;
+
+export interface Programme {
+  questionnaires: Questionnaire[];
+  campaigns: Campaign[];
+  customers: Customer[];
+}
+
+/** A programme file failed validation: the message names the file, the field and what is wrong. */
+export class ProgrammeError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the programme is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ProgrammeError';
+  }
+}
+
+export interface ProgrammeFiles {
+  questionnaires: Record<string, unknown>;
+  campaigns: Record<string, unknown>;
+  /** Demo or test customers; a deployed stack takes its directory from elsewhere. */
+  customers?: Record<string, unknown>;
+}
+
+function fieldPath(path: PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    '',
+  );
+}
+
+function parseFile<T>(
+  schema: z.ZodType<T>,
+  file: string,
+  data: unknown,
+  problems: string[],
+  prefix: PropertyKey[] = [],
+): T | undefined {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const where = fieldPath([...prefix, ...issue.path]) || '(whole file)';
+    problems.push(`${file}: ${where}: ${issue.message}`);
+  }
+  return undefined;
+}
+
+/**
+ * Validates the programme's files (keyed by file name) and their references to each other.
+ * Throws one ProgrammeError listing every problem found.
+ */
+export function loadProgramme(files: ProgrammeFiles): Programme {
+  const problems: string[] = [];
+  const questionnaires = Object.entries(files.questionnaires).flatMap(
+    ([file, data]) => parseFile(Questionnaire, file, data, problems) ?? [],
+  );
+  const campaigns: Campaign[] = [];
+  for (const [file, data] of Object.entries(files.campaigns)) {
+    const campaign = parseFile(Campaign, file, data, problems);
+    if (!campaign) continue;
+    if (!questionnaires.some((q) => q.id === campaign.questionnaire)) {
+      problems.push(`${file}: questionnaire: no questionnaire has the id "${campaign.questionnaire}"`);
+    }
+    campaigns.push(campaign);
+  }
+  const customers: Customer[] = [];
+  for (const [file, data] of Object.entries(files.customers ?? {})) {
+    if (!Array.isArray(data)) {
+      problems.push(`${file}: (whole file): must be a list of customers`);
+      continue;
+    }
+    data.forEach((row, i) => {
+      const customer = parseFile(Customer, file, row, problems, [i]);
+      if (customer) customers.push(customer);
+    });
+  }
+  for (const [kind, ids] of [
+    ['questionnaire', questionnaires.map((q) => `${q.id}@${q.version}`)],
+    ['campaign', campaigns.map((c) => c.id)],
+    ['customer', customers.map((c) => c.id)],
+  ] as const) {
+    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (dup) problems.push(`${kind} "${dup}" is defined twice`);
+  }
+  if (problems.length > 0) throw new ProgrammeError(problems);
+  return { questionnaires, campaigns, customers };
+}
+
+/** The newest version of a questionnaire. */
+export function currentQuestionnaire(p: Programme, id: string): Questionnaire {
+  const versions = p.questionnaires.filter((q) => q.id === id).sort((a, b) => b.version - a.version);
+  const q = versions[0];
+  if (!q) throw new RangeError(`no questionnaire "${id}"`);
+  return q;
+}
+
+export function findCampaign(p: Programme, id: string): Campaign | undefined {
+  return p.campaigns.find((c) => c.id === id);
+}
+
+/** The EventBridge Scheduler form of a five-field cron: `cron(min hour dom month dow year)`. */
+export function toEventBridgeCron(cron: string): string {
+  const [min, hour, dom, month, dow] = cron.trim().split(/\s+/) as [string, string, string, string, string];
+  const domEb = dom === '*' && dow !== '*' && dow !== '?' ? '?' : dom;
+  const dowEb = domEb === '?' ? dow : '?';
+  return `cron(${min} ${hour} ${domEb} ${month} ${dowEb} *)`;
+}

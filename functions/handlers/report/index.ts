@@ -1,0 +1,2 @@
+// Placeholder: the report handler is being written. Replace this file.
+export const handler = async (): Promise<void> => {};

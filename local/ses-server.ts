@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import type { Running } from './dynamo.ts';
+
+/*
+ * A local stand-in for the SES v1 API (query protocol) that keeps every message's raw MIME, headers
+ * included, on disk, and a mailbox viewer to read and click through them. aws-ses-v2-local drops custom
+ * headers (List-Unsubscribe) and hangs on GetSendQuota, so csat carries this small endpoint instead
+ * (DESIGN.md §4). Routes:
+ *   POST /                        SES: SendRawEmail, GetSendQuota
+ *   GET  /                        mailbox (newest first)      GET /messages/{id}  one message
+ *   GET  /api/messages            JSON list                   GET /api/messages/{id}/raw  the MIME
+ *   DELETE /api/messages          empty the mailbox
+ */
+export interface StoredMessage {
+  id: string;
+  receivedAt: string;
+  from: string;
+  to: string[];
+  subject: string;
+}
+
+export interface RunningSes extends Running {
+  messages(): StoredMessage[];
+}
+
+const MAX_BODY = 12 * 1024 * 1024;
+const esc = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('request too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function xml(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/xml' });
+  res.end(`<?xml version="1.0"?>\n${body}`);
+}
+
+function sesError(res: ServerResponse, code: string, message: string): void {
+  xml(
+    res,
+    400,
+    `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+  );
+}
+
+export async function startSes(options: { directory: string; port?: number }): Promise<RunningSes> {
+  const dir = options.directory;
+  await mkdir(dir, { recursive: true });
+  const index: StoredMessage[] = [];
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
+    index.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as StoredMessage);
+  }
+
+  async function store(raw: Buffer, destinations: string[], source: string | undefined): Promise<string> {
+    const parsed = await simpleParser(raw);
+    const addresses = (v: typeof parsed.to): string[] =>
+      (Array.isArray(v) ? v : v ? [v] : []).flatMap((a) => a.value.map((x) => x.address ?? ''));
+    const receivedAt = new Date().toISOString();
+    // Sortable ids keep the on-disk order the order of arrival.
+    const id = `${receivedAt.replace(/\D/g, '')}-${randomUUID().slice(0, 8)}`;
+    const message: StoredMessage = {
+      id,
+      receivedAt,
+      from: source ?? parsed.from?.value[0]?.address ?? '',
+      to: destinations.length > 0 ? destinations : addresses(parsed.to),
+      subject: parsed.subject ?? '',
+    };
+    await writeFile(join(dir, `${id}.eml`), raw);
+    await writeFile(join(dir, `${id}.json`), JSON.stringify(message));
+    index.push(message);
+    return id;
+  }
+
+  async function handleSes(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await readBody(req));
+    const action = form.get('Action');
+    const requestId = randomUUID();
+    if (action === 'SendRawEmail') {
+      const data = form.get('RawMessage.Data');
+      if (!data) return sesError(res, 'InvalidParameterValue', 'RawMessage.Data is required');
+      const destinations = [...form.entries()]
+        .filter(([k]) => k.startsWith('Destinations.member.'))
+        .map(([, v]) => v);
+      const id = await store(Buffer.from(data, 'base64'), destinations, form.get('Source') ?? undefined);
+      return xml(
+        res,
+        200,
+        `<SendRawEmailResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><SendRawEmailResult><MessageId>${id}</MessageId></SendRawEmailResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></SendRawEmailResponse>`,
+      );
+    }
+    if (action === 'GetSendQuota') {
+      return xml(
+        res,
+        200,
+        `<GetSendQuotaResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><GetSendQuotaResult><Max24HourSend>1000000</Max24HourSend><MaxSendRate>1000</MaxSendRate><SentLast24Hours>${index.length}</SentLast24Hours></GetSendQuotaResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetSendQuotaResponse>`,
+      );
+    }
+    return sesError(
+      res,
+      'InvalidAction',
+      `the local SES endpoint does not implement ${action ?? 'this request'}`,
+    );
+  }
+
+  async function raw(id: string): Promise<Buffer | undefined> {
+    if (!index.some((m) => m.id === id)) return undefined;
+    return readFile(join(dir, `${id}.eml`));
+  }
+
+  async function viewer(res: ServerResponse, path: string): Promise<void> {
+    const page = (title: string, body: string) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}iframe{width:100%;height:70vh;border:1px solid #ccc}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}</style></head><body>${body}</body></html>`,
+      );
+    };
+    if (path === '/') {
+      const rows = [...index]
+        .reverse()
+        .map(
+          (m) =>
+            `<tr><td>${esc(m.receivedAt.slice(0, 19).replace('T', ' '))}</td><td>${esc(m.to.join(', '))}</td><td><a href="/messages/${esc(m.id)}">${esc(m.subject || '(no subject)')}</a></td></tr>`,
+        )
+        .join('');
+      return page(
+        'csat local mailbox',
+        `<h1>Local mailbox</h1><p>${index.length} message(s) sent through the local SES endpoint.</p><table><thead><tr><th>Received</th><th>To</th><th>Subject</th></tr></thead><tbody>${rows}</tbody></table>`,
+      );
+    }
+    const id = decodeURIComponent(path.slice('/messages/'.length));
+    const meta = index.find((m) => m.id === id);
+    const mime = meta && (await raw(id));
+    if (!meta || !mime) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('no such message');
+      return;
+    }
+    const parsed = await simpleParser(mime);
+    const headers = ['from', 'to', 'subject', 'date', 'list-unsubscribe', 'list-unsubscribe-post']
+      .map((h) => [h, parsed.headerLines.find((l) => l.key === h)?.line.replace(/^[^:]*:\s*/, '') ?? ''])
+      .filter(([, v]) => v)
+      .map(([k, v]) => `<tr><th>${esc(k ?? '')}</th><td>${esc(v ?? '')}</td></tr>`)
+      .join('');
+    // Links in the message open in the whole tab, as they would from a mail client.
+    const html = parsed.html ? `<base target="_top">${parsed.html}` : '';
+    return page(
+      meta.subject,
+      `<p><a href="/">← Mailbox</a> · <a href="/api/messages/${esc(id)}/raw">raw</a></p><table>${headers}</table>${
+        html
+          ? `<iframe title="message" sandbox="allow-top-navigation-by-user-activation allow-popups" srcdoc="${esc(html)}"></iframe>`
+          : ''
+      }<h2>Text</h2><pre>${esc(parsed.text ?? '')}</pre>`,
+    );
+  }
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const run = async () => {
+      if (req.method === 'POST' && path === '/') return handleSes(req, res);
+      if (req.method === 'GET' && path === '/api/messages') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify(index));
+      }
+      if (req.method === 'DELETE' && path === '/api/messages') {
+        for (const m of index.splice(0)) {
+          await rm(join(dir, `${m.id}.eml`), { force: true });
+          await rm(join(dir, `${m.id}.json`), { force: true });
+        }
+        res.writeHead(204);
+        return void res.end();
+      }
+      const rawMatch = /^\/api\/messages\/([^/]+)\/raw$/.exec(path);
+      if (req.method === 'GET' && rawMatch) {
+        const mime = await raw(decodeURIComponent(rawMatch[1] ?? ''));
+        res.writeHead(mime ? 200 : 404, { 'content-type': mime ? 'message/rfc822' : 'text/plain' });
+        return void res.end(mime ?? 'no such message');
+      }
+      if (req.method === 'GET' && (path === '/' || path.startsWith('/messages/'))) return viewer(res, path);
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    };
+    run().catch((e: unknown) => {
+      if (!res.headersSent) sesError(res, 'InternalFailure', e instanceof Error ? e.message : 'failed');
+      else res.end();
+    });
+  });
+  server.listen(options.port ?? 0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    messages: () => [...index],
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,31 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { inject } from 'vitest';
+import { ensureTable } from '../../local/dynamo.ts';
+
+/*
+ * Points the SDK at the emulators and gives this test file a fresh table, bucket and token secret,
+ * before any handler module (which reads its environment at import) is loaded.
+ */
+const endpoints = inject('endpoints');
+const suffix = randomUUID().slice(0, 8);
+// s3rver accepts only its own key pair; the other emulators take any.
+Object.assign(process.env, {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+  AWS_ENDPOINT_URL_S3: endpoints.s3,
+  AWS_ENDPOINT_URL_SES: endpoints.ses,
+  TABLE_NAME: `csat-test-${suffix}`,
+  BUCKET_NAME: `csat-test-${suffix}`,
+  TOKEN_SECRET: randomBytes(32).toString('base64url'),
+  PUBLIC_BASE_URL: 'https://survey.example.test',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+});
+
+await ensureTable(new DynamoDBClient({}), process.env.TABLE_NAME!);
+await new S3Client({ forcePathStyle: true }).send(
+  new CreateBucketCommand({ Bucket: process.env.BUCKET_NAME }),
+);
