@@ -1,2 +1,55 @@
-// Placeholder: the report handler is being written. Replace this file.
-export const handler = async (): Promise<void> => {};
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { programme } from '../../../programme/index.ts';
+import { documentClient, s3Client, sesClient } from '../../adapters/clients.ts';
+import { DynamoStore } from '../../adapters/dynamo-store.ts';
+import { requireEnv } from '../../adapters/env.ts';
+import { logger } from '../../adapters/logger.ts';
+import { composeMime } from '../../adapters/mime.ts';
+import { S3Blobs } from '../../adapters/s3-blobs.ts';
+import { SesMailer } from '../../adapters/ses-mailer.ts';
+import { findCampaign } from '../../domain/programme.ts';
+import { ReportRequestError } from '../../domain/report/errors.ts';
+import { generateReport, type ReportResult } from '../../use-cases/report.ts';
+
+const deps = {
+  store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME')),
+  blobs: new S3Blobs(s3Client(), requireEnv('BUCKET_NAME')),
+  mailer: new SesMailer(sesClient(), { configurationSet: process.env.SES_CONFIGURATION_SET }),
+  compose: composeMime,
+  clock: { now: () => new Date() },
+};
+
+/** What the report schedule (or the CLI) sends. Strict, so a misspelt `waveID` is refused, not ignored. */
+const ReportEvent = z.strictObject({
+  campaignId: z
+    .string({ error: 'must be the id of a campaign in the programme' })
+    .refine((id) => findCampaign(programme, id) !== undefined, {
+      message: `no such campaign in the programme (known: ${programme.campaigns.map((c) => c.id).join(', ')})`,
+    }),
+  waveId: z
+    .string()
+    .regex(/^[A-Za-z0-9][\w.-]{0,127}$/, 'must be a wave id such as "demo-20250101T0100"')
+    .optional(),
+});
+export type ReportEvent = z.input<typeof ReportEvent>;
+export type ReportResponse = ReportResult;
+
+export const handler = middy<unknown, ReportResponse>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
+    const parsed = ReportEvent.safeParse(event);
+    if (!parsed.success) {
+      throw new ReportRequestError(
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`),
+      );
+    }
+    const result = await generateReport(deps, parsed.data);
+    logger.info('report written and sent', {
+      campaignId: result.campaignId,
+      waveId: result.waveId,
+      emailed: result.emailed,
+    });
+    return result;
+  });

@@ -1,0 +1,299 @@
+/*
+ * `npm run bench`: the figures issue 2 asks for, each beside a baseline measured in the same run on the
+ * same emulators (machines here are noisy, so the ratio is the figure, not the milliseconds):
+ *   - survey page GET and submit latency (p50/p99) vs a bare GetItem / PutItem round trip;
+ *   - emails/s through the send handler vs a bare SendRawEmail loop at the same concurrency;
+ *   - each Lambda's bundle size and import time (fresh process per import, median).
+ * Prints a table and writes bench/results/latest.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
+import { build } from 'esbuild';
+import { BUNDLE_ESBUILD_OPTIONS, HANDLERS } from '../lib/bundling.ts';
+import { startDynamo, ensureTable } from '../local/dynamo.ts';
+import { startS3 } from '../local/s3.ts';
+import { startSes } from '../local/ses-server.ts';
+import { median, percentile, round, table, timeEach } from './stats.ts';
+
+const N = Number(process.env.BENCH_N ?? 400);
+const WARMUP = 30;
+const BATCH = 10;
+
+const dir = await mkdtemp(join(tmpdir(), 'csat-bench-'));
+const [dynamo, s3, ses] = await Promise.all([
+  startDynamo(),
+  startS3({ directory: join(dir, 's3'), buckets: [] }),
+  startSes({ directory: join(dir, 'mail') }),
+]);
+Object.assign(process.env, {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  AWS_ENDPOINT_URL_S3: s3.endpoint,
+  AWS_ENDPOINT_URL_SES: ses.endpoint,
+  TABLE_NAME: 'csat-bench',
+  BUCKET_NAME: 'csat-bench',
+  TOKEN_SECRET: randomBytes(32).toString('base64url'),
+  PUBLIC_BASE_URL: 'http://127.0.0.1:1',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+});
+
+const { documentClient, s3Client, sesClient } = await import('../functions/adapters/clients.ts');
+const { DynamoStore } = await import('../functions/adapters/dynamo-store.ts');
+const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+const { programme } = await import('../programme/index.ts');
+const { currentQuestionnaire, findCampaign } = await import('../functions/domain/programme.ts');
+const { invitationId, signToken } = await import('../functions/domain/token.ts');
+const { ratingField } = await import('../functions/domain/answers.ts');
+const { buildMime } = await import('../functions/adapters/mime.ts');
+
+await ensureTable(new DynamoDBClient({}), process.env.TABLE_NAME!);
+await s3Client().send(new CreateBucketCommand({ Bucket: process.env.BUCKET_NAME }));
+const ddb = documentClient();
+const store = new DynamoStore(ddb, process.env.TABLE_NAME!);
+const secret = process.env.TOKEN_SECRET!;
+
+const campaign = findCampaign(programme, 'demo')!;
+const questionnaire = currentQuestionnaire(programme, campaign.questionnaire);
+const now = new Date();
+const wave = {
+  campaignId: campaign.id,
+  waveId: 'demo-bench',
+  createdAt: now.toISOString(),
+  deadline: new Date(now.getTime() + 14 * 86_400_000).toISOString(),
+  campaign,
+  questionnaire,
+  invited: 0,
+};
+await store.putWave(wave);
+
+async function seedInvitations(prefix: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const customerId = `${prefix}-${i}`;
+    const id = invitationId(wave.waveId, customerId);
+    ids.push(id);
+    await store.putInvitation({
+      id,
+      campaignId: wave.campaignId,
+      waveId: wave.waveId,
+      customer: { id: customerId, name: `客户 ${i}`, email: `${customerId}@example.com`, language: i % 2 ? 'en' : 'zh-CN', department: 'north-region' },
+      createdAt: wave.createdAt,
+      expiresAt: wave.deadline,
+      sent: {},
+    });
+  }
+  return ids;
+}
+
+const context = {
+  awsRequestId: 'bench',
+  functionName: 'bench',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
+  memoryLimitInMB: '256',
+  logGroupName: 'bench',
+  logStreamName: 'bench',
+  callbackWaitsForEmptyEventLoop: false,
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} as unknown as Context;
+
+function httpEvent(method: 'GET' | 'POST', token: string, body?: string): APIGatewayProxyEventV2 {
+  const path = `/s/${token}`;
+  return {
+    version: '2.0',
+    routeKey: `${method} /s/{token}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: body ? { 'content-type': 'application/x-www-form-urlencoded', host: '127.0.0.1' } : { host: '127.0.0.1' },
+    pathParameters: { token },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'bench',
+      domainName: '127.0.0.1',
+      domainPrefix: '127',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: 'bench',
+      routeKey: `${method} /s/{token}`,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+const results: Record<string, unknown> = { when: new Date().toISOString(), node: process.version, n: N };
+const rows: Array<Record<string, string | number>> = [];
+const latencyRow = (name: string, samples: number[], baseline: number[], target: number) => {
+  const ratio = median(samples) / median(baseline);
+  rows.push({
+    measure: name,
+    p50_ms: median(samples),
+    p99_ms: percentile(samples, 99),
+    baseline_p50_ms: median(baseline),
+    baseline_p99_ms: percentile(baseline, 99),
+    ratio,
+    target: `≤ ${target}×`,
+    met: ratio <= target ? 'yes' : 'NO',
+  });
+  results[name] = { p50: median(samples), p99: percentile(samples, 99), baselineP50: median(baseline), baselineP99: percentile(baseline, 99), ratio, target };
+};
+
+// --- Survey page GET vs bare GetItem --------------------------------------------------------------
+const { handler: surveyPage } = await import('../functions/handlers/survey-page/index.ts');
+const getIds = await seedInvitations('get', 50);
+const getTokens = getIds.map((id) => signToken(secret, 'survey', id));
+// Interleave the two so drift in the machine's load hits both alike.
+const bareGet: number[] = [];
+const pageGet: number[] = [];
+for (let i = -WARMUP; i < N; i++) {
+  const id = getIds[Math.abs(i) % getIds.length]!;
+  let t = performance.now();
+  await ddb.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: `INV#${id}`, sk: 'INV' } }));
+  const bare = performance.now() - t;
+  t = performance.now();
+  const res = (await surveyPage(httpEvent('GET', getTokens[Math.abs(i) % getTokens.length]!), context)) as { statusCode: number };
+  const page = performance.now() - t;
+  if (res.statusCode !== 200) throw new Error(`survey GET answered ${res.statusCode}`);
+  if (i >= 0) {
+    bareGet.push(bare);
+    pageGet.push(page);
+  }
+}
+latencyRow('survey GET', pageGet, bareGet, 1.5);
+
+// --- Submit vs bare PutItem --------------------------------------------------------------------------
+const postIds = await seedInvitations('post', N + WARMUP);
+const form = new URLSearchParams(
+  Object.fromEntries(questionnaire.categories.map((c) => [ratingField(c.id), 'satisfied'])),
+).toString();
+const barePut: number[] = [];
+const submit: number[] = [];
+for (let i = 0; i < N + WARMUP; i++) {
+  let t = performance.now();
+  await ddb.send(new PutCommand({ TableName: process.env.TABLE_NAME, Item: { pk: `BENCH#${i}`, sk: 'BENCH', payload: form } }));
+  const bare = performance.now() - t;
+  t = performance.now();
+  const res = (await surveyPage(httpEvent('POST', signToken(secret, 'survey', postIds[i]!), form), context)) as { statusCode: number };
+  const took = performance.now() - t;
+  if (res.statusCode !== 200) throw new Error(`survey POST answered ${res.statusCode}`);
+  if (i >= WARMUP) {
+    barePut.push(bare);
+    submit.push(took);
+  }
+}
+latencyRow('survey submit', submit, barePut, 2);
+
+// --- Send handler vs bare SendRawEmail -----------------------------------------------------------
+const { handler: send } = await import('../functions/handlers/send/index.ts');
+const sendIds = await seedInvitations('send', N + WARMUP);
+const sampleMime = await buildMime({
+  from: 'survey@example.com',
+  to: 'bench@example.com',
+  subject: 'bench',
+  text: 'x'.repeat(2000),
+  html: `<p>${'x'.repeat(6000)}</p>`,
+  headers: {},
+});
+const sqsEvent = (ids: string[]): SQSEvent => ({
+  Records: ids.map((id, k) => ({
+    messageId: `m-${id}-${k}`,
+    receiptHandle: `r-${id}`,
+    body: JSON.stringify({ invitationId: id, step: 'invite' }),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'bench',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:csat-send',
+    awsRegion: 'us-east-1',
+  })),
+});
+await send(sqsEvent(sendIds.slice(0, WARMUP)), context);
+for (let i = 0; i < WARMUP; i++) await sesClient().send(new SendRawEmailCommand({ RawMessage: { Data: sampleMime } }));
+let t0 = performance.now();
+for (let i = 0; i < N; i += BATCH) {
+  await Promise.all(
+    Array.from({ length: Math.min(BATCH, N - i) }, () =>
+      sesClient().send(new SendRawEmailCommand({ RawMessage: { Data: sampleMime } })),
+    ),
+  );
+}
+const bareRate = N / ((performance.now() - t0) / 1000);
+t0 = performance.now();
+const toSend = sendIds.slice(WARMUP);
+for (let i = 0; i < toSend.length; i += BATCH) {
+  const out = (await send(sqsEvent(toSend.slice(i, i + BATCH)), context)) as { batchItemFailures: unknown[] };
+  if (out.batchItemFailures.length > 0) throw new Error('send handler reported failures');
+}
+const handlerRate = N / ((performance.now() - t0) / 1000);
+rows.push({
+  measure: `send (batches of ${BATCH})`,
+  p50_ms: 1000 / handlerRate,
+  p99_ms: Number.NaN,
+  baseline_p50_ms: 1000 / bareRate,
+  baseline_p99_ms: Number.NaN,
+  ratio: handlerRate / bareRate,
+  target: '≥ 0.8× (emails/s)',
+  met: handlerRate / bareRate >= 0.8 ? 'yes' : 'NO',
+});
+results.send = { emailsPerSecond: handlerRate, bareEmailsPerSecond: bareRate, ratio: handlerRate / bareRate, target: 0.8, batch: BATCH };
+
+console.log(`\nLatency and throughput (n=${N}, emulators in this process; ms per operation)\n`);
+console.log(table(rows));
+
+// --- Bundles: size and import time -------------------------------------------------------------------
+const outDir = join(process.cwd(), 'bench', 'results', 'bundles');
+await mkdir(outDir, { recursive: true });
+const bundleRows: Array<Record<string, string | number>> = [];
+const bundles: Record<string, unknown> = {};
+for (const [name, entry] of Object.entries(HANDLERS)) {
+  const outfile = join(outDir, `${name}.mjs`);
+  const built = await build({ ...BUNDLE_ESBUILD_OPTIONS, entryPoints: [entry], outfile, metafile: true, write: true });
+  const bytes = Object.entries(built.metafile.outputs).find(([k]) => k.endsWith('.mjs'))?.[1].bytes ?? 0;
+  const imports: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const script = `const t=performance.now();await import(${JSON.stringify(outfile)});console.log(performance.now()-t)`;
+    const ms = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+      encoding: 'utf8',
+    });
+    imports.push(Number(ms.trim().split('\n').pop()));
+  }
+  const importMs = median(imports);
+  bundleRows.push({
+    function: name,
+    bundle_kb: bytes / 1024,
+    size_target: '≤ 300 KB',
+    import_ms_median: importMs,
+    import_target: '≤ 150 ms',
+    met: bytes <= 300 * 1024 && importMs <= 150 ? 'yes' : 'NO',
+  });
+  bundles[name] = { bytes, importMsMedian: round(importMs), importMsSamples: imports.map((m) => round(m)) };
+}
+results.bundles = bundles;
+console.log('\nBundles (esbuild, same options as the CDK function construct; @aws-sdk/* is provided by the runtime)\n');
+console.log(table(bundleRows));
+
+await mkdir(join('bench', 'results'), { recursive: true });
+await writeFile(join('bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nwrote bench/results/latest.json');
+await Promise.all([dynamo.close(), s3.close(), ses.close()]);
+await rm(dir, { recursive: true, force: true });

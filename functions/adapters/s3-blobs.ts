@@ -1,0 +1,47 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { BlobStore } from '../domain/ports.ts';
+
+/** SigV4 presigned URLs cannot live longer than 7 days. */
+export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+/** BlobStore on one S3 bucket: private objects, read through short-lived presigned links. */
+export class S3Blobs implements BlobStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+        ContentType: contentType,
+        // Reports change when they are regenerated; a cached copy would show stale figures.
+        CacheControl: 'no-cache',
+      }),
+    );
+  }
+
+  /*
+   * A URL signed with temporary credentials (a Lambda role's) stops working when that session ends, even
+   * if X-Amz-Expires says later (S3 user guide, "Who can create a presigned URL"). Links that must live
+   * the full 7 days need long-term credentials or a route that signs afresh on each click.
+   */
+  async presign(key: string, expiresInSeconds: number): Promise<string> {
+    if (
+      !Number.isInteger(expiresInSeconds) ||
+      expiresInSeconds < 1 ||
+      expiresInSeconds > MAX_PRESIGN_SECONDS
+    ) {
+      throw new RangeError(
+        `a presigned link lives 1 to ${MAX_PRESIGN_SECONDS} seconds, not ${expiresInSeconds}`,
+      );
+    }
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresInSeconds,
+    });
+  }
+}

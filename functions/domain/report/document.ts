@@ -1,0 +1,90 @@
+import type { Language, LocalizedText } from '../language.ts';
+import type { Invitation, Wave } from '../model.ts';
+import type { Grades } from '../questionnaire.ts';
+import { type WaveStatistics, waveStatistics } from './statistics.ts';
+
+/** Where a wave's report files live in the bucket. */
+export function reportKeys(campaignId: string, waveId: string): { json: string; csv: string; html: string } {
+  const prefix = `reports/${campaignId}/${waveId}`;
+  return { json: `${prefix}/report.json`, csv: `${prefix}/responses.csv`, html: `${prefix}/report.html` };
+}
+
+/**
+ * The content of report.json. Everything but `generatedAt` follows from the wave and its invitations,
+ * in a fixed order, so regenerating a report yields the same bytes apart from that one field.
+ * Readers check `schemaVersion` before anything else.
+ */
+export interface ReportDocument {
+  schemaVersion: 1;
+  generatedAt: string;
+  /** The language the managers read the report in (campaign.report.language). */
+  language: Language;
+  /** How each figure is computed, for whoever reads the file without this code. */
+  definitions: Record<string, string>;
+  campaign: { id: string; name: LocalizedText; timeZone: string };
+  wave: { id: string; createdAt: string; deadline: string };
+  questionnaire: {
+    id: string;
+    version: number;
+    title: LocalizedText;
+    levels: Array<{ id: string; label: LocalizedText; percent: number }>;
+    satisfiedFrom: string;
+    categories: Array<{ id: string; label: LocalizedText; weight: number }>;
+    openQuestions: Array<{ id: string; label: LocalizedText }>;
+    grades: Grades;
+  };
+  statistics: WaveStatistics;
+}
+
+const DEFINITIONS = {
+  invited: 'Invitations of the wave (customers it was sent to).',
+  answered: 'Responses counted in the figures.',
+  excluded:
+    'Responses that do not fit the questionnaire the wave sent (other version, unknown level); kept out of every figure and of responses.csv.',
+  returnRate: 'answered / invited, as a fraction 0–1 (four decimals); null when nobody was invited.',
+  meanTotal:
+    'Satisfaction index: mean of the responses’ total scores (Σ weight × level percent), 0–100, two decimals.',
+  grade: 'Grade of meanTotal under the questionnaire’s grade thresholds.',
+  satisfactionRate:
+    'Share of all rated item answers (responses × categories) at or above the level questionnaire.satisfiedFrom, as a fraction 0–1 (four decimals).',
+  'categories[].meanPoints': 'Mean points of the item on 0–weight, two decimals.',
+  'categories[].meanPercent': 'meanPoints as a percentage of the item’s weight, two decimals.',
+  'categories[].distribution': 'Answers per level, in scale order (best first).',
+  'departments[]':
+    'The same figures per department of the customers as they were when invited, sorted by name.',
+  'comments[]': 'Open answers in question order, lowest total score first.',
+} as const;
+
+/* DynamoDB does not keep the order of a map's keys, so every object read from the wave is rebuilt here. */
+const localized = (t: LocalizedText): LocalizedText => ({ 'zh-CN': t['zh-CN'], en: t.en });
+
+/** Builds report.json's content for a wave from its invitations. */
+export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: Date): ReportDocument {
+  const q = wave.questionnaire;
+  return {
+    schemaVersion: 1,
+    generatedAt: generatedAt.toISOString(),
+    language: wave.campaign.report.language,
+    definitions: { ...DEFINITIONS },
+    campaign: {
+      id: wave.campaignId,
+      name: localized(wave.campaign.name),
+      timeZone: wave.campaign.report.schedule.timeZone,
+    },
+    wave: { id: wave.waveId, createdAt: wave.createdAt, deadline: wave.deadline },
+    questionnaire: {
+      id: q.id,
+      version: q.version,
+      title: localized(q.title),
+      levels: q.scale.levels.map((l) => ({ id: l.id, label: localized(l.label), percent: l.percent })),
+      satisfiedFrom: q.scale.satisfiedFrom,
+      categories: q.categories.map((c) => ({ id: c.id, label: localized(c.label), weight: c.weight })),
+      openQuestions: q.openQuestions.map((o) => ({ id: o.id, label: localized(o.label) })),
+      grades: { A: q.grades.A, B: q.grades.B, C: q.grades.C, D: q.grades.D },
+    },
+    statistics: waveStatistics(wave, invitations),
+  };
+}
+
+/** report.json's bytes: indented for people who open it, with a final newline. */
+export const reportJson = (report: ReportDocument): string => `${JSON.stringify(report, null, 2)}\n`;

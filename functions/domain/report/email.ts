@@ -1,0 +1,197 @@
+import { escapeHtml as e, oneLine } from '../email/escape.ts';
+import type { EmailMessage } from '../email/message.ts';
+import type { Language } from '../language.ts';
+import type { ReportDocument } from './document.ts';
+import type { ReportComment } from './statistics.ts';
+import { dateTime, decimal, percent, words } from './text.ts';
+
+export interface ReportEmailInput {
+  report: ReportDocument;
+  /** Senders and recipients come from the campaign as the wave snapshotted it. */
+  from: { name: string; address: string };
+  replyTo?: string;
+  managers: string[];
+  htmlUrl: string;
+  csvUrl: string;
+  /** When the presigned links stop working. */
+  linksExpireAt: Date;
+  now: Date;
+}
+
+/** How many comments the email quotes, and how much of each: the report has them all. */
+export const EMAIL_COMMENTS = 5;
+const COMMENT_CHARS = 300;
+
+const SUBJECT: Record<Language, (campaign: string, index: string, rate: string) => string> = {
+  'zh-CN': (campaign, index, rate) => `${campaign}报告：满意度指数 ${index}，回收率 ${rate}`,
+  en: (campaign, index, rate) => `${campaign} report: satisfaction index ${index}, return rate ${rate}`,
+};
+
+/** Comments of the lowest-scoring responses first; ties keep the report's order. */
+export function lowestComments(comments: ReportComment[], count = EMAIL_COMMENTS): ReportComment[] {
+  return [...comments].sort((a, b) => a.total - b.total).slice(0, count);
+}
+
+const shorten = (text: string): string => {
+  const chars = [...text];
+  return chars.length > COMMENT_CHARS ? `${chars.slice(0, COMMENT_CHARS).join('')}…` : text;
+};
+
+const FONT = "Arial,'Helvetica Neue',Helvetica,'PingFang SC','Microsoft YaHei',sans-serif";
+
+/** A bar as two table cells, because mail clients drop SVG and most CSS. */
+function tableBar(share: number | null): string {
+  const width = share === null ? 0 : Math.round(Math.max(0, Math.min(1, share)) * 100);
+  const filled =
+    width > 0
+      ? `<td width="${width}%" bgcolor="#2f6fb0" style="background-color:#2f6fb0;height:10px;font-size:0;line-height:0;">&nbsp;</td>`
+      : '';
+  const empty =
+    width < 100
+      ? `<td width="${100 - width}%" bgcolor="#e4e7eb" style="background-color:#e4e7eb;height:10px;font-size:0;line-height:0;">&nbsp;</td>`
+      : '';
+  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>${filled}${empty}</tr></table>`;
+}
+
+/**
+ * The report digest for the campaign's managers, in the report's language: the headline figures in the
+ * subject and on top, a small table per item, the comments of the lowest-scoring responses, and
+ * presigned links to the full report and the CSV. Customers appear only through their comments' text
+ * and department: no names, no addresses.
+ */
+export function reportEmail(input: ReportEmailInput): EmailMessage {
+  const { report } = input;
+  const lang = report.language;
+  const w = words(lang);
+  const s = report.statistics;
+  const q = report.questionnaire;
+  const tz = report.campaign.timeZone;
+  const campaign = oneLine(report.campaign.name[lang]);
+  const index = `${decimal(s.meanTotal)}${s.grade ? ` (${s.grade})` : ''}`;
+  const subject = SUBJECT[lang](campaign, index, percent(s.returnRate));
+  const validUntil = `${w.linksValidUntil} ${dateTime(input.linksExpireAt.toISOString(), tz)} (${tz})`;
+  const questionLabel = (id: string) => q.openQuestions.find((o) => o.id === id)?.label[lang] ?? id;
+  const categoryLabel = (id: string) => q.categories.find((c) => c.id === id)?.label[lang] ?? id;
+  const comments = lowestComments(s.comments);
+
+  const headline: Array<[string, string]> = [
+    [w.satisfactionIndex, index],
+    [w.satisfactionRate, percent(s.satisfactionRate)],
+    [w.returnRate, `${percent(s.returnRate)} (${s.answered} / ${s.invited})`],
+  ];
+
+  const text = [
+    `${campaign} — ${w.report}`,
+    `${w.wave} ${report.wave.id}`,
+    '',
+    ...headline.map(([k, v]) => `${k}: ${v}`),
+    ...(s.answered === 0 ? ['', w.noResponses] : []),
+    '',
+    `${w.categories} (${w.meanPercent} · ${w.satisfactionRate}):`,
+    ...s.categories.map(
+      (c) =>
+        `- ${categoryLabel(c.id)}: ${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`} · ${percent(c.satisfactionRate)}`,
+    ),
+    ...(comments.length > 0
+      ? [
+          '',
+          `${w.lowestComments}:`,
+          ...comments.map(
+            (c) =>
+              `- [${questionLabel(c.questionId)} · ${c.department} · ${decimal(c.total)}] ${oneLine(shorten(c.text))}`,
+          ),
+        ]
+      : []),
+    '',
+    `${w.openReport}:`,
+    input.htmlUrl,
+    '',
+    `${w.downloadCsv}:`,
+    input.csvUrl,
+    '',
+    validUntil,
+    '',
+  ].join('\n');
+
+  const cell = `font-family:${FONT};font-size:14px;line-height:20px;color:#1f2933;padding:6px 8px;border-bottom:1px solid #e4e7eb;`;
+  const headlineRows = headline
+    .map(
+      ([k, v]) =>
+        `<tr><td style="${cell}">${e(k)}</td><td style="${cell}font-weight:bold;font-size:18px;">${e(v)}</td></tr>`,
+    )
+    .join('');
+  const categoryRows = s.categories
+    .map(
+      (c) =>
+        `<tr><td style="${cell}">${e(categoryLabel(c.id))}</td><td style="${cell}width:40%;">${tableBar(c.meanPercent === null ? null : c.meanPercent / 100)}</td><td style="${cell}text-align:right;white-space:nowrap;">${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`}</td><td style="${cell}text-align:right;white-space:nowrap;">${percent(c.satisfactionRate)}</td></tr>`,
+    )
+    .join('');
+  const commentBlocks = comments
+    .map(
+      (c) =>
+        `<tr><td style="${cell}"><div style="white-space:pre-wrap;">${e(shorten(c.text))}</div><div style="color:#616e7c;font-size:12px;">${e(questionLabel(c.questionId))} · ${e(c.department)} · ${e(w.score)} ${decimal(c.total)} (${c.grade})</div></td></tr>`,
+    )
+    .join('');
+  const link = (href: string, label: string) =>
+    `<a href="${e(href)}" target="_blank" style="color:#1a56db;">${e(label)}</a>`;
+
+  const html = `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>${e(subject)}</title>
+</head>
+<body style="margin:0;padding:0;background-color:#f4f5f7;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f4f5f7;">
+<tr><td align="center" style="padding:24px 12px;">
+<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:640px;background-color:#ffffff;border-radius:6px;">
+<tr><td style="padding:24px 24px 8px 24px;font-family:${FONT};color:#1f2933;">
+<h1 style="margin:0;font-size:20px;line-height:28px;">${e(campaign)} — ${e(w.report)}</h1>
+<p style="margin:4px 0 0 0;font-size:13px;color:#616e7c;">${e(w.wave)} ${e(report.wave.id)}</p>
+</td></tr>
+<tr><td style="padding:8px 24px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${headlineRows}</table>
+${s.answered === 0 ? `<p style="font-family:${FONT};font-size:14px;color:#616e7c;">${e(w.noResponses)}</p>` : ''}
+</td></tr>
+<tr><td style="padding:8px 24px;">
+<h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${e(w.categories)}</h2>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">
+<tr><th align="left" style="${cell}">${e(w.category)}</th><th style="${cell}"></th><th align="right" style="${cell}">${e(w.meanPercent)}</th><th align="right" style="${cell}">${e(w.satisfactionRate)}</th></tr>
+${categoryRows}
+</table>
+</td></tr>
+${
+  comments.length > 0
+    ? `<tr><td style="padding:8px 24px;">
+<h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${e(w.lowestComments)}</h2>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${commentBlocks}</table>
+</td></tr>`
+    : ''
+}
+<tr><td style="padding:16px 24px 24px 24px;font-family:${FONT};font-size:14px;line-height:22px;color:#1f2933;">
+<p style="margin:0 0 8px 0;">${link(input.htmlUrl, w.openReport)}</p>
+<p style="margin:0 0 8px 0;">${link(input.csvUrl, w.downloadCsv)}</p>
+<p style="margin:0;font-size:12px;color:#616e7c;">${e(validUntil)}</p>
+</td></tr>
+</table>
+</td></tr>
+</table>
+</body>
+</html>
+`;
+
+  const domain = input.from.address.slice(input.from.address.lastIndexOf('@') + 1);
+  return {
+    from: { name: oneLine(input.from.name), address: input.from.address },
+    to: input.managers.map((address) => ({ address })),
+    ...(input.replyTo ? { replyTo: { address: input.replyTo } } : {}),
+    subject,
+    text,
+    html,
+    headers: {},
+    messageId: `<report.${report.wave.id}.${input.now.getTime()}@${domain}>`,
+    date: input.now,
+  };
+}

@@ -1,0 +1,157 @@
+import type { ReportDocument } from './document.ts';
+import { dateTime, decimal, escapeHtml as esc, percent, words } from './text.ts';
+
+/*
+ * report.html: one self-contained, print-friendly page. Charts are inline SVG (they print in colour,
+ * unlike CSS backgrounds); no scripts, fonts, images or links to fetch, and a CSP that forbids them, so
+ * a comment that slips past escaping could still not run. Every text that comes from data is escaped.
+ */
+
+/** Best level green, worst red, evenly between; any number of levels. */
+export function levelColours(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const hue = count === 1 ? 130 : Math.round(130 - (130 * i) / (count - 1));
+    return `hsl(${hue} 60% 45%)`;
+  });
+}
+
+const STYLE = `
+*{box-sizing:border-box}
+body{font:14px/1.5 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;color:#1a1a1a;margin:0 auto;max-width:60rem;padding:1.5rem;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+h1{font-size:1.6rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:2rem 0 .5rem;border-bottom:2px solid #333;padding-bottom:.2rem}h3{font-size:1rem;margin:1.2rem 0 .4rem}
+.meta{color:#555;margin:0}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.75rem;margin:1rem 0}
+.card{border:1px solid #ccc;border-radius:.4rem;padding:.6rem .8rem}.card b{display:block;font-size:1.7rem;line-height:1.2}.card span{color:#555}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #ddd;padding:.35rem .4rem;text-align:left;vertical-align:middle}
+th{background:#f3f3f3}td.n,th.n{text-align:right;white-space:nowrap}
+td.chart{width:40%}svg{display:block;width:100%;height:1.1rem}
+.legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;margin:.4rem 0;padding:0;list-style:none}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-.1rem}
+.comment{margin:.4rem 0;padding:.4rem .6rem;border-left:3px solid #bbb;page-break-inside:avoid;break-inside:avoid}
+.comment p{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}.comment small{color:#555}
+.note{color:#555;font-size:.9em}
+@media print{body{padding:0;max-width:none}h2{page-break-after:avoid;break-after:avoid}tr{page-break-inside:avoid;break-inside:avoid}}
+`;
+
+/** A horizontal bar of stacked segments, widths proportional to the values. */
+function stackedBar(
+  segments: Array<{ value: number; colour: string; title: string }>,
+  label: string,
+): string {
+  const total = segments.reduce((s, x) => s + x.value, 0);
+  let x = 0;
+  const rects = segments
+    .filter((s) => s.value > 0)
+    .map((s) => {
+      const width = (s.value / total) * 100;
+      const rect = `<rect x="${x.toFixed(3)}" y="0" width="${width.toFixed(3)}" height="10" fill="${s.colour}"><title>${esc(s.title)}</title></rect>`;
+      x += width;
+      return rect;
+    })
+    .join('');
+  return `<svg viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="${esc(label)}"><rect width="100" height="10" fill="#eee"/>${rects}</svg>`;
+}
+
+/** A single bar showing value out of max. */
+function bar(value: number | null, max: number, label: string): string {
+  const width = value === null ? 0 : Math.max(0, Math.min(100, (value / max) * 100));
+  return `<svg viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="${esc(label)}"><rect width="100" height="10" fill="#eee"/><rect width="${width.toFixed(3)}" height="10" fill="#2f6fb0"/></svg>`;
+}
+
+export function reportHtml(report: ReportDocument): string {
+  const lang = report.language;
+  const w = words(lang);
+  const s = report.statistics;
+  const q = report.questionnaire;
+  const tz = report.campaign.timeZone;
+  const colours = levelColours(q.levels.length);
+  const levelName = (id: string) => q.levels.find((l) => l.id === id)?.label[lang] ?? id;
+  const title = `${report.campaign.name[lang]} — ${w.report}`;
+
+  const cards = [
+    [w.satisfactionIndex, `${decimal(s.meanTotal)}${s.grade ? ` (${s.grade})` : ''}`],
+    [w.satisfactionRate, percent(s.satisfactionRate)],
+    [w.returnRate, `${percent(s.returnRate)}`],
+    [`${w.answered} / ${w.invited}`, `${s.answered} / ${s.invited}`],
+  ]
+    .map(
+      ([label, value]) =>
+        `<div class="card"><span>${esc(label ?? '')}</span><b>${esc(value ?? '')}</b></div>`,
+    )
+    .join('');
+
+  const legend = `<ul class="legend">${q.levels
+    .map((l, i) => `<li><i style="background:${colours[i]}"></i>${esc(l.label[lang])}</li>`)
+    .join('')}</ul>`;
+
+  const categoryRows = s.categories
+    .map((c) => {
+      const label = q.categories.find((x) => x.id === c.id)?.label[lang] ?? c.id;
+      const segments = c.distribution.map((d, i) => ({
+        value: d.count,
+        colour: colours[i] ?? '#999',
+        title: `${levelName(d.level)}: ${d.count}`,
+      }));
+      const counts = c.distribution.map((d) => d.count).join(' / ');
+      return `<tr><td>${esc(label)}</td><td class="n">${c.weight}</td><td class="n">${c.meanPoints === null ? '–' : c.meanPoints.toFixed(2)}</td><td class="n">${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`}</td><td class="n">${percent(c.satisfactionRate)}</td><td class="chart">${stackedBar(segments, `${label} — ${w.chartAlt}: ${counts}`)}</td><td class="n">${esc(counts)}</td></tr>`;
+    })
+    .join('');
+
+  const departmentRows = s.departments
+    .map(
+      (d) =>
+        `<tr><td>${esc(d.department)}</td><td class="n">${d.answered} / ${d.invited}</td><td class="n">${percent(d.returnRate)}</td><td class="n">${percent(d.satisfactionRate)}</td><td class="n">${decimal(d.meanTotal)}${d.grade ? ` (${d.grade})` : ''}</td><td class="chart">${bar(d.meanTotal, 100, `${d.department}: ${decimal(d.meanTotal)}`)}</td></tr>`,
+    )
+    .join('');
+
+  const gradeRows = s.grades
+    .map(
+      (g) =>
+        `<tr><td>${g.grade}</td><td class="n">${g.count}</td><td class="chart">${bar(g.count, Math.max(1, s.answered), `${g.grade}: ${g.count}`)}</td></tr>`,
+    )
+    .join('');
+
+  const comments = q.openQuestions
+    .map((o) => {
+      const items = s.comments
+        .filter((c) => c.questionId === o.id)
+        .map(
+          (c) =>
+            `<div class="comment"><p>${esc(c.text)}</p><small>${esc(c.department)} · ${esc(c.language)} · ${w.score} ${decimal(c.total)} (${c.grade})</small></div>`,
+        )
+        .join('');
+      return `<h3>${esc(o.label[lang])}</h3>${items || `<p class="note">${esc(w.noComments)}</p>`}`;
+    })
+    .join('');
+
+  const satisfiedLabel = levelName(q.satisfiedFrom);
+  const body = [
+    `<header><h1>${esc(report.campaign.name[lang])}</h1>`,
+    `<p class="meta">${esc(w.report)} · ${esc(w.wave)} ${esc(report.wave.id)} · ${esc(w.questionnaire)}: ${esc(q.title[lang])} (${esc(w.version)} ${q.version})</p>`,
+    `<p class="meta">${esc(w.period)} ${dateTime(report.wave.createdAt, tz)} · ${esc(w.deadline)} ${dateTime(report.wave.deadline, tz)} · ${esc(w.generated)} ${dateTime(report.generatedAt, tz)} (${esc(tz)})</p></header>`,
+    `<section><h2>${esc(w.headline)}</h2><div class="cards">${cards}</div>`,
+    s.answered === 0 ? `<p class="note">${esc(w.noResponses)}</p>` : '',
+    s.excluded > 0 ? `<p class="note">${s.excluded} ${esc(w.excluded)}</p>` : '',
+    '</section>',
+    `<section><h2>${esc(w.categories)}</h2>${legend}<table><thead><tr><th>${esc(w.category)}</th><th class="n">${esc(w.weight)}</th><th class="n">${esc(w.meanPoints)}</th><th class="n">${esc(w.meanPercent)}</th><th class="n">${esc(w.satisfactionRate)}</th><th>${esc(w.distribution)}</th><th class="n"></th></tr></thead><tbody>${categoryRows}</tbody></table></section>`,
+    `<section><h2>${esc(w.gradeDistribution)}</h2><table><thead><tr><th>${esc(w.grade)}</th><th class="n">${esc(w.count)}</th><th></th></tr></thead><tbody>${gradeRows}</tbody></table></section>`,
+    `<section><h2>${esc(w.departments)}</h2><table><thead><tr><th>${esc(w.department)}</th><th class="n">${esc(w.answered)} / ${esc(w.invited)}</th><th class="n">${esc(w.returnRate)}</th><th class="n">${esc(w.satisfactionRate)}</th><th class="n">${esc(w.satisfactionIndex)}</th><th></th></tr></thead><tbody>${departmentRows}</tbody></table></section>`,
+    `<section><h2>${esc(w.comments)}</h2>${comments}</section>`,
+    `<footer><p class="note">${esc(w.definitions.replace('{level}', satisfiedLabel))}</p></footer>`,
+  ].join('\n');
+
+  return `<!doctype html>
+<html lang="${esc(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="referrer" content="no-referrer">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,224 @@
+import type { Language } from '../language.ts';
+import type { Invitation, StoredResponse, Wave } from '../model.ts';
+import type { GradeName, Questionnaire } from '../questionnaire.ts';
+import { grade, isSatisfied, points } from '../scoring.ts';
+
+/** How many rated answers a category received at one level of the scale. */
+export interface LevelCount {
+  level: string;
+  count: number;
+}
+
+export interface CategoryStatistics {
+  id: string;
+  weight: number;
+  /** Responses that rated the category (every counted response does). */
+  answers: number;
+  /** Mean points on 0–weight, two decimals; null without answers. */
+  meanPoints: number | null;
+  /** meanPoints as a percentage of the weight, two decimals. */
+  meanPercent: number | null;
+  /** Share of this category's answers at or above the satisfied level, 0–1, four decimals. */
+  satisfactionRate: number | null;
+  /** Counts per level, in scale order (best first), zeros included. */
+  distribution: LevelCount[];
+}
+
+/** The figures every group (the whole wave, one department) has. */
+export interface GroupStatistics {
+  invited: number;
+  answered: number;
+  /** answered / invited, 0–1, four decimals; null when nobody was invited. */
+  returnRate: number | null;
+  /** The satisfaction index: mean total score on 0–100, two decimals; null without responses. */
+  meanTotal: number | null;
+  /** Grade of meanTotal under the questionnaire's thresholds. */
+  grade: GradeName | null;
+  /** Share of all rated item answers at or above the satisfied level, 0–1, four decimals. */
+  satisfactionRate: number | null;
+}
+
+export interface DepartmentStatistics extends GroupStatistics {
+  department: string;
+}
+
+export interface ReportComment {
+  questionId: string;
+  text: string;
+  language: Language;
+  department: string;
+  /** Total score of the response the comment belongs to: low totals point at what to fix first. */
+  total: number;
+  grade: GradeName;
+  answeredAt: string;
+  invitationId: string;
+}
+
+export interface WaveStatistics extends GroupStatistics {
+  /** Responses that do not fit the wave's questionnaire; kept in the table, left out of every figure. */
+  excluded: number;
+  ratedAnswers: number;
+  satisfiedAnswers: number;
+  /** Responses per grade, A to E. */
+  grades: Array<{ grade: GradeName; count: number }>;
+  /** In questionnaire order. */
+  categories: CategoryStatistics[];
+  /** Sorted by department name. */
+  departments: DepartmentStatistics[];
+  /** In question order, then lowest total first (then time of answer, invitation id). */
+  comments: ReportComment[];
+}
+
+/** A response that counts: answered on the wave's questionnaire, every category rated on its scale. */
+export interface CountedResponse {
+  invitation: Invitation;
+  response: StoredResponse;
+}
+
+const GRADE_NAMES: GradeName[] = ['A', 'B', 'C', 'D', 'E'];
+
+const round = (n: number, decimals: number): number => {
+  const f = 10 ** decimals;
+  return Math.round(n * f) / f;
+};
+const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : round(part / whole, 4));
+const mean = (values: number[]): number | null =>
+  values.length === 0 ? null : round(values.reduce((s, v) => s + v, 0) / values.length, 2);
+
+/** Plain code-unit order: the same in every runtime and locale, so regenerated files are identical. */
+export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Whether a stored response can be counted against the questionnaire the wave sent. Submissions are
+ * validated against the same snapshot, so this only guards against damaged or foreign data
+ * (DOMAIN.md §5, data cleaning: excluded from the figures, but not dropped).
+ */
+export function fitsQuestionnaire(q: Questionnaire, response: StoredResponse): boolean {
+  if (response.questionnaireVersion !== q.version) return false;
+  const levels = new Set(q.scale.levels.map((l) => l.id));
+  return q.categories.every((c) => levels.has(response.ratings[c.id] ?? ''));
+}
+
+/** Responses that count, oldest first (then by invitation id), so every output has a stable order. */
+export function countedResponses(q: Questionnaire, invitations: Invitation[]): CountedResponse[] {
+  return invitations
+    .flatMap((invitation) =>
+      invitation.response && fitsQuestionnaire(q, invitation.response)
+        ? [{ invitation, response: invitation.response }]
+        : [],
+    )
+    .sort(
+      (a, b) =>
+        byCodeUnits(a.response.answeredAt, b.response.answeredAt) ||
+        byCodeUnits(a.invitation.id, b.invitation.id),
+    );
+}
+
+/** Rated item answers of some responses, and how many of them are at or above the satisfied level. */
+function tally(q: Questionnaire, counted: CountedResponse[]): { rated: number; satisfied: number } {
+  let satisfied = 0;
+  for (const { response } of counted) {
+    for (const c of q.categories) if (isSatisfied(q, response.ratings[c.id] ?? '')) satisfied += 1;
+  }
+  return { rated: counted.length * q.categories.length, satisfied };
+}
+
+function groupStatistics(q: Questionnaire, invited: number, counted: CountedResponse[]): GroupStatistics {
+  const meanTotal = mean(counted.map((c) => c.response.total));
+  const { rated, satisfied } = tally(q, counted);
+  return {
+    invited,
+    answered: counted.length,
+    returnRate: ratio(counted.length, invited),
+    meanTotal,
+    grade: meanTotal === null ? null : grade(meanTotal, q.grades),
+    satisfactionRate: ratio(satisfied, rated),
+  };
+}
+
+function categoryStatistics(q: Questionnaire, counted: CountedResponse[]): CategoryStatistics[] {
+  return q.categories.map((c) => {
+    const levels = counted.map((r) => r.response.ratings[c.id] ?? '');
+    const sum = levels.reduce((s, l) => s + points(q, c.id, l), 0);
+    const n = levels.length;
+    return {
+      id: c.id,
+      weight: c.weight,
+      answers: n,
+      meanPoints: n === 0 ? null : round(sum / n, 2),
+      meanPercent: n === 0 ? null : round((sum / n / c.weight) * 100, 2),
+      satisfactionRate: ratio(levels.filter((l) => isSatisfied(q, l)).length, n),
+      distribution: q.scale.levels.map((l) => ({
+        level: l.id,
+        count: levels.filter((x) => x === l.id).length,
+      })),
+    };
+  });
+}
+
+/**
+ * The statistics of one wave, from the questionnaire the wave snapshotted and all its invitations
+ * (a response lives on its invitation). Pure and deterministic: the same input gives the same output.
+ *
+ * - return rate = counted responses / invitations;
+ * - satisfaction index = mean of the responses' total scores, graded with the questionnaire's grades;
+ * - satisfaction rate = share of all rated item answers at or above `scale.satisfiedFrom`;
+ * - per category: mean points (0–weight and % of weight) and the count per level, in scale order;
+ * - per department (the customer's department when invited): the same group figures.
+ */
+export function waveStatistics(wave: Wave, invitations: Invitation[]): WaveStatistics {
+  const q = wave.questionnaire;
+  const counted = countedResponses(q, invitations);
+  const answeredAll = invitations.filter((i) => i.response).length;
+  const overall = groupStatistics(q, invitations.length, counted);
+  const { rated, satisfied } = tally(q, counted);
+
+  const departments = [...new Set(invitations.map((i) => i.customer.department))].sort(byCodeUnits);
+  const questionOrder = new Map(q.openQuestions.map((o, i) => [o.id, i]));
+  const comments: ReportComment[] = counted.flatMap(({ invitation, response }) =>
+    q.openQuestions.flatMap((o) => {
+      const text = response.comments[o.id];
+      if (!text) return [];
+      return [
+        {
+          questionId: o.id,
+          text,
+          language: response.language,
+          department: invitation.customer.department,
+          total: response.total,
+          grade: response.grade,
+          answeredAt: response.answeredAt,
+          invitationId: invitation.id,
+        },
+      ];
+    }),
+  );
+  comments.sort(
+    (a, b) =>
+      (questionOrder.get(a.questionId) ?? 0) - (questionOrder.get(b.questionId) ?? 0) ||
+      a.total - b.total ||
+      byCodeUnits(a.answeredAt, b.answeredAt) ||
+      byCodeUnits(a.invitationId, b.invitationId),
+  );
+
+  return {
+    ...overall,
+    excluded: answeredAll - counted.length,
+    ratedAnswers: rated,
+    satisfiedAnswers: satisfied,
+    grades: GRADE_NAMES.map((g) => ({
+      grade: g,
+      count: counted.filter((c) => c.response.grade === g).length,
+    })),
+    categories: categoryStatistics(q, counted),
+    departments: departments.map((department) => ({
+      department,
+      ...groupStatistics(
+        q,
+        invitations.filter((i) => i.customer.department === department).length,
+        counted.filter((c) => c.invitation.customer.department === department),
+      ),
+    })),
+    comments,
+  };
+}

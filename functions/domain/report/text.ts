@@ -1,0 +1,117 @@
+import type { Language } from '../language.ts';
+
+/** The words of the report (HTML, CSV headers, email), in every supported language. */
+const WORDS = {
+  'zh-CN': {
+    report: '满意度调查报告',
+    wave: '批次',
+    period: '发出时间',
+    deadline: '截止时间',
+    generated: '生成时间',
+    questionnaire: '调查表',
+    version: '版本',
+    headline: '主要指标',
+    invited: '发放',
+    answered: '回收',
+    returnRate: '回收率',
+    satisfactionIndex: '满意度指数',
+    grade: '等级',
+    satisfactionRate: '满意率',
+    excluded: '份回复与本批次的调查表不符，未计入统计。',
+    gradeDistribution: '等级分布',
+    count: '份数',
+    categories: '各项评价',
+    category: '评价项目',
+    weight: '权重',
+    meanPoints: '平均得分',
+    meanPercent: '得分率',
+    distribution: '各等级人数',
+    departments: '各部门对比',
+    department: '部门',
+    comments: '意见与建议',
+    lowestComments: '得分最低的意见',
+    question: '问题',
+    language: '语言',
+    score: '总分',
+    noResponses: '本批次尚无有效回复。',
+    noComments: '没有意见。',
+    invitation: '邀请编号',
+    answeredAt: '回复时间',
+    openReport: '查看完整报告',
+    downloadCsv: '下载回复明细 (CSV)',
+    linksValidUntil: '链接有效期至',
+    definitions:
+      '满意度指数 = 各份回复总分的平均值（0–100）；满意率 = 所有评价项中评为“{level}”及以上的比例；回收率 = 回复数 / 发放数。',
+    chartAlt: '各等级人数分布图',
+  },
+  en: {
+    report: 'Satisfaction survey report',
+    wave: 'Wave',
+    period: 'Sent',
+    deadline: 'Deadline',
+    generated: 'Generated',
+    questionnaire: 'Questionnaire',
+    version: 'version',
+    headline: 'Headline figures',
+    invited: 'Invited',
+    answered: 'Answered',
+    returnRate: 'Return rate',
+    satisfactionIndex: 'Satisfaction index',
+    grade: 'Grade',
+    satisfactionRate: 'Satisfaction rate',
+    excluded: 'response(s) do not fit this wave’s questionnaire and are left out of the figures.',
+    gradeDistribution: 'Grades',
+    count: 'Responses',
+    categories: 'Items',
+    category: 'Item',
+    weight: 'Weight',
+    meanPoints: 'Mean points',
+    meanPercent: '% of weight',
+    distribution: 'Answers per level',
+    departments: 'Departments',
+    department: 'Department',
+    comments: 'Comments',
+    lowestComments: 'Comments from the lowest scores',
+    question: 'Question',
+    language: 'Language',
+    score: 'Total',
+    noResponses: 'No responses in this wave yet.',
+    noComments: 'No comments.',
+    invitation: 'Invitation',
+    answeredAt: 'Answered at',
+    openReport: 'Open the full report',
+    downloadCsv: 'Download the responses (CSV)',
+    linksValidUntil: 'Links valid until',
+    definitions:
+      'Satisfaction index = mean total score of the responses (0–100); satisfaction rate = share of all item ratings at “{level}” or better; return rate = responses / invitations.',
+    chartAlt: 'Answers per level',
+  },
+} as const satisfies Record<Language, Record<string, string>>;
+
+export type Words = (typeof WORDS)[Language];
+
+export const words = (language: Language): Words => WORDS[language];
+
+/** Escapes text for HTML element content and quoted attribute values (shared with the emails). */
+export { escapeHtml } from '../email/escape.ts';
+
+/** A 0–1 rate as a percentage with one decimal, or a dash when there is none. */
+export const percent = (rate: number | null): string => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);
+
+/** A score with one decimal, or a dash. */
+export const decimal = (n: number | null): string => (n === null ? '–' : n.toFixed(1));
+
+/** `YYYY-MM-DD HH:mm` in a time zone: unambiguous in both languages and free of locale data quirks. */
+export function dateTime(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}

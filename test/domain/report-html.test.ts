@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../functions/domain/report/document.ts';
+import { levelColours, reportHtml } from '../../functions/domain/report/html.ts';
+import { MIXED, reportInvitations, reportWave, XSS_IMG, XSS_SCRIPT } from './report-fixture.ts';
+
+const ALLOWED_TAGS = new Set([
+  'html',
+  'head',
+  'meta',
+  'title',
+  'style',
+  'body',
+  'header',
+  'footer',
+  'section',
+  'h1',
+  'h2',
+  'h3',
+  'p',
+  'div',
+  'span',
+  'b',
+  'i',
+  'small',
+  'ul',
+  'li',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'svg',
+  'rect',
+]);
+
+const tagsOf = (html: string): string[] =>
+  [...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase());
+
+/** The markup with the <style> body removed, so CSS is not mistaken for markup. */
+const markup = (html: string): string => html.replace(/<style>[\s\S]*?<\/style>/, '<style></style>');
+
+describe('reportHtml', () => {
+  const wave = reportWave();
+  const invitations = reportInvitations(wave);
+  const html = reportHtml(buildReport(wave, invitations, new Date('2025-04-10T10:00:00Z')));
+
+  it('should be one document in the report’s language', () => {
+    expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
+    const zhWave = reportWave({ language: 'zh-CN' });
+    const zh = reportHtml(buildReport(zhWave, reportInvitations(zhWave), new Date('2025-04-10T10:00:00Z')));
+    expect(zh).toContain('<html lang="zh-CN">');
+    expect(zh).toContain('满意度指数');
+    expect(zh).toContain('季度客户满意度调查');
+  });
+
+  it('should show the headline figures', () => {
+    expect(html).toContain('<b>72.3 (C)</b>');
+    expect(html).toContain('<b>57.1%</b>');
+    expect(html).toContain('<b>50.0%</b>');
+    expect(html).toContain('<b>3 / 6</b>');
+    expect(html).toContain('1 response(s) do not fit');
+  });
+
+  it('should chart each category’s levels and each department as inline SVG', () => {
+    expect(html.match(/<svg /g)).toHaveLength(7 + 5 + 2);
+    // quality: 2 very satisfied, 1 dissatisfied → two segments of 66.667 and 33.333
+    expect(html).toContain(
+      '<rect x="0.000" y="0" width="66.667" height="10" fill="hsl(130 60% 45%)"><title>Very satisfied: 2</title></rect>',
+    );
+    expect(html).toContain('<title>Dissatisfied: 1</title>');
+    // North's mean 88.5 of 100
+    expect(html).toContain('aria-label="North: 88.5"');
+    expect(html).toContain('<rect width="88.500" height="10" fill="#2f6fb0"/>');
+  });
+
+  it('should load nothing from elsewhere and forbid it', () => {
+    const tags = tagsOf(markup(html));
+    expect(tags.filter((t) => !ALLOWED_TAGS.has(t))).toEqual([]);
+    expect(markup(html)).not.toMatch(/<[^>]*\s(src|href|xlink:href)\s*=/i);
+    expect(html).not.toMatch(/url\(|@import/i);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+  });
+
+  it('should show script and img payloads in comments as text', () => {
+    expect(html).toContain('&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain(XSS_SCRIPT);
+    expect(html).not.toContain(XSS_IMG);
+    expect(markup(html)).not.toMatch(/<[^>]*\son\w+\s*=/i);
+  });
+
+  it('should escape whatever a customer or the directory writes', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        (text, department) => {
+          const rows = [
+            { customer: 'f1', department, ratings: MIXED, comments: { suggestions: text || 'x' } },
+          ];
+          const out = markup(reportHtml(buildReport(wave, reportInvitations(wave, rows), new Date(0))));
+          expect(tagsOf(out).filter((t) => !ALLOWED_TAGS.has(t))).toEqual([]);
+          expect(out).not.toMatch(/<[^>]*\son\w+\s*=/i);
+        },
+      ),
+    );
+  });
+
+  it('should say so when nobody answered', () => {
+    const empty = reportHtml(buildReport(wave, [], new Date('2025-04-10T10:00:00Z')));
+    expect(empty).toContain('No responses in this wave yet.');
+    expect(empty).toContain('<b>–</b>');
+  });
+
+  it('should differ only in the generated time when regenerated', () => {
+    const again = reportHtml(buildReport(wave, [...invitations].reverse(), new Date('2025-04-12T06:30:00Z')));
+    // Generated times show in the campaign's report time zone (Asia/Shanghai, UTC+8).
+    expect(html).toContain('Generated 2025-04-10 18:00');
+    expect(again.replace('Generated 2025-04-12 14:30', 'Generated 2025-04-10 18:00')).toBe(html);
+  });
+});
+
+describe('levelColours', () => {
+  it('should run from green to red over any number of levels', () => {
+    expect(levelColours(5)).toEqual([
+      'hsl(130 60% 45%)',
+      'hsl(98 60% 45%)',
+      'hsl(65 60% 45%)',
+      'hsl(33 60% 45%)',
+      'hsl(0 60% 45%)',
+    ]);
+    expect(levelColours(2)).toEqual(['hsl(130 60% 45%)', 'hsl(0 60% 45%)']);
+  });
+});

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { s3Client } from '../../functions/adapters/clients.ts';
+import { MAX_PRESIGN_SECONDS, S3Blobs } from '../../functions/adapters/s3-blobs.ts';
+import type { Wave } from '../../functions/domain/model.ts';
+import type { ReportDocument } from '../../functions/domain/report/document.ts';
+import { handler } from '../../functions/handlers/report/index.ts';
+import type { StoredMessage } from '../../local/ses-server.ts';
+import { reportInvitations, reportWave } from '../domain/report-fixture.ts';
+import { lambdaContext, testStore } from '../support/fixtures.ts';
+
+/* The local SES mailbox is shared by every test file running at once: only look at this file's addresses. */
+const TAG = randomUUID().slice(0, 8);
+const MANAGERS = [`boss-${TAG}@staff.example`, `quality-${TAG}@staff.example`];
+const SES = process.env.AWS_ENDPOINT_URL_SES!;
+const BUCKET = process.env.BUCKET_NAME!;
+const s3: S3Client = s3Client();
+const store = testStore();
+
+const LATEST = 'demo-20250701T0100';
+const OLDER = 'demo-20250401T0100';
+
+async function mailToManagers(): Promise<StoredMessage[]> {
+  const all = (await (await fetch(`${SES}/api/messages`)).json()) as StoredMessage[];
+  return all.filter((m) => m.to.some((to) => MANAGERS.includes(to)));
+}
+
+async function parse(message: StoredMessage): Promise<ParsedMail> {
+  const raw = await fetch(`${SES}/api/messages/${encodeURIComponent(message.id)}/raw`);
+  return simpleParser(Buffer.from(await raw.arrayBuffer()));
+}
+
+async function getObject(key: string): Promise<{ bytes: Buffer; contentType: string | undefined }> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  return { bytes: Buffer.from(await out.Body!.transformToByteArray()), contentType: out.ContentType };
+}
+
+async function reportKeysInBucket(): Promise<string[]> {
+  const out = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'reports/' }));
+  return (out.Contents ?? []).map((o) => o.Key ?? '').sort();
+}
+
+async function seed(waveId: string, createdAt: string): Promise<Wave> {
+  const template = reportWave({ waveId, managers: MANAGERS, language: 'en' });
+  const wave = {
+    ...template,
+    createdAt,
+    deadline: new Date(Date.parse(createdAt) + 14 * 86_400_000).toISOString(),
+  };
+  await store.putWave(wave);
+  for (const invitation of reportInvitations(wave)) await store.putInvitation(invitation);
+  return wave;
+}
+
+const run = (event: unknown) => handler(event, lambdaContext());
+
+describe('report handler', () => {
+  it('should refuse a campaign without any wave, writing and sending nothing', async () => {
+    await expect(run({ campaignId: 'demo' })).rejects.toThrow(
+      'campaign "demo" has no wave yet: nothing to report',
+    );
+    expect(await reportKeysInBucket()).toEqual([]);
+    expect(await mailToManagers()).toEqual([]);
+  });
+
+  describe('with waves', () => {
+    let result: Awaited<ReturnType<typeof run>>;
+
+    beforeAll(async () => {
+      await seed(OLDER, '2025-04-01T01:00:00.000Z');
+      await seed(LATEST, '2025-07-01T01:00:00.000Z');
+      result = await run({ campaignId: 'demo' });
+    });
+
+    it('should report on the latest wave and say where the files are', () => {
+      expect(result).toEqual({
+        campaignId: 'demo',
+        waveId: LATEST,
+        keys: {
+          json: `reports/demo/${LATEST}/report.json`,
+          csv: `reports/demo/${LATEST}/responses.csv`,
+          html: `reports/demo/${LATEST}/report.html`,
+        },
+        htmlUrl: expect.stringContaining(`/reports/demo/${LATEST}/report.html?`),
+        emailed: 2,
+      });
+    });
+
+    it('should write the three files with their content types', async () => {
+      const json = await getObject(result.keys.json);
+      const csv = await getObject(result.keys.csv);
+      const html = await getObject(result.keys.html);
+      expect(json.contentType).toBe('application/json; charset=utf-8');
+      expect(csv.contentType).toBe('text/csv; charset=utf-8');
+      expect(html.contentType).toBe('text/html; charset=utf-8');
+
+      const report = JSON.parse(json.bytes.toString('utf8')) as ReportDocument;
+      expect(report).toMatchObject({ schemaVersion: 1, wave: { id: LATEST }, language: 'en' });
+      expect(report.statistics).toMatchObject({ invited: 6, answered: 3, meanTotal: 72.33, grade: 'C' });
+      expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(csv.bytes.toString('utf8').split('\r\n').filter(Boolean)).toHaveLength(4);
+      expect(html.bytes.toString('utf8')).toContain('<html lang="en">');
+      expect(html.bytes.toString('utf8')).toContain('&lt;script&gt;');
+    });
+
+    it('should give a presigned link to the HTML valid for at most 7 days', async () => {
+      const url = new URL(result.htmlUrl);
+      const expires = Number(url.searchParams.get('X-Amz-Expires'));
+      expect(expires).toBeGreaterThan(0);
+      expect(expires).toBeLessThanOrEqual(604_800);
+      expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+      const response = await fetch(result.htmlUrl);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await response.text()).toBe((await getObject(result.keys.html)).bytes.toString('utf8'));
+    });
+
+    it('should email the managers the headline and working links', async () => {
+      const messages = await mailToManagers();
+      expect(messages).toHaveLength(1);
+      expect([...messages[0]!.to].sort()).toEqual([...MANAGERS].sort());
+      const mail = await parse(messages[0]!);
+      expect(mail.subject).toBe(
+        'Quarterly customer satisfaction survey report: satisfaction index 72.3 (C), return rate 50.0%',
+      );
+      expect(mail.from?.value[0]?.address).toBe('survey@example.com');
+      expect(mail.text).toContain('Satisfaction rate: 57.1%');
+      expect(mail.html).not.toMatch(/customer\.example|Customer [ns]\d/);
+
+      const links = [...String(mail.html).matchAll(/href="([^"]+)"/g)].map((m) =>
+        m[1]!.replaceAll('&amp;', '&'),
+      );
+      expect(links).toContain(result.htmlUrl);
+      const csvLink = links.find((l) => l.includes('/responses.csv?'));
+      expect(csvLink).toBeDefined();
+      const csv = await fetch(csvLink!);
+      expect(csv.status).toBe(200);
+      expect(Number(new URL(csvLink!).searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(604_800);
+      expect(Buffer.from(await csv.arrayBuffer())).toEqual((await getObject(result.keys.csv)).bytes);
+    });
+
+    it('should report on a named wave', async () => {
+      const older = await run({ campaignId: 'demo', waveId: OLDER });
+      expect(older.waveId).toBe(OLDER);
+      expect(older.keys.html).toBe(`reports/demo/${OLDER}/report.html`);
+      const report = JSON.parse((await getObject(older.keys.json)).bytes.toString('utf8')) as ReportDocument;
+      expect(report.wave.id).toBe(OLDER);
+    });
+
+    it('should give the same bytes apart from the generated time when run again', async () => {
+      const before = await Promise.all(
+        Object.values(result.keys).map(async (k) => (await getObject(k)).bytes),
+      );
+      const again = await run({ campaignId: 'demo', waveId: LATEST });
+      const after = await Promise.all(Object.values(again.keys).map(async (k) => (await getObject(k)).bytes));
+
+      const [jsonBefore, csvBefore, htmlBefore] = before.map((b) => b.toString('utf8')) as [
+        string,
+        string,
+        string,
+      ];
+      const [jsonAfter, csvAfter, htmlAfter] = after.map((b) => b.toString('utf8')) as [
+        string,
+        string,
+        string,
+      ];
+      const generated = (json: string) => (JSON.parse(json) as ReportDocument).generatedAt;
+      expect(jsonAfter.replace(generated(jsonAfter), generated(jsonBefore))).toBe(jsonBefore);
+      expect(after[1]).toEqual(before[1]);
+      expect(csvAfter).toBe(csvBefore);
+      const withoutGenerated = (html: string) =>
+        html.replace(/Generated \d{4}-\d\d-\d\d \d\d:\d\d/, 'Generated');
+      expect(withoutGenerated(htmlAfter)).toBe(withoutGenerated(htmlBefore));
+    });
+
+    it.each([
+      ['no event', undefined, /invalid report request: campaignId: must be the id of a campaign/],
+      ['a string', 'demo', /invalid report request: event: /],
+      ['no campaign', {}, /campaignId: must be the id of a campaign/],
+      [
+        'an unknown campaign',
+        { campaignId: 'nope' },
+        /campaignId: no such campaign in the programme \(known: demo\)/,
+      ],
+      ['a misspelt field', { campaignId: 'demo', waveID: LATEST }, /waveID/],
+      ['a malformed wave id', { campaignId: 'demo', waveId: '../../etc' }, /waveId: must be a wave id/],
+      ['a number as campaign', { campaignId: 42 }, /campaignId: must be the id of a campaign/],
+      [
+        'an unknown wave',
+        { campaignId: 'demo', waveId: 'demo-20000101T0000' },
+        /campaign "demo" has no wave "demo-20000101T0000"/,
+      ],
+    ])('should refuse %s with a clear error and change nothing', async (_name, event, message) => {
+      const keys = await reportKeysInBucket();
+      const mails = (await mailToManagers()).length;
+      await expect(run(event)).rejects.toThrow(message);
+      expect(await reportKeysInBucket()).toEqual(keys);
+      expect(await mailToManagers()).toHaveLength(mails);
+    });
+  });
+});
+
+describe('S3Blobs', () => {
+  const blobs = new S3Blobs(s3, BUCKET);
+
+  it('should store bytes and text with their content type', async () => {
+    await blobs.put(`test/${TAG}/a.txt`, '中文 text', 'text/plain; charset=utf-8');
+    const text = await getObject(`test/${TAG}/a.txt`);
+    expect(text.bytes.toString('utf8')).toBe('中文 text');
+    expect(text.contentType).toBe('text/plain; charset=utf-8');
+    await blobs.put(`test/${TAG}/b.bin`, new Uint8Array([0, 1, 2, 255]), 'application/octet-stream');
+    expect([...(await getObject(`test/${TAG}/b.bin`)).bytes]).toEqual([0, 1, 2, 255]);
+  });
+
+  it('should presign up to 7 days and refuse longer or nonsensical lifetimes', async () => {
+    const url = new URL(await blobs.presign(`test/${TAG}/a.txt`, MAX_PRESIGN_SECONDS));
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('604800');
+    for (const seconds of [MAX_PRESIGN_SECONDS + 1, 0, -5, 1.5, Number.NaN]) {
+      await expect(blobs.presign('x', seconds)).rejects.toThrow(RangeError);
+    }
+  });
+});
