@@ -1,2 +1,68 @@
-// Placeholder: the dispatch handler is being written. Replace this file.
-export const handler = async (): Promise<void> => {};
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { programme } from '../../../programme/index.ts';
+import { documentClient, sqsClient } from '../../adapters/clients.ts';
+import { DynamoStore } from '../../adapters/dynamo-store.ts';
+import { requireEnv } from '../../adapters/env.ts';
+import { logger } from '../../adapters/logger.ts';
+import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
+import { currentQuestionnaire, findCampaign } from '../../domain/programme.ts';
+import { dispatch } from '../../use-cases/dispatch.ts';
+
+const deps = {
+  store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME'), {
+    retentionDays: Number(process.env.RETENTION_DAYS) || 365,
+  }),
+  queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
+  clock: { now: () => new Date() },
+};
+
+/** What the EventBridge Scheduler schedule (or the local cron, or the CLI) sends. */
+const DispatchEvent = z.object({
+  campaignId: z.string().refine((id) => findCampaign(programme, id) !== undefined, {
+    message: `no such campaign in the programme (known: ${programme.campaigns.map((c) => c.id).join(', ')})`,
+  }),
+  /** `<aws.scheduler.scheduled-time>`: names the wave, so a retried tick finds the same one. */
+  scheduledTime: z.iso.datetime({ offset: true }).optional(),
+});
+export type DispatchEvent = z.input<typeof DispatchEvent>;
+
+export interface DispatchResponse {
+  campaignId: string;
+  waveId: string;
+  invited: number;
+  created: number;
+}
+
+export class InvalidDispatchEventError extends Error {
+  constructor(problems: string[]) {
+    super(`invalid dispatch event: ${problems.join('; ')}`);
+    this.name = 'InvalidDispatchEventError';
+  }
+}
+
+export const handler = middy<unknown, DispatchResponse>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
+    const parsed = DispatchEvent.safeParse(event);
+    if (!parsed.success) {
+      throw new InvalidDispatchEventError(
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`),
+      );
+    }
+    const { campaignId, scheduledTime } = parsed.data;
+    const campaign = findCampaign(programme, campaignId)!;
+    const result = await dispatch(deps, {
+      campaign,
+      questionnaire: currentQuestionnaire(programme, campaign.questionnaire),
+      ...(scheduledTime ? { scheduledTime: new Date(scheduledTime) } : {}),
+    });
+    logger.info('wave dispatched', { ...result });
+    return {
+      campaignId: result.campaignId,
+      waveId: result.waveId,
+      invited: result.invited,
+      created: result.created,
+    };
+  });

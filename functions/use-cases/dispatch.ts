@@ -1,0 +1,116 @@
+import type { Invitation, SendJob, Wave } from '../domain/model.ts';
+import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
+import type { Campaign, Customer } from '../domain/programme.ts';
+import type { Questionnaire } from '../domain/questionnaire.ts';
+import { invitationId } from '../domain/token.ts';
+
+const DAY_MS = 86_400_000;
+/** DynamoDB writes in flight at once: fast, but well below what one partition or the SDK pool takes. */
+const WRITE_CONCURRENCY = 16;
+
+export interface DispatchInput {
+  campaign: Campaign;
+  /** The campaign's questionnaire as it is now; the wave keeps this snapshot. */
+  questionnaire: Questionnaire;
+  /** The schedule tick that asked for the wave; now when absent (a manual run). */
+  scheduledTime?: Date;
+}
+
+export interface DispatchResult {
+  campaignId: string;
+  waveId: string;
+  /** Eligible customers, each of whom has an invitation in the wave after this run. */
+  invited: number;
+  /** Invitations this run created (0 when the wave was already complete). */
+  created: number;
+  /** Send jobs queued by this run. */
+  queued: number;
+}
+
+/** `{campaignId}-{yyyyMMddTHHmm}` in UTC, so a repeated tick or a retry names the same wave. */
+export function waveIdFor(campaignId: string, at: Date): string {
+  const iso = at.toISOString();
+  return `${campaignId}-${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}`;
+}
+
+/** Customers the campaign addresses: not unsubscribed, and in one of its departments when it names any. */
+export function eligibleCustomers(
+  campaign: Campaign,
+  customers: Array<Customer & { unsubscribedAt?: string }>,
+): Customer[] {
+  const departments = campaign.audience.departments;
+  return customers.filter((c) => !c.unsubscribedAt && (!departments || departments.includes(c.department)));
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Starts a wave of a campaign: stores the wave with a snapshot of the questionnaire, one invitation per
+ * eligible customer, and queues one send job per invitation not yet emailed. Every write is conditional,
+ * so running it again for the same tick (a scheduler retry, a crash half-way) completes the wave without
+ * duplicating anything; the send step is idempotent, so a job queued twice still sends one email.
+ */
+export async function dispatch(
+  deps: { store: SurveyStore; queue: SendQueue; clock: Clock },
+  input: DispatchInput,
+): Promise<DispatchResult> {
+  const { store, queue, clock } = deps;
+  const { campaign } = input;
+  const now = clock.now();
+  const at = input.scheduledTime ?? now;
+  const waveId = waveIdFor(campaign.id, at);
+  const customers = eligibleCustomers(campaign, await store.listCustomers());
+
+  const { created: waveCreated, wave } = await store.putWave({
+    campaignId: campaign.id,
+    waveId,
+    createdAt: now.toISOString(),
+    deadline: new Date(at.getTime() + campaign.responseDays * DAY_MS).toISOString(),
+    campaign,
+    questionnaire: input.questionnaire,
+    invited: customers.length,
+  } satisfies Wave);
+
+  // A wave that already existed may be half done: find what is there rather than rewriting it.
+  const existing = new Map<string, Invitation>();
+  if (!waveCreated) for (const i of await store.listInvitations(waveId)) existing.set(i.id, i);
+
+  const jobs: SendJob[] = [];
+  let created = 0;
+  await forEachLimited(customers, WRITE_CONCURRENCY, async (customer) => {
+    const id = invitationId(waveId, customer.id);
+    const found = existing.get(id);
+    if (found) {
+      if (!found.sent.invite && !found.unsubscribedAt && !found.response)
+        jobs.push({ invitationId: id, step: 'invite' });
+      return;
+    }
+    const isNew = await store.putInvitation({
+      id,
+      campaignId: campaign.id,
+      waveId,
+      customer: {
+        id: customer.id,
+        name: customer.name,
+        email: customer.email,
+        language: customer.language,
+        department: customer.department,
+      },
+      createdAt: now.toISOString(),
+      expiresAt: wave.deadline,
+      sent: {},
+    });
+    if (isNew) created++;
+    // Lost a race with a concurrent run: queue it anyway, the send step claims each email once.
+    jobs.push({ invitationId: id, step: 'invite' });
+  });
+
+  if (jobs.length > 0) await queue.enqueue(jobs);
+  return { campaignId: campaign.id, waveId, invited: customers.length, created, queued: jobs.length };
+}

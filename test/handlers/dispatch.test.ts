@@ -1,0 +1,106 @@
+import { PurgeQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sqsClient } from '../../functions/adapters/clients.ts';
+import type { SendJob } from '../../functions/domain/model.ts';
+import type { Customer } from '../../functions/domain/programme.ts';
+import { invitationId } from '../../functions/domain/token.ts';
+import { handler } from '../../functions/handlers/dispatch/index.ts';
+import { lambdaContext, seedCustomers, testStore } from '../support/fixtures.ts';
+
+const QUEUE_URL = process.env.SEND_QUEUE_URL!;
+const store = testStore();
+const run = (event: unknown) => handler(event, lambdaContext());
+
+/** Everything on this file's send queue (the local SQS endpoint has no consumer in tests). */
+async function queuedJobs(): Promise<SendJob[]> {
+  const jobs: SendJob[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqsClient().send(
+      new ReceiveMessageCommand({ QueueUrl: QUEUE_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) return jobs;
+    jobs.push(...Messages.map((m) => JSON.parse(m.Body ?? '') as SendJob));
+  }
+}
+
+const customers: Customer[] = Array.from({ length: 12 }, (_, i) => ({
+  id: `d${i}`,
+  name: `Customer ${i}`,
+  email: `dispatch-handler-${i}@example.test`,
+  language: i % 3 ? 'zh-CN' : 'en',
+  department: ['east-region', 'south-region', 'north-region'][i % 3]!,
+}));
+
+beforeAll(async () => {
+  await seedCustomers(customers);
+});
+
+beforeEach(async () => {
+  await sqsClient().send(new PurgeQueueCommand({ QueueUrl: QUEUE_URL }));
+});
+
+describe('Handler: dispatch', () => {
+  it('should create the wave of the scheduled tick, invite every customer and queue their send jobs', async () => {
+    const result = await run({ campaignId: 'demo', scheduledTime: '2025-01-01T01:00:00Z' });
+
+    expect(result).toStrictEqual({
+      campaignId: 'demo',
+      waveId: 'demo-20250101T0100',
+      invited: 12,
+      created: 12,
+    });
+    const wave = await store.getWave('demo', 'demo-20250101T0100');
+    expect(wave).toMatchObject({ invited: 12, deadline: '2025-01-15T01:00:00.000Z' });
+    expect(wave?.questionnaire.id).toBe('itss-satisfaction');
+    const expected = customers.map((c) => invitationId('demo-20250101T0100', c.id)).sort();
+    expect((await store.listInvitations('demo-20250101T0100')).map((i) => i.id).sort()).toEqual(expected);
+    const jobs = await queuedJobs();
+    expect(jobs.map((j) => j.invitationId).sort()).toEqual(expected);
+    expect(jobs.every((j) => j.step === 'invite')).toBe(true);
+  });
+
+  it('should create nothing new when the same tick is delivered again', async () => {
+    const event = { campaignId: 'demo', scheduledTime: '2025-04-01T01:00:00Z' };
+    await run(event);
+
+    const again = await run(event);
+
+    expect(again).toStrictEqual({
+      campaignId: 'demo',
+      waveId: 'demo-20250401T0100',
+      invited: 12,
+      created: 0,
+    });
+    expect(await store.listInvitations('demo-20250401T0100')).toHaveLength(12);
+  });
+
+  it.each([
+    [
+      'an unknown campaign',
+      { campaignId: 'no-such-campaign' },
+      /campaignId: no such campaign in the programme \(known: demo\)/,
+    ],
+    ['no campaign', { scheduledTime: '2025-01-01T01:00:00Z' }, /campaignId:/],
+    ['a campaign id that is not text', { campaignId: 42 }, /campaignId:/],
+    [
+      'a scheduled time that is not an ISO instant',
+      { campaignId: 'demo', scheduledTime: 'tomorrow' },
+      /scheduledTime:/,
+    ],
+    [
+      'a scheduled time without a time',
+      { campaignId: 'demo', scheduledTime: '2025-07-01' },
+      /scheduledTime:/,
+    ],
+    ['no event at all', null, /invalid dispatch event/],
+    ['a string', 'demo', /invalid dispatch event/],
+  ])('should refuse %s with a clear error and write nothing', async (_what, event, message) => {
+    const wavesBefore = (await store.listWaves('demo')).length;
+
+    await expect(run(event)).rejects.toThrow(message);
+
+    expect(await store.listWaves('demo')).toHaveLength(wavesBefore);
+    expect(await store.listWaves('no-such-campaign')).toHaveLength(0);
+    expect(await queuedJobs()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { SendRawEmailCommand } from '@aws-sdk/client-ses';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sesClient } from '../../functions/adapters/clients.ts';
+import type { Wave } from '../../functions/domain/model.ts';
+import { verifyToken } from '../../functions/domain/token.ts';
+import { handler } from '../../functions/handlers/send/index.ts';
+import type { StoredMessage } from '../../local/ses-server.ts';
+import { lambdaContext, seedInvitation, seedWave, testStore } from '../support/fixtures.ts';
+
+/* The local SES mailbox is shared by every test file running at once: only look at this file's addresses. */
+const TAG = randomUUID().slice(0, 8);
+let recipients = 0;
+const address = () => `send-${TAG}-${++recipients}@example.test`;
+
+const SES = process.env.AWS_ENDPOINT_URL_SES!;
+const store = testStore();
+
+async function mailTo(to: string): Promise<StoredMessage[]> {
+  const all = (await (await fetch(`${SES}/api/messages`)).json()) as StoredMessage[];
+  return all.filter((m) => m.to.includes(to));
+}
+
+async function parse(message: StoredMessage): Promise<ParsedMail> {
+  const raw = await fetch(`${SES}/api/messages/${encodeURIComponent(message.id)}/raw`);
+  return simpleParser(Buffer.from(await raw.arrayBuffer()));
+}
+
+/** A header as written, unfolded (mailparser turns List-* headers into a structure of its own). */
+function rawHeader(mail: ParsedMail, key: string): string {
+  const line = mail.headerLines.find((h) => h.key === key)?.line ?? '';
+  return line
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .replace(/^[^:]*:\s*/, '')
+    .trim();
+}
+
+let records = 0;
+function record(body: unknown): SQSRecord {
+  const id = `msg-${TAG}-${++records}`;
+  return {
+    messageId: id,
+    receiptHandle: `receipt-${id}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'test',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:csat-send',
+    awsRegion: 'us-east-1',
+  };
+}
+
+const batch = (...rs: SQSRecord[]): SQSEvent => ({ Records: rs });
+const job = (invitationId: string) => ({ invitationId, step: 'invite' });
+const send = (event: SQSEvent) => handler(event, lambdaContext());
+
+let wave: Wave;
+async function invite(language: 'zh-CN' | 'en' = 'en', overrides: { expiresAt?: string } = {}) {
+  wave ??= await seedWave();
+  const email = address();
+  const seeded = await seedInvitation(wave, {
+    customer: { email, language, name: language === 'en' ? 'Alice Morgan' : '王伟' },
+    ...overrides,
+  });
+  return { ...seeded, email };
+}
+
+const sesMock = { current: undefined as ReturnType<typeof mockClient> | undefined };
+afterEach(() => {
+  sesMock.current?.restore();
+  sesMock.current = undefined;
+});
+
+describe('Handler: send', () => {
+  it('should send one invitation email with both parts, the survey link and one-click unsubscribe', async () => {
+    const { invitation, email } = await invite('en');
+
+    const result = await send(batch(record(job(invitation.id))));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    const [message, ...more] = await mailTo(email);
+    expect(more).toHaveLength(0);
+    const mail = await parse(message!);
+    const keys = mail.headerLines.map((h) => h.key);
+    expect(keys.filter((k) => k === 'list-unsubscribe')).toHaveLength(1);
+    expect(keys.filter((k) => k === 'list-unsubscribe-post')).toHaveLength(1);
+    expect(keys).not.toContain('x-ses-configuration-set');
+    expect(rawHeader(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    const unsubscribeUrl = /^<(https:\/\/[^>]+)>$/.exec(rawHeader(mail, 'list-unsubscribe'))?.[1];
+    expect(unsubscribeUrl).toMatch(/^https:\/\/survey\.example\.test\/u\//);
+    const unsubscribeToken = unsubscribeUrl!.split('/u/')[1]!;
+    expect(verifyToken(process.env.TOKEN_SECRET!, 'unsubscribe', unsubscribeToken)).toBe(invitation.id);
+    expect(mail.text).toContain(unsubscribeUrl);
+    expect(mail.html).toContain(`href="${unsubscribeUrl}"`);
+
+    const surveyToken = /https:\/\/survey\.example\.test\/s\/([\w.-]+)/.exec(mail.text ?? '')?.[1];
+    expect(verifyToken(process.env.TOKEN_SECRET!, 'survey', surveyToken!)).toBe(invitation.id);
+    expect(mail.html).toContain(`href="https://survey.example.test/s/${surveyToken}"`);
+    expect(mail.subject).toBe('Quarterly customer satisfaction survey: we would value your feedback');
+    expect(mail.from?.value).toEqual([{ name: 'Customer Service', address: 'survey@example.com' }]);
+    expect(mail.replyTo?.value[0]?.address).toBe('quality@example.com');
+    expect(mail.messageId).toBe(`<invite.${invitation.id}@example.com>`);
+    expect((await store.getInvitation(invitation.id))?.sent.invite).toEqual(expect.any(String));
+  });
+
+  it('should write in the customer language', async () => {
+    const { invitation, email } = await invite('zh-CN');
+
+    await send(batch(record(job(invitation.id))));
+
+    const mail = await parse((await mailTo(email))[0]!);
+    expect(mail.subject).toBe('季度客户满意度调查：诚邀您提出宝贵意见');
+    expect(mail.text).toContain('尊敬的王伟：');
+    expect(mail.html).toContain('lang="zh-CN"');
+  });
+
+  it('should send one email when the same job is delivered twice in one batch', async () => {
+    const { invitation, email } = await invite();
+
+    const result = await send(batch(record(job(invitation.id)), record(job(invitation.id))));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await mailTo(email)).toHaveLength(1);
+  });
+
+  it('should send one email when the same job is delivered in separate batches, one after another or at once', async () => {
+    const first = await invite();
+    const second = await invite();
+
+    await send(batch(record(job(first.invitation.id))));
+    await send(batch(record(job(first.invitation.id))));
+    const results = await Promise.all([
+      send(batch(record(job(second.invitation.id)))),
+      send(batch(record(job(second.invitation.id)))),
+      send(batch(record(job(second.invitation.id)))),
+    ]);
+
+    expect(results.every((r) => r.batchItemFailures.length === 0)).toBe(true);
+    expect(await mailTo(first.email)).toHaveLength(1);
+    expect(await mailTo(second.email)).toHaveLength(1);
+  });
+
+  it('should send two emails for two invitations', async () => {
+    const a = await invite();
+    const b = await invite('zh-CN');
+
+    const result = await send(batch(record(job(a.invitation.id)), record(job(b.invitation.id))));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await mailTo(a.email)).toHaveLength(1);
+    expect(await mailTo(b.email)).toHaveLength(1);
+  });
+
+  it('should report a throttled send as failed, release its claim and send exactly once on retry', async () => {
+    const throttled = await invite();
+    const fine = await invite();
+    const mock = mockClient(sesClient());
+    sesMock.current = mock;
+    const throttling = Object.assign(new Error('Maximum sending rate exceeded.'), {
+      name: 'Throttling',
+      $metadata: { httpStatusCode: 400 },
+    });
+    mock.on(SendRawEmailCommand).rejects(throttling);
+    const failing = record(job(throttled.invitation.id));
+
+    const result = await send(batch(failing));
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: failing.messageId }] });
+    expect((await store.getInvitation(throttled.invitation.id))?.sent.invite).toBeUndefined();
+    mock.restore();
+    sesMock.current = undefined;
+
+    const retry = await send(batch(record(job(throttled.invitation.id)), record(job(fine.invitation.id))));
+    await send(batch(record(job(throttled.invitation.id))));
+
+    expect(retry).toEqual({ batchItemFailures: [] });
+    expect(await mailTo(throttled.email)).toHaveLength(1);
+    expect(await mailTo(fine.email)).toHaveLength(1);
+  });
+
+  it('should report a message SES rejects as failed and keep the invitation sendable', async () => {
+    const { invitation, email } = await invite();
+    const mock = mockClient(sesClient());
+    sesMock.current = mock;
+    mock.on(SendRawEmailCommand).rejects(
+      Object.assign(new Error('Email address is not verified.'), {
+        name: 'MessageRejected',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const rejected = record(job(invitation.id));
+
+    const result = await send(batch(rejected));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: rejected.messageId }]);
+    expect((await store.getInvitation(invitation.id))?.sent.invite).toBeUndefined();
+    expect(await mailTo(email)).toHaveLength(0);
+  });
+
+  it('should report malformed bodies as failures and send nothing for them', async () => {
+    const { invitation, email } = await invite();
+    const good = await invite();
+    const malformed = [
+      record('not json'),
+      record(''),
+      record('null'),
+      record({ invitationId: invitation.id }),
+      record({ invitationId: invitation.id, step: 'remind-9' }),
+      record({ invitationId: invitation.id, step: 'invite', extra: 'x' }),
+      record({ invitationId: `${invitation.id}x`, step: 'invite' }),
+      record([job(invitation.id)]),
+    ];
+
+    const result = await send(batch(...malformed, record(job(good.invitation.id))));
+
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
+      malformed.map((r) => r.messageId).sort(),
+    );
+    expect(await mailTo(email)).toHaveLength(0);
+    expect((await store.getInvitation(invitation.id))?.sent.invite).toBeUndefined();
+    expect(await mailTo(good.email)).toHaveLength(1);
+  });
+
+  it('should treat unknown, expired and unsubscribed invitations as done, sending nothing', async () => {
+    const expired = await invite('en', { expiresAt: new Date(Date.now() - 60_000).toISOString() });
+    const unsubscribed = await invite();
+    await store.unsubscribe(unsubscribed.invitation.id, new Date().toISOString());
+
+    const result = await send(
+      batch(
+        record(job('AAAAAAAAAAAAAAAAAAAAAA')),
+        record(job(expired.invitation.id)),
+        record(job(unsubscribed.invitation.id)),
+      ),
+    );
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await mailTo(expired.email)).toHaveLength(0);
+    expect(await mailTo(unsubscribed.email)).toHaveLength(0);
+  });
+
+  it('should send with a hostile customer name escaped and confined to its header', async () => {
+    const email = address();
+    wave ??= await seedWave();
+    const { invitation } = await seedInvitation(wave, {
+      customer: {
+        email,
+        language: 'en',
+        name: '<b>Eve</b>, "x" <evil@example.test>\nBcc: victim@example.test',
+      },
+    });
+
+    await send(batch(record(job(invitation.id))));
+
+    const mail = await parse((await mailTo(email))[0]!);
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : []).toEqual([email]);
+    expect(mail.bcc).toBeUndefined();
+    expect(mail.html).not.toContain('<b>Eve</b>');
+    expect(mail.html).toContain('&lt;b&gt;Eve&lt;/b&gt;');
+  });
+});
