@@ -4,49 +4,51 @@
  *   - survey page GET and submit latency (p50/p99) vs a bare GetItem / PutItem round trip;
  *   - emails/s through the send handler vs a bare SendRawEmail loop at the same concurrency;
  *   - each Lambda's bundle size and import time (fresh process per import, median).
+ * The emulators run in a child process (bench/emulators.ts), as AWS's services run elsewhere.
  * Prints a table and writes bench/results/latest.json.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { once } from 'node:events';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { BUNDLE_ESBUILD_OPTIONS, HANDLERS } from '../lib/bundling.ts';
-import { startDynamo, ensureTable } from '../local/dynamo.ts';
-import { startS3 } from '../local/s3.ts';
-import { startSes } from '../local/ses-server.ts';
+import { ensureTable } from '../local/dynamo.ts';
 import { median, percentile, round, table, timeEach } from './stats.ts';
 
 const N = Number(process.env.BENCH_N ?? 400);
 const WARMUP = 30;
 const BATCH = 10;
 
-const dir = await mkdtemp(join(tmpdir(), 'csat-bench-'));
-const [dynamo, s3, ses] = await Promise.all([
-  startDynamo(),
-  startS3({ directory: join(dir, 's3'), buckets: [] }),
-  startSes({ directory: join(dir, 'mail') }),
-]);
+const emulators = spawn(process.execPath, ['--import', 'tsx', join('bench', 'emulators.ts')], {
+  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+});
+const [line] = (await once(createInterface({ input: emulators.stdout! }), 'line')) as [string];
+const endpoints = JSON.parse(line) as { dynamodb: string; s3: string; ses: string };
 Object.assign(process.env, {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'S3RVER',
   AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-  AWS_ENDPOINT_URL_S3: s3.endpoint,
-  AWS_ENDPOINT_URL_SES: ses.endpoint,
+  AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+  AWS_ENDPOINT_URL_S3: endpoints.s3,
+  AWS_ENDPOINT_URL_SES: endpoints.ses,
   TABLE_NAME: 'csat-bench',
   BUCKET_NAME: 'csat-bench',
   TOKEN_SECRET: randomBytes(32).toString('base64url'),
   PUBLIC_BASE_URL: 'http://127.0.0.1:1',
+  SEND_QUEUE_URL: 'http://127.0.0.1:1/000000000000/csat-send',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
 });
 
-const { documentClient, s3Client, sesClient } = await import('../functions/adapters/clients.ts');
+const { documentClient } = await import('../functions/adapters/dynamo-client.ts');
+const { s3Client } = await import('../functions/adapters/s3-client.ts');
+const { sesClient } = await import('../functions/adapters/ses-client.ts');
 const { DynamoStore } = await import('../functions/adapters/dynamo-store.ts');
 const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { programme } = await import('../programme/index.ts');
@@ -85,7 +87,13 @@ async function seedInvitations(prefix: string, count: number): Promise<string[]>
       id,
       campaignId: wave.campaignId,
       waveId: wave.waveId,
-      customer: { id: customerId, name: `客户 ${i}`, email: `${customerId}@example.com`, language: i % 2 ? 'en' : 'zh-CN', department: 'north-region' },
+      customer: {
+        id: customerId,
+        name: `客户 ${i}`,
+        email: `${customerId}@example.com`,
+        language: i % 2 ? 'en' : 'zh-CN',
+        department: 'north-region',
+      },
       createdAt: wave.createdAt,
       expiresAt: wave.deadline,
       sent: {},
@@ -116,7 +124,9 @@ function httpEvent(method: 'GET' | 'POST', token: string, body?: string): APIGat
     routeKey: `${method} /s/{token}`,
     rawPath: path,
     rawQueryString: '',
-    headers: body ? { 'content-type': 'application/x-www-form-urlencoded', host: '127.0.0.1' } : { host: '127.0.0.1' },
+    headers: body
+      ? { 'content-type': 'application/x-www-form-urlencoded', host: '127.0.0.1' }
+      : { host: '127.0.0.1' },
     pathParameters: { token },
     requestContext: {
       accountId: '000000000000',
@@ -149,7 +159,14 @@ const latencyRow = (name: string, samples: number[], baseline: number[], target:
     target: `≤ ${target}×`,
     met: ratio <= target ? 'yes' : 'NO',
   });
-  results[name] = { p50: median(samples), p99: percentile(samples, 99), baselineP50: median(baseline), baselineP99: percentile(baseline, 99), ratio, target };
+  results[name] = {
+    p50: median(samples),
+    p99: percentile(samples, 99),
+    baselineP50: median(baseline),
+    baselineP99: percentile(baseline, 99),
+    ratio,
+    target,
+  };
 };
 
 // --- Survey page GET vs bare GetItem --------------------------------------------------------------
@@ -165,7 +182,9 @@ for (let i = -WARMUP; i < N; i++) {
   await ddb.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: `INV#${id}`, sk: 'INV' } }));
   const bare = performance.now() - t;
   t = performance.now();
-  const res = (await surveyPage(httpEvent('GET', getTokens[Math.abs(i) % getTokens.length]!), context)) as { statusCode: number };
+  const res = (await surveyPage(httpEvent('GET', getTokens[Math.abs(i) % getTokens.length]!), context)) as {
+    statusCode: number;
+  };
   const page = performance.now() - t;
   if (res.statusCode !== 200) throw new Error(`survey GET answered ${res.statusCode}`);
   if (i >= 0) {
@@ -177,17 +196,36 @@ latencyRow('survey GET', pageGet, bareGet, 1.5);
 
 // --- Submit vs bare PutItem --------------------------------------------------------------------------
 const postIds = await seedInvitations('post', N + WARMUP);
-const form = new URLSearchParams(
-  Object.fromEntries(questionnaire.categories.map((c) => [ratingField(c.id), 'satisfied'])),
-).toString();
+// Submit the form as a browser would: with the hidden fields the page itself renders.
+const rendered = (await surveyPage(httpEvent('GET', signToken(secret, 'survey', postIds[0]!)), context)) as {
+  body: string;
+};
+const hidden = Object.fromEntries(
+  [...rendered.body.matchAll(/<input[^>]*type="hidden"[^>]*>/g)].map((m) => [
+    /name="([^"]*)"/.exec(m[0])?.[1] ?? '',
+    /value="([^"]*)"/.exec(m[0])?.[1] ?? '',
+  ]),
+);
+const form = new URLSearchParams({
+  ...hidden,
+  ...Object.fromEntries(questionnaire.categories.map((c) => [ratingField(c.id), 'satisfied'])),
+}).toString();
 const barePut: number[] = [];
 const submit: number[] = [];
 for (let i = 0; i < N + WARMUP; i++) {
   let t = performance.now();
-  await ddb.send(new PutCommand({ TableName: process.env.TABLE_NAME, Item: { pk: `BENCH#${i}`, sk: 'BENCH', payload: form } }));
+  await ddb.send(
+    new PutCommand({
+      TableName: process.env.TABLE_NAME,
+      Item: { pk: `BENCH#${i}`, sk: 'BENCH', payload: form },
+    }),
+  );
   const bare = performance.now() - t;
   t = performance.now();
-  const res = (await surveyPage(httpEvent('POST', signToken(secret, 'survey', postIds[i]!), form), context)) as { statusCode: number };
+  const res = (await surveyPage(
+    httpEvent('POST', signToken(secret, 'survey', postIds[i]!), form),
+    context,
+  )) as { statusCode: number };
   const took = performance.now() - t;
   if (res.statusCode !== 200) throw new Error(`survey POST answered ${res.statusCode}`);
   if (i >= WARMUP) {
@@ -227,7 +265,8 @@ const sqsEvent = (ids: string[]): SQSEvent => ({
   })),
 });
 await send(sqsEvent(sendIds.slice(0, WARMUP)), context);
-for (let i = 0; i < WARMUP; i++) await sesClient().send(new SendRawEmailCommand({ RawMessage: { Data: sampleMime } }));
+for (let i = 0; i < WARMUP; i++)
+  await sesClient().send(new SendRawEmailCommand({ RawMessage: { Data: sampleMime } }));
 let t0 = performance.now();
 for (let i = 0; i < N; i += BATCH) {
   await Promise.all(
@@ -254,9 +293,15 @@ rows.push({
   target: '≥ 0.8× (emails/s)',
   met: handlerRate / bareRate >= 0.8 ? 'yes' : 'NO',
 });
-results.send = { emailsPerSecond: handlerRate, bareEmailsPerSecond: bareRate, ratio: handlerRate / bareRate, target: 0.8, batch: BATCH };
+results.send = {
+  emailsPerSecond: handlerRate,
+  bareEmailsPerSecond: bareRate,
+  ratio: handlerRate / bareRate,
+  target: 0.8,
+  batch: BATCH,
+};
 
-console.log(`\nLatency and throughput (n=${N}, emulators in this process; ms per operation)\n`);
+console.log(`\nLatency and throughput (n=${N}, emulators in a child process; ms per operation)\n`);
 console.log(table(rows));
 
 // --- Bundles: size and import time -------------------------------------------------------------------
@@ -266,15 +311,34 @@ const bundleRows: Array<Record<string, string | number>> = [];
 const bundles: Record<string, unknown> = {};
 for (const [name, entry] of Object.entries(HANDLERS)) {
   const outfile = join(outDir, `${name}.mjs`);
-  const built = await build({ ...BUNDLE_ESBUILD_OPTIONS, entryPoints: [entry], outfile, metafile: true, write: true });
+  const built = await build({
+    ...BUNDLE_ESBUILD_OPTIONS,
+    entryPoints: [entry],
+    outfile,
+    metafile: true,
+    write: true,
+  });
   const bytes = Object.entries(built.metafile.outputs).find(([k]) => k.endsWith('.mjs'))?.[1].bytes ?? 0;
   const imports: number[] = [];
   for (let i = 0; i < 7; i++) {
     const script = `const t=performance.now();await import(${JSON.stringify(outfile)});console.log(performance.now()-t)`;
-    const ms = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-      encoding: 'utf8',
-    });
+    let ms: string;
+    try {
+      ms = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { ...process.env, NODE_NO_WARNINGS: '1' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      const stderr = String((e as { stderr?: string }).stderr ?? '');
+      throw new Error(
+        `importing the ${name} bundle failed: ${stderr
+          .split('\n')
+          .filter((l) => /Error/.test(l))
+          .join(' ')
+          .slice(0, 500)}`,
+      );
+    }
     imports.push(Number(ms.trim().split('\n').pop()));
   }
   const importMs = median(imports);
@@ -289,11 +353,12 @@ for (const [name, entry] of Object.entries(HANDLERS)) {
   bundles[name] = { bytes, importMsMedian: round(importMs), importMsSamples: imports.map((m) => round(m)) };
 }
 results.bundles = bundles;
-console.log('\nBundles (esbuild, same options as the CDK function construct; @aws-sdk/* is provided by the runtime)\n');
+console.log(
+  '\nBundles (esbuild, same options as the CDK function construct; @aws-sdk/* is provided by the runtime)\n',
+);
 console.log(table(bundleRows));
 
 await mkdir(join('bench', 'results'), { recursive: true });
 await writeFile(join('bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwrote bench/results/latest.json');
-await Promise.all([dynamo.close(), s3.close(), ses.close()]);
-await rm(dir, { recursive: true, force: true });
+emulators.kill('SIGTERM');

@@ -9,7 +9,11 @@ export function percentile(samples: number[], p: number): number {
 export const median = (samples: number[]): number => percentile(samples, 50);
 
 /** Times `fn` `n` times in a row after `warmup` untimed runs; milliseconds per call. */
-export async function timeEach(n: number, warmup: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+export async function timeEach(
+  n: number,
+  warmup: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn(-1 - i);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -27,7 +31,9 @@ export function table(rows: Array<Record<string, string | number>>): string {
   const cell = (v: string | number | undefined) => (typeof v === 'number' ? String(round(v, 3)) : (v ?? ''));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join(
-    '\n',
-  );
+  return [
+    line(cols),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
+  ].join('\n');
 }

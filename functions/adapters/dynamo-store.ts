@@ -164,17 +164,27 @@ export class DynamoStore implements SurveyStore {
     }
   }
 
-  async saveResponse(id: string, response: StoredResponse, now: string): Promise<'stored' | 'unavailable'> {
+  async saveResponse(
+    id: string,
+    response: StoredResponse,
+    now: string,
+    wave?: { campaignId: string; waveId: string },
+  ): Promise<'stored' | 'unavailable'> {
     try {
       await this.ddb.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: `INV#${id}`, sk: 'INV' },
           UpdateExpression: 'SET #response = :r',
-          ConditionExpression:
-            'attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now',
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now${
+            wave ? ' AND campaignId = :campaign AND waveId = :wave' : ''
+          }`,
           ExpressionAttributeNames: { '#response': 'response' },
-          ExpressionAttributeValues: { ':r': response, ':now': now },
+          ExpressionAttributeValues: {
+            ':r': response,
+            ':now': now,
+            ...(wave ? { ':campaign': wave.campaignId, ':wave': wave.waveId } : {}),
+          },
         }),
       );
       return 'stored';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Questionnaire } from './questionnaire.ts';
 import type { Answers } from './scoring.ts';
 

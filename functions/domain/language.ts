@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Languages a person can read csat in. The first is the fallback. */
 export const LANGUAGES = ['zh-CN', 'en'] as const;

@@ -23,8 +23,15 @@ export interface SurveyStore {
   /**
    * Stores the response unless the invitation already has one, has expired at `now`, or is unknown.
    * Exactly one of any number of concurrent calls for an invitation returns `stored`.
+   * With `wave`, also only if the invitation belongs to that wave: for a caller that validated the answers
+   * against a wave it did not read from the invitation (the survey submit, to save a round trip).
    */
-  saveResponse(id: string, response: StoredResponse, now: string): Promise<'stored' | 'unavailable'>;
+  saveResponse(
+    id: string,
+    response: StoredResponse,
+    now: string,
+    wave?: { campaignId: string; waveId: string },
+  ): Promise<'stored' | 'unavailable'>;
   /** Marks the invitation and the customer unsubscribed (idempotent). */
   unsubscribe(id: string, at: string): Promise<'done' | 'gone'>;
   putCustomers(customers: Customer[]): Promise<void>;

@@ -1,6 +1,6 @@
 import { PurgeQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sqsClient } from '../../functions/adapters/clients.ts';
+import { sqsClient } from '../../functions/adapters/sqs-client.ts';
 import type { SendJob } from '../../functions/domain/model.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
 import { invitationId } from '../../functions/domain/token.ts';

@@ -4,7 +4,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sesClient } from '../../functions/adapters/clients.ts';
+import { sesClient } from '../../functions/adapters/ses-client.ts';
 import type { Wave } from '../../functions/domain/model.ts';
 import { verifyToken } from '../../functions/domain/token.ts';
 import { handler } from '../../functions/handlers/send/index.ts';

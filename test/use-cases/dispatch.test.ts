@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/clients.ts';
+import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.ts';
 import type { SendJob } from '../../functions/domain/model.ts';
 import type { SendQueue } from '../../functions/domain/ports.ts';

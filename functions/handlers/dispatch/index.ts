@@ -1,11 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { programme } from '../../../programme/index.ts';
-import { documentClient, sqsClient } from '../../adapters/clients.ts';
+import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
+import { sqsClient } from '../../adapters/sqs-client.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
 import { currentQuestionnaire, findCampaign } from '../../domain/programme.ts';
 import { dispatch } from '../../use-cases/dispatch.ts';

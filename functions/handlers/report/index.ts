@@ -1,13 +1,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { programme } from '../../../programme/index.ts';
-import { documentClient, s3Client, sesClient } from '../../adapters/clients.ts';
+import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { composeMime } from '../../adapters/mime.ts';
 import { S3Blobs } from '../../adapters/s3-blobs.ts';
+import { s3Client } from '../../adapters/s3-client.ts';
+import { sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
 import { findCampaign } from '../../domain/programme.ts';
 import { ReportRequestError } from '../../domain/report/errors.ts';

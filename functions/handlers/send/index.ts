@@ -4,12 +4,13 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 // zod/mini: the same checks at a twentieth of the bundle size, on the function that sends every email.
 import * as z from 'zod/mini';
-import { documentClient, sesClient } from '../../adapters/clients.ts';
+import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { composeMime } from '../../adapters/mime.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
+import { sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
 import { cachedWaves, type SendDeps, SendFailedError, sendInvitation } from '../../use-cases/send.ts';
 

@@ -1,2 +1,69 @@
-// Placeholder: the survey-page handler is being written. Replace this file.
-export const handler = async (): Promise<void> => {};
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { documentClient } from '../../adapters/dynamo-client.ts';
+import { DynamoStore } from '../../adapters/dynamo-store.ts';
+import { requireEnv } from '../../adapters/env.ts';
+import { logger } from '../../adapters/logger.ts';
+import { tokenSecret } from '../../adapters/secrets.ts';
+import { FORM_URLENCODED, MULTIPART_FORM } from '../../domain/pages/form-body.ts';
+import {
+  linkUnavailablePage,
+  thankYouPage,
+  unsubscribeConfirmPage,
+  unsubscribedPage,
+} from '../../domain/pages/notices.ts';
+import { surveyPage } from '../../domain/pages/survey-page.ts';
+import { cachedWaves, chosenLanguage, openSurvey, submitSurvey } from '../../use-cases/survey.ts';
+import { openUnsubscribe, unsubscribe } from '../../use-cases/unsubscribe.ts';
+import {
+  errorPages,
+  type HttpRequest,
+  LINK_UNAVAILABLE_STATUS,
+  page,
+  type Route,
+  readForm,
+  toRequest,
+} from './http.ts';
+
+/*
+ * GET/POST /s/{token} (the survey) and GET/POST /u/{token} (unsubscribe), server-rendered HTML that
+ * needs no JavaScript. Adapters are built once per container; the wave cache makes a warm GET one read.
+ */
+// This handler writes no new personal-data items, so the store's retention setting does not apply here.
+const store = new DynamoStore(documentClient(), requireEnv('TABLE_NAME'));
+const clock = { now: () => new Date() };
+const waves = cachedWaves(store);
+const deps = async () => ({ store, clock, waves, secret: await tokenSecret() });
+
+const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV2>> = {
+  'GET /s/{token}': async ({ token, query }) =>
+    page(200, surveyPage(await openSurvey(await deps(), { token, language: chosenLanguage(query.lang) }))),
+  'POST /s/{token}': async (req) => {
+    const form = readForm(req, [FORM_URLENCODED]);
+    const input = { token: req.token, form, language: chosenLanguage(req.query.lang) };
+    const { language } = await submitSurvey(await deps(), input);
+    return page(200, thankYouPage(language));
+  },
+  'GET /u/{token}': async ({ token, query }) => {
+    const seen = await openUnsubscribe(await deps(), { token, language: chosenLanguage(query.lang) });
+    return page(
+      200,
+      seen.alreadyUnsubscribed ? unsubscribedPage(seen.language) : unsubscribeConfirmPage(seen.language),
+    );
+  },
+  // Also the RFC 8058 one-click POST (`List-Unsubscribe=One-Click`), which carries no language.
+  'POST /u/{token}': async (req) => {
+    const form = readForm(req, [FORM_URLENCODED, MULTIPART_FORM]);
+    await unsubscribe(await deps(), { token: req.token });
+    return page(200, unsubscribedPage(chosenLanguage(form.lang) ?? chosenLanguage(req.query.lang)));
+  },
+};
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  .use(injectLambdaContext(logger))
+  .use(errorPages())
+  .handler(async (event) => {
+    const req = toRequest(event);
+    return req ? routes[req.route](req) : page(LINK_UNAVAILABLE_STATUS, linkUnavailablePage());
+  });

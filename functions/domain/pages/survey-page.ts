@@ -1,0 +1,116 @@
+import { commentField, type FieldError, ratingField } from '../answers.ts';
+import type { Language } from '../language.ts';
+import type { Questionnaire } from '../questionnaire.ts';
+import { html, type SafeHtml } from './html.ts';
+import { layout } from './layout.ts';
+import { TEXTS } from './texts.ts';
+
+/** What the survey form shows: a fresh form, or a submitted one coming back with its errors. */
+export interface SurveyFormView {
+  language: Language;
+  questionnaire: Questionnaire;
+  customerName: string;
+  /** When the link stops working, shown as a date in `timeZone`. */
+  expiresAt: string;
+  timeZone: string;
+  /** The wave the form was built from; the form carries it back so a submit needn't look it up. */
+  wave: { campaignId: string; waveId: string };
+  /** Submitted values by field name, shown again. */
+  values?: Record<string, string>;
+  errors?: Record<string, FieldError>;
+}
+
+/*
+ * Ids: radio inputs are `{field}_{level}` (ids in the programme cannot hold `_`, so these never clash),
+ * hints `hint-{field}`, messages `err-{field}`. The error summary links to the first input of a field.
+ */
+const optionId = (field: string, levelId: string): string => `${field}_${levelId}`;
+
+/** The hidden field naming the form's wave: `{campaignId}/{waveId}` (neither id can hold a `/`). */
+export const WAVE_FIELD = 'wave';
+
+// Building an Intl formatter costs more than rendering the rest of the page, so keep one per zone.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function formatDate(iso: string, language: Language, timeZone: string): string {
+  const key = `${language} ${timeZone}`;
+  try {
+    let format = dateFormats.get(key);
+    if (!format) {
+      format = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone });
+      if (dateFormats.size < 100) dateFormats.set(key, format);
+    }
+    return format.format(new Date(iso));
+  } catch {
+    return iso.slice(0, 10);
+  }
+}
+
+export function surveyPage(view: SurveyFormView): string {
+  const { language: lang, questionnaire: q } = view;
+  const t = TEXTS[lang];
+  const values = view.values ?? {};
+  const errors = view.errors ?? {};
+
+  const fieldLabel = new Map<string, { label: string; anchor: string; maxLength?: number }>();
+  for (const c of q.categories) {
+    const field = ratingField(c.id);
+    fieldLabel.set(field, { label: c.label[lang], anchor: optionId(field, q.scale.levels[0]!.id) });
+  }
+  for (const o of q.openQuestions) {
+    const field = commentField(o.id);
+    fieldLabel.set(field, { label: o.label[lang], anchor: field, maxLength: o.maxLength });
+  }
+  const message = (field: string): string | undefined => {
+    const error = errors[field];
+    const f = fieldLabel.get(field);
+    return error && f ? t.fieldError(error, f.label, f.maxLength) : undefined;
+  };
+  const errorFields = [...fieldLabel.keys()].filter((f) => errors[f]);
+
+  const summary =
+    errorFields.length > 0 &&
+    html`<div class="summary" role="alert" aria-labelledby="error-summary" tabindex="-1" autofocus>
+<h2 id="error-summary">${t.errorSummary}</h2>
+<ul>${errorFields.map((f) => html`<li><a href="#${fieldLabel.get(f)!.anchor}">${message(f)}</a></li>`)}</ul>
+</div>
+`;
+
+  const describedBy = (...ids: Array<string | false | undefined>): string => ids.filter(Boolean).join(' ');
+
+  const categories = q.categories.map((c) => {
+    const field = ratingField(c.id);
+    const error = message(field);
+    const ids = describedBy(c.hint && `hint-${field}`, error && `err-${field}`);
+    return html`<fieldset role="radiogroup" aria-required="true"${error ? html` aria-invalid="true"` : ''}${ids ? html` aria-describedby="${ids}"` : ''}>
+<legend>${c.label[lang]} <span class="req" aria-hidden="true">*</span></legend>
+${c.hint && html`<p class="hint" id="hint-${field}">${c.hint[lang]}</p>\n`}${error && html`<p class="error" id="err-${field}">${error}</p>\n`}${q.scale.levels.map(
+  (l) =>
+    html`<label class="opt" for="${optionId(field, l.id)}"><input type="radio" id="${optionId(field, l.id)}" name="${field}" value="${l.id}" required${values[field] === l.id ? html` checked` : ''}><span>${l.label[lang]}</span></label>
+`,
+)}</fieldset>
+`;
+  });
+
+  const comments = q.openQuestions.map((o) => {
+    const field = commentField(o.id);
+    const error = message(field);
+    return html`<div class="field">
+<label for="${field}">${o.label[lang]} <span class="note">${t.optional}</span></label>
+<p class="hint" id="hint-${field}">${t.maxChars(o.maxLength)}</p>
+${error && html`<p class="error" id="err-${field}">${error}</p>\n`}<textarea id="${field}" name="${field}" rows="5" maxlength="${o.maxLength}" aria-describedby="${describedBy(`hint-${field}`, error && `err-${field}`)}"${error ? html` aria-invalid="true"` : ''}>
+${values[field] ?? ''}</textarea>
+</div>
+`;
+  });
+
+  const body: SafeHtml = html`<h1>${q.title[lang]}</h1>
+${summary}<p>${t.greeting(view.customerName)}</p>
+${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${t.answerBy(formatDate(view.expiresAt, lang, view.timeZone))} ${t.requiredNote}</p>
+<form method="post" novalidate>
+<input type="hidden" name="lang" value="${lang}">
+<input type="hidden" name="${WAVE_FIELD}" value="${view.wave.campaignId}/${view.wave.waveId}">
+${categories}${comments}<button type="submit">${t.submit}</button>
+</form>`;
+  return layout({ language: lang, title: q.title[lang], body, languageSwitch: true });
+}

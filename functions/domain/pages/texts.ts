@@ -1,0 +1,111 @@
+import type { FieldError } from '../answers.ts';
+import type { Language } from '../language.ts';
+
+/** Everything the survey and unsubscribe pages say, in every language. Plain text: the pages escape it. */
+export interface PageTexts {
+  /** Name of this language in itself, for the link that switches to it. */
+  languageName: string;
+  switchTo: string;
+  greeting: (name: string) => string;
+  answerBy: (date: string) => string;
+  requiredNote: string;
+  optional: string;
+  maxChars: (n: number) => string;
+  submit: string;
+  errorSummary: string;
+  fieldError: (error: FieldError, label: string, maxLength?: number) => string;
+  thanksTitle: string;
+  thanksBody: string;
+  unavailableTitle: string;
+  unavailableBody: string;
+  unsubscribeTitle: string;
+  unsubscribeBody: string;
+  unsubscribeButton: string;
+  unsubscribedTitle: string;
+  unsubscribedBody: string;
+  badFormTitle: string;
+  badFormBody: string;
+  tooLargeTitle: string;
+  tooLargeBody: string;
+  wrongTypeTitle: string;
+  wrongTypeBody: string;
+  serverErrorTitle: string;
+  serverErrorBody: string;
+}
+
+const zhCN: PageTexts = {
+  languageName: '中文',
+  switchTo: '切换到中文',
+  greeting: (name) => `尊敬的${name}：`,
+  answerBy: (date) => `请于${date}前填写。`,
+  requiredNote: '带 * 的题目为必答题。',
+  optional: '（选填）',
+  maxChars: (n) => `最多 ${n} 个字。`,
+  submit: '提交',
+  errorSummary: '请检查以下回答',
+  fieldError: (error, label, maxLength) =>
+    error === 'required'
+      ? `请为“${label}”选择一项。`
+      : error === 'too-long'
+        ? `“${label}”最多 ${maxLength ?? ''} 个字，请删减。`
+        : `请为“${label}”选择列出的选项之一。`,
+  thanksTitle: '感谢您的反馈',
+  thanksBody: '您的回答已经收到。我们会认真研究您的意见，用于改进我们的产品和服务。',
+  unavailableTitle: '此链接已无法使用',
+  unavailableBody:
+    '此链接可能已经提交过回答、已经过期，或者不完整。如果您是从邮件中复制的链接，请确认复制了完整的地址。',
+  unsubscribeTitle: '退订满意度调查邮件',
+  unsubscribeBody: '退订后，我们将不再向您发送满意度调查邮件。',
+  unsubscribeButton: '确认退订',
+  unsubscribedTitle: '您已退订',
+  unsubscribedBody: '我们将不再向您发送满意度调查邮件。',
+  badFormTitle: '无法读取提交的内容',
+  badFormBody: '提交的表单格式不正确。请返回调查页面，重新填写后再提交。',
+  tooLargeTitle: '提交的内容过长',
+  tooLargeBody: '提交的内容超出了允许的长度。请缩短您的意见后再提交。',
+  wrongTypeTitle: '无法读取提交的内容',
+  wrongTypeBody: '请通过调查页面上的表单提交。',
+  serverErrorTitle: '出现了问题',
+  serverErrorBody: '我们暂时无法处理您的请求，请稍后再试。',
+};
+
+const en: PageTexts = {
+  languageName: 'English',
+  switchTo: 'Switch to English',
+  greeting: (name) => `Dear ${name},`,
+  answerBy: (date) => `Please answer by ${date}.`,
+  requiredNote: 'Questions marked * need an answer.',
+  optional: '(optional)',
+  maxChars: (n) => `Up to ${n} characters.`,
+  submit: 'Submit',
+  errorSummary: 'Please check these answers',
+  fieldError: (error, label, maxLength) =>
+    error === 'required'
+      ? `Choose an answer for “${label}”.`
+      : error === 'too-long'
+        ? `Keep “${label}” to ${maxLength ?? ''} characters or fewer.`
+        : `Choose one of the answers listed for “${label}”.`,
+  thanksTitle: 'Thank you for your feedback',
+  thanksBody:
+    'We have received your answers. We read every response and use it to improve our products and services.',
+  unavailableTitle: 'This link can no longer be used',
+  unavailableBody:
+    'It may have been answered already, have expired, or be incomplete. If you copied it from an email, check that you copied the whole address.',
+  unsubscribeTitle: 'Unsubscribe from satisfaction surveys',
+  unsubscribeBody: 'Once you unsubscribe, we will not send you satisfaction survey emails any more.',
+  unsubscribeButton: 'Unsubscribe',
+  unsubscribedTitle: 'You are unsubscribed',
+  unsubscribedBody: 'We will not send you satisfaction survey emails any more.',
+  badFormTitle: 'We could not read what was sent',
+  badFormBody:
+    'The form that was sent is not in the expected shape. Please go back to the survey page and send it again.',
+  tooLargeTitle: 'What was sent is too long',
+  tooLargeBody:
+    'The answers sent are longer than we accept. Please shorten your comments and send them again.',
+  wrongTypeTitle: 'We could not read what was sent',
+  wrongTypeBody: 'Please send your answers with the form on the survey page.',
+  serverErrorTitle: 'Something went wrong',
+  serverErrorBody: 'We could not handle your request just now. Please try again later.',
+};
+
+export const TEXTS: Record<Language, PageTexts> = { 'zh-CN': zhCN, en };

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import * as z from 'zod';
+import { logger } from '../../adapters/logger.ts';
+import {
+  bodyText,
+  FORM_URLENCODED,
+  FormBodyError,
+  type FormBodyProblem,
+  MULTIPART_FORM,
+  mediaType,
+  parseUrlEncoded,
+} from '../../domain/pages/form-body.ts';
+import { STYLESHEET } from '../../domain/pages/layout.ts';
+import { linkUnavailablePage, problemPage } from '../../domain/pages/notices.ts';
+import { surveyPage } from '../../domain/pages/survey-page.ts';
+import { InvalidAnswersError, LinkUnavailableError } from '../../use-cases/survey.ts';
+
+/*
+ * The HTTP edge of the survey page: which route a request is, its form, and the one place where outcomes
+ * and domain errors become status codes and pages.
+ */
+
+export const ROUTES = ['GET /s/{token}', 'POST /s/{token}', 'GET /u/{token}', 'POST /u/{token}'] as const;
+export type Route = (typeof ROUTES)[number];
+
+const Event = z.object({
+  routeKey: z.string().optional(),
+  rawPath: z.string().optional(),
+  requestContext: z.object({ http: z.object({ method: z.string() }).optional() }).optional(),
+  pathParameters: z.record(z.string(), z.string().optional()).nullish(),
+  queryStringParameters: z.record(z.string(), z.string().optional()).nullish(),
+  headers: z.record(z.string(), z.string().optional()).nullish(),
+  body: z.string().nullish(),
+  isBase64Encoded: z.boolean().nullish(),
+});
+
+export interface HttpRequest {
+  route: Route;
+  token: string;
+  query: Record<string, string | undefined>;
+  contentType: string | undefined;
+  body: string | undefined;
+  isBase64Encoded: boolean;
+}
+
+/**
+ * The route from API Gateway's `routeKey`; for a `$default` or proxy route, from the method and the path's
+ * last two segments (which also tolerates a stage prefix). Undefined when it is none of ours.
+ */
+export function toRequest(event: APIGatewayProxyEventV2): HttpRequest | undefined {
+  const e = Event.safeParse(event);
+  if (!e.success) return undefined;
+  const { routeKey, rawPath, requestContext, pathParameters, queryStringParameters, headers } = e.data;
+  let route = ROUTES.find((r) => r === routeKey);
+  let token = pathParameters?.token;
+  if (!route) {
+    const m = /\/([su])\/([^/]+)\/?$/.exec(rawPath ?? '');
+    route = ROUTES.find((r) => m && r === `${requestContext?.http?.method} /${m[1]}/{token}`);
+    token = m?.[2];
+  }
+  if (!route || !token) return undefined;
+  const contentType = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  return {
+    route,
+    token,
+    query: queryStringParameters ?? {},
+    contentType,
+    body: e.data.body ?? undefined,
+    isBase64Encoded: e.data.isBase64Encoded ?? false,
+  };
+}
+
+/**
+ * The posted form, one string per field. `multipart/form-data` is only accepted where RFC 8058 allows
+ * it (the one-click unsubscribe POST) and its content is not needed there, so it is not parsed.
+ */
+export function readForm(
+  req: HttpRequest,
+  accept: ReadonlyArray<typeof FORM_URLENCODED | typeof MULTIPART_FORM>,
+): Record<string, string> {
+  const type = mediaType(req.contentType);
+  if (!type && !req.body && accept.includes(MULTIPART_FORM)) return {};
+  if (!type || !(accept as readonly string[]).includes(type)) throw new FormBodyError('unsupported-type');
+  const text = bodyText(req.body, req.isBase64Encoded);
+  return type === FORM_URLENCODED ? parseUrlEncoded(text) : {};
+}
+
+const STYLE_HASH = `sha256-${createHash('sha256').update(STYLESHEET).digest('base64')}`;
+
+/** Tokens are in the URL: no caching, no referrer, no framing, no indexing, nothing but our own stylesheet. */
+export const PAGE_HEADERS: Record<string, string> = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': `default-src 'none'; style-src '${STYLE_HASH}'; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'x-robots-tag': 'noindex, nofollow',
+};
+
+export const page = (statusCode: number, body: string): APIGatewayProxyResultV2 => ({
+  statusCode,
+  headers: PAGE_HEADERS,
+  body,
+});
+
+const PROBLEM_STATUS: Record<FormBodyProblem, [number, 'bad-form' | 'too-large' | 'wrong-type']> = {
+  unparseable: [400, 'bad-form'],
+  'duplicate-field': [400, 'bad-form'],
+  'too-large': [413, 'too-large'],
+  'unsupported-type': [415, 'wrong-type'],
+};
+
+/*
+ * Unknown, expired and used links share one status and one body, so a caller learns nothing about which
+ * it was. 404 because, to the caller, there is nothing at that address they can use: it is also what an
+ * unknown link would get anyway, so the other two look exactly like it.
+ */
+export const LINK_UNAVAILABLE_STATUS = 404;
+
+/** Maps every failure to a page. Internals never reach the caller; logs carry reasons and ids, no answers. */
+export function errorPages(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
+  return {
+    onError: (request) => {
+      const error = request.error;
+      if (error instanceof LinkUnavailableError) {
+        logger.info('link unavailable', { reason: error.reason });
+        request.response = page(LINK_UNAVAILABLE_STATUS, linkUnavailablePage());
+      } else if (error instanceof InvalidAnswersError) {
+        logger.info('answers refused', { fields: Object.keys(error.form.errors ?? {}) });
+        request.response = page(422, surveyPage(error.form));
+      } else if (error instanceof FormBodyError) {
+        const [status, problem] = PROBLEM_STATUS[error.problem];
+        logger.info('form body refused', { problem: error.problem });
+        request.response = page(status, problemPage(problem));
+      } else {
+        logger.error('survey page request failed', error as Error);
+        request.response = page(500, problemPage('server-error'));
+      }
+      return request.response;
+    },
+  };
+}

@@ -1,0 +1,611 @@
+import { createHash } from 'node:crypto';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { commentField, ratingField } from '../../functions/domain/answers.ts';
+import type { Wave } from '../../functions/domain/model.ts';
+import { escapeHtml } from '../../functions/domain/pages/html.ts';
+import { STYLESHEET } from '../../functions/domain/pages/layout.ts';
+import { invitationId, signToken } from '../../functions/domain/token.ts';
+import { handler } from '../../functions/handlers/survey-page/index.ts';
+import { cachedWaves, openSurvey, submitSurvey } from '../../functions/use-cases/survey.ts';
+import {
+  formBody,
+  type HttpEventOptions,
+  type HttpResult,
+  httpEvent,
+  lambdaContext,
+  type Route,
+  seedCustomers,
+  seedInvitation,
+  seedWave,
+  testStore,
+} from '../support/fixtures.ts';
+import { allAt, itss } from '../support/programme.ts';
+
+const store = testStore();
+const call = async (route: Route, options: HttpEventOptions): Promise<HttpResult> =>
+  (await handler(httpEvent(route, options), lambdaContext())) as HttpResult;
+
+/** A complete form: every category at `level`, as the page posts it. */
+const formAt = (level: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  ...Object.fromEntries(Object.entries(allAt(level)).map(([id, l]) => [ratingField(id), l])),
+  ...extra,
+});
+
+// quality 20×100% + performance 20×80% + price 20×60% + delivery 10×40% + O&M 20×100%
+// + consulting 5×20% + technical support 5×80% = 20 + 16 + 12 + 4 + 20 + 1 + 4 = 77 → C (61–80)
+const MIXED = {
+  quality: 'very-satisfied',
+  performance: 'satisfied',
+  price: 'basically-satisfied',
+  delivery: 'dissatisfied',
+  'om-service': 'very-satisfied',
+  consulting: 'very-dissatisfied',
+  'technical-support': 'satisfied',
+};
+const mixedForm = (extra: Record<string, string> = {}): Record<string, string> => ({
+  ...Object.fromEntries(Object.entries(MIXED).map(([id, l]) => [ratingField(id), l])),
+  ...extra,
+});
+
+/** The hidden fields of the form a page shows (lang, wave), as a browser would send them back. */
+const hiddenFields = (page: string | undefined): Record<string, string> =>
+  Object.fromEntries(
+    [...(page ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+      m[1]!,
+      m[2]!,
+    ]),
+  );
+
+let wave: Wave;
+const freshWave = async (): Promise<Wave> => {
+  wave ??= await seedWave();
+  return wave;
+};
+
+describe('GET /s/{token}', () => {
+  it('should render the survey with real labels in the customer language, with safe headers', async () => {
+    const { surveyToken } = await seedInvitation(await freshWave(), { customer: { name: '王伟' } });
+
+    const res = await call('GET /s/{token}', { token: surveyToken });
+
+    expect(res.statusCode).toBe(200);
+    const hash = createHash('sha256').update(STYLESHEET).digest('base64');
+    expect(res.headers).toEqual({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': `default-src 'none'; style-src 'sha256-${hash}'; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'x-robots-tag': 'noindex, nofollow',
+    });
+    expect(res.body).toContain('<html lang="zh-CN">');
+    expect(res.body).toContain('尊敬的王伟：');
+    for (const c of itss.categories) expect(res.body).toContain(`<legend>${c.label['zh-CN']} `);
+    expect(res.body).toContain('<label class="opt" for="r-quality_very-satisfied">');
+    expect(res.body).toContain('<input type="hidden" name="lang" value="zh-CN">');
+    expect(res.body).not.toMatch(/<script/i);
+  });
+
+  it('should change nothing in the store', async () => {
+    const { invitation, surveyToken } = await seedInvitation(await freshWave());
+    const before = await store.getInvitation(invitation.id);
+
+    await call('GET /s/{token}', { token: surveyToken });
+    await call('GET /s/{token}', { token: surveyToken, query: { lang: 'en' } });
+
+    expect(await store.getInvitation(invitation.id)).toEqual(before);
+  });
+
+  it('should show an English customer the English survey, and switch language on ?lang=', async () => {
+    const { surveyToken } = await seedInvitation(await freshWave(), {
+      customer: { language: 'en', name: 'Alice' },
+    });
+
+    const english = await call('GET /s/{token}', { token: surveyToken });
+    const chinese = await call('GET /s/{token}', { token: surveyToken, query: { lang: 'zh-CN' } });
+    const unknown = await call('GET /s/{token}', { token: surveyToken, query: { lang: 'fr' } });
+
+    expect(english.body).toContain('<html lang="en">');
+    expect(english.body).toContain('Dear Alice,');
+    expect(english.body).toContain('<a href="?lang=zh-CN"');
+    expect(chinese.body).toContain('<html lang="zh-CN">');
+    expect(chinese.body).toContain('<input type="hidden" name="lang" value="zh-CN">');
+    expect(unknown.body).toContain('<html lang="en">');
+  });
+
+  it('should escape markup in the customer name', async () => {
+    const name = `<script>alert("x")</script><img src=x onerror='y'>&`;
+    const { surveyToken } = await seedInvitation(await freshWave(), { customer: { name } });
+
+    const res = await call('GET /s/{token}', { token: surveyToken });
+
+    expect(res.body).toContain(escapeHtml(name));
+    expect(res.body).not.toContain('<script>');
+    expect(res.body).not.toContain('<img');
+  });
+});
+
+describe('POST /s/{token}', () => {
+  it('should store the response once with its score and grade and thank the customer', async () => {
+    const { invitation, surveyToken } = await seedInvitation(await freshWave(), {
+      customer: { language: 'en' },
+    });
+    const before = Date.now();
+
+    const res = await call('POST /s/{token}', {
+      token: surveyToken,
+      form: mixedForm({ lang: 'en', [commentField('suggestions')]: '  Faster replies, please.\r\n' }),
+    });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<h1>Thank you for your feedback</h1>');
+    const stored = await store.getInvitation(invitation.id);
+    expect(stored?.response).toEqual({
+      answeredAt: expect.any(String),
+      ratings: MIXED,
+      comments: { suggestions: 'Faster replies, please.' },
+      total: 77,
+      grade: 'C',
+      language: 'en',
+      questionnaireVersion: 1,
+    });
+    expect(Date.parse(stored!.response!.answeredAt)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('should turn a second submit away with the link-unavailable page and keep the first answer', async () => {
+    const { invitation, surveyToken } = await seedInvitation(await freshWave());
+    await call('POST /s/{token}', { token: surveyToken, form: formAt('very-satisfied') });
+
+    const again = await call('POST /s/{token}', { token: surveyToken, form: formAt('very-dissatisfied') });
+
+    expect(again.statusCode).toBe(404);
+    expect(again.body).toContain('此链接已无法使用');
+    const stored = await store.getInvitation(invitation.id);
+    expect(stored?.response).toMatchObject({ total: 100, grade: 'A' });
+  });
+
+  it('should store the form exactly as the page rendered it, hidden fields included', async () => {
+    const { invitation, surveyToken } = await seedInvitation(await freshWave(), {
+      customer: { language: 'en' },
+    });
+    const hidden = hiddenFields((await call('GET /s/{token}', { token: surveyToken })).body);
+    expect(hidden).toEqual({ lang: 'en', wave: `${invitation.campaignId}/${invitation.waveId}` });
+
+    const res = await call('POST /s/{token}', { token: surveyToken, form: mixedForm(hidden) });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<h1>Thank you for your feedback</h1>');
+    expect((await store.getInvitation(invitation.id))?.response).toMatchObject({
+      ratings: MIXED,
+      total: 77,
+      grade: 'C',
+      language: 'en',
+    });
+  });
+
+  it('should refuse a form that names a wave other than the invitation wave, and store nothing', async () => {
+    const own = await freshWave();
+    const other = await seedWave();
+    const { invitation, surveyToken } = await seedInvitation(own);
+
+    const res = await call('POST /s/{token}', {
+      token: surveyToken,
+      form: formAt('satisfied', { lang: 'en', wave: `${other.campaignId}/${other.waveId}` }),
+    });
+
+    expect(res.statusCode).toBe(404);
+    expect((await store.getInvitation(invitation.id))?.response).toBeUndefined();
+    const honest = await call('POST /s/{token}', {
+      token: surveyToken,
+      form: formAt('satisfied', { lang: 'en', wave: `${own.campaignId}/${own.waveId}` }),
+    });
+    expect(honest.statusCode).toBe(200);
+  });
+
+  it('should fall back to reading the invitation when the wave field names no wave', async () => {
+    const { invitation, surveyToken } = await seedInvitation(await freshWave());
+
+    const res = await call('POST /s/{token}', {
+      token: surveyToken,
+      form: formAt('satisfied', { lang: 'en', wave: 'demo/no-such-wave' }),
+    });
+
+    expect(res.statusCode).toBe(200);
+    expect((await store.getInvitation(invitation.id))?.response).toMatchObject({ total: 80, language: 'en' });
+  });
+
+  it('should store exactly one of 20 concurrent submits of one link', async () => {
+    const { invitation, surveyToken } = await seedInvitation(await freshWave());
+    const hidden = hiddenFields((await call('GET /s/{token}', { token: surveyToken })).body);
+    // Half as the page posts them (one conditional write), half without its hidden fields (read first).
+    const forms = Array.from({ length: 20 }, (_, i) =>
+      formAt('satisfied', { ...(i % 2 ? hidden : {}), [commentField('suggestions')]: `attempt ${i}` }),
+    );
+
+    const results = await Promise.all(
+      forms.map((form) => call('POST /s/{token}', { token: surveyToken, form })),
+    );
+
+    const codes = results.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 200)).toHaveLength(1);
+    expect(codes.filter((c) => c === 404)).toHaveLength(19);
+    const winner = codes.indexOf(200);
+    const stored = await store.getInvitation(invitation.id);
+    expect(stored?.response?.comments).toEqual({ suggestions: `attempt ${winner}` });
+    expect(stored?.response).toMatchObject({ total: 80, grade: 'C' });
+  });
+
+  it('should accept a base64-encoded body as API Gateway may send it', async () => {
+    const { invitation, surveyToken } = await seedInvitation(await freshWave());
+
+    const res = await call('POST /s/{token}', {
+      token: surveyToken,
+      base64: true,
+      form: formAt('satisfied', { [commentField('suggestions')]: '你好' }),
+    });
+
+    expect(res.statusCode).toBe(200);
+    expect((await store.getInvitation(invitation.id))?.response?.comments).toEqual({ suggestions: '你好' });
+  });
+
+  const full = formBody(formAt('satisfied'));
+  const refused: Array<[string, Omit<HttpEventOptions, 'token'>, number]> = [
+    [
+      'bad percent-encoding',
+      { body: `${full}&c-suggestions=%zz`, contentType: 'application/x-www-form-urlencoded' },
+      400,
+    ],
+    [
+      'invalid UTF-8',
+      { body: `${full}&c-suggestions=%C3%28`, contentType: 'application/x-www-form-urlencoded' },
+      400,
+    ],
+    [
+      'a segment without =',
+      { body: `${full}&garbage`, contentType: 'application/x-www-form-urlencoded' },
+      400,
+    ],
+    [
+      'a duplicate field',
+      { body: `${full}&r-quality=very-dissatisfied`, contentType: 'application/x-www-form-urlencoded' },
+      400,
+    ],
+    [
+      'a body that is not base64',
+      { body: '%%%%', base64: false, contentType: 'application/x-www-form-urlencoded', headers: {} },
+      400,
+    ],
+    [
+      'an oversized body',
+      { form: formAt('satisfied', { [commentField('suggestions')]: 'x'.repeat(33 * 1024) }) },
+      413,
+    ],
+    [
+      'an oversized base64 body',
+      { base64: true, form: formAt('satisfied', { [commentField('suggestions')]: 'x'.repeat(33 * 1024) }) },
+      413,
+    ],
+    ['JSON', { body: JSON.stringify(formAt('satisfied')), contentType: 'application/json' }, 415],
+    [
+      'multipart/form-data',
+      { body: '--x\r\n\r\n--x--', contentType: 'multipart/form-data; boundary=x' },
+      415,
+    ],
+    ['no content type', { body: full }, 415],
+  ];
+
+  it.each(refused)(
+    'should refuse %s with a clear bilingual page and store nothing',
+    async (_, options, status) => {
+      const { invitation, surveyToken } = await seedInvitation(await freshWave());
+      const before = await store.getInvitation(invitation.id);
+
+      const res = await call('POST /s/{token}', { token: surveyToken, ...options });
+
+      expect(res.statusCode).toBe(status);
+      expect(res.headers).toMatchObject({ 'content-type': 'text/html; charset=utf-8' });
+      expect(res.body).toContain('<section lang="zh-CN">');
+      expect(res.body).toContain('<section lang="en">');
+      expect(await store.getInvitation(invitation.id)).toEqual(before);
+    },
+  );
+
+  it('should refuse a body whose base64 does not decode', async () => {
+    const { invitation, surveyToken } = await seedInvitation(await freshWave());
+    const event = httpEvent('POST /s/{token}', { token: surveyToken, form: formAt('satisfied') });
+    event.body = 'not*base64';
+    event.isBase64Encoded = true;
+
+    const res = (await handler(event, lambdaContext())) as HttpResult;
+
+    expect(res.statusCode).toBe(400);
+    expect((await store.getInvitation(invitation.id))?.response).toBeUndefined();
+  });
+
+  it('should send an invalid form back with field errors and the answers kept, storing nothing', async () => {
+    const { invitation, surveyToken } = await seedInvitation(await freshWave(), {
+      customer: { language: 'en' },
+    });
+    const comment = '</textarea><script>alert(1)</script> "quoted" & kept';
+    const { [ratingField('price')]: _missing, ...form } = formAt('satisfied', {
+      [ratingField('delivery')]: 'superb',
+      [commentField('dissatisfaction')]: comment,
+      [commentField('suggestions')]: 'y'.repeat(2001),
+      lang: 'en',
+    });
+
+    const res = await call('POST /s/{token}', { token: surveyToken, form });
+
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('<h2 id="error-summary">Please check these answers</h2>');
+    expect(res.body).toContain('<a href="#r-price_very-satisfied">Choose an answer for “Price”.</a>');
+    expect(res.body).toContain(
+      '<a href="#r-delivery_very-satisfied">Choose one of the answers listed for “Delivery”.</a>',
+    );
+    expect(res.body).toContain('<a href="#c-suggestions">');
+    expect(res.body?.match(/aria-invalid="true"/g)).toHaveLength(3);
+    // What was entered comes back: the valid choices checked, the comments as typed, escaped.
+    expect(res.body).toContain(
+      'id="r-quality_satisfied" name="r-quality" value="satisfied" required checked>',
+    );
+    expect(res.body).toContain(`>\n${escapeHtml(comment)}</textarea>`);
+    expect(res.body).not.toContain('<script>');
+    expect(res.body).toContain('y'.repeat(2001));
+    expect((await store.getInvitation(invitation.id))?.response).toBeUndefined();
+  });
+
+  it('should answer in the language the form carries', async () => {
+    const { surveyToken } = await seedInvitation(await freshWave(), { customer: { language: 'en' } });
+
+    const res = await call('POST /s/{token}', {
+      token: surveyToken,
+      form: formAt('satisfied', { lang: 'zh-CN' }),
+    });
+
+    expect(res.body).toContain('<h1>感谢您的反馈</h1>');
+  });
+});
+
+describe('links that cannot be used', () => {
+  it('should answer unknown, expired, used and forged links with the same status and page', async () => {
+    const w = await freshWave();
+    const expired = await seedInvitation(w, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    const used = await seedInvitation(w);
+    await call('POST /s/{token}', { token: used.surveyToken, form: formAt('satisfied') });
+    const secret = process.env.TOKEN_SECRET!;
+    const tokens = {
+      unknown: signToken(secret, 'survey', invitationId(w.waveId, 'nobody')),
+      expired: expired.surveyToken,
+      used: used.surveyToken,
+      forged: `${used.invitation.id}.${'A'.repeat(22)}`,
+      unsubscribeToken: used.unsubscribeToken,
+      garbage: '<script>',
+    };
+
+    const asPosted = formAt('satisfied', { lang: 'en', wave: `${w.campaignId}/${w.waveId}` });
+    for (const [route, form] of [
+      ['GET /s/{token}', undefined],
+      ['POST /s/{token}', formAt('satisfied')],
+      ['POST /s/{token}', asPosted],
+    ] as const) {
+      const results = await Promise.all(Object.values(tokens).map((token) => call(route, { token, form })));
+      const first = results[0]!;
+      expect(first.statusCode).toBe(404);
+      expect(first.body).toContain('此链接已无法使用');
+      expect(first.body).toContain('This link can no longer be used');
+      for (const r of results) {
+        expect(r.statusCode).toBe(first.statusCode);
+        expect(r.headers).toEqual(first.headers);
+        expect(r.body).toBe(first.body);
+      }
+    }
+    expect((await store.getInvitation(expired.invitation.id))?.response).toBeUndefined();
+  });
+
+  it('should answer a request for no known route with the same page', async () => {
+    const event = httpEvent('GET /s/{token}', { token: 'x' });
+    event.routeKey = '$default';
+    event.rawPath = '/admin';
+
+    const res = (await handler(event, lambdaContext())) as HttpResult;
+
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('should route on method and path when API Gateway sends a $default route key', async () => {
+    const { surveyToken } = await seedInvitation(await freshWave());
+    const event = httpEvent('GET /s/{token}', { token: surveyToken });
+    event.routeKey = '$default';
+    event.pathParameters = undefined;
+    event.rawPath = `/prod/s/${surveyToken}`;
+
+    const res = (await handler(event, lambdaContext())) as HttpResult;
+
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<form method="post" novalidate>');
+  });
+});
+
+describe('unsubscribe', () => {
+  it('should ask for confirmation on GET and change nothing', async () => {
+    const seeded = await seedInvitation(await freshWave(), { customer: { language: 'en' } });
+    await seedCustomers([seeded.invitation.customer]);
+    const before = await store.getInvitation(seeded.invitation.id);
+
+    const res = await call('GET /u/{token}', { token: seeded.unsubscribeToken });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<form method="post">');
+    expect(res.body).toContain('<button type="submit">Unsubscribe</button>');
+    expect(await store.getInvitation(seeded.invitation.id)).toEqual(before);
+    const customer = (await store.listCustomers()).find((c) => c.id === seeded.invitation.customer.id);
+    expect(customer?.unsubscribedAt).toBeUndefined();
+  });
+
+  it('should unsubscribe the invitation and the customer on POST from the confirmation form', async () => {
+    const seeded = await seedInvitation(await freshWave());
+    await seedCustomers([seeded.invitation.customer]);
+
+    const res = await call('POST /u/{token}', { token: seeded.unsubscribeToken, form: { lang: 'en' } });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<h1>You are unsubscribed</h1>');
+    expect((await store.getInvitation(seeded.invitation.id))?.unsubscribedAt).toEqual(expect.any(String));
+    const customer = (await store.listCustomers()).find((c) => c.id === seeded.invitation.customer.id);
+    expect(customer?.unsubscribedAt).toEqual(expect.any(String));
+    const again = await call('GET /u/{token}', { token: seeded.unsubscribeToken });
+    expect(again.body).toContain('<h1>您已退订</h1>');
+  });
+
+  it.each([
+    ['urlencoded', { form: { 'List-Unsubscribe': 'One-Click' } }],
+    [
+      'multipart',
+      {
+        body: '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n',
+        contentType: 'multipart/form-data; boundary=b',
+      },
+    ],
+  ] as const)('should unsubscribe on an RFC 8058 one-click POST (%s)', async (_, options) => {
+    const seeded = await seedInvitation(await freshWave());
+
+    const res = await call('POST /u/{token}', { token: seeded.unsubscribeToken, ...options });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('您已退订');
+    expect(res.body).toContain('You are unsubscribed');
+    expect((await store.getInvitation(seeded.invitation.id))?.unsubscribedAt).toEqual(expect.any(String));
+  });
+
+  it('should unsubscribe after the survey expired or was answered', async () => {
+    const w = await freshWave();
+    const expired = await seedInvitation(w, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    const answered = await seedInvitation(w);
+    await call('POST /s/{token}', { token: answered.surveyToken, form: formAt('satisfied') });
+
+    for (const seeded of [expired, answered]) {
+      expect((await call('GET /u/{token}', { token: seeded.unsubscribeToken })).statusCode).toBe(200);
+      const res = await call('POST /u/{token}', { token: seeded.unsubscribeToken, form: { lang: 'zh-CN' } });
+      expect(res.statusCode).toBe(200);
+      expect((await store.getInvitation(seeded.invitation.id))?.unsubscribedAt).toEqual(expect.any(String));
+    }
+  });
+
+  it('should show unknown and survey tokens the link-unavailable page and change nothing', async () => {
+    const seeded = await seedInvitation(await freshWave());
+    const unavailable = (await call('GET /s/{token}', { token: 'nope' })).body;
+    const unknown = signToken(process.env.TOKEN_SECRET!, 'unsubscribe', invitationId('w', 'nobody'));
+
+    for (const token of [unknown, seeded.surveyToken, 'nope']) {
+      for (const route of ['GET /u/{token}', 'POST /u/{token}'] as const) {
+        const res = await call(route, { token, form: { 'List-Unsubscribe': 'One-Click' } });
+        expect(res.statusCode).toBe(404);
+        expect(res.body).toBe(unavailable);
+      }
+    }
+    expect((await store.getInvitation(seeded.invitation.id))?.unsubscribedAt).toBeUndefined();
+  });
+
+  it('should refuse an unsubscribe POST of another content type', async () => {
+    const seeded = await seedInvitation(await freshWave());
+
+    const res = await call('POST /u/{token}', {
+      token: seeded.unsubscribeToken,
+      body: '{}',
+      contentType: 'application/json',
+    });
+
+    expect(res.statusCode).toBe(415);
+    expect((await store.getInvitation(seeded.invitation.id))?.unsubscribedAt).toBeUndefined();
+  });
+});
+
+describe('failures', () => {
+  it('should show a generic page without internals when the store fails', async () => {
+    const { surveyToken } = await seedInvitation(await freshWave());
+    const ddb = mockClient(DynamoDBDocumentClient);
+    ddb.on(GetCommand).rejects(new Error('ProvisionedThroughputExceeded: table csat-secret-internals'));
+    try {
+      const res = await call('GET /s/{token}', { token: surveyToken });
+
+      expect(res.statusCode).toBe(500);
+      expect(res.body).toContain('Something went wrong');
+      expect(res.body).toContain('出现了问题');
+      expect(res.body).not.toContain('csat-secret-internals');
+      expect(res.body).not.toContain('ProvisionedThroughput');
+    } finally {
+      ddb.restore();
+    }
+  });
+});
+
+/** The store, counting the calls made to it. */
+const countingStore = () => {
+  const calls: string[] = [];
+  const counted = new Proxy(store, {
+    get: (target, prop, receiver) => {
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function'
+        ? (...args: unknown[]) => {
+            calls.push(String(prop));
+            return value.apply(target, args);
+          }
+        : value;
+    },
+  });
+  return { counted, calls };
+};
+
+describe('round trips', () => {
+  it('should read once for a warm GET and write once for a warm submit', async () => {
+    const w = await freshWave();
+    const { surveyToken } = await seedInvitation(w);
+    const { counted, calls } = countingStore();
+    const deps = {
+      store: counted,
+      clock: { now: () => new Date() },
+      waves: cachedWaves(counted),
+      secret: process.env.TOKEN_SECRET!,
+    };
+    await deps.waves(w.campaignId, w.waveId);
+    calls.length = 0;
+
+    const view = await openSurvey(deps, { token: surveyToken });
+    expect(calls).toEqual(['getInvitation']);
+    calls.length = 0;
+    await submitSurvey(deps, {
+      token: surveyToken,
+      form: formAt('satisfied', { lang: view.language, wave: `${w.campaignId}/${w.waveId}` }),
+    });
+    expect(calls).toEqual(['saveResponse']);
+  });
+});
+
+describe('cachedWaves', () => {
+  it('should read each wave from the store once, and not keep a miss', async () => {
+    const w = await seedWave();
+    let reads = 0;
+    const counting = new Proxy(store, {
+      get: (target, prop, receiver) =>
+        prop === 'getWave'
+          ? (...args: [string, string]) => {
+              reads++;
+              return target.getWave(...args);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+    const waves = cachedWaves(counting);
+
+    const [a, b] = await Promise.all([waves(w.campaignId, w.waveId), waves(w.campaignId, w.waveId)]);
+    await waves(w.campaignId, w.waveId);
+    await waves(w.campaignId, 'no-such-wave');
+    await waves(w.campaignId, 'no-such-wave');
+
+    expect(a).toEqual(w);
+    expect(b).toBe(a);
+    expect(reads).toBe(3);
+  });
+});
