@@ -5,24 +5,32 @@ import type { TestProject } from 'vitest/node';
 import { startDynamo } from '../../local/dynamo.ts';
 import { startS3 } from '../../local/s3.ts';
 import { startSes } from '../../local/ses-server.ts';
+import { startSqs } from '../../local/sqs-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    endpoints: { dynamodb: string; s3: string; ses: string };
+    endpoints: { dynamodb: string; s3: string; ses: string; sqs: string };
   }
 }
 
 /** Starts the real local emulators once for the whole test run. */
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(join(tmpdir(), 'csat-test-'));
-  const [dynamo, s3, ses] = await Promise.all([
+  const [dynamo, s3, ses, sqs] = await Promise.all([
     startDynamo(),
     startS3({ directory: join(dir, 's3'), buckets: [] }),
     startSes({ directory: join(dir, 'mail') }),
+    // In memory and without consumers: tests read what was enqueued with ReceiveMessage.
+    startSqs(),
   ]);
-  project.provide('endpoints', { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint });
+  project.provide('endpoints', {
+    dynamodb: dynamo.endpoint,
+    s3: s3.endpoint,
+    ses: ses.endpoint,
+    sqs: sqs.endpoint,
+  });
   return async () => {
-    await Promise.all([dynamo.close(), s3.close(), ses.close()]);
+    await Promise.all([dynamo.close(), s3.close(), ses.close(), sqs.close()]);
     await rm(dir, { recursive: true, force: true });
   };
 }

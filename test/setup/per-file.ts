@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
 import { ensureTable } from '../../local/dynamo.ts';
 
@@ -18,12 +19,19 @@ Object.assign(process.env, {
   AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
   AWS_ENDPOINT_URL_S3: endpoints.s3,
   AWS_ENDPOINT_URL_SES: endpoints.ses,
+  AWS_ENDPOINT_URL_SQS: endpoints.sqs,
   TABLE_NAME: `csat-test-${suffix}`,
   BUCKET_NAME: `csat-test-${suffix}`,
   TOKEN_SECRET: randomBytes(32).toString('base64url'),
   PUBLIC_BASE_URL: 'https://survey.example.test',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
 });
+
+// Each file gets its own send queue on the shared local SQS endpoint.
+const { QueueUrl } = await new SQSClient({}).send(
+  new CreateQueueCommand({ QueueName: `csat-test-${suffix}-send` }),
+);
+process.env.SEND_QUEUE_URL = QueueUrl;
 
 await ensureTable(new DynamoDBClient({}), process.env.TABLE_NAME!);
 await new S3Client({ forcePathStyle: true }).send(

@@ -1,0 +1,89 @@
+/*
+ * `npm start`: the whole csat loop on this machine (local/stack.ts), data in .csat-local/.
+ * Env: CSAT_PORT_BASE (default 4500; 0 for random ports), CSAT_DATA_DIR (default .csat-local/).
+ */
+import { relative } from 'node:path';
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_PORT_BASE,
+  LocalStackError,
+  portsFrom,
+  startLocalStack,
+} from '../local/stack.ts';
+
+// The SDK warns that it will need Node 22 from 2027 (the Lambdas run 22+); on every start it only
+// buries the banner. Set the variable to 'false' to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+function portBase(): number {
+  const raw = process.env.CSAT_PORT_BASE;
+  if (raw === undefined || raw === '') return DEFAULT_PORT_BASE;
+  const base = Number(raw);
+  if (!Number.isInteger(base) || base < 0 || base > 65_530) {
+    console.error(`CSAT_PORT_BASE must be a port number (or 0 for random ports), not "${raw}"`);
+    process.exit(2);
+  }
+  return base;
+}
+
+const dataDir = process.env.CSAT_DATA_DIR || DEFAULT_DATA_DIR;
+const base = portBase();
+let stack: Awaited<ReturnType<typeof startLocalStack>>;
+try {
+  stack = await startLocalStack({ dataDir, ports: portsFrom(base) });
+} catch (e) {
+  if (e instanceof LocalStackError) console.error(e.message);
+  else if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(
+      `a port the local stack needs (${base}–${base + 4}) is in use: stop what uses it or set CSAT_PORT_BASE`,
+    );
+  } else console.error(e);
+  process.exit(1);
+}
+
+const { info, firstWave } = stack;
+const rel = relative(process.cwd(), info.dataDir);
+const shown = rel === '' ? '.' : rel.startsWith('..') ? info.dataDir : rel;
+const wave = firstWave
+  ? `sent wave ${firstWave.waveId}: ${firstWave.invited} invitation(s) on their way`
+  : 'the demo campaign already has a wave: nothing re-sent (delete the data folder to start over)';
+const next = stack.schedules
+  .map(
+    (j) =>
+      `    ${j.campaignId} ${j.kind.padEnd(8)} ${j.cron.padEnd(18)} ${j.timeZone.padEnd(16)} next ${j.nextRun()?.toISOString() ?? '-'}`,
+  )
+  .join('\n');
+console.log(`
+csat local stack is up (pid ${info.pid}, data in ${shown.replace(/\/$/, '')}/)
+  ${wave}
+
+  Mailbox      ${info.urls.mailbox}/
+  Survey base  ${info.urls.survey}/s/{token}   (open a link from the mailbox)
+
+  Schedules
+${next}
+
+  Run a report now:     npx csat report demo      (or: npm run csat -- report demo)
+  Return so far:        npx csat status demo
+  Dispatch a new wave:  npx csat dispatch demo
+
+Ctrl-C stops everything; the data stays for the next start.`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) {
+    console.error('stopping anyway');
+    process.exit(1);
+  }
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  try {
+    await stack.close();
+    process.exit(0);
+  } catch (e) {
+    console.error(e);
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,101 @@
+import { Cron } from 'croner';
+import type { Campaign } from '../functions/domain/programme.ts';
+
+/*
+ * EventBridge Scheduler, locally: the same cron expressions and time zones the stack deploys, read from
+ * the same programme, invoking the same handlers with the same event shapes (`scheduledTime` is the
+ * schedule's tick, as `<aws.scheduler.scheduled-time>` is in AWS).
+ */
+export interface ScheduleTargets {
+  dispatch(event: { campaignId: string; scheduledTime: string }): Promise<unknown>;
+  report(event: { campaignId: string }): Promise<unknown>;
+}
+
+export interface ScheduledJob {
+  campaignId: string;
+  kind: 'dispatch' | 'report';
+  cron: string;
+  timeZone: string;
+  /** The next tick after `after` (default now). */
+  nextRun(after?: Date): Date | null;
+  /** Fires the job now, as its schedule would. */
+  trigger(): Promise<void>;
+}
+
+export interface RunningSchedules {
+  jobs: ScheduledJob[];
+  stop(): void;
+}
+
+export interface ScheduleHooks {
+  onRun?: (job: ScheduledJob, result: unknown) => void;
+  onError?: (job: ScheduledJob, error: unknown) => void;
+}
+
+/**
+ * The croner form of a programme cron. `?` means "no specific value" to EventBridge but "the current
+ * value" to croner, so it becomes `*` (the programme never restricts both day fields).
+ */
+export function toCronerPattern(cron: string): string {
+  return cron
+    .trim()
+    .split(/\s+/)
+    .map((f) => (f === '?' ? '*' : f))
+    .join(' ');
+}
+
+/** The EventBridge Scheduler `scheduled-time` of a tick: the minute, in UTC, without milliseconds. */
+export function scheduledTimeOf(tick: Date): string {
+  return new Date(Math.floor(tick.getTime() / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Starts one croner job per campaign dispatch and report schedule. */
+export function startSchedules(
+  campaigns: readonly Campaign[],
+  targets: ScheduleTargets,
+  hooks: ScheduleHooks = {},
+): RunningSchedules {
+  const crons: Cron[] = [];
+  const jobs: ScheduledJob[] = [];
+  for (const campaign of campaigns) {
+    for (const kind of ['dispatch', 'report'] as const) {
+      const schedule = kind === 'dispatch' ? campaign.dispatch : campaign.report.schedule;
+      let job: ScheduledJob;
+      const cron = new Cron(
+        toCronerPattern(schedule.cron),
+        // protect: a slow run is not overlapped by the next tick, as one schedule target invocation at a time.
+        { timezone: schedule.timeZone, mode: '5-part', protect: true, unref: true },
+        async () => {
+          try {
+            const result =
+              kind === 'dispatch'
+                ? await targets.dispatch({
+                    campaignId: campaign.id,
+                    scheduledTime: scheduledTimeOf(new Date()),
+                  })
+                : await targets.report({ campaignId: campaign.id });
+            hooks.onRun?.(job, result);
+          } catch (e) {
+            hooks.onError?.(job, e);
+          }
+        },
+      );
+      job = {
+        campaignId: campaign.id,
+        kind,
+        cron: schedule.cron,
+        timeZone: schedule.timeZone,
+        nextRun: (after) => cron.nextRun(after),
+        trigger: () => cron.trigger(),
+      };
+      crons.push(cron);
+      jobs.push(job);
+    }
+  }
+  return {
+    jobs,
+    stop: () => {
+      for (const c of crons) c.stop();
+    },
+  };
+}

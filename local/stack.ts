@@ -1,0 +1,403 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
+import { findCampaign } from '../functions/domain/programme.ts';
+import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
+import type { ReportResponse } from '../functions/handlers/report/index.ts';
+import { type CampaignStatusReport, getCampaignStatus } from '../functions/use-cases/status.ts';
+import { loadDemoCustomers, programme } from '../programme/index.ts';
+import { ensureTable, type Running, startDynamo } from './dynamo.ts';
+import { ControlError, type ControlRequest, type ControlResponse, startHttpBridge } from './http-bridge.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { startS3 } from './s3.ts';
+import { type ScheduledJob, startSchedules } from './schedules.ts';
+import { startSes } from './ses-server.ts';
+import { startSqs } from './sqs-server.ts';
+
+/*
+ * The whole loop on one machine (DESIGN.md §4): dynalite, s3rver, the local SES endpoint, the local SQS
+ * endpoint feeding the send handler, the HTTP bridge in front of the survey-page handler, and the
+ * programme's schedules, all on 127.0.0.1, all data under one folder. The handlers and adapters are the
+ * ones deployed to AWS; only the endpoints differ, given through the SDK's AWS_ENDPOINT_URL_* variables.
+ * Handler modules read their environment once, at import, so a process holds one stack configuration:
+ * a restart in the same process must reuse the data folder and ports (which is what keeps URLs stable).
+ */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.csat-local/', import.meta.url));
+export const DEFAULT_PORT_BASE = 4500;
+export const STACK_FILE = 'stack.json';
+export const SEND_QUEUE = 'csat-send';
+const TABLE = 'csat';
+const BUCKET = 'csat-local';
+const REGION = 'us-east-1';
+// s3rver accepts only its own key pair; the other emulators take any.
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export interface Ports {
+  http: number;
+  ses: number;
+  dynamodb: number;
+  s3: number;
+  sqs: number;
+}
+
+/** Consecutive ports from `base` (the survey URL first); 0 picks free ports at random. */
+export function portsFrom(base: number): Ports {
+  const at = (i: number) => (base === 0 ? 0 : base + i);
+  return { http: at(0), ses: at(1), dynamodb: at(2), s3: at(3), sqs: at(4) };
+}
+
+/** What `stack.json` holds: how the CLI finds and talks to a running local stack. */
+export interface StackInfo {
+  pid: number;
+  startedAt: string;
+  dataDir: string;
+  region: string;
+  tableName: string;
+  bucketName: string;
+  queueUrl: string;
+  /** Bearer token for the control API under `${urls.survey}/_local/`. */
+  controlToken: string;
+  urls: { survey: string; mailbox: string; control: string };
+  endpoints: { dynamodb: string; s3: string; ses: string; sqs: string };
+}
+
+export interface LocalStackOptions {
+  dataDir?: string;
+  ports?: Ports;
+  /** Fire the programme's dispatch and report schedules (default true). */
+  schedules?: boolean;
+  /** Seed the demo customers and, if this campaign has no wave yet, dispatch one (default 'demo'). */
+  firstWave?: string | false;
+  /** How long a failed send waits before it is retried (default 10 s; SQS's is ≥ 6 × function timeout). */
+  visibilityTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  info: StackInfo;
+  ports: Ports;
+  /** The wave dispatched at start, or undefined when the campaign already had one. */
+  firstWave: DispatchResponse | undefined;
+  schedules: ScheduledJob[];
+  dispatch(campaignId: string, scheduledTime?: string): Promise<DispatchResponse>;
+  report(campaignId: string, waveId?: string): Promise<ReportResponse>;
+  status(campaignId: string): Promise<CampaignStatusReport>;
+  /** Resolves once the send queue has nothing left to deliver. */
+  idle(timeoutMs?: number): Promise<void>;
+  deadLetters(): number;
+  close(): Promise<void>;
+}
+
+export class LocalStackError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalStackError';
+  }
+}
+
+let appliedEnv: Record<string, string> | undefined;
+
+/** Points this process's SDK clients and handlers at the local stack. */
+function applyEnv(env: Record<string, string>): void {
+  if (appliedEnv) {
+    const changed = Object.keys(env).filter((k) => appliedEnv?.[k] !== env[k]);
+    if (changed.length > 0) {
+      throw new LocalStackError(
+        `this process already ran a local stack with other settings (${changed.join(', ')}); the handlers keep the environment they were loaded with, so restart with the same data folder and ports or use a new process`,
+      );
+    }
+  }
+  appliedEnv = env;
+  Object.assign(process.env, env);
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+}
+
+async function readStackFile(dataDir: string): Promise<StackInfo | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dataDir, STACK_FILE), 'utf8')) as StackInfo;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The token secret, generated once per data folder so links in old emails keep working. */
+async function tokenSecretIn(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'token-secret');
+  try {
+    const secret = (await readFile(file, 'utf8')).trim();
+    if (secret.length >= 32) return secret;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const secret = randomBytes(32).toString('base64url');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** Starts the local stack; `close()` stops it, keeping its data. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const ports = options.ports ?? portsFrom(DEFAULT_PORT_BASE);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const firstWaveCampaign = options.firstWave ?? 'demo';
+  if (firstWaveCampaign && !findCampaign(programme, firstWaveCampaign)) {
+    throw new LocalStackError(`no campaign "${firstWaveCampaign}" in the programme`);
+  }
+  await mkdir(dataDir, { recursive: true });
+  const running = await readStackFile(dataDir);
+  if (running && running.pid !== process.pid && isAlive(running.pid)) {
+    throw new LocalStackError(
+      `a local stack is already running on ${dataDir} (pid ${running.pid}, ${running.urls.survey}); stop it first`,
+    );
+  }
+
+  const started: Running[] = [];
+  let stopSchedules = () => {};
+  const stop = async () => {
+    stopSchedules();
+    // Newest first: the bridge and queue stop calling handlers before the emulators they use go away.
+    for (const r of started.splice(0).reverse()) await r.close();
+  };
+  try {
+    const secret = await tokenSecretIn(dataDir);
+    const controlToken = randomBytes(24).toString('base64url');
+    // Emulators first, the bridge last: `stop` closes in reverse, so requests stop before what they use.
+    const emulators = await Promise.allSettled([
+      startDynamo({ port: ports.dynamodb, path: join(dataDir, 'dynamodb') }),
+      startS3({ port: ports.s3, directory: join(dataDir, 's3'), buckets: [BUCKET] }),
+      startSes({ port: ports.ses, directory: join(dataDir, 'mail') }),
+    ]);
+    for (const r of emulators) if (r.status === 'fulfilled') started.push(r.value);
+    const failed = emulators.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [dynamo, s3, ses] = emulators.map((r) => (r as PromiseFulfilledResult<Running>).value) as [
+      Running,
+      Running,
+      Running,
+    ];
+    const sqs = await startSqs({
+      port: ports.sqs,
+      directory: join(dataDir, 'queue'),
+      queues: [
+        { name: SEND_QUEUE, visibilityTimeoutMs: options.visibilityTimeoutMs ?? 10_000, maxReceiveCount: 5 },
+      ],
+      onConsumerError: (e) =>
+        log(`[send] a batch failed and will be retried: ${e instanceof Error ? e.name : 'error'}`),
+    });
+    started.push(sqs);
+    let ready = false;
+    const bridge = await startHttpBridge({
+      port: ports.http,
+      control: {
+        token: controlToken,
+        handle: (req) => {
+          if (!ready) throw new ControlError(503, 'the local stack is still starting');
+          return control(req);
+        },
+      },
+    });
+    started.push(bridge);
+    const queue = sqs.queue(SEND_QUEUE);
+
+    applyEnv({
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      TABLE_NAME: TABLE,
+      BUCKET_NAME: BUCKET,
+      SEND_QUEUE_URL: queue.url,
+      TOKEN_SECRET: secret,
+      PUBLIC_BASE_URL: bridge.url,
+    });
+    // A session token from the developer's shell would be sent along with the dummy keys.
+    delete process.env.AWS_SESSION_TOKEN;
+
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: REGION,
+      credentials: CREDENTIALS,
+    });
+    await ensureTable(client, TABLE);
+    const store = new DynamoStore(DynamoDBDocumentClient.from(client), TABLE);
+
+    // Only now: the handler modules read the environment set above when they load.
+    const [surveyPage, dispatchFn, sendFn, reportFn] = await Promise.all([
+      import('../functions/handlers/survey-page/index.ts'),
+      import('../functions/handlers/dispatch/index.ts'),
+      import('../functions/handlers/send/index.ts'),
+      import('../functions/handlers/report/index.ts'),
+    ]);
+    bridge.setHandler((event, context) => surveyPage.handler(event, context));
+    queue.consume((event) => sendFn.handler(event, lambdaContext('send')));
+
+    const dispatch = (campaignId: string, scheduledTime?: string): Promise<DispatchResponse> =>
+      dispatchFn.handler(
+        { campaignId, ...(scheduledTime ? { scheduledTime } : {}) },
+        lambdaContext('dispatch'),
+      );
+    const report = (campaignId: string, waveId?: string): Promise<ReportResponse> =>
+      reportFn.handler({ campaignId, ...(waveId ? { waveId } : {}) }, lambdaContext('report'));
+
+    async function control(req: ControlRequest): Promise<ControlResponse> {
+      const [action, campaignId, ...rest] = req.segments;
+      if (action === 'health' && req.method === 'GET' && !campaignId) {
+        return { status: 200, body: { ok: true, pid: process.pid } };
+      }
+      if (
+        req.method !== 'POST' ||
+        (action !== 'dispatch' && action !== 'report') ||
+        !campaignId ||
+        rest.length
+      ) {
+        throw new ControlError(404, 'no such control action');
+      }
+      if (!findCampaign(programme, campaignId)) {
+        throw new ControlError(
+          404,
+          `no campaign "${campaignId}" in the programme (known: ${programme.campaigns.map((c) => c.id).join(', ')})`,
+        );
+      }
+      const body = (req.body ?? {}) as { waveId?: unknown };
+      if (action === 'report') {
+        if (body.waveId !== undefined && typeof body.waveId !== 'string') {
+          throw new ControlError(400, 'waveId must be a string');
+        }
+        return { status: 200, body: await report(campaignId, body.waveId) };
+      }
+      const result = await dispatch(campaignId);
+      // The CLI returns once the invitations are out, so the mailbox is worth a look when it does.
+      await queue.idle({ timeoutMs: 120_000 }).catch(() => {});
+      return { status: 200, body: result };
+    }
+
+    let firstWave: DispatchResponse | undefined;
+    if (firstWaveCampaign) {
+      await store.putCustomers(await loadDemoCustomers());
+      if ((await store.listWaves(firstWaveCampaign)).length === 0) {
+        firstWave = await dispatch(firstWaveCampaign);
+      }
+    }
+
+    let jobs: ScheduledJob[] = [];
+    if (options.schedules ?? true) {
+      const schedules = startSchedules(
+        programme.campaigns,
+        { dispatch: (e) => dispatch(e.campaignId, e.scheduledTime), report: (e) => report(e.campaignId) },
+        {
+          onRun: (job, result) => {
+            const r = result as Partial<DispatchResponse & ReportResponse>;
+            log(
+              `[schedule] ${job.campaignId} ${job.kind}: ${
+                job.kind === 'dispatch'
+                  ? `wave ${r.waveId}, ${r.invited} invited`
+                  : `report of ${r.waveId}, ${r.emailed} emailed`
+              }`,
+            );
+          },
+          onError: (job, e) =>
+            log(`[schedule] ${job.campaignId} ${job.kind} failed: ${e instanceof Error ? e.message : e}`),
+        },
+      );
+      stopSchedules = schedules.stop;
+      jobs = schedules.jobs;
+    }
+
+    const info: StackInfo = {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      dataDir,
+      region: REGION,
+      tableName: TABLE,
+      bucketName: BUCKET,
+      queueUrl: queue.url,
+      controlToken,
+      urls: { survey: bridge.url, mailbox: ses.endpoint, control: `${bridge.url}/_local` },
+      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint, sqs: sqs.endpoint },
+    };
+    ready = true;
+    // The control token is in it: readable by this user only.
+    await writeFile(join(dataDir, STACK_FILE), JSON.stringify(info, null, 2), { mode: 0o600 });
+
+    return {
+      info,
+      ports: {
+        http: Number(new URL(bridge.url).port),
+        ses: Number(new URL(ses.endpoint).port),
+        dynamodb: Number(new URL(dynamo.endpoint).port),
+        s3: Number(new URL(s3.endpoint).port),
+        sqs: Number(new URL(sqs.endpoint).port),
+      },
+      firstWave,
+      schedules: jobs,
+      dispatch,
+      report,
+      status: (campaignId) => getCampaignStatus({ store }, { campaignId }),
+      idle: (timeoutMs = 60_000) => queue.idle({ timeoutMs }),
+      deadLetters: () => queue.deadLetters().length,
+      async close() {
+        await stop();
+        const current = await readStackFile(dataDir).catch(() => undefined);
+        if (current?.pid === process.pid) await rm(join(dataDir, STACK_FILE), { force: true });
+      },
+    };
+  } catch (e) {
+    await stop().catch(() => {});
+    throw e;
+  }
+}
+
+/** The running local stack of a data folder, checked alive; throws a LocalStackError saying what to do. */
+export async function findLocalStack(dataDir = DEFAULT_DATA_DIR): Promise<StackInfo> {
+  const notRunning = 'no local stack is running: start one with `npm start` (in another terminal)';
+  const info = await readStackFile(resolve(dataDir));
+  if (!info || !isAlive(info.pid)) throw new LocalStackError(notRunning);
+  try {
+    await callControl(info, 'GET', 'health');
+  } catch {
+    throw new LocalStackError(
+      `the local stack (pid ${info.pid}) does not answer at ${info.urls.control}; ${notRunning}`,
+    );
+  }
+  return info;
+}
+
+/** Calls the local stack's control API; throws with the stack's message on a non-2xx answer. */
+export async function callControl<T = unknown>(
+  info: StackInfo,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  timeoutMs = 180_000,
+): Promise<T> {
+  const res = await fetch(`${info.urls.control}/${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${info.controlToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const payload = (await res.json().catch(() => ({}))) as { message?: string };
+  if (!res.ok) throw new LocalStackError(payload.message ?? `the local stack answered ${res.status}`);
+  return payload as T;
+}

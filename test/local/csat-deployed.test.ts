@@ -1,0 +1,157 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../bin/csat.ts';
+import { seedInvitation, seedWave } from '../support/fixtures.ts';
+
+/*
+ * There is no emulator for CloudFormation or Lambda, so those two are mocked; the table is this test
+ * file's real one on dynalite, named by the (mocked) stack output.
+ */
+const cfn = mockClient(CloudFormationClient);
+const lambda = mockClient(LambdaClient);
+
+const outputs = () => [
+  { OutputKey: 'DispatchFunctionName', OutputValue: 'csat-prod-dispatch' },
+  { OutputKey: 'ReportFunctionName', OutputValue: 'csat-prod-report' },
+  { OutputKey: 'TableName', OutputValue: process.env.TABLE_NAME! },
+];
+
+const payload = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)) as never;
+
+async function csat(...argv: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main(argv, {
+    stdout: (t) => stdout.push(t),
+    stderr: (t) => stderr.push(t),
+    env: {},
+  });
+  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+}
+
+describe('csat against a deployed stack', () => {
+  beforeEach(() => {
+    cfn.reset();
+    lambda.reset();
+    cfn
+      .on(DescribeStacksCommand, { StackName: 'csat-prod' })
+      .resolves({ Stacks: [{ Outputs: outputs() } as never] });
+  });
+
+  afterEach(() => {
+    cfn.reset();
+    lambda.reset();
+  });
+
+  it('should invoke the dispatch function named by the stack outputs with the schedule event shape', async () => {
+    // Arrange
+    lambda.on(InvokeCommand).resolves({
+      Payload: payload({ campaignId: 'demo', waveId: 'demo-20250401T0100', invited: 3, created: 3 }),
+    });
+
+    // Act
+    const out = await csat('dispatch', 'demo', '--stack', 'csat-prod', '--json');
+
+    // Assert
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({
+      campaignId: 'demo',
+      waveId: 'demo-20250401T0100',
+      invited: 3,
+      created: 3,
+    });
+    const call = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
+    expect(call.FunctionName).toBe('csat-prod-dispatch');
+    expect(JSON.parse(new TextDecoder().decode(call.Payload as Uint8Array))).toEqual({ campaignId: 'demo' });
+  });
+
+  it('should pass --wave to the report function', async () => {
+    // Arrange
+    lambda.on(InvokeCommand).resolves({
+      Payload: payload({
+        campaignId: 'demo',
+        waveId: 'demo-20250101T0100',
+        keys: { json: 'r.json', csv: 'r.csv', html: 'r.html' },
+        htmlUrl: 'https://example.test/r.html',
+        emailed: 2,
+      }),
+    });
+
+    // Act
+    const out = await csat('report', 'demo', '--wave', 'demo-20250101T0100', '--stack', 'csat-prod');
+
+    // Assert
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('Open: https://example.test/r.html');
+    const call = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
+    expect(call.FunctionName).toBe('csat-prod-report');
+    expect(JSON.parse(new TextDecoder().decode(call.Payload as Uint8Array))).toEqual({
+      campaignId: 'demo',
+      waveId: 'demo-20250101T0100',
+    });
+  });
+
+  it('should exit 1 with the function error when the Lambda fails', async () => {
+    // Arrange
+    lambda.on(InvokeCommand).resolves({
+      FunctionError: 'Unhandled',
+      Payload: payload({ errorType: 'ReportRequestError', errorMessage: 'the campaign has no wave yet' }),
+    });
+
+    // Act
+    const out = await csat('report', 'demo', '--stack', 'csat-prod');
+
+    // Assert
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('csat-prod-report failed: ReportRequestError: the campaign has no wave yet');
+  });
+
+  it('should exit 1 naming the missing output of a stack that is not a csat stack', async () => {
+    // Arrange
+    cfn.on(DescribeStacksCommand, { StackName: 'other' }).resolves({ Stacks: [{ Outputs: [] } as never] });
+
+    // Act
+    const out = await csat('dispatch', 'demo', '--stack', 'other');
+
+    // Assert
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('stack other has no output');
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+
+  it("should read the status from the stack's table", async () => {
+    // Arrange
+    const wave = await seedWave();
+    await seedInvitation(wave, { customer: { department: 'east-region' } });
+    await seedInvitation(wave, {
+      customer: { department: 'north-region' },
+      response: {
+        answeredAt: new Date().toISOString(),
+        ratings: {},
+        comments: {},
+        total: 80,
+        grade: 'B',
+        language: 'zh-CN',
+        questionnaireVersion: 1,
+      },
+    });
+
+    // Act
+    const out = await csat('status', 'demo', '--stack', 'csat-prod', '--json');
+
+    // Assert
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      campaignId: 'demo',
+      invited: 2,
+      answered: 1,
+      returnRate: 0.5,
+      departments: [
+        { department: 'east-region', invited: 1, answered: 0, returnRate: 0 },
+        { department: 'north-region', invited: 1, answered: 1, returnRate: 1 },
+      ],
+    });
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { scheduledTimeOf, startSchedules, toCronerPattern } from '../../local/schedules.ts';
+import { programme } from '../../programme/index.ts';
+import { demoCampaign } from '../support/programme.ts';
+
+describe('local schedules', () => {
+  it('should turn EventBridge "no specific value" into croner\'s wildcard and keep the rest', () => {
+    // Act / Assert
+    expect(toCronerPattern('0 9 ? * MON-FRI')).toBe('0 9 * * MON-FRI');
+    expect(toCronerPattern(' 0  18 * * FRI ')).toBe('0 18 * * FRI');
+    expect(toCronerPattern('0 9 1 1,4,7,10 ?')).toBe('0 9 1 1,4,7,10 *');
+  });
+
+  it('should name the tick as EventBridge Scheduler does: the minute in UTC, no milliseconds', () => {
+    // Act / Assert
+    expect(scheduledTimeOf(new Date('2025-04-01T01:00:00.734Z'))).toBe('2025-04-01T01:00:00Z');
+    expect(scheduledTimeOf(new Date('2025-04-01T01:00:59.999Z'))).toBe('2025-04-01T01:00:00Z');
+  });
+
+  it("should schedule the demo campaign's dispatch and report in the campaign's time zone", () => {
+    // Arrange
+    const schedules = startSchedules(programme.campaigns, {
+      dispatch: async () => ({}),
+      report: async () => ({}),
+    });
+
+    try {
+      // Act
+      const dispatch = schedules.jobs.find((j) => j.campaignId === 'demo' && j.kind === 'dispatch')!;
+      const report = schedules.jobs.find((j) => j.campaignId === 'demo' && j.kind === 'report')!;
+
+      // Assert: 09:00 on the first of each quarter and Fridays 18:00, Shanghai time (UTC+8).
+      expect(dispatch).toMatchObject({ cron: demoCampaign.dispatch.cron, timeZone: 'Asia/Shanghai' });
+      expect(dispatch.nextRun(new Date('2025-02-10T00:00:00Z'))?.toISOString()).toBe(
+        '2025-04-01T01:00:00.000Z',
+      );
+      // 2025-01-01 is a Wednesday.
+      expect(report.nextRun(new Date('2025-01-01T00:00:00Z'))?.toISOString()).toBe(
+        '2025-01-03T10:00:00.000Z',
+      );
+    } finally {
+      schedules.stop();
+    }
+  });
+
+  it('should invoke the targets with the same event shapes as the deployed schedules', async () => {
+    // Arrange
+    const events: unknown[] = [];
+    const runs: string[] = [];
+    const schedules = startSchedules(
+      [demoCampaign],
+      {
+        dispatch: async (e) => {
+          events.push(e);
+          return { waveId: 'w' };
+        },
+        report: async (e) => {
+          events.push(e);
+          throw new Error('no wave yet');
+        },
+      },
+      {
+        onRun: (job) => runs.push(`${job.kind} ok`),
+        onError: (job, e) => runs.push(`${job.kind} ${(e as Error).message}`),
+      },
+    );
+
+    try {
+      // Act
+      for (const job of schedules.jobs) await job.trigger();
+
+      // Assert
+      expect(events).toEqual([
+        { campaignId: 'demo', scheduledTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/) },
+        { campaignId: 'demo' },
+      ]);
+      expect(runs).toEqual(['dispatch ok', 'report no wave yet']);
+    } finally {
+      schedules.stop();
+    }
+  });
+});
