@@ -8,22 +8,6 @@ export function percentile(samples: number[], p: number): number {
 
 export const median = (samples: number[]): number => percentile(samples, 50);
 
-/** Times `fn` `n` times in a row after `warmup` untimed runs; milliseconds per call. */
-export async function timeEach(
-  n: number,
-  warmup: number,
-  fn: (i: number) => Promise<unknown>,
-): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await fn(-1 - i);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn(i);
-    out.push(performance.now() - t);
-  }
-  return out;
-}
-
 export const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export function table(rows: Array<Record<string, string | number>>): string {

@@ -164,7 +164,7 @@ export async function startSes(options: { directory: string; port?: number }): P
       meta.subject,
       `<p><a href="/">← Mailbox</a> · <a href="/api/messages/${esc(id)}/raw">raw</a></p><table>${headers}</table>${
         html
-          ? `<iframe title="message" sandbox="allow-top-navigation-by-user-activation allow-popups" srcdoc="${esc(html)}"></iframe>`
+          ? `<iframe title="message" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" srcdoc="${esc(html)}"></iframe>`
           : ''
       }<h2>Text</h2><pre>${esc(parsed.text ?? '')}</pre>`,
     );

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, portsFrom, startLocalStack } from '../../local/stack.ts';
+
+/*
+ * The customer's whole path in a real Chromium (Debian's `chromium` package, which .ci/run installs):
+ * the local mailbox, the invitation email, the survey link, the form, the thank-you page.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+
+describe('survey in a real browser', () => {
+  let dataDir: string;
+  let stack: LocalStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+    }
+    dataDir = await mkdtemp(join(tmpdir(), 'csat-browser-'));
+    stack = await startLocalStack({ dataDir, ports: portsFrom(0), log: () => {} });
+    await stack.idle(60_000);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // Without these, Chromium tries the network at start and this machine refuses it.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Opens the `nth` English invitation in the mailbox and follows its survey button to a new tab. */
+  async function openEnglishInvitation(page: Page, nth: number): Promise<Page> {
+    await page.goto(stack.info.urls.mailbox);
+    await page
+      .getByRole('link', { name: /satisfaction survey/i })
+      .nth(nth)
+      .click();
+    const email = page.frameLocator('iframe[title="message"]');
+    const [survey] = await Promise.all([
+      page.context().waitForEvent('page'),
+      email.getByRole('link', { name: 'Start the survey' }).click(),
+    ]);
+    await survey.waitForLoadState();
+    return survey;
+  }
+
+  it('should take a customer from the email to the thank-you page, storing one response', async () => {
+    // Arrange
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+
+    // Act: open the email, follow its link, answer, submit.
+    const survey = await openEnglishInvitation(page, 0);
+    survey.on('pageerror', (e) => errors.push(e.message));
+    await expect.poll(() => survey.locator('html').getAttribute('lang')).toBe('en');
+    const groups = survey.locator('fieldset');
+    const count = await groups.count();
+    expect(count).toBeGreaterThanOrEqual(7);
+    for (let i = 0; i < count; i++) {
+      const group = groups.nth(i);
+      if ((await group.locator('input[type="radio"]').count()) > 0) {
+        await group.getByLabel('Satisfied', { exact: true }).check();
+      }
+    }
+    await survey.getByLabel('Any suggestions or other requirements?').fill(XSS);
+    const before = await stack.status('demo');
+    await survey.getByRole('button', { name: 'Submit' }).click();
+
+    // Assert: the thank-you page, one more answer counted, no script ran.
+    await expect.poll(() => survey.getByRole('heading', { level: 1 }).textContent()).toContain('Thank you');
+    const after = await stack.status('demo');
+    const answered = (s: typeof before) => s.waves.reduce((n, w) => n + w.answered, 0);
+    expect(answered(after)).toBe(answered(before) + 1);
+    expect(await survey.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(errors).toEqual([]);
+
+    // A second visit finds the link used, without saying so.
+    await survey.goBack();
+    await survey.reload();
+    await expect.poll(() => survey.getByRole('button', { name: 'Submit' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('should show field errors and keep the answers when the form is incomplete', async () => {
+    // Arrange
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const survey = await openEnglishInvitation(page, 1);
+
+    // Act: answer one item only, write a comment, submit.
+    await survey.locator('fieldset').first().getByLabel('Very satisfied', { exact: true }).check();
+    await survey.getByLabel('Any suggestions or other requirements?').fill('Faster delivery, please.');
+    await survey.getByRole('button', { name: 'Submit' }).click();
+
+    // Assert
+    await expect.poll(() => survey.locator('[aria-invalid="true"]').count()).toBeGreaterThan(0);
+    expect(
+      await survey.locator('fieldset').first().getByLabel('Very satisfied', { exact: true }).isChecked(),
+    ).toBe(true);
+    expect(await survey.getByLabel('Any suggestions or other requirements?').inputValue()).toBe(
+      'Faster delivery, please.',
+    );
+    await context.close();
+  });
+});
