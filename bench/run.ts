@@ -44,6 +44,7 @@ Object.assign(process.env, {
   PUBLIC_BASE_URL: 'http://127.0.0.1:1',
   SEND_QUEUE_URL: 'http://127.0.0.1:1/000000000000/csat-send',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 
 const { documentClient } = await import('../functions/adapters/dynamo-client.ts');

@@ -1,0 +1,151 @@
+import * as z from 'zod';
+import type { Programme } from '../functions/domain/programme.ts';
+
+/*
+ * The stack's settings, read from CDK context (`cdk.json` → "context", or `-c key=value`) and validated
+ * at synth, so a typo stops `cdk synth` with a message saying which key, what is wrong and how to set it
+ * instead of surfacing as a failed deployment an hour later.
+ */
+
+/** `-c key=` (empty) means "unset", so a value in cdk.json can be cleared from the command line. */
+const unsetWhenEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const wholeNumber = (min: number, max: number, what: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: `must be a whole number of ${what}` })
+      .int(`must be a whole number of ${what}`)
+      .min(min, `must be at least ${min} ${what}`)
+      .max(max, `must be at most ${max} ${what}`),
+  );
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+const ContextSchema = z.object({
+  stackPrefix: z.preprocess(
+    unsetWhenEmpty,
+    z
+      .string()
+      .regex(
+        /^[A-Z][A-Za-z0-9]{0,39}$/,
+        'must start with a capital letter and hold only letters and digits (at most 40), e.g. "Csat"',
+      )
+      .default('Csat'),
+  ),
+  publicBaseUrl: z.preprocess(
+    unsetWhenEmpty,
+    z
+      .url({ protocol: /^https$/, error: 'must be an https URL such as "https://survey.example.com"' })
+      .refine((u) => !/[?#]/.test(u), 'must not have a query or fragment: links are built as <url>/s/<token>')
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  ),
+  sesIdentity: z.preprocess(
+    unsetWhenEmpty,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine((s) => DOMAIN.test(s) || z.email().safeParse(s).success, {
+        message:
+          'must be an SES identity: a domain such as "example.com" or an address such as "survey@example.com"',
+      })
+      .optional(),
+  ),
+  alarmEmail: z.preprocess(unsetWhenEmpty, z.email('must be an email address').optional()),
+  retentionDays: z.preprocess(unsetWhenEmpty, wholeNumber(1, 3650, 'days').default(365)),
+  removalPolicy: z.preprocess(
+    unsetWhenEmpty,
+    z.enum(['retain', 'destroy'], { error: 'must be "retain" or "destroy"' }).default('retain'),
+  ),
+  /**
+   * The send function's maximum concurrency on the SQS event source: the SES sending rate is at most this
+   * times the sends one instance has in flight. 2 is the least the event source allows.
+   */
+  sendConcurrency: z.preprocess(unsetWhenEmpty, wholeNumber(2, 1000, 'instances').default(2)),
+});
+
+export const CONTEXT_KEYS = Object.keys(ContextSchema.shape) as Array<keyof typeof ContextSchema.shape>;
+
+export interface StackConfig {
+  stackPrefix: string;
+  /** Where survey links point; undefined means the HTTP API's own URL. No trailing slash. */
+  publicBaseUrl: string | undefined;
+  /** The SES identity every campaign sends from, and the resource SES send permissions are scoped to. */
+  sesIdentity: string;
+  alarmEmail: string | undefined;
+  retentionDays: number;
+  removalPolicy: 'retain' | 'destroy';
+  sendConcurrency: number;
+}
+
+/** The stack's context is not valid: the message lists every problem and how to fix it. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `the CDK context for csat is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Set these under "context" in cdk.json, or pass -c key=value to cdk synth/deploy (see lib/config.ts).',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function senderDomain(from: string): string {
+  return from.slice(from.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** Whether SES lets `identity` send as `from`: the address itself, its domain, or a parent domain. */
+export function identityCovers(identity: string, from: string): boolean {
+  const id = identity.toLowerCase();
+  if (id.includes('@')) return id === from.toLowerCase();
+  const domain = senderDomain(from);
+  return domain === id || domain.endsWith(`.${id}`);
+}
+
+/**
+ * Reads and validates the csat keys of the CDK context. `context` is a lookup such as
+ * `(key) => app.node.tryGetContext(key)`. Throws one ConfigError listing every problem.
+ */
+export function readConfig(context: (key: string) => unknown, programme: Programme): StackConfig {
+  const raw = Object.fromEntries(CONTEXT_KEYS.map((k) => [k, context(k)]));
+  const parsed = ContextSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0] ?? '(context)');
+        return `${key}: ${i.message} (got ${JSON.stringify(raw[key])})`;
+      }),
+    );
+  }
+  const c = parsed.data;
+  const senders = [...new Set(programme.campaigns.map((camp) => camp.sender.from.toLowerCase()))];
+  const domains = [...new Set(senders.map(senderDomain))];
+  let sesIdentity = c.sesIdentity;
+  if (!sesIdentity) {
+    if (domains.length !== 1) {
+      throw new ConfigError([
+        domains.length === 0
+          ? 'sesIdentity: the programme has no campaign to take the sender domain from; set the SES identity to send from'
+          : `sesIdentity: campaigns send from several domains (${domains.join(', ')}); set the one SES identity they share`,
+      ]);
+    }
+    sesIdentity = domains[0]!;
+  }
+  const uncovered = senders.filter((from) => !identityCovers(sesIdentity, from));
+  if (uncovered.length > 0) {
+    throw new ConfigError([
+      `sesIdentity: "${sesIdentity}" does not cover the campaign sender(s) ${uncovered.join(', ')}; ` +
+        'use their domain, or change the campaigns’ sender.from',
+    ]);
+  }
+  return {
+    stackPrefix: c.stackPrefix,
+    publicBaseUrl: c.publicBaseUrl,
+    sesIdentity,
+    alarmEmail: c.alarmEmail,
+    retentionDays: c.retentionDays,
+    removalPolicy: c.removalPolicy,
+    sendConcurrency: c.sendConcurrency,
+  };
+}

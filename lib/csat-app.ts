@@ -1,0 +1,50 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Programme } from '../functions/domain/programme.ts';
+import { readConfig, type StackConfig } from './config.ts';
+import { StatefulStack } from './stateful-stack.ts';
+import { StatelessStack } from './stateless-stack.ts';
+
+export interface CsatApp {
+  app: App;
+  config: StackConfig;
+  stateful: StatefulStack;
+  stateless: StatelessStack;
+}
+
+/**
+ * The whole CDK app: config from context, the stateful and the stateless stack, and cdk-nag's
+ * AwsSolutions checks, which fail synth on any finding not acknowledged with a reason. `bin/app.ts` and
+ * the infra tests build it the same way. The stacks are environment-agnostic, so synth needs no
+ * credentials and no network.
+ */
+export interface BuildAppOptions {
+  context?: Record<string, unknown>;
+  /** CDK's schema and lint check of the templates at synth (the default); tests may skip it for speed. */
+  builtinCloudFormationValidation?: boolean;
+}
+
+export function buildApp(programme: Programme, options: BuildAppOptions = {}): CsatApp {
+  const app = new App({
+    ...(options.context ? { context: options.context } : {}),
+    builtinCloudFormationValidation: options.builtinCloudFormationValidation ?? true,
+  });
+  const config = readConfig((key) => app.node.tryGetContext(key), programme);
+  const stateful = new StatefulStack(app, `${config.stackPrefix}Stateful`, {
+    config,
+    description: 'csat: survey data, reports, link-signing key, SES configuration set',
+  });
+  const stateless = new StatelessStack(app, `${config.stackPrefix}Stateless`, {
+    config,
+    programme,
+    description: 'csat: survey pages, send queue, scheduled dispatch and report',
+    table: stateful.table,
+    bucket: stateful.bucket,
+    reportsAccess: stateful.reportsAccess,
+    tokenSecret: stateful.tokenSecret,
+    configurationSetName: stateful.configurationSet.configurationSetName,
+    configurationSetArn: stateful.configurationSetArn,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, config, stateful, stateless };
+}

@@ -1,0 +1,135 @@
+import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  assertLocalEsbuild,
+  cdkBundlingOptions,
+  HANDLERS,
+  type HandlerName,
+  PROJECT_ROOT,
+} from './bundling.ts';
+
+export interface CsatFunctionProps {
+  /** Which `functions/handlers/<name>/index.ts` this function runs. */
+  handler: HandlerName;
+  description: string;
+  /** MB; more memory is also more CPU, which is what cold starts and MIME building spend. */
+  memorySize: number;
+  timeout: Duration;
+  environment?: Record<string, string>;
+  logRetention?: RetentionDays;
+  /** For the log group: the function's logs outlive the stack when the stack's data does. */
+  removalPolicy: RemovalPolicy;
+}
+
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'Query';
+
+/**
+ * The one Lambda function construct: Node.js 22 on arm64, an ESM bundle built locally by esbuild with
+ * the options the benchmark measures, X-Ray tracing, its own log group with a retention, and a role that
+ * starts with nothing but writing to that log group. Each `grant*` helper adds exactly one permission
+ * the handler's code uses, on exactly the resource it uses it on.
+ */
+export class CsatFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: CsatFunctionProps) {
+    super(scope, id);
+    assertLocalEsbuild();
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy,
+    });
+    // An own role instead of the default one, which attaches AWSLambdaBasicExecutionRole (logs:* on any
+    // log group in the account).
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `csat ${props.handler} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: HANDLERS[props.handler],
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      description: props.description,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      bundling: cdkBundlingOptions(),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'csat',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Stack traces point at the TypeScript sources through the bundle's source map.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+    });
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level ' +
+        'permissions, so AWS requires "*". The infra tests check that no other statement uses "*".',
+    });
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is pinned on purpose: the bundles target node22 and the benchmark measures them so; ' +
+        'the runtime moves together with lib/bundling.ts, not whenever CDK learns a newer one.',
+    });
+  }
+
+  /** DynamoDB item actions on the table, and on the named indexes when the handler queries them. */
+  grantTable(table: ITableV2, actions: TableAction[], indexes: readonly string[] = []): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
+      }),
+    );
+  }
+
+  /** Reads the secret's value (GetSecretValue only; the handler never describes or lists it). */
+  grantSecretValue(secret: ISecret): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+  }
+
+  /**
+   * ses:SendRawEmail, scoped to the sending identity and the configuration set: SES checks the
+   * permission against both when a message names a configuration set.
+   */
+  grantSendRawEmail(identityArn: string, configurationSetArn: string): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['ses:SendRawEmail'], resources: [identityArn, configurationSetArn] }),
+    );
+  }
+
+  /** A managed policy that belongs with its resource (see StatefulStack.reportsAccess). */
+  attachPolicy(policy: IManagedPolicy): void {
+    this.role.addManagedPolicy(policy);
+  }
+
+  /** sqs:SendMessage only: SendMessageBatch is authorised by it, and the queue URL comes from env. */
+  grantSendMessages(queue: IQueue): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+    );
+  }
+}

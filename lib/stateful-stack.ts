@@ -1,0 +1,147 @@
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import { TABLE_KEYS } from '../functions/adapters/dynamo-store.ts';
+import type { StackConfig } from './config.ts';
+
+export interface StatefulStackProps extends StackProps {
+  config: StackConfig;
+}
+
+/** Where the report function writes (functions/domain/report/document.ts reportKeys). */
+export const REPORTS_PREFIX = 'reports/';
+
+export function removalPolicyOf(config: StackConfig): RemovalPolicy {
+  return config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+}
+
+/**
+ * What holds data and must survive a redeploy of the code: the table, the report bucket, the key that
+ * signs survey links (replacing it would break every link already sent) and the SES configuration set.
+ * Each takes the configured removal policy explicitly; the default keeps them when the stack goes.
+ */
+export class StatefulStack extends Stack {
+  readonly table: TableV2;
+  readonly bucket: Bucket;
+  /** Put and get objects under reports/: attached to the report function's role. */
+  readonly reportsAccess: ManagedPolicy;
+  readonly tokenSecret: Secret;
+  readonly configurationSet: ConfigurationSet;
+  /** `arn:…:ses:<region>:<account>:configuration-set/<name>`, what ses:SendRawEmail is scoped to. */
+  readonly configurationSetArn: string;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy = removalPolicyOf(config);
+    const destroy = removalPolicy === RemovalPolicy.DESTROY;
+
+    // The single-table layout functions/adapters/dynamo-store.ts reads and writes.
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      globalSecondaryIndexes: [
+        {
+          indexName: TABLE_KEYS.gsi1.name,
+          partitionKey: { name: TABLE_KEYS.gsi1.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: TABLE_KEYS.gsi1.sortKey, type: AttributeType.STRING },
+        },
+      ],
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Every item holding personal data carries purgeAt (epoch seconds); DynamoDB deletes it after.
+      timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
+      deletionProtection: !destroy,
+      removalPolicy,
+    });
+
+    // Requests for reports (presigned links carry who asked): kept as long as the reports themselves.
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(config.retentionDays) }],
+      removalPolicy,
+      autoDeleteObjects: destroy,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This is the access-log bucket of the report bucket; logging its own access would write a log ' +
+        'object for every log object delivered.',
+    });
+
+    this.bucket = new Bucket(this, 'Reports', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'reports-bucket/',
+      // responses.csv holds customers' answers: it goes when the retention period is over.
+      lifecycleRules: [
+        {
+          expiration: Duration.days(config.retentionDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy,
+      autoDeleteObjects: destroy,
+    });
+
+    // Defined here, beside the bucket, rather than as a grant in the stateless stack: cdk-nag names the
+    // wildcard by the bucket's logical id here, which is stable, instead of by a generated export name.
+    this.reportsAccess = new ManagedPolicy(this, 'ReportsAccess', {
+      description: 'csat: write reports, and read them back to presign links, under reports/',
+      statements: [
+        new PolicyStatement({
+          actions: ['s3:PutObject', 's3:GetObject'],
+          resources: [this.bucket.arnForObjects(`${REPORTS_PREFIX}*`)],
+        }),
+      ],
+    });
+    const bucketId = this.resolve(this.getLogicalId(this.bucket.node.defaultChild as CfnBucket));
+    Validations.of(this.reportsAccess).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${REPORTS_PREFIX}*]`,
+      reason:
+        'Report keys are reports/{campaign}/{wave}/…, created as waves happen; the wildcard is limited to ' +
+        'that prefix of the one report bucket.',
+    });
+
+    this.tokenSecret = new Secret(this, 'TokenSecret', {
+      description: 'csat: HMAC key that signs survey and unsubscribe links',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
+    Validations.of(this.tokenSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The key signs links already sitting in customers’ inboxes; rotating it would silently break every ' +
+        'open survey and unsubscribe link. It is 64 random characters, readable only by the two functions ' +
+        'that sign or check links.',
+    });
+
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.configurationSet.applyRemovalPolicy(removalPolicy);
+    this.configurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+    });
+  }
+}

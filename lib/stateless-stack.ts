@@ -1,0 +1,313 @@
+import { CfnOutput, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { TABLE_KEYS } from '../functions/adapters/dynamo-store.ts';
+import { type Programme, toEventBridgeCron } from '../functions/domain/programme.ts';
+import type { StackConfig } from './config.ts';
+import { CsatFunction } from './csat-function.ts';
+import { removalPolicyOf } from './stateful-stack.ts';
+
+export interface StatelessStackProps extends StackProps {
+  config: StackConfig;
+  programme: Programme;
+  table: ITableV2;
+  bucket: IBucket;
+  /** Put/get under reports/ in the bucket, for the report function. */
+  reportsAccess: IManagedPolicy;
+  tokenSecret: ISecret;
+  configurationSetName: string;
+  configurationSetArn: string;
+}
+
+/** Send jobs that still fail after this many receives go to the DLQ (and page someone). */
+export const SEND_MAX_RECEIVE_COUNT = 5;
+/** SQS's largest batch: one invocation sends up to ten emails. */
+export const SEND_BATCH_SIZE = 10;
+const SEND_TIMEOUT = Duration.seconds(30);
+/** Lambda's guidance: at least six times the function timeout, so retries never overlap a live run. */
+export const SEND_VISIBILITY_TIMEOUT = Duration.seconds(SEND_TIMEOUT.toSeconds() * 6);
+
+/** Survey traffic is people clicking links; this stops a scanner or a loop from running up the bill. */
+export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/*
+ * Access log fields. The route key, never the path: the path holds the link token, which is as good as
+ * the customer's password for their survey. No source IP either (personal data).
+ */
+const ACCESS_LOG_FORMAT = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTimeEpoch',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+};
+
+/**
+ * The code and everything that can be rebuilt from nothing: the HTTP API and survey-page function, the
+ * send queue with its DLQ and alarm, the dispatch/send/report functions, and one dispatch and one report
+ * schedule per campaign in the programme.
+ */
+export class StatelessStack extends Stack {
+  readonly surveyPage: CsatFunction;
+  readonly dispatch: CsatFunction;
+  readonly send: CsatFunction;
+  readonly report: CsatFunction;
+  readonly api: HttpApi;
+  readonly sendQueue: Queue;
+  readonly sendDeadLetterQueue: Queue;
+  readonly failedRuns: Queue;
+  readonly alarmTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, programme, table, bucket, tokenSecret } = props;
+    const removalPolicy = removalPolicyOf(config);
+    const gsi1 = [TABLE_KEYS.gsi1.name];
+    const sesIdentityArn = this.formatArn({
+      service: 'ses',
+      resource: 'identity',
+      resourceName: config.sesIdentity,
+    });
+    const common = { TABLE_NAME: table.tableName, RETENTION_DAYS: String(config.retentionDays) };
+
+    // --- Alarms ------------------------------------------------------------------------------------
+    this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'csat alarms', enforceSSL: true });
+    Validations.of(this.alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry a queue name and a count, no personal data. CloudWatch cannot publish ' +
+        'to a topic encrypted with the AWS managed SNS key, and a customer managed key would cost more ' +
+        'than the idle stack.',
+    });
+    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+
+    // --- HTTP API and survey page ------------------------------------------------------------------
+    this.api = new HttpApi(this, 'Api', {
+      description: 'csat survey and unsubscribe pages',
+      createDefaultStage: false,
+    });
+    const publicBaseUrl = config.publicBaseUrl ?? this.api.apiEndpoint;
+
+    this.surveyPage = new CsatFunction(this, 'SurveyPage', {
+      handler: 'survey-page',
+      description: 'csat: survey and unsubscribe pages (GET/POST /s/{token}, /u/{token})',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      removalPolicy,
+      environment: { ...common, TOKEN_SECRET_ARN: tokenSecret.secretArn, PUBLIC_BASE_URL: publicBaseUrl },
+    });
+    this.surveyPage.grantTable(table, ['GetItem', 'UpdateItem']);
+    this.surveyPage.grantSecretValue(tokenSecret);
+
+    const pages = new HttpLambdaIntegration('SurveyPageIntegration', this.surveyPage.fn);
+    const routes = ['/s/{token}', '/u/{token}'].flatMap((path) =>
+      this.api.addRoutes({ path, methods: [HttpMethod.GET, HttpMethod.POST], integration: pages }),
+    );
+    for (const route of routes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Customers open these pages from an email without an account: the HMAC-signed token in the path ' +
+          'is the authorisation, checked in constant time by the function.',
+      });
+    }
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FORMAT)),
+      },
+    });
+
+    // --- Send queue and send function --------------------------------------------------------------
+    this.sendDeadLetterQueue = new Queue(this, 'SendDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.sendDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This is the dead-letter queue of the send queue; its messages are inspected, not retried.',
+    });
+    this.sendQueue = new Queue(this, 'SendQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: SEND_VISIBILITY_TIMEOUT,
+      deadLetterQueue: { queue: this.sendDeadLetterQueue, maxReceiveCount: SEND_MAX_RECEIVE_COUNT },
+    });
+    this.alarmWhenNotEmpty('SendDeadLetterAlarm', this.sendDeadLetterQueue, 'send jobs failed 5 times');
+
+    this.send = new CsatFunction(this, 'Send', {
+      handler: 'send',
+      description: 'csat: one survey email per send job (SQS)',
+      memorySize: 512,
+      timeout: SEND_TIMEOUT,
+      removalPolicy,
+      environment: {
+        ...common,
+        TOKEN_SECRET_ARN: tokenSecret.secretArn,
+        PUBLIC_BASE_URL: publicBaseUrl,
+        SES_CONFIGURATION_SET: props.configurationSetName,
+      },
+    });
+    this.send.grantTable(table, ['GetItem', 'UpdateItem']);
+    this.send.grantSecretValue(tokenSecret);
+    this.send.grantSendRawEmail(sesIdentityArn, props.configurationSetArn);
+    this.send.fn.addEventSource(
+      new SqsEventSource(this.sendQueue, {
+        batchSize: SEND_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        // Caps concurrent senders, and so the SES rate; throttled sends return to the queue, never dropped.
+        maxConcurrency: config.sendConcurrency,
+      }),
+    );
+
+    // --- Scheduled functions -----------------------------------------------------------------------
+    // Where a scheduled run ends up when it cannot be delivered or keeps failing: a missed quarterly
+    // wave must not go unnoticed.
+    this.failedRuns = new Queue(this, 'FailedRunsQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failedRuns).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the schedules and scheduled functions.',
+    });
+    this.alarmWhenNotEmpty('FailedRunsAlarm', this.failedRuns, 'a scheduled dispatch or report failed');
+    const onFailure = new SqsDestination(this.failedRuns);
+
+    this.dispatch = new CsatFunction(this, 'Dispatch', {
+      handler: 'dispatch',
+      description: 'csat: start a wave of a campaign and queue its send jobs',
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      removalPolicy,
+      environment: { ...common, SEND_QUEUE_URL: this.sendQueue.queueUrl },
+    });
+    this.dispatch.grantTable(table, ['GetItem', 'PutItem', 'Query'], gsi1);
+    this.dispatch.grantSendMessages(this.sendQueue);
+    // Dispatch is idempotent per scheduled time, so Lambda's own retries are safe.
+    this.dispatch.fn.configureAsyncInvoke({ onFailure, retryAttempts: 2, maxEventAge: Duration.hours(6) });
+
+    this.report = new CsatFunction(this, 'Report', {
+      handler: 'report',
+      description: 'csat: write a wave report to S3 and email it to the managers',
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      removalPolicy,
+      environment: {
+        ...common,
+        BUCKET_NAME: bucket.bucketName,
+        SES_CONFIGURATION_SET: props.configurationSetName,
+      },
+    });
+    this.report.grantTable(table, ['GetItem', 'Query'], gsi1);
+    // GetObject too: the emailed links are presigned with this function's credentials.
+    this.report.attachPolicy(props.reportsAccess);
+    this.report.grantSendRawEmail(sesIdentityArn, props.configurationSetArn);
+    this.report.fn.configureAsyncInvoke({ onFailure, retryAttempts: 2, maxEventAge: Duration.hours(6) });
+
+    // EventBridge Scheduler's Lambda target grants lambda:InvokeFunction on the function and on
+    // `<arn>:*` (its versions and aliases); acknowledged by exact finding, one per scheduled function.
+    for (const fn of [this.dispatch.fn, this.report.fn]) {
+      const logicalId = this.resolve(this.getLogicalId(fn.node.defaultChild as CfnFunction));
+      Validations.of(this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason:
+          "The schedules' role may invoke only this function; `:*` is the grant's form for its versions " +
+          'and aliases, which csat does not publish.',
+      });
+    }
+
+    for (const campaign of programme.campaigns) {
+      new Schedule(this, `DispatchSchedule-${campaign.id}`, {
+        description: `csat: dispatch a wave of campaign ${campaign.id}`,
+        schedule: ScheduleExpression.expression(
+          toEventBridgeCron(campaign.dispatch.cron),
+          TimeZone.of(campaign.dispatch.timeZone),
+        ),
+        target: new LambdaInvoke(this.dispatch.fn, {
+          // The scheduled time names the wave, so a retried or repeated tick finds the same wave.
+          input: ScheduleTargetInput.fromObject({
+            campaignId: campaign.id,
+            scheduledTime: ContextAttribute.scheduledTime,
+          }),
+          deadLetterQueue: this.failedRuns,
+          retryAttempts: 3,
+          maxEventAge: Duration.hours(6),
+        }),
+      });
+      new Schedule(this, `ReportSchedule-${campaign.id}`, {
+        description: `csat: report the latest wave of campaign ${campaign.id}`,
+        schedule: ScheduleExpression.expression(
+          toEventBridgeCron(campaign.report.schedule.cron),
+          TimeZone.of(campaign.report.schedule.timeZone),
+        ),
+        target: new LambdaInvoke(this.report.fn, {
+          input: ScheduleTargetInput.fromObject({ campaignId: campaign.id }),
+          deadLetterQueue: this.failedRuns,
+          retryAttempts: 3,
+          maxEventAge: Duration.hours(6),
+        }),
+      });
+    }
+
+    // --- Outputs the csat CLI reads ----------------------------------------------------------------
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The HTTP API endpoint' });
+    new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl, description: 'Base URL of survey links' });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
+    new CfnOutput(this, 'SendQueueUrl', { value: this.sendQueue.queueUrl });
+    new CfnOutput(this, 'DispatchFunctionName', { value: this.dispatch.fn.functionName });
+    new CfnOutput(this, 'ReportFunctionName', { value: this.report.fn.functionName });
+  }
+
+  private alarmWhenNotEmpty(id: string, queue: IQueue, what: string): Alarm {
+    const alarm = new Alarm(this, id, {
+      alarmDescription: `csat: ${what}; messages are waiting in the queue`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    alarm.addOkAction(new SnsAction(this.alarmTopic));
+    return alarm;
+  }
+}

@@ -1,0 +1,229 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Campaign, Programme } from '../../functions/domain/programme.ts';
+import { ConfigError, identityCovers, readConfig } from '../../lib/config.ts';
+import { programme } from '../../programme/index.ts';
+
+const context =
+  (values: Record<string, unknown>) =>
+  (key: string): unknown =>
+    values[key];
+
+const withSenders = (...froms: string[]): Programme => ({
+  ...programme,
+  campaigns: froms.map(
+    (from, i): Campaign => ({
+      ...programme.campaigns[0]!,
+      id: `c${i}`,
+      sender: { ...programme.campaigns[0]!.sender, from },
+    }),
+  ),
+});
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('readConfig', () => {
+  it('should apply the defaults when the context sets nothing', () => {
+    // Arrange
+    const empty = context({});
+
+    // Act
+    const config = readConfig(empty, programme);
+
+    // Assert
+    expect(config).toEqual({
+      stackPrefix: 'Csat',
+      publicBaseUrl: undefined,
+      sesIdentity: 'example.com',
+      alarmEmail: undefined,
+      retentionDays: 365,
+      removalPolicy: 'retain',
+      sendConcurrency: 2,
+    });
+  });
+
+  it('should accept `-c key=value` strings and cdk.json numbers alike', () => {
+    // Arrange
+    const fromCli = context({
+      stackPrefix: 'CsatStaging',
+      publicBaseUrl: 'https://survey.example.com/',
+      sesIdentity: 'Example.COM',
+      alarmEmail: 'ops@example.com',
+      retentionDays: '30',
+      removalPolicy: 'destroy',
+      sendConcurrency: 4,
+    });
+
+    // Act
+    const config = readConfig(fromCli, programme);
+
+    // Assert
+    expect(config).toEqual({
+      stackPrefix: 'CsatStaging',
+      publicBaseUrl: 'https://survey.example.com',
+      sesIdentity: 'example.com',
+      alarmEmail: 'ops@example.com',
+      retentionDays: 30,
+      removalPolicy: 'destroy',
+      sendConcurrency: 4,
+    });
+  });
+
+  it('should treat an empty value as unset, so the command line can clear a cdk.json setting', () => {
+    // Arrange
+    const cleared = context({ alarmEmail: '', publicBaseUrl: ' ', retentionDays: '' });
+
+    // Act
+    const config = readConfig(cleared, programme);
+
+    // Assert
+    expect(config.alarmEmail).toBeUndefined();
+    expect(config.publicBaseUrl).toBeUndefined();
+    expect(config.retentionDays).toBe(365);
+  });
+
+  it('should list every bad key with what is wrong, the value and how to set it', () => {
+    // Arrange
+    const bad = context({
+      stackPrefix: 'csat-dev',
+      publicBaseUrl: 'http://survey.example.com',
+      alarmEmail: 'ops',
+      retentionDays: '1.5',
+      removalPolicy: 'snapshot',
+      sendConcurrency: '1',
+    });
+
+    // Act
+    const act = () => readConfig(bad, programme);
+
+    // Assert
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(/cdk\.json.*-c key=value/s);
+    const problems = problemsOf(act);
+    expect(problems).toEqual([
+      expect.stringMatching(/^stackPrefix: must start with a capital letter.*\(got "csat-dev"\)$/),
+      expect.stringMatching(/^publicBaseUrl: must be an https URL/),
+      expect.stringMatching(/^alarmEmail: must be an email address \(got "ops"\)$/),
+      expect.stringMatching(/^retentionDays: must be a whole number of days \(got "1\.5"\)$/),
+      expect.stringMatching(/^removalPolicy: must be "retain" or "destroy" \(got "snapshot"\)$/),
+      expect.stringMatching(/^sendConcurrency: must be at least 2 instances \(got "1"\)$/),
+    ]);
+  });
+
+  it('should refuse a public base URL with a query, which would break the link format', () => {
+    // Arrange
+    const withQuery = context({ publicBaseUrl: 'https://survey.example.com/?utm=1' });
+
+    // Act
+    const problems = problemsOf(() => readConfig(withQuery, programme));
+
+    // Assert
+    expect(problems).toEqual([expect.stringMatching(/^publicBaseUrl: must not have a query/)]);
+  });
+
+  it('should derive the SES identity from the domain every campaign sends from', () => {
+    // Arrange
+    const twoSenders = withSenders('survey@acme.test', 'quality@ACME.test');
+
+    // Act
+    const config = readConfig(context({}), twoSenders);
+
+    // Assert
+    expect(config.sesIdentity).toBe('acme.test');
+  });
+
+  it('should ask for sesIdentity when campaigns send from several domains', () => {
+    // Arrange
+    const mixed = withSenders('survey@acme.test', 'survey@other.test');
+
+    // Act
+    const problems = problemsOf(() => readConfig(context({}), mixed));
+
+    // Assert
+    expect(problems).toEqual([
+      expect.stringMatching(/^sesIdentity: .*several domains \(acme\.test, other\.test\)/),
+    ]);
+  });
+
+  it('should refuse an SES identity that does not cover a campaign sender', () => {
+    // Arrange
+    const elsewhere = context({ sesIdentity: 'survey@example.com' });
+    const twoAddresses = withSenders('survey@example.com', 'quality@example.com');
+
+    // Act
+    const problems = problemsOf(() => readConfig(elsewhere, twoAddresses));
+
+    // Assert
+    expect(problems).toEqual([expect.stringMatching(/^sesIdentity: .*quality@example\.com/)]);
+  });
+
+  it('should refuse an SES identity that is neither a domain nor an address', () => {
+    // Arrange
+    const bad = context({ sesIdentity: 'not an identity' });
+
+    // Act
+    const problems = problemsOf(() => readConfig(bad, programme));
+
+    // Assert
+    expect(problems).toEqual([expect.stringMatching(/^sesIdentity: must be an SES identity/)]);
+  });
+
+  it('should either return settings within bounds or throw a ConfigError, whatever the context holds', () => {
+    const anyValue = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.object(),
+    );
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            retentionDays: anyValue,
+            sendConcurrency: anyValue,
+            removalPolicy: anyValue,
+            publicBaseUrl: anyValue,
+          },
+          { requiredKeys: [] },
+        ),
+        (values) => {
+          try {
+            const c = readConfig(context(values), programme);
+            expect(Number.isInteger(c.retentionDays) && c.retentionDays >= 1 && c.retentionDays <= 3650).toBe(
+              true,
+            );
+            expect(Number.isInteger(c.sendConcurrency) && c.sendConcurrency >= 2).toBe(true);
+            expect(['retain', 'destroy']).toContain(c.removalPolicy);
+            if (c.publicBaseUrl !== undefined) expect(c.publicBaseUrl).toMatch(/^https:\/\/[^?#]*[^/]$/);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ConfigError);
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('identityCovers', () => {
+  it('should let a domain identity send from its addresses and its subdomains only', () => {
+    expect(identityCovers('example.com', 'survey@example.com')).toBe(true);
+    expect(identityCovers('example.com', 'survey@mail.example.com')).toBe(true);
+    expect(identityCovers('example.com', 'survey@badexample.com')).toBe(false);
+    expect(identityCovers('example.com', 'survey@example.com.evil.test')).toBe(false);
+  });
+
+  it('should let an address identity send as that address only', () => {
+    expect(identityCovers('survey@example.com', 'Survey@Example.com')).toBe(true);
+    expect(identityCovers('survey@example.com', 'other@example.com')).toBe(false);
+  });
+});

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { Programme } from '../../functions/domain/programme.ts';
+import { PROJECT_ROOT } from '../../lib/bundling.ts';
+import { buildApp, type CsatApp } from '../../lib/csat-app.ts';
+import { programme as exampleProgramme } from '../../programme/index.ts';
+
+/** cdk.json's context (feature flags and csat settings), as `cdk synth` sees it. */
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
+).context;
+
+export interface Synthesised extends CsatApp {
+  statefulTemplate: Template;
+  statelessTemplate: Template;
+}
+
+/**
+ * Builds the app as bin/app.ts does (cdk-nag attached) and synthesises it once. For speed, bundling is
+ * skipped (`aws:cdk:bundling-stacks` empty; test/infra/bundling.test.ts bundles for real) and so is
+ * CDK's CloudFormation schema check unless asked for (test/infra/nag.test.ts runs it).
+ */
+export function synthCsat(
+  context: Record<string, unknown> = {},
+  options: { programme?: Programme; cloudFormationValidation?: boolean } = {},
+): Synthesised {
+  const built = buildApp(options.programme ?? exampleProgramme, {
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
+  });
+  return {
+    ...built,
+    statefulTemplate: Template.fromStack(built.stateful),
+    statelessTemplate: Template.fromStack(built.stateless),
+  };
+}
+
+/** The logical id CloudFormation knows a construct's resource by. */
+export function logicalId(element: CfnElement): string {
+  const stack = Stack.of(element);
+  return stack.resolve(stack.getLogicalId(element));
+}
+
+/** A synthesised resource; tests read the properties they assert on, so these stay loosely typed. */
+export interface TemplateResource {
+  Type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties, read field by field in assertions
+  Properties: Record<string, any>;
+}
+
+export function resourcesOf(template: Template): Record<string, TemplateResource> {
+  return template.toJSON().Resources;
+}
+
+export type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+/** Every statement of the policies attached to a role: its inline policies and its managed policies. */
+export function statementsOfRole(s: Synthesised, roleId: string): Statement[] {
+  const stateless = resourcesOf(s.statelessTemplate);
+  const stateful = resourcesOf(s.statefulTemplate);
+  const inline = Object.values(stateless)
+    .filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        (r.Properties.Roles as unknown[]).some(
+          (ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId }),
+        ),
+    )
+    .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
+  const managedRefs = (stateless[roleId]?.Properties.ManagedPolicyArns ?? []).map((a: unknown) =>
+    JSON.stringify(a),
+  );
+  const managed = Object.entries(stateful)
+    .filter(
+      ([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && managedRefs.some((a: string) => a.includes(id)),
+    )
+    .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Statement[]);
+  if (managed.length !== managedRefs.length) throw new Error(`unresolved managed policy on ${roleId}`);
+  return [...inline, ...managed];
+}
+
+/** Statements as sorted "action on resource" lines, naming each resource by `label`. */
+export function permissionLines(statements: Statement[], label: (resource: unknown) => string): string[] {
+  const lines = statements.flatMap((st) => {
+    if (st.Effect !== 'Allow') return [`${st.Effect} ${JSON.stringify(st)}`];
+    const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
+    const resources = Array.isArray(st.Resource) ? st.Resource : [st.Resource];
+    return actions.flatMap((a) => resources.map((r) => `${a} on ${label(r)}`));
+  });
+  return [...new Set(lines)].sort();
+}
