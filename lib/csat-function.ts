@@ -121,7 +121,7 @@ export class CsatFunction extends Construct {
     );
   }
 
-  /** A managed policy that belongs with its resource (see StatefulStack.reportsAccess). */
+  /** A managed policy that belongs with its resource (see StatefulStack.reportsWrite and reportsRead). */
   attachPolicy(policy: IManagedPolicy): void {
     this.role.addManagedPolicy(policy);
   }

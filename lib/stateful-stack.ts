@@ -12,14 +12,15 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/adapters/dynamo-store.ts';
+import { REPORTS_PREFIX } from '../functions/domain/report/document.ts';
 import type { StackConfig } from './config.ts';
 
 export interface StatefulStackProps extends StackProps {
   config: StackConfig;
 }
 
-/** Where the report function writes (functions/domain/report/document.ts reportKeys). */
-export const REPORTS_PREFIX = 'reports/';
+/** Where the report function writes and report links read (functions/domain/report/document.ts). */
+export { REPORTS_PREFIX };
 
 export function removalPolicyOf(config: StackConfig): RemovalPolicy {
   return config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
@@ -33,8 +34,10 @@ export function removalPolicyOf(config: StackConfig): RemovalPolicy {
 export class StatefulStack extends Stack {
   readonly table: TableV2;
   readonly bucket: Bucket;
-  /** Put and get objects under reports/: attached to the report function's role. */
-  readonly reportsAccess: ManagedPolicy;
+  /** Put objects under reports/: attached to the report function's role. */
+  readonly reportsWrite: ManagedPolicy;
+  /** Get objects under reports/: attached to the survey page's role, which answers report links. */
+  readonly reportsRead: ManagedPolicy;
   readonly tokenSecret: Secret;
   readonly configurationSet: ConfigurationSet;
   /** `arn:…:ses:<region>:<account>:configuration-set/<name>`, what ses:SendRawEmail is scoped to. */
@@ -100,36 +103,42 @@ export class StatefulStack extends Stack {
       autoDeleteObjects: destroy,
     });
 
-    // Defined here, beside the bucket, rather than as a grant in the stateless stack: cdk-nag names the
+    // Defined here, beside the bucket, rather than as grants in the stateless stack: cdk-nag names the
     // wildcard by the bucket's logical id here, which is stable, instead of by a generated export name.
-    this.reportsAccess = new ManagedPolicy(this, 'ReportsAccess', {
-      description: 'csat: write reports, and read them back to presign links, under reports/',
-      statements: [
-        new PolicyStatement({
-          actions: ['s3:PutObject', 's3:GetObject'],
-          resources: [this.bucket.arnForObjects(`${REPORTS_PREFIX}*`)],
-        }),
-      ],
+    // Writing and reading are separate policies: the report function writes and never reads; the survey
+    // page presigns reads for report links and never writes.
+    const reports = this.bucket.arnForObjects(`${REPORTS_PREFIX}*`);
+    // The id stays 'ReportsAccess' (what this policy was called when it also allowed GetObject): the
+    // stateless stack imports its ARN, and a new id would remove an export that is still in use.
+    this.reportsWrite = new ManagedPolicy(this, 'ReportsAccess', {
+      description: 'csat: write reports under reports/',
+      statements: [new PolicyStatement({ actions: ['s3:PutObject'], resources: [reports] })],
+    });
+    this.reportsRead = new ManagedPolicy(this, 'ReportsRead', {
+      description: 'csat: read reports under reports/, to presign the redirect of a report link',
+      statements: [new PolicyStatement({ actions: ['s3:GetObject'], resources: [reports] })],
     });
     const bucketId = this.resolve(this.getLogicalId(this.bucket.node.defaultChild as CfnBucket));
-    Validations.of(this.reportsAccess).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${REPORTS_PREFIX}*]`,
-      reason:
-        'Report keys are reports/{campaign}/{wave}/…, created as waves happen; the wildcard is limited to ' +
-        'that prefix of the one report bucket.',
-    });
+    for (const policy of [this.reportsWrite, this.reportsRead]) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${REPORTS_PREFIX}*]`,
+        reason:
+          'Report keys are reports/{campaign}/{wave}/…, created as waves happen; the wildcard is limited to ' +
+          'that prefix of the one report bucket.',
+      });
+    }
 
     this.tokenSecret = new Secret(this, 'TokenSecret', {
-      description: 'csat: HMAC key that signs survey and unsubscribe links',
+      description: 'csat: HMAC key that signs survey, unsubscribe and report links',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy,
     });
     Validations.of(this.tokenSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The key signs links already sitting in customers’ inboxes; rotating it would silently break every ' +
-        'open survey and unsubscribe link. It is 64 random characters, readable only by the two functions ' +
-        'that sign or check links.',
+        'The key signs links already sitting in customers’ and managers’ inboxes; rotating it would break every ' +
+        'open survey, unsubscribe and report link. It is 64 random characters, readable only by the three ' +
+        'functions that sign or check links.',
     });
 
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {

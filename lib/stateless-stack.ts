@@ -34,8 +34,10 @@ export interface StatelessStackProps extends StackProps {
   programme: Programme;
   table: ITableV2;
   bucket: IBucket;
-  /** Put/get under reports/ in the bucket, for the report function. */
-  reportsAccess: IManagedPolicy;
+  /** Put under reports/ in the bucket, for the report function. */
+  reportsWrite: IManagedPolicy;
+  /** Get under reports/ in the bucket, for the survey page (it presigns the redirect of report links). */
+  reportsRead: IManagedPolicy;
   tokenSecret: ISecret;
   configurationSetName: string;
   configurationSetArn: string;
@@ -108,21 +110,28 @@ export class StatelessStack extends Stack {
 
     // --- HTTP API and survey page ------------------------------------------------------------------
     this.api = new HttpApi(this, 'Api', {
-      description: 'csat survey and unsubscribe pages',
+      description: 'csat survey and unsubscribe pages, report links',
       createDefaultStage: false,
     });
     const publicBaseUrl = config.publicBaseUrl ?? this.api.apiEndpoint;
 
     this.surveyPage = new CsatFunction(this, 'SurveyPage', {
       handler: 'survey-page',
-      description: 'csat: survey and unsubscribe pages (GET/POST /s/{token}, /u/{token})',
+      description: 'csat: survey and unsubscribe pages (GET/POST /s/{token}, /u/{token}), GET /r/{token}',
       memorySize: 512,
       timeout: Duration.seconds(10),
       removalPolicy,
-      environment: { ...common, TOKEN_SECRET_ARN: tokenSecret.secretArn, PUBLIC_BASE_URL: publicBaseUrl },
+      environment: {
+        ...common,
+        TOKEN_SECRET_ARN: tokenSecret.secretArn,
+        PUBLIC_BASE_URL: publicBaseUrl,
+        BUCKET_NAME: bucket.bucketName,
+      },
     });
     this.surveyPage.grantTable(table, ['GetItem', 'UpdateItem']);
     this.surveyPage.grantSecretValue(tokenSecret);
+    // GetObject under reports/ only: a report link redirects to a URL presigned with this role.
+    this.surveyPage.attachPolicy(props.reportsRead);
 
     const pages = new HttpLambdaIntegration('SurveyPageIntegration', this.surveyPage.fn);
     const routes = ['/s/{token}', '/u/{token}'].flatMap((path) =>
@@ -134,6 +143,20 @@ export class StatelessStack extends Stack {
         reason:
           'Customers open these pages from an email without an account: the HMAC-signed token in the path ' +
           'is the authorisation, checked in constant time by the function.',
+      });
+    }
+    // Report links from the managers' email: GET only, it redirects and changes nothing.
+    for (const route of this.api.addRoutes({
+      path: '/r/{token}',
+      methods: [HttpMethod.GET],
+      integration: pages,
+    })) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Managers open report links from an email without an account: the HMAC-signed, expiring token in ' +
+          'the path is the authorisation, checked in constant time by the function, and names one object ' +
+          'under reports/.',
       });
     }
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
@@ -231,11 +254,14 @@ export class StatelessStack extends Stack {
         ...common,
         BUCKET_NAME: bucket.bucketName,
         SES_CONFIGURATION_SET: props.configurationSetName,
+        // The emailed links are `${PUBLIC_BASE_URL}/r/{token}`, signed with the token secret.
+        TOKEN_SECRET_ARN: tokenSecret.secretArn,
+        PUBLIC_BASE_URL: publicBaseUrl,
       },
     });
     this.report.grantTable(table, ['GetItem', 'Query'], gsi1);
-    // GetObject too: the emailed links are presigned with this function's credentials.
-    this.report.attachPolicy(props.reportsAccess);
+    this.report.attachPolicy(props.reportsWrite);
+    this.report.grantSecretValue(tokenSecret);
     this.report.grantSendRawEmail(sesIdentityArn, props.configurationSetArn);
     this.report.fn.configureAsyncInvoke({ onFailure, retryAttempts: 2, maxEventAge: Duration.hours(6) });
 

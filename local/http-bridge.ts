@@ -22,12 +22,13 @@ export interface Route {
   path: string;
 }
 
-/** The routes the stack gives the survey-page function. */
+/** The routes the stack gives the survey-page function (the survey, unsubscribe, report links). */
 export const SURVEY_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/s/{token}' },
   { method: 'POST', path: '/s/{token}' },
   { method: 'GET', path: '/u/{token}' },
   { method: 'POST', path: '/u/{token}' },
+  { method: 'GET', path: '/r/{token}' },
 ];
 
 export interface ControlRequest {

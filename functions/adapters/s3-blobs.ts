@@ -27,8 +27,8 @@ export class S3Blobs implements BlobStore {
 
   /*
    * A URL signed with temporary credentials (a Lambda role's) stops working when that session ends, even
-   * if X-Amz-Expires says later (S3 user guide, "Who can create a presigned URL"). Links that must live
-   * the full 7 days need long-term credentials or a route that signs afresh on each click.
+   * if X-Amz-Expires says later (S3 user guide, "Who can create a presigned URL"). So csat presigns for
+   * minutes, on each click of a report link (GET /r/{token}), never for the days a link lives in an inbox.
    */
   async presign(key: string, expiresInSeconds: number): Promise<string> {
     if (

@@ -50,3 +50,10 @@ export interface SendJob {
   invitationId: string;
   step: SendStep;
 }
+
+/**
+ * Whether the customer was actually invited: their email went out (an answer proves it too). Customers who
+ * unsubscribed or whose wave closed before the send, and jobs still queued or dead-lettered, are not
+ * counted, so status and reports share one denominator.
+ */
+export const wasInvited = (i: Invitation): boolean => Boolean(i.sent?.invite || i.response);

@@ -1,4 +1,4 @@
-import type { Invitation, Wave } from './model.ts';
+import { type Invitation, type Wave, wasInvited } from './model.ts';
 
 /** How many were invited and answered, and the share that answered. */
 export interface Tally {
@@ -28,7 +28,8 @@ export interface CampaignStatus extends Tally {
 
 const rate = (answered: number, invited: number): number => (invited === 0 ? 0 : answered / invited);
 
-function tally(invitations: readonly Invitation[]): Tally & { departments: DepartmentTally[] } {
+function tally(all: readonly Invitation[]): Tally & { departments: DepartmentTally[] } {
+  const invitations = all.filter(wasInvited);
   const byDepartment = new Map<string, { invited: number; answered: number }>();
   let answered = 0;
   for (const inv of invitations) {
@@ -52,8 +53,8 @@ function tally(invitations: readonly Invitation[]): Tally & { departments: Depar
 }
 
 /**
- * Counts invitations and responses per wave and per department. The invitations are what was actually
- * created (a wave's `invited` is what dispatch planned), so a half-finished dispatch shows as it is.
+ * Counts invited customers (`wasInvited`: their email went out) and responses per wave and per
+ * department, so a wave whose emails are still going out shows as it is.
  * Invitations of waves not listed are ignored.
  */
 export function campaignStatus(

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { isReportKey } from './report/document.ts';
 
 /**
  * Survey and unsubscribe links carry `{invitationId}.{mac}`: the invitation id and a 128-bit HMAC-SHA256
@@ -11,6 +12,8 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 const MAC_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 export type TokenPurpose = 'survey' | 'unsubscribe';
+/** The purpose is part of what is signed, so a token made for one purpose never passes for another. */
+type MacPurpose = TokenPurpose | 'report-link';
 
 /** Deterministic, opaque invitation id (128 bits of SHA-256 over wave and customer). */
 export function invitationId(waveId: string, customerId: string): string {
@@ -21,8 +24,17 @@ export function invitationId(waveId: string, customerId: string): string {
     .toString('base64url');
 }
 
-function mac(secret: string, purpose: TokenPurpose, id: string): Buffer {
+function mac(secret: string, purpose: MacPurpose, id: string): Buffer {
   return createHmac('sha256', secret).update(`${purpose}:${id}`).digest().subarray(0, MAC_BYTES);
+}
+
+/** Constant-time check of a mac given as base64url text against the one `text` should carry. */
+function macMatches(secret: string, purpose: MacPurpose, text: string, given: string): boolean {
+  // Compare the text, not decoded bytes: the last base64url character carries 4 unused bits, so decoding
+  // would accept 16 spellings of one mac.
+  const expected = Buffer.from(mac(secret, purpose, text).toString('base64url'));
+  const actual = Buffer.from(given);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 export function signToken(secret: string, purpose: TokenPurpose, id: string): string {
@@ -34,9 +46,56 @@ export function verifyToken(secret: string, purpose: TokenPurpose, token: string
   if (typeof token !== 'string' || token.length !== 45) return undefined;
   const [id, given] = token.split('.');
   if (!id || !given || !ID_PATTERN.test(id) || !MAC_PATTERN.test(given)) return undefined;
-  // Compare the text, not decoded bytes: the last base64url character carries 4 unused bits, so decoding
-  // would accept 16 spellings of one mac.
-  const expected = Buffer.from(mac(secret, purpose, id).toString('base64url'));
-  const actual = Buffer.from(given);
-  return actual.length === expected.length && timingSafeEqual(actual, expected) ? id : undefined;
+  return macMatches(secret, purpose, id, given) ? id : undefined;
 }
+
+/*
+ * Report links carry `{payload}.{mac}`: the payload is base64url of `{expiry epoch seconds}:{object key}`,
+ * the mac a 128-bit HMAC-SHA256 of the payload's text under the same key as survey links, for the purpose
+ * 'report-link'. Unlike a presigned S3 URL, which dies with the temporary credentials that signed it, the
+ * link lives exactly as long as its expiry says; the survey page signs a fresh, short S3 URL per click.
+ */
+const MAX_REPORT_TOKEN_LENGTH = 2048;
+const REPORT_TOKEN_PATTERN = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/;
+const REPORT_PAYLOAD_PATTERN = /^(\d{1,12}):(.+)$/s;
+
+export type ReportLinkCheck =
+  | { ok: true; key: string; expiresAt: Date }
+  /** Why, for the logs only: the caller is told the same whatever it was. */
+  | { ok: false; reason: 'malformed' | 'forged' | 'not-a-report' | 'expired' };
+
+/** Signs a link to the report object `key` that works until `expiresAt` (to the second, rounded down). */
+export function signReportLink(secret: string, key: string, expiresAt: Date): string {
+  if (!isReportKey(key)) throw new RangeError(`a report link may only name a key under reports/: ${key}`);
+  const seconds = Math.floor(expiresAt.getTime() / 1000);
+  if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > 999_999_999_999) {
+    throw new RangeError('a report link needs a valid expiry time');
+  }
+  const payload = Buffer.from(`${seconds}:${key}`, 'utf8').toString('base64url');
+  return `${payload}.${mac(secret, 'report-link', payload).toString('base64url')}`;
+}
+
+/** The report key a genuine, unexpired link names at `now`; otherwise why not. */
+export function verifyReportLink(secret: string, token: string, now: Date): ReportLinkCheck {
+  if (typeof token !== 'string' || token.length > MAX_REPORT_TOKEN_LENGTH) return refused('malformed');
+  const parts = REPORT_TOKEN_PATTERN.exec(token);
+  if (!parts) return refused('malformed');
+  const payload = parts[1]!;
+  const given = parts[2]!;
+  // The mac covers the payload as written, so no other spelling of the same bytes passes either.
+  if (!macMatches(secret, 'report-link', payload, given)) return refused('forged');
+  const fields = REPORT_PAYLOAD_PATTERN.exec(Buffer.from(payload, 'base64url').toString('utf8'));
+  if (!fields) return refused('malformed');
+  const seconds = fields[1]!;
+  const key = fields[2]!;
+  // Never signed, but a link must not reach outside reports/ even if one were.
+  if (!isReportKey(key)) return refused('not-a-report');
+  const expiresAt = new Date(Number(seconds) * 1000);
+  if (now.getTime() >= expiresAt.getTime()) return refused('expired');
+  return { ok: true, key, expiresAt };
+}
+
+const refused = (reason: Extract<ReportLinkCheck, { ok: false }>['reason']): ReportLinkCheck => ({
+  ok: false,
+  reason,
+});

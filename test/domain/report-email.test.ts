@@ -3,10 +3,11 @@ import { buildReport } from '../../functions/domain/report/document.ts';
 import { type ReportEmailInput, reportEmail } from '../../functions/domain/report/email.ts';
 import { MIXED, reportInvitations, reportWave, XSS_SCRIPT } from './report-fixture.ts';
 
+// Report links as the use case makes them; a query string too, to see `&` escaped in the HTML.
 const HTML_URL =
-  'http://127.0.0.1:9/bucket/reports/demo/demo-20250401T0100/report.html?X-Amz-Expires=604800&X-Amz-Signature=abc';
+  'https://survey.example.test/r/cmVwb3J0cy9kZW1vL3JlcG9ydC5odG1s.AAAAAAAAAAAAAAAAAAAAAA?a=1&b=2';
 const CSV_URL =
-  'http://127.0.0.1:9/bucket/reports/demo/demo-20250401T0100/responses.csv?X-Amz-Expires=604800&X-Amz-Signature=def';
+  'https://survey.example.test/r/cmVwb3J0cy9kZW1vL3Jlc3BvbnNlcy5jc3Y.BBBBBBBBBBBBBBBBBBBBBB?a=1&b=2';
 
 function input(
   overrides: { language?: 'en' | 'zh-CN'; rows?: Parameters<typeof reportInvitations>[1] } = {},

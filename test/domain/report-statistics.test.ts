@@ -20,6 +20,28 @@ describe('waveStatistics', () => {
     expect(stats.returnRate).toBe(0.5);
   });
 
+  it('should count as invited only customers whose email went out (or who answered)', () => {
+    // Arrange: one more customer never emailed (unsubscribed or closed before the send), one queued.
+    const invitations = reportInvitations(wave);
+    const template = invitations.find((i) => !i.response)!;
+    const notSent = [
+      {
+        ...template,
+        id: 'never-sent',
+        customer: { ...template.customer, id: 'x1' },
+        sent: {},
+        unsubscribedAt: wave.createdAt,
+      },
+      { ...template, id: 'still-queued', customer: { ...template.customer, id: 'x2' }, sent: {} },
+    ];
+    // Act
+    const withUnsent = waveStatistics(wave, [...invitations, ...notSent]);
+    // Assert: the same figures as without them.
+    expect(withUnsent.invited).toBe(6);
+    expect(withUnsent.returnRate).toBe(0.5);
+    expect(withUnsent.departments).toEqual(stats.departments);
+  });
+
   it('should give the mean total score and its grade', () => {
     // (100 + 77 + 40) / 3 = 72.333… → 72.33, C (61 ≤ x < 81)
     expect(stats.meanTotal).toBe(72.33);

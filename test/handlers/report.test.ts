@@ -6,10 +6,13 @@ import { MAX_PRESIGN_SECONDS, S3Blobs } from '../../functions/adapters/s3-blobs.
 import { s3Client } from '../../functions/adapters/s3-client.ts';
 import type { Wave } from '../../functions/domain/model.ts';
 import type { ReportDocument } from '../../functions/domain/report/document.ts';
+import { verifyReportLink } from '../../functions/domain/token.ts';
 import { handler } from '../../functions/handlers/report/index.ts';
+import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
+import { REPORT_LINK_SECONDS } from '../../functions/use-cases/report.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
 import { reportInvitations, reportWave } from '../domain/report-fixture.ts';
-import { lambdaContext, testStore } from '../support/fixtures.ts';
+import { type HttpResult, httpEvent, lambdaContext, testStore } from '../support/fixtures.ts';
 
 /* The local SES mailbox is shared by every test file running at once: only look at this file's addresses. */
 const TAG = randomUUID().slice(0, 8);
@@ -56,6 +59,20 @@ async function seed(waveId: string, createdAt: string): Promise<Wave> {
 
 const run = (event: unknown) => handler(event, lambdaContext());
 
+const REPORT_LINK = /^https:\/\/survey\.example\.test\/r\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22})$/;
+
+/** Clicks a report link: GET /r/{token} through the survey-page handler, then the redirect it answers. */
+async function follow(link: string): Promise<Response> {
+  const token = REPORT_LINK.exec(link)?.[1];
+  expect(token, link).toBeDefined();
+  const res = (await surveyPage(
+    httpEvent('GET /r/{token}', { token: token! }),
+    lambdaContext(),
+  )) as HttpResult;
+  expect(res.statusCode).toBe(302);
+  return fetch(res.headers!.location as string);
+}
+
 describe('report handler', () => {
   it('should refuse a campaign without any wave, writing and sending nothing', async () => {
     await expect(run({ campaignId: 'demo' })).rejects.toThrow(
@@ -83,7 +100,7 @@ describe('report handler', () => {
           csv: `reports/demo/${LATEST}/responses.csv`,
           html: `reports/demo/${LATEST}/report.html`,
         },
-        htmlUrl: expect.stringContaining(`/reports/demo/${LATEST}/report.html?`),
+        htmlUrl: expect.stringMatching(REPORT_LINK),
         emailed: 2,
       });
     });
@@ -105,13 +122,19 @@ describe('report handler', () => {
       expect(html.bytes.toString('utf8')).toContain('&lt;script&gt;');
     });
 
-    it('should give a presigned link to the HTML valid for at most 7 days', async () => {
-      const url = new URL(result.htmlUrl);
-      const expires = Number(url.searchParams.get('X-Amz-Expires'));
-      expect(expires).toBeGreaterThan(0);
-      expect(expires).toBeLessThanOrEqual(604_800);
-      expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
-      const response = await fetch(result.htmlUrl);
+    it('should give a signed link to the HTML that works for 7 days and leads to the file', async () => {
+      // Arrange
+      const token = REPORT_LINK.exec(result.htmlUrl)![1]!;
+
+      // Act
+      const check = verifyReportLink(process.env.TOKEN_SECRET!, token, new Date());
+      const response = await follow(result.htmlUrl);
+
+      // Assert
+      expect(check).toMatchObject({ ok: true, key: result.keys.html });
+      const lifetime = check.ok ? check.expiresAt.getTime() - Date.now() : 0;
+      expect(lifetime).toBeGreaterThan((REPORT_LINK_SECONDS - 300) * 1000);
+      expect(lifetime).toBeLessThanOrEqual(REPORT_LINK_SECONDS * 1000);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(await response.text()).toBe((await getObject(result.keys.html)).bytes.toString('utf8'));
@@ -133,11 +156,12 @@ describe('report handler', () => {
         m[1]!.replaceAll('&amp;', '&'),
       );
       expect(links).toContain(result.htmlUrl);
-      const csvLink = links.find((l) => l.includes('/responses.csv?'));
+      const csvLink = links.find((l) => REPORT_LINK.test(l) && l !== result.htmlUrl);
       expect(csvLink).toBeDefined();
-      const csv = await fetch(csvLink!);
+      expect(mail.text).toContain(csvLink);
+      expect(mail.text).toMatch(/Links valid until \d{4}-\d\d-\d\d \d\d:\d\d \(Asia\/Shanghai\)/);
+      const csv = await follow(csvLink!);
       expect(csv.status).toBe(200);
-      expect(Number(new URL(csvLink!).searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(604_800);
       expect(Buffer.from(await csv.arrayBuffer())).toEqual((await getObject(result.keys.csv)).bytes);
     });
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '../../functions/adapters/dynamo-store.ts';
 import { reportKeys } from '../../functions/domain/report/document.ts';
 import { REPORTS_PREFIX } from '../../lib/stateful-stack.ts';
-import { logicalId, type Synthesised, synthCsat } from './synth.ts';
+import { logicalId, resourcesOf, type Synthesised, synthCsat } from './synth.ts';
 
 describe('StatefulStack', () => {
   let retained: Synthesised;
@@ -129,26 +129,34 @@ describe('StatefulStack', () => {
       retained.statefulTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
     });
 
-    it('should grant report access exactly under the prefix the report keys use', () => {
+    it('should grant writing and reading reports separately, exactly under the prefix the report keys use', () => {
       // Arrange
       const keys = Object.values(reportKeys('demo', 'demo-20250101T0100'));
+      const under = {
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [reportsBucketId(), 'Arn'] }, `/${REPORTS_PREFIX}*`]],
+      };
+      const { reportsWrite, reportsRead } = retained.stateful;
 
       // Act
-      const policy = retained.statefulTemplate.findResources('AWS::IAM::ManagedPolicy');
+      const policies = resourcesOf(retained.statefulTemplate);
+      const managed = Object.entries(policies).filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy');
 
       // Assert
       for (const key of keys) expect(key.startsWith(REPORTS_PREFIX)).toBe(true);
-      expect(Object.values(policy).map((p) => p.Properties.PolicyDocument.Statement)).toEqual([
+      expect(managed.map(([id]) => id).sort()).toEqual(
         [
-          {
-            Effect: 'Allow',
-            Action: ['s3:GetObject', 's3:PutObject'],
-            Resource: {
-              'Fn::Join': ['', [{ 'Fn::GetAtt': [reportsBucketId(), 'Arn'] }, `/${REPORTS_PREFIX}*`]],
-            },
-          },
-        ],
-      ]);
+          logicalId(reportsWrite.node.defaultChild as never),
+          logicalId(reportsRead.node.defaultChild as never),
+        ].sort(),
+      );
+      // The write policy keeps the id it had when it also allowed reads: the stateless stack imports it.
+      expect(logicalId(reportsWrite.node.defaultChild as never)).toMatch(/^ReportsAccess[0-9A-F]{8}$/);
+      expect(
+        policies[logicalId(reportsWrite.node.defaultChild as never)]!.Properties.PolicyDocument.Statement,
+      ).toEqual([{ Effect: 'Allow', Action: 's3:PutObject', Resource: under }]);
+      expect(
+        policies[logicalId(reportsRead.node.defaultChild as never)]!.Properties.PolicyDocument.Statement,
+      ).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: under }]);
     });
   });
 

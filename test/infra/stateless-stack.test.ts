@@ -4,6 +4,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Campaign, type Programme, toEventBridgeCron } from '../../functions/domain/programme.ts';
+import { ROUTES } from '../../functions/handlers/survey-page/http.ts';
 import { HANDLERS, type HandlerName } from '../../lib/bundling.ts';
 import type { CsatFunction } from '../../lib/csat-function.ts';
 import { programme } from '../../programme/index.ts';
@@ -87,12 +88,14 @@ describe('StatelessStack', () => {
       'xray:PutTraceSegments on *',
     ];
 
-    it('should let the survey page read and update items and read the token secret, nothing else', () => {
+    it('should let the survey page read and update items, read the token secret and get reports/*, nothing else', () => {
       expect(linesOf(fns['survey-page'])).toEqual(
         [
           ...BASE,
           'dynamodb:GetItem on table',
           'dynamodb:UpdateItem on table',
+          // Report links redirect to a URL presigned with this role: reading reports, never writing.
+          's3:GetObject on reports/*',
           'secretsmanager:GetSecretValue on token secret',
         ].sort(),
       );
@@ -135,7 +138,7 @@ describe('StatelessStack', () => {
       );
     });
 
-    it('should let report read the table, write and read reports/ and send raw email as the identity', () => {
+    it('should let report read the table, write reports/, sign links and send raw email as the identity', () => {
       expect(linesOf(fns.report)).toEqual(
         [
           ...BASE,
@@ -143,8 +146,9 @@ describe('StatelessStack', () => {
           'dynamodb:GetItem on table index gsi1',
           'dynamodb:Query on table',
           'dynamodb:Query on table index gsi1',
-          's3:GetObject on reports/*',
+          // Writes only: its emailed links are signed tokens, not URLs presigned with its credentials.
           's3:PutObject on reports/*',
+          'secretsmanager:GetSecretValue on token secret',
           'ses:SendRawEmail on SES identity example.com',
           'ses:SendRawEmail on SES configuration set',
           'sqs:GetQueueAttributes on failed-runs queue',
@@ -230,7 +234,12 @@ describe('StatelessStack', () => {
       const apiEndpoint = { 'Fn::GetAtt': [id(s.stateless.api), 'ApiEndpoint'] };
       const shared = { TABLE_NAME: table, RETENTION_DAYS: '365' };
       const expected: Record<HandlerName, Record<string, unknown>> = {
-        'survey-page': { ...shared, TOKEN_SECRET_ARN: secret, PUBLIC_BASE_URL: apiEndpoint },
+        'survey-page': {
+          ...shared,
+          TOKEN_SECRET_ARN: secret,
+          PUBLIC_BASE_URL: apiEndpoint,
+          BUCKET_NAME: bucket,
+        },
         send: {
           ...shared,
           TOKEN_SECRET_ARN: secret,
@@ -238,7 +247,13 @@ describe('StatelessStack', () => {
           SES_CONFIGURATION_SET: configSet,
         },
         dispatch: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
-        report: { ...shared, BUCKET_NAME: bucket, SES_CONFIGURATION_SET: configSet },
+        report: {
+          ...shared,
+          BUCKET_NAME: bucket,
+          SES_CONFIGURATION_SET: configSet,
+          TOKEN_SECRET_ARN: secret,
+          PUBLIC_BASE_URL: apiEndpoint,
+        },
       };
 
       for (const [name, vars] of Object.entries(expected) as Array<[HandlerName, Record<string, unknown>]>) {
@@ -275,9 +290,10 @@ describe('StatelessStack', () => {
       }
     });
 
-    it('should point survey links at publicBaseUrl when it is set', () => {
+    it('should point survey and report links at publicBaseUrl when it is set', () => {
       expect(envOf('survey-page', custom).PUBLIC_BASE_URL).toBe('https://survey.example.com');
       expect(envOf('send', custom).PUBLIC_BASE_URL).toBe('https://survey.example.com');
+      expect(envOf('report', custom).PUBLIC_BASE_URL).toBe('https://survey.example.com');
       custom.statelessTemplate.hasOutput('PublicBaseUrl', { Value: 'https://survey.example.com' });
     });
   });
@@ -366,7 +382,7 @@ describe('StatelessStack', () => {
   });
 
   describe('HTTP API', () => {
-    it('should route GET and POST of /s/{token} and /u/{token}, and nothing else, to the survey page', () => {
+    it('should route GET and POST of /s/{token} and /u/{token}, GET /r/{token}, and nothing else, to the survey page', () => {
       // Arrange
       const routes = Object.values(s.statelessTemplate.findResources('AWS::ApiGatewayV2::Route'));
 
@@ -378,11 +394,14 @@ describe('StatelessStack', () => {
 
       // Assert
       expect(targets.map(([key]) => key).sort()).toEqual([
+        'GET /r/{token}',
         'GET /s/{token}',
         'GET /u/{token}',
         'POST /s/{token}',
         'POST /u/{token}',
       ]);
+      // The same routes the handler and the local bridge know.
+      expect(targets.map(([key]) => key).sort()).toEqual([...ROUTES].sort());
       for (const [, uri] of targets)
         expect(uri).toEqual({ 'Fn::GetAtt': [id(fns['survey-page'].fn), 'Arn'] });
     });

@@ -1,11 +1,13 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/handlers/survey-page/http.ts';
 import {
   ControlError,
   type ControlRequest,
   type HttpApiHandler,
   type RunningBridge,
+  SURVEY_ROUTES,
   startHttpBridge,
 } from '../../local/http-bridge.ts';
 
@@ -101,6 +103,24 @@ describe('HTTP bridge', () => {
       isBase64Encoded: false,
       body: '{"a":"é"}',
     });
+  });
+
+  it('should route exactly the survey-page routes, report links included', async () => {
+    // Arrange
+    bridge = await startHttpBridge({ handler: echo });
+
+    // Act
+    const report = await echoed(await fetch(`${bridge.url}/r/abc.DEF_-1`, { redirect: 'manual' }));
+    const postReport = await fetch(`${bridge.url}/r/abc.DEF_-1`, { method: 'POST' });
+
+    // Assert
+    expect(SURVEY_ROUTES.map((r) => `${r.method} ${r.path}`).sort()).toEqual([...ROUTES].sort());
+    expect(report.event).toMatchObject({
+      routeKey: 'GET /r/{token}',
+      rawPath: '/r/abc.DEF_-1',
+      pathParameters: { token: 'abc.DEF_-1' },
+    });
+    expect(postReport.status).toBe(404);
   });
 
   it('should decode any token segment into pathParameters.token', async () => {

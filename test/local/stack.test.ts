@@ -92,11 +92,15 @@ describe('local stack (npm start)', () => {
       expect(human.stdout).toMatch(/Wave\s+Department\s+Invited\s+Answered\s+Return/);
 
       expect(report.code).toBe(0);
-      expect(JSON.parse(report.stdout)).toMatchObject({
-        campaignId: 'demo',
-        waveId: wave.waveId,
-        emailed: 2,
-      });
+      const reported = JSON.parse(report.stdout);
+      expect(reported).toMatchObject({ campaignId: 'demo', waveId: wave.waveId, emailed: 2 });
+      // The link the CLI prints (and the email carries) goes through the bridge to the file in s3rver.
+      expect(reported.htmlUrl).toMatch(new RegExp(`^${stack.info.urls.survey}/r/[A-Za-z0-9_.-]+$`));
+      const redirect = await fetch(reported.htmlUrl, { redirect: 'manual' });
+      expect(redirect.status).toBe(302);
+      const reportPage = await fetch(redirect.headers.get('location')!);
+      expect(reportPage.status).toBe(200);
+      expect(await reportPage.text()).toContain('<!doctype html>');
       await stack.idle();
       const afterReport = await mailbox(stack);
       // The digest is one message to both managers.

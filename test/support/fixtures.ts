@@ -111,7 +111,12 @@ export async function seedCustomers(list: Array<Customer | InvitedCustomer>): Pr
   await testStore().putCustomers(list.map((c) => ({ ...c })));
 }
 
-export type Route = 'GET /s/{token}' | 'POST /s/{token}' | 'GET /u/{token}' | 'POST /u/{token}';
+export type Route =
+  | 'GET /s/{token}'
+  | 'POST /s/{token}'
+  | 'GET /u/{token}'
+  | 'POST /u/{token}'
+  | 'GET /r/{token}';
 
 export interface HttpEventOptions {
   token: string;

@@ -26,6 +26,14 @@ export function linkUnavailablePage(): string {
   }));
 }
 
+/** One page for every report link that cannot be followed (expired, forged, malformed), in both languages. */
+export function reportLinkUnavailablePage(): string {
+  return bilingualLayout((l) => ({
+    title: TEXTS[l].reportUnavailableTitle,
+    body: html`<p>${TEXTS[l].reportUnavailableBody}</p>`,
+  }));
+}
+
 /** Asks before unsubscribing: a GET (link scanners fetch every URL) must change nothing. */
 export function unsubscribeConfirmPage(language: Language): string {
   const t = TEXTS[language];

@@ -18,6 +18,8 @@ export interface PageTexts {
   thanksBody: string;
   unavailableTitle: string;
   unavailableBody: string;
+  reportUnavailableTitle: string;
+  reportUnavailableBody: string;
   unsubscribeTitle: string;
   unsubscribeBody: string;
   unsubscribeButton: string;
@@ -54,6 +56,9 @@ const zhCN: PageTexts = {
   unavailableTitle: '此链接已无法使用',
   unavailableBody:
     '此链接可能已经提交过回答、已经过期，或者不完整。如果您是从邮件中复制的链接，请确认复制了完整的地址。',
+  reportUnavailableTitle: '此报告链接已无法使用',
+  reportUnavailableBody:
+    '报告邮件中的链接在发出后 7 天内有效。此链接可能已经过期，或者不完整。如果您是从邮件中复制的链接，请确认复制了完整的地址；如需更新的链接，请联系报告的发送人。',
   unsubscribeTitle: '退订满意度调查邮件',
   unsubscribeBody: '退订后，我们将不再向您发送满意度调查邮件。',
   unsubscribeButton: '确认退订',
@@ -91,6 +96,9 @@ const en: PageTexts = {
   unavailableTitle: 'This link can no longer be used',
   unavailableBody:
     'It may have been answered already, have expired, or be incomplete. If you copied it from an email, check that you copied the whole address.',
+  reportUnavailableTitle: 'This report link can no longer be used',
+  reportUnavailableBody:
+    'Links in a report email work for 7 days after it was sent. This one may have expired or be incomplete. If you copied it from an email, check that you copied the whole address; for a new link, ask whoever sends the reports.',
   unsubscribeTitle: 'Unsubscribe from satisfaction surveys',
   unsubscribeBody: 'Once you unsubscribe, we will not send you satisfaction survey emails any more.',
   unsubscribeButton: 'Unsubscribe',

@@ -13,7 +13,7 @@ export interface ReportEmailInput {
   managers: string[];
   htmlUrl: string;
   csvUrl: string;
-  /** When the presigned links stop working. */
+  /** When the links stop working. */
   linksExpireAt: Date;
   now: Date;
 }
@@ -56,8 +56,8 @@ function tableBar(share: number | null): string {
 /**
  * The report digest for the campaign's managers, in the report's language: the headline figures in the
  * subject and on top, a small table per item, the comments of the lowest-scoring responses, and
- * presigned links to the full report and the CSV. Customers appear only through their comments' text
- * and department: no names, no addresses.
+ * expiring links to the full report and the CSV. Customers appear only through their comments' text and
+ * department: no names, no addresses.
  */
 export function reportEmail(input: ReportEmailInput): EmailMessage {
   const { report } = input;

@@ -1,5 +1,5 @@
 import type { Language } from '../language.ts';
-import type { Invitation, StoredResponse, Wave } from '../model.ts';
+import { type Invitation, type StoredResponse, type Wave, wasInvited } from '../model.ts';
 import type { GradeName, Questionnaire } from '../questionnaire.ts';
 import { grade, isSatisfied, points } from '../scoring.ts';
 
@@ -160,14 +160,15 @@ function categoryStatistics(q: Questionnaire, counted: CountedResponse[]): Categ
  * The statistics of one wave, from the questionnaire the wave snapshotted and all its invitations
  * (a response lives on its invitation). Pure and deterministic: the same input gives the same output.
  *
- * - return rate = counted responses / invitations;
+ * - return rate = counted responses / invitations that were emailed;
  * - satisfaction index = mean of the responses' total scores, graded with the questionnaire's grades;
  * - satisfaction rate = share of all rated item answers at or above `scale.satisfiedFrom`;
  * - per category: mean points (0–weight and % of weight) and the count per level, in scale order;
  * - per department (the customer's department when invited): the same group figures.
  */
-export function waveStatistics(wave: Wave, invitations: Invitation[]): WaveStatistics {
+export function waveStatistics(wave: Wave, allInvitations: Invitation[]): WaveStatistics {
   const q = wave.questionnaire;
+  const invitations = allInvitations.filter(wasInvited);
   const counted = countedResponses(q, invitations);
   const answeredAll = invitations.filter((i) => i.response).length;
   const overall = groupStatistics(q, invitations.length, counted);

@@ -9,18 +9,21 @@ import { logger } from '../../adapters/logger.ts';
 import { composeMime } from '../../adapters/mime.ts';
 import { S3Blobs } from '../../adapters/s3-blobs.ts';
 import { s3Client } from '../../adapters/s3-client.ts';
+import { tokenSecret } from '../../adapters/secrets.ts';
 import { sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
 import { findCampaign } from '../../domain/programme.ts';
 import { ReportRequestError } from '../../domain/report/errors.ts';
-import { generateReport, type ReportResult } from '../../use-cases/report.ts';
+import { generateReport, type ReportDeps, type ReportResult } from '../../use-cases/report.ts';
 
-const deps = {
+const deps: ReportDeps = {
   store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME')),
   blobs: new S3Blobs(s3Client(), requireEnv('BUCKET_NAME')),
   mailer: new SesMailer(sesClient(), { configurationSet: process.env.SES_CONFIGURATION_SET }),
   compose: composeMime,
   clock: { now: () => new Date() },
+  // The emailed links point at the survey page, which checks them and signs a fresh S3 URL per click.
+  links: { secret: tokenSecret, baseUrl: requireEnv('PUBLIC_BASE_URL') },
 };
 
 /** What the report schedule (or the CLI) sends. Strict, so a misspelt `waveID` is refused, not ignored. */

@@ -13,8 +13,9 @@ import {
   parseUrlEncoded,
 } from '../../domain/pages/form-body.ts';
 import { STYLESHEET } from '../../domain/pages/layout.ts';
-import { linkUnavailablePage, problemPage } from '../../domain/pages/notices.ts';
+import { linkUnavailablePage, problemPage, reportLinkUnavailablePage } from '../../domain/pages/notices.ts';
 import { surveyPage } from '../../domain/pages/survey-page.ts';
+import { ReportLinkUnavailableError } from '../../use-cases/report-link.ts';
 import { InvalidAnswersError, LinkUnavailableError } from '../../use-cases/survey.ts';
 
 /*
@@ -22,7 +23,13 @@ import { InvalidAnswersError, LinkUnavailableError } from '../../use-cases/surve
  * and domain errors become status codes and pages.
  */
 
-export const ROUTES = ['GET /s/{token}', 'POST /s/{token}', 'GET /u/{token}', 'POST /u/{token}'] as const;
+export const ROUTES = [
+  'GET /s/{token}',
+  'POST /s/{token}',
+  'GET /u/{token}',
+  'POST /u/{token}',
+  'GET /r/{token}',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 const Event = z.object({
@@ -56,7 +63,7 @@ export function toRequest(event: APIGatewayProxyEventV2): HttpRequest | undefine
   let route = ROUTES.find((r) => r === routeKey);
   let token = pathParameters?.token;
   if (!route) {
-    const m = /\/([su])\/([^/]+)\/?$/.exec(rawPath ?? '');
+    const m = /\/([sur])\/([^/]+)\/?$/.exec(rawPath ?? '');
     route = ROUTES.find((r) => m && r === `${requestContext?.http?.method} /${m[1]}/{token}`);
     token = m?.[2];
   }
@@ -106,6 +113,21 @@ export const page = (statusCode: number, body: string): APIGatewayProxyResultV2 
   body,
 });
 
+/**
+ * Sends the browser on to `location` (a short-lived presigned S3 URL). Never cached, since the target is
+ * signed per click and soon stops working; no referrer, as for every address that carries a token.
+ */
+export const redirect = (location: string): APIGatewayProxyResultV2 => ({
+  statusCode: 302,
+  headers: {
+    location,
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'x-robots-tag': 'noindex, nofollow',
+  },
+});
+
 const PROBLEM_STATUS: Record<FormBodyProblem, [number, 'bad-form' | 'too-large' | 'wrong-type']> = {
   unparseable: [400, 'bad-form'],
   'duplicate-field': [400, 'bad-form'],
@@ -128,6 +150,9 @@ export function errorPages(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
       if (error instanceof LinkUnavailableError) {
         logger.info('link unavailable', { reason: error.reason });
         request.response = page(LINK_UNAVAILABLE_STATUS, linkUnavailablePage());
+      } else if (error instanceof ReportLinkUnavailableError) {
+        logger.info('report link unavailable', { reason: error.reason });
+        request.response = page(LINK_UNAVAILABLE_STATUS, reportLinkUnavailablePage());
       } else if (error instanceof InvalidAnswersError) {
         logger.info('answers refused', { fields: Object.keys(error.form.errors ?? {}) });
         request.response = page(422, surveyPage(error.form));

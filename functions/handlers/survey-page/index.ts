@@ -5,6 +5,8 @@ import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
+import { S3Blobs } from '../../adapters/s3-blobs.ts';
+import { s3Client } from '../../adapters/s3-client.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
 import { FORM_URLENCODED, MULTIPART_FORM } from '../../domain/pages/form-body.ts';
 import {
@@ -14,6 +16,7 @@ import {
   unsubscribedPage,
 } from '../../domain/pages/notices.ts';
 import { surveyPage } from '../../domain/pages/survey-page.ts';
+import { openReportLink } from '../../use-cases/report-link.ts';
 import { cachedWaves, chosenLanguage, openSurvey, submitSurvey } from '../../use-cases/survey.ts';
 import { openUnsubscribe, unsubscribe } from '../../use-cases/unsubscribe.ts';
 import {
@@ -23,18 +26,22 @@ import {
   page,
   type Route,
   readForm,
+  redirect,
   toRequest,
 } from './http.ts';
 
 /*
  * GET/POST /s/{token} (the survey) and GET/POST /u/{token} (unsubscribe), server-rendered HTML that
- * needs no JavaScript. Adapters are built once per container; the wave cache makes a warm GET one read.
+ * needs no JavaScript, and GET /r/{token} (a report link from a manager's email), a redirect to the report
+ * file in S3. Adapters are built once per container; the wave cache makes a warm GET one read.
  */
 // This handler writes no new personal-data items, so the store's retention setting does not apply here.
 const store = new DynamoStore(documentClient(), requireEnv('TABLE_NAME'));
 const clock = { now: () => new Date() };
 const waves = cachedWaves(store);
 const deps = async () => ({ store, clock, waves, secret: await tokenSecret() });
+// Reads under reports/ only (the role allows nothing else); presigns, so each click gets a fresh URL.
+const blobs = new S3Blobs(s3Client(), requireEnv('BUCKET_NAME'));
 
 const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV2>> = {
   'GET /s/{token}': async ({ token, query }) =>
@@ -57,6 +64,10 @@ const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV
     const form = readForm(req, [FORM_URLENCODED, MULTIPART_FORM]);
     await unsubscribe(await deps(), { token: req.token });
     return page(200, unsubscribedPage(chosenLanguage(form.lang) ?? chosenLanguage(req.query.lang)));
+  },
+  'GET /r/{token}': async ({ token }) => {
+    const { location } = await openReportLink({ blobs, clock, secret: await tokenSecret() }, { token });
+    return redirect(location);
   },
 };
 
