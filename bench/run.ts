@@ -59,7 +59,7 @@ const { ratingField } = await import('../functions/domain/answers.ts');
 const { buildMime } = await import('../functions/adapters/mime.ts');
 
 await ensureTable(new DynamoDBClient({}), process.env.TABLE_NAME!);
-await s3Client().send(new CreateBucketCommand({ Bucket: process.env.BUCKET_NAME }));
+await (await s3Client()).send(new CreateBucketCommand({ Bucket: process.env.BUCKET_NAME }));
 const ddb = documentClient();
 const store = new DynamoStore(ddb, process.env.TABLE_NAME!);
 const secret = process.env.TOKEN_SECRET!;

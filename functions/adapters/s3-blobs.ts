@@ -1,19 +1,23 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../domain/ports.ts';
+import { s3Client } from './s3-client.ts';
 
 /** SigV4 presigned URLs cannot live longer than 7 days. */
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
-/** BlobStore on one S3 bucket: private objects, read through short-lived presigned links. */
+/**
+ * BlobStore on one S3 bucket: private objects, read through short-lived presigned links. The SDK's S3
+ * modules are imported on first use (see s3-client.ts).
+ */
 export class S3Blobs implements BlobStore {
   constructor(
-    private readonly s3: S3Client,
     private readonly bucket: string,
+    private readonly client: () => Promise<S3Client> = s3Client,
   ) {}
 
   async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
-    await this.s3.send(
+    const [s3, { PutObjectCommand }] = await Promise.all([this.client(), import('@aws-sdk/client-s3')]);
+    await s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
@@ -40,7 +44,12 @@ export class S3Blobs implements BlobStore {
         `a presigned link lives 1 to ${MAX_PRESIGN_SECONDS} seconds, not ${expiresInSeconds}`,
       );
     }
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+    const [s3, { GetObjectCommand }, { getSignedUrl }] = await Promise.all([
+      this.client(),
+      import('@aws-sdk/client-s3'),
+      import('@aws-sdk/s3-request-presigner'),
+    ]);
+    return getSignedUrl(s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
       expiresIn: expiresInSeconds,
     });
   }

@@ -31,13 +31,13 @@ function forged(text: string): string {
 }
 
 async function keysInBucket(): Promise<string[]> {
-  const out = await s3Client().send(new ListObjectsV2Command({ Bucket: BUCKET }));
+  const out = await (await s3Client()).send(new ListObjectsV2Command({ Bucket: BUCKET }));
   return (out.Contents ?? []).map((o) => `${o.Key} ${o.ETag} ${o.LastModified?.toISOString()}`).sort();
 }
 
 describe('GET /r/{token}', () => {
   beforeAll(async () => {
-    const blobs = new S3Blobs(s3Client(), BUCKET);
+    const blobs = new S3Blobs(BUCKET);
     await blobs.put(KEY, HTML, 'text/html; charset=utf-8');
     await blobs.put(OUTSIDE, 'not for managers', 'text/plain; charset=utf-8');
   });

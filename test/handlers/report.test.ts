@@ -19,7 +19,7 @@ const TAG = randomUUID().slice(0, 8);
 const MANAGERS = [`boss-${TAG}@staff.example`, `quality-${TAG}@staff.example`];
 const SES = process.env.AWS_ENDPOINT_URL_SES!;
 const BUCKET = process.env.BUCKET_NAME!;
-const s3: S3Client = s3Client();
+const s3: S3Client = await s3Client();
 const store = testStore();
 
 const LATEST = 'demo-20250701T0100';
@@ -227,7 +227,7 @@ describe('report handler', () => {
 });
 
 describe('S3Blobs', () => {
-  const blobs = new S3Blobs(s3, BUCKET);
+  const blobs = new S3Blobs(BUCKET);
 
   it('should store bytes and text with their content type', async () => {
     await blobs.put(`test/${TAG}/a.txt`, '中文 text', 'text/plain; charset=utf-8');

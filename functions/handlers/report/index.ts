@@ -8,7 +8,6 @@ import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { composeMime } from '../../adapters/mime.ts';
 import { S3Blobs } from '../../adapters/s3-blobs.ts';
-import { s3Client } from '../../adapters/s3-client.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
 import { sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
@@ -18,7 +17,7 @@ import { generateReport, type ReportDeps, type ReportResult } from '../../use-ca
 
 const deps: ReportDeps = {
   store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME')),
-  blobs: new S3Blobs(s3Client(), requireEnv('BUCKET_NAME')),
+  blobs: new S3Blobs(requireEnv('BUCKET_NAME')),
   mailer: new SesMailer(sesClient(), { configurationSet: process.env.SES_CONFIGURATION_SET }),
   compose: composeMime,
   clock: { now: () => new Date() },
