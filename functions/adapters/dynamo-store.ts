@@ -56,7 +56,13 @@ export class DynamoStore implements SurveyStore {
       await this.ddb.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `CAMPAIGN#${wave.campaignId}`, sk: `WAVE#${wave.waveId}`, ...wave },
+          // The snapshot names staff (managers, reply-to): it expires with the wave's personal data.
+          Item: {
+            pk: `CAMPAIGN#${wave.campaignId}`,
+            sk: `WAVE#${wave.waveId}`,
+            purgeAt: this.purgeAt(wave.deadline),
+            ...wave,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

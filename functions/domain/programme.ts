@@ -31,6 +31,13 @@ export const Schedule = z.strictObject({
         return ['*', '?'].includes(f[2] ?? '') || ['*', '?'].includes(f[4] ?? '');
       },
       { message: 'restrict day-of-month or day-of-week, not both' },
+    )
+    .refine(
+      (s) => {
+        const f = s.split(/\s+/);
+        return !(f[2] === '?' && f[4] === '?');
+      },
+      { message: 'day-of-month and day-of-week cannot both be "?": use "*" in one of them' },
     ),
   timeZone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as "Asia/Shanghai"' }),
 });

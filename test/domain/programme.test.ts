@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  loadProgramme,
+  ProgrammeError,
+  Schedule,
+  toEventBridgeCron,
+} from '../../functions/domain/programme.ts';
+import demoCampaign from '../../programme/campaigns/demo.json' with { type: 'json' };
+import itssV1 from '../../programme/questionnaires/itss-satisfaction.v1.json' with { type: 'json' };
+
+const Q_FILE = 'programme/questionnaires/q.json';
+const C_FILE = 'programme/campaigns/c.json';
+
+function problemsOf(files: Parameters<typeof loadProgramme>[0]): string[] {
+  try {
+    loadProgramme(files);
+  } catch (e) {
+    if (e instanceof ProgrammeError) return e.problems;
+    throw e;
+  }
+  throw new Error('the programme was accepted');
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+describe('loadProgramme', () => {
+  it('should accept the example programme with seed 002 weights and seed 004 grades', () => {
+    const p = loadProgramme({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: demoCampaign } });
+    const q = p.questionnaires[0]!;
+    expect(q.categories.map((c) => c.weight)).toEqual([20, 20, 20, 10, 20, 5, 5]);
+    expect(q.scale.levels.map((l) => l.percent)).toEqual([100, 80, 60, 40, 20]);
+    expect(q.grades).toEqual({ A: 95, B: 81, C: 61, D: 40 });
+    expect(p.campaigns[0]!.dispatch.timeZone).toBe('Asia/Shanghai');
+  });
+
+  it('should name the file, the field and what is wrong', () => {
+    const q = clone(itssV1);
+    delete (q.categories[0]!.label as Record<string, string>).en;
+    const c = clone(demoCampaign);
+    c.dispatch.cron = '0 9 1 * MON';
+    c.report.managers = ['not-an-address'];
+    const problems = problemsOf({ questionnaires: { [Q_FILE]: q }, campaigns: { [C_FILE]: c } });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^programme\/questionnaires\/q\.json: categories\[0\]\.label\.en: /),
+        `${C_FILE}: dispatch.cron: restrict day-of-month or day-of-week, not both`,
+        expect.stringMatching(/^programme\/campaigns\/c\.json: report\.managers\[0\]: .*email/i),
+      ]),
+    );
+  });
+
+  it('should refuse weights that do not sum to 100', () => {
+    const q = clone(itssV1);
+    q.categories[3]!.weight = 15;
+    expect(problemsOf({ questionnaires: { [Q_FILE]: q }, campaigns: {} })).toEqual([
+      `${Q_FILE}: categories: weights must sum to 100, not 105`,
+    ]);
+  });
+
+  it('should refuse a campaign whose questionnaire does not exist, and duplicate ids', () => {
+    const c = clone(demoCampaign);
+    c.questionnaire = 'nope';
+    const problems = problemsOf({
+      questionnaires: { [Q_FILE]: itssV1, 'programme/questionnaires/again.json': itssV1 },
+      campaigns: { [C_FILE]: c },
+    });
+    expect(problems).toContain(`${C_FILE}: questionnaire: no questionnaire has the id "nope"`);
+    expect(problems).toContain('questionnaire "itss-satisfaction@1" is defined twice');
+  });
+
+  it('should refuse a satisfiedFrom level that is not on the scale, and unknown fields', () => {
+    const q = clone(itssV1) as typeof itssV1 & { colour?: string };
+    q.scale.satisfiedFrom = 'meh';
+    q.colour = 'blue';
+    const problems = problemsOf({ questionnaires: { [Q_FILE]: q }, campaigns: {} });
+    expect(
+      problems.some((p) => p.startsWith(`${Q_FILE}: scale.satisfiedFrom: must be one of the levels`)),
+    ).toBe(true);
+    expect(problems.some((p) => p.startsWith(`${Q_FILE}: `) && p.includes('colour'))).toBe(true);
+  });
+
+  it('should never throw anything but a ProgrammeError, whatever the files hold', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (q, c) => {
+        try {
+          loadProgramme({ questionnaires: { [Q_FILE]: q }, campaigns: { [C_FILE]: c } });
+        } catch (e) {
+          expect(e).toBeInstanceOf(ProgrammeError);
+        }
+      }),
+    );
+  });
+});
+
+describe('schedules', () => {
+  it('should accept five fields with day names and an IANA time zone', () => {
+    expect(Schedule.safeParse({ cron: '0 18 * * FRI', timeZone: 'Asia/Shanghai' }).success).toBe(true);
+    expect(Schedule.safeParse({ cron: '30 8 * * MON-FRI', timeZone: 'Europe/Berlin' }).success).toBe(true);
+  });
+
+  it.each([
+    ['0 9 * * 1', 'numbered day of week'],
+    ['0 9 1 * MON', 'both days restricted'],
+    ['0 9 ? * ?', 'both days "?"'],
+    ['0 9 * *', 'four fields'],
+    ['0 9 * * * *', 'six fields'],
+  ])('should refuse "%s" (%s)', (cron) => {
+    expect(Schedule.safeParse({ cron, timeZone: 'Asia/Shanghai' }).success).toBe(false);
+  });
+
+  it('should refuse an unknown time zone', () => {
+    expect(Schedule.safeParse({ cron: '0 9 * * *', timeZone: 'Mars/Olympus' }).success).toBe(false);
+  });
+
+  it('should turn cron into the EventBridge form with exactly one "?" day field', () => {
+    expect(toEventBridgeCron('0 9 1 1,4,7,10 *')).toBe('cron(0 9 1 1,4,7,10 ? *)');
+    expect(toEventBridgeCron('0 18 * * FRI')).toBe('cron(0 18 ? * FRI *)');
+    expect(toEventBridgeCron('0 9 * * *')).toBe('cron(0 9 * * ? *)');
+    expect(toEventBridgeCron('0 9 ? * *')).toBe('cron(0 9 ? * * *)');
+  });
+
+  it('should give EventBridge one "?" for every schedule the schema accepts', () => {
+    const day = fc.constantFrom('*', '?', '1', '15', '1,15', 'L');
+    const dow = fc.constantFrom('*', '?', 'MON', 'MON-FRI', 'SAT,SUN');
+    fc.assert(
+      fc.property(day, dow, (dom, dw) => {
+        const cron = `0 9 ${dom} * ${dw}`;
+        if (!Schedule.safeParse({ cron, timeZone: 'UTC' }).success) return;
+        const fields = toEventBridgeCron(cron).slice(5, -1).split(' ');
+        expect([fields[2], fields[4]].filter((f) => f === '?')).toHaveLength(1);
+      }),
+    );
+  });
+});
