@@ -15,6 +15,7 @@ import { findCampaign } from '../functions/domain/programme.ts';
 import type { DepartmentTally, Tally } from '../functions/domain/status.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
+import { describeReportOutcome, isSkipped } from '../functions/use-cases/report.ts';
 import { type CampaignStatusReport, getCampaignStatus } from '../functions/use-cases/status.ts';
 import { callControl, DEFAULT_DATA_DIR, findLocalStack } from '../local/stack.ts';
 import { programme } from '../programme/index.ts';
@@ -158,8 +159,10 @@ function human(command: string, result: unknown): string {
   }
   if (command === 'report') {
     const r = result as ReportResponse;
+    // Only a scheduled run skips, but a function that answers so should not print `undefined`s.
+    if (isSkipped(r)) return describeReportOutcome(r);
     return [
-      `Report of ${r.campaignId}, wave ${r.waveId}: emailed to ${r.emailed} recipient(s).`,
+      describeReportOutcome(r),
       table(
         ['File', 'Key'],
         (['html', 'csv', 'json'] as const).map((k) => [k, r.keys[k]]),

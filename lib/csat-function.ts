@@ -121,6 +121,20 @@ export class CsatFunction extends Construct {
     );
   }
 
+  /**
+   * ses:GetSendQuota, which reads the account's sending rate. It supports no resource-level permissions,
+   * so AWS requires "*"; it reveals quota numbers only.
+   */
+  grantGetSendQuota(): void {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:GetSendQuota'], resources: ['*'] }));
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ses:GetSendQuota supports no resource-level permissions, so AWS requires "*"; it reads the ' +
+        "account's sending rate, which the send function paces itself by, and nothing else.",
+    });
+  }
+
   /** A managed policy that belongs with its resource (see StatefulStack.reportsWrite and reportsRead). */
   attachPolicy(policy: IManagedPolicy): void {
     this.role.addManagedPolicy(policy);

@@ -43,8 +43,15 @@ export interface StatelessStackProps extends StackProps {
   configurationSetArn: string;
 }
 
-/** Send jobs that still fail after this many receives go to the DLQ (and page someone). */
-export const SEND_MAX_RECEIVE_COUNT = 5;
+/**
+ * Send jobs that still fail after this many receives go to the DLQ (and page someone). Generous because a
+ * throttled send costs its job a receive, and the rest of its batch one each (returned untried). The
+ * send function paces itself under GetSendQuota's rate, so SES throttles it only when something else
+ * uses the account's rate or the quota dropped; 5 receives could dead-letter mail that only had to wait
+ * out a busy spell. 20 receives, three minutes apart, keep a job trying for about an hour: what stays
+ * throttled longer (a used-up daily quota) or is refused outright still reaches the DLQ and its alarm.
+ */
+export const SEND_MAX_RECEIVE_COUNT = 20;
 /** SQS's largest batch: one invocation sends up to ten emails. */
 export const SEND_BATCH_SIZE = 10;
 const SEND_TIMEOUT = Duration.seconds(30);
@@ -189,7 +196,11 @@ export class StatelessStack extends Stack {
       visibilityTimeout: SEND_VISIBILITY_TIMEOUT,
       deadLetterQueue: { queue: this.sendDeadLetterQueue, maxReceiveCount: SEND_MAX_RECEIVE_COUNT },
     });
-    this.alarmWhenNotEmpty('SendDeadLetterAlarm', this.sendDeadLetterQueue, 'send jobs failed 5 times');
+    this.alarmWhenNotEmpty(
+      'SendDeadLetterAlarm',
+      this.sendDeadLetterQueue,
+      `send jobs failed ${SEND_MAX_RECEIVE_COUNT} times`,
+    );
 
     this.send = new CsatFunction(this, 'Send', {
       handler: 'send',
@@ -202,16 +213,20 @@ export class StatelessStack extends Stack {
         TOKEN_SECRET_ARN: tokenSecret.secretArn,
         PUBLIC_BASE_URL: publicBaseUrl,
         SES_CONFIGURATION_SET: props.configurationSetName,
+        // Each instance sends at GetSendQuota's MaxSendRate ÷ this: together, at most the account's rate.
+        SEND_CONCURRENCY: String(config.sendConcurrency),
       },
     });
     this.send.grantTable(table, ['GetItem', 'UpdateItem']);
     this.send.grantSecretValue(tokenSecret);
     this.send.grantSendRawEmail(sesIdentityArn, props.configurationSetArn);
+    this.send.grantGetSendQuota();
     this.send.fn.addEventSource(
       new SqsEventSource(this.sendQueue, {
         batchSize: SEND_BATCH_SIZE,
         reportBatchItemFailures: true,
-        // Caps concurrent senders, and so the SES rate; throttled sends return to the queue, never dropped.
+        // Caps concurrent senders; each paces itself at its share of the SES rate (SEND_CONCURRENCY), and
+        // throttled sends return to the queue, never dropped.
         maxConcurrency: config.sendConcurrency,
       }),
     );
@@ -260,6 +275,8 @@ export class StatelessStack extends Stack {
       },
     });
     this.report.grantTable(table, ['GetItem', 'Query'], gsi1);
+    // Records a wave's final report on the wave item (the table, not the index).
+    this.report.grantTable(table, ['UpdateItem']);
     this.report.attachPolicy(props.reportsWrite);
     this.report.grantSecretValue(tokenSecret);
     this.report.grantSendRawEmail(sesIdentityArn, props.configurationSetArn);
@@ -302,7 +319,8 @@ export class StatelessStack extends Stack {
           TimeZone.of(campaign.report.schedule.timeZone),
         ),
         target: new LambdaInvoke(this.report.fn, {
-          input: ScheduleTargetInput.fromObject({ campaignId: campaign.id }),
+          // A scheduled run reports only what is new: nothing before the first wave or after a final report.
+          input: ScheduleTargetInput.fromObject({ campaignId: campaign.id, trigger: 'schedule' }),
           deadLetterQueue: this.failedRuns,
           retryAttempts: 3,
           maxEventAge: Duration.hours(6),

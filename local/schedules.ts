@@ -8,7 +8,7 @@ import type { Campaign } from '../functions/domain/programme.ts';
  */
 export interface ScheduleTargets {
   dispatch(event: { campaignId: string; scheduledTime: string }): Promise<unknown>;
-  report(event: { campaignId: string }): Promise<unknown>;
+  report(event: { campaignId: string; trigger: 'schedule' }): Promise<unknown>;
 }
 
 export interface ScheduledJob {
@@ -73,7 +73,7 @@ export function startSchedules(
                     campaignId: campaign.id,
                     scheduledTime: scheduledTimeOf(new Date()),
                   })
-                : await targets.report({ campaignId: campaign.id });
+                : await targets.report({ campaignId: campaign.id, trigger: 'schedule' });
             hooks.onRun?.(job, result);
           } catch (e) {
             hooks.onError?.(job, e);

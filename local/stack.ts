@@ -8,6 +8,7 @@ import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
+import { describeReportOutcome } from '../functions/use-cases/report.ts';
 import { type CampaignStatusReport, getCampaignStatus } from '../functions/use-cases/status.ts';
 import { loadDemoCustomers, programme } from '../programme/index.ts';
 import { ensureTable, type Running, startDynamo } from './dynamo.ts';
@@ -301,15 +302,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.schedules ?? true) {
       const schedules = startSchedules(
         programme.campaigns,
-        { dispatch: (e) => dispatch(e.campaignId, e.scheduledTime), report: (e) => report(e.campaignId) },
+        {
+          dispatch: (e) => dispatch(e.campaignId, e.scheduledTime),
+          report: (e) => reportFn.handler(e, lambdaContext('report')),
+        },
         {
           onRun: (job, result) => {
-            const r = result as Partial<DispatchResponse & ReportResponse>;
+            const dispatched = result as DispatchResponse;
             log(
               `[schedule] ${job.campaignId} ${job.kind}: ${
                 job.kind === 'dispatch'
-                  ? `wave ${r.waveId}, ${r.invited} invited`
-                  : `report of ${r.waveId}, ${r.emailed} emailed`
+                  ? `wave ${dispatched.waveId}, ${dispatched.invited} invited`
+                  : describeReportOutcome(result as ReportResponse)
               }`,
             );
           },

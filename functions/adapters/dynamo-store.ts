@@ -92,6 +92,25 @@ export class DynamoStore implements SurveyStore {
     return items.map((i) => strip<Wave>(i));
   }
 
+  async markFinalReport(campaignId: string, waveId: string, at: string): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `CAMPAIGN#${campaignId}`, sk: `WAVE#${waveId}` },
+          UpdateExpression: 'SET finalReportAt = :at',
+          // attribute_exists: an update would otherwise create a bare item for an unknown (or purged) wave.
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finalReportAt)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
   async putInvitation(invitation: Invitation): Promise<boolean> {
     try {
       await this.ddb.send(
@@ -138,11 +157,14 @@ export class DynamoStore implements SurveyStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: `INV#${id}`, sk: 'INV' },
-          UpdateExpression: 'SET sent.#step = :at',
+          // The two maps are created here, where no path of theirs is written yet: DynamoDB can only set
+          // messageIds.invite (confirmSend) or sendUncertain.invite once the map exists.
+          UpdateExpression:
+            'SET sent.#step = :at, messageIds = if_not_exists(messageIds, :none), sendUncertain = if_not_exists(sendUncertain, :none)',
           ConditionExpression:
             'attribute_exists(pk) AND attribute_not_exists(sent.#step) AND attribute_not_exists(unsubscribedAt) AND expiresAt > :at',
           ExpressionAttributeNames: { '#step': step },
-          ExpressionAttributeValues: { ':at': at },
+          ExpressionAttributeValues: { ':at': at, ':none': {} },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -163,6 +185,38 @@ export class DynamoStore implements SurveyStore {
           ConditionExpression: 'sent.#step = :at',
           ExpressionAttributeNames: { '#step': step },
           ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+
+  async confirmSend(id: string, step: SendStep, at: string, messageId: string): Promise<void> {
+    await this.setOnClaim(id, step, at, 'messageIds', messageId);
+  }
+
+  async markSendUncertain(id: string, step: SendStep, at: string): Promise<void> {
+    await this.setOnClaim(id, step, at, 'sendUncertain', at);
+  }
+
+  /** Sets `{map}.{step}` while the claim made at `at` stands; a claim that is gone is left alone. */
+  private async setOnClaim(
+    id: string,
+    step: SendStep,
+    at: string,
+    map: 'messageIds' | 'sendUncertain',
+    value: string,
+  ): Promise<void> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `INV#${id}`, sk: 'INV' },
+          UpdateExpression: 'SET #map.#step = :value',
+          ConditionExpression: 'sent.#step = :at',
+          ExpressionAttributeNames: { '#map': map, '#step': step },
+          ExpressionAttributeValues: { ':at': at, ':value': value },
         }),
       );
     } catch (e) {

@@ -1,25 +1,44 @@
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { MailRejectedError } from '../domain/email/message.ts';
+import { MailNotSentError, MailRejectedError, MailThrottledError } from '../domain/email/message.ts';
 import type { Mailer, OutgoingEmail } from '../domain/ports.ts';
+import type { SesPacer } from './ses-pacer.ts';
 
-/*
- * SES answers these when the message, the sender or the account setup is wrong: retrying the same
- * message will not help until someone acts. Throttling ("Maximum sending rate exceeded", "Daily message
- * quota exceeded") and 5xx are not here: the SDK retries them first, and the send job retries after that.
+/** SES v1 answers 400 `Throttling` for both "Maximum sending rate exceeded" and "Daily message quota exceeded". */
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
+/** The connection never opened: no request reached SES. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+type SdkError = {
+  name?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+};
+
+/**
+ * What an SDK error proves about the message. A 4xx is SES refusing the request (throttling, or a
+ * MessageRejected, an unverified sender, a paused account, a denied permission...), so the message was
+ * not taken; so is a connection that never opened, or credentials that could not be loaded. A timeout,
+ * a 5xx, a reset socket or an unreadable answer may come after SES accepted the message: those are
+ * rethrown as they are, meaning "unknown".
  */
-const PERMANENT = new Set([
-  'MessageRejected',
-  'MailFromDomainNotVerifiedException',
-  'FromEmailAddressNotVerifiedException',
-  'ConfigurationSetDoesNotExistException',
-  'ConfigurationSetSendingPausedException',
-  'AccountSendingPausedException',
-  'InvalidParameterValue',
-]);
+function notSent(e: unknown): MailNotSentError | undefined {
+  const { name = '', code = '', $metadata } = (e ?? {}) as SdkError;
+  const status = $metadata?.httpStatusCode ?? 0;
+  if (THROTTLING.has(name) || status === 429) return new MailThrottledError({ cause: e });
+  if (status >= 400 && status < 500) return new MailRejectedError(name || `HTTP ${status}`, { cause: e });
+  if (UNREACHABLE.has(code))
+    return new MailNotSentError(`the mail service was unreachable (${code})`, { cause: e });
+  if (name === 'CredentialsProviderError') {
+    return new MailNotSentError('no credentials to call the mail service', { cause: e });
+  }
+  return undefined;
+}
 
 export interface SesMailerOptions {
   /** SES_CONFIGURATION_SET: passed as the API parameter, never as an X-SES-CONFIGURATION-SET header. */
   configurationSet?: string | undefined;
+  /** Paces sends at this instance's share of the account's rate; none: as fast as they come. */
+  pacer?: SesPacer | undefined;
 }
 
 /** Mailer on SES v1 SendRawEmail, which takes the MIME csat builds as is. */
@@ -30,6 +49,8 @@ export class SesMailer implements Mailer {
   ) {}
 
   async send(email: OutgoingEmail): Promise<string> {
+    const { pacer, configurationSet } = this.options;
+    await pacer?.acquire(email.to.length);
     try {
       const { MessageId } = await this.ses.send(
         new SendRawEmailCommand({
@@ -37,14 +58,14 @@ export class SesMailer implements Mailer {
           // The envelope sender and recipients; the headers inside the MIME are what the reader sees.
           Source: email.from,
           Destinations: email.to,
-          ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
+          ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
         }),
       );
       return MessageId ?? '';
     } catch (e) {
-      const name = (e as { name?: string })?.name ?? '';
-      if (PERMANENT.has(name)) throw new MailRejectedError(name, { cause: e });
-      throw e;
+      const refused = notSent(e);
+      if (refused instanceof MailThrottledError) pacer?.throttled();
+      throw refused ?? e;
     }
   }
 }

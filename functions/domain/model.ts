@@ -13,6 +13,11 @@ export interface Wave {
   campaign: Campaign;
   questionnaire: Questionnaire;
   invited: number;
+  /**
+   * When the report of the closed wave (its deadline passed, its figures final) was first emailed. The
+   * report schedule sends that final report once and then skips the wave (use-cases/report.ts).
+   */
+  finalReportAt?: string;
 }
 
 /** A wave step that sends one email to a customer. Issue "programme" adds `remind-1`, `remind-2`. */
@@ -39,8 +44,12 @@ export interface Invitation {
   customer: InvitedCustomer;
   createdAt: string;
   expiresAt: string;
-  /** When each step's email was handed to SES. */
+  /** When each step's email was claimed, just before it was handed to SES. */
   sent: Partial<Record<SendStep, string>>;
+  /** SES's message id of each step's email once SES took it; a step in `sent` without one is unconfirmed. */
+  messageIds?: Partial<Record<SendStep, string>>;
+  /** Steps whose send failed in a way that leaves open whether SES took it: never sent again. */
+  sendUncertain?: Partial<Record<SendStep, string>>;
   response?: StoredResponse;
   unsubscribedAt?: string;
 }

@@ -8,6 +8,11 @@ export interface SurveyStore {
   getWave(campaignId: string, waveId: string): Promise<Wave | undefined>;
   /** Waves of a campaign, newest first. */
   listWaves(campaignId: string): Promise<Wave[]>;
+  /**
+   * Records on the wave when its final report was sent, unless a time is recorded already (the first
+   * stays). Returns whether this call recorded it; an unknown wave is left alone and returns false.
+   */
+  markFinalReport(campaignId: string, waveId: string, at: string): Promise<boolean>;
   /** Creates the invitation unless one with its id exists. */
   putInvitation(invitation: Invitation): Promise<boolean>;
   getInvitation(id: string): Promise<Invitation | undefined>;
@@ -18,8 +23,18 @@ export interface SurveyStore {
    * unknown id returns undefined. So no step is ever emailed twice, whatever the queue redelivers.
    */
   claimSend(id: string, step: SendStep, at: string): Promise<Invitation | undefined>;
-  /** Undoes a claim whose send failed, so the job can be retried. */
+  /** Undoes a claim whose email certainly did not go out, so the job can be retried. */
   releaseSend(id: string, step: SendStep, at: string): Promise<void>;
+  /**
+   * Records the mail service's id for the email of the claim made at `at`: the proof it went out. A claim
+   * without one was never confirmed (the send failed ambiguously, or the function died mid-send).
+   */
+  confirmSend(id: string, step: SendStep, at: string, messageId: string): Promise<void>;
+  /**
+   * Marks the claim made at `at` as sent-or-not: the send failed in a way that leaves open whether the
+   * mail service took the message. The claim stays, so the email goes out at most once, never twice.
+   */
+  markSendUncertain(id: string, step: SendStep, at: string): Promise<void>;
   /**
    * Stores the response unless the invitation already has one, has expired at `now`, or is unknown.
    * Exactly one of any number of concurrent calls for an invitation returns `stored`.
@@ -46,7 +61,10 @@ export interface OutgoingEmail {
 }
 
 export interface Mailer {
-  /** Hands one message to the mail service; returns its message id. */
+  /**
+   * Hands one message to the mail service; returns its message id. Throws MailNotSentError (or a
+   * subclass) when the service certainly did not take the message; any other error leaves that open.
+   */
   send(email: OutgoingEmail): Promise<string>;
 }
 

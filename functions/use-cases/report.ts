@@ -25,6 +25,11 @@ export interface ReportInput {
   campaignId: string;
   /** The latest wave of the campaign when absent. */
   waveId?: string | undefined;
+  /**
+   * 'schedule': a run of the campaign's report schedule, which may have nothing to report (see
+   * ReportSkipped). Absent: a person asked (CLI, console), and gets a report or an error.
+   */
+  trigger?: 'schedule' | undefined;
 }
 
 export interface ReportResult {
@@ -35,6 +40,39 @@ export interface ReportResult {
   htmlUrl: string;
   /** Managers the digest was sent to. */
   emailed: number;
+  /** The wave had closed (its deadline passed), so these figures are its last; false for a progress report. */
+  final: boolean;
+}
+
+/**
+ * A scheduled run that wrote and sent nothing, because there is nothing new to report:
+ * - `no-wave`: the campaign has not been dispatched yet (its report schedule may tick long before its
+ *   first dispatch);
+ * - `already-final`: the latest wave has closed and its final report went out at `finalReportAt`; the
+ *   next wave's reports start once it is dispatched.
+ * Not an error, so it neither retries nor raises the failed-runs alarm.
+ */
+export interface ReportSkipped {
+  campaignId: string;
+  skipped: 'no-wave' | 'already-final';
+  /** With `already-final`: the closed wave. */
+  waveId?: string;
+  /** With `already-final`: when its final report was sent. */
+  finalReportAt?: string;
+}
+
+export type ReportOutcome = ReportResult | ReportSkipped;
+
+export const isSkipped = (outcome: ReportOutcome): outcome is ReportSkipped => 'skipped' in outcome;
+
+/** One line for people (CLI, local stack log): what a run did. */
+export function describeReportOutcome(outcome: ReportOutcome): string {
+  if (!isSkipped(outcome)) {
+    return `Report of ${outcome.campaignId}, wave ${outcome.waveId}${outcome.final ? ' (final)' : ''}: emailed to ${outcome.emailed} recipient(s).`;
+  }
+  return outcome.skipped === 'no-wave'
+    ? `Nothing to report for ${outcome.campaignId}: no wave has been dispatched yet.`
+    : `Nothing new to report for ${outcome.campaignId}: wave ${outcome.waveId} has closed and its final report went out at ${outcome.finalReportAt}.`;
 }
 
 /**
@@ -55,17 +93,37 @@ export const CONTENT_TYPES = {
  * (overwriting an earlier run's, so running it again is safe), and emails the campaign's managers the
  * headline figures with links to the HTML and the CSV (see REPORT_LINK_SECONDS). Everything is written
  * before anything is sent, so a failed write never announces a report that is not there.
+ *
+ * A report made after the wave's deadline is final (no answer can arrive any more): once it has been
+ * emailed, the wave records `finalReportAt`. A scheduled run (`trigger: 'schedule'`) reports the latest
+ * wave while it is open (progress), sends its final report on the first run after the deadline, and
+ * then, as before the first wave, returns a ReportSkipped instead of the same report every time. A run
+ * without a trigger always reports, and fails with WaveNotFoundError when there is no such wave.
  */
-export async function generateReport(deps: ReportDeps, input: ReportInput): Promise<ReportResult> {
+export async function generateReport(deps: ReportDeps, input: ReportInput): Promise<ReportOutcome> {
   const { store, blobs, mailer, compose, clock, links } = deps;
+  const scheduled = input.trigger === 'schedule';
   const wave = input.waveId
     ? await store.getWave(input.campaignId, input.waveId)
     : (await store.listWaves(input.campaignId))[0];
-  if (!wave) throw new WaveNotFoundError(input.campaignId, input.waveId);
+  if (!wave) {
+    if (scheduled && !input.waveId) return { campaignId: input.campaignId, skipped: 'no-wave' };
+    throw new WaveNotFoundError(input.campaignId, input.waveId);
+  }
+  const now = clock.now();
+  // Sends are claimed and answers saved only while `expiresAt > now`: at the deadline the wave is closed.
+  const final = now.getTime() >= Date.parse(wave.deadline);
+  if (scheduled && final && wave.finalReportAt) {
+    return {
+      campaignId: wave.campaignId,
+      skipped: 'already-final',
+      waveId: wave.waveId,
+      finalReportAt: wave.finalReportAt,
+    };
+  }
   const secret = await links.secret();
 
   const invitations = await store.listInvitations(wave.waveId);
-  const now = clock.now();
   const report = buildReport(wave, invitations, now);
   const keys = reportKeys(wave.campaignId, wave.waveId);
   await Promise.all([
@@ -92,6 +150,9 @@ export async function generateReport(deps: ReportDeps, input: ReportInput): Prom
     now,
   });
   await mailer.send(await compose(message));
+  // Recorded only once the email is out: a run that fails before is retried and sends it then. A run
+  // that fails after it (or a run alongside) may send the final report twice, never not at all.
+  if (final) await store.markFinalReport(wave.campaignId, wave.waveId, now.toISOString());
 
   return {
     campaignId: wave.campaignId,
@@ -99,5 +160,6 @@ export async function generateReport(deps: ReportDeps, input: ReportInput): Prom
     keys,
     htmlUrl,
     emailed: settings.managers.length,
+    final,
   };
 }

@@ -1,7 +1,12 @@
 import { invitationEmail } from '../domain/email/invitation.ts';
-import { type ComposeMime, MailRejectedError } from '../domain/email/message.ts';
+import {
+  type ComposeMime,
+  MailNotSentError,
+  MailRejectedError,
+  MailThrottledError,
+} from '../domain/email/message.ts';
 import type { SendJob, Wave } from '../domain/model.ts';
-import type { Clock, Mailer, SurveyStore } from '../domain/ports.ts';
+import type { Clock, Mailer, OutgoingEmail, SurveyStore } from '../domain/ports.ts';
 import { signToken } from '../domain/token.ts';
 
 export type WaveLookup = (campaignId: string, waveId: string) => Promise<Wave | undefined>;
@@ -49,16 +54,25 @@ export interface SendDeps {
 }
 
 export type SendResult =
-  | { outcome: 'sent'; invitationId: string; messageId: string }
+  /** SES took the email; `confirmed` is false if its message id could not be stored. */
+  | { outcome: 'sent'; invitationId: string; messageId: string; confirmed: boolean }
+  /**
+   * The send failed in a way that leaves open whether SES took the email (a timeout, a 5xx, a dropped
+   * connection). The claim stays, so it is never sent again; `recorded` tells whether the invitation
+   * says so (`sendUncertain`). `error` is the error's name, for the log.
+   */
+  | { outcome: 'uncertain'; invitationId: string; recorded: boolean; error: string }
   /** Already sent, unsubscribed, expired or unknown: nothing to do, and not an error. */
   | { outcome: 'skipped'; invitationId: string };
 
 /**
- * The send failed after the claim. `released` tells whether the claim was undone, so a retry can send;
- * `permanent` that the mail service refused the message itself (the job will end in the DLQ).
+ * The email certainly did not go out. `released` tells whether the claim was undone, so a retry can send;
+ * `permanent` that the mail service refused the message itself (the job will end in the DLQ);
+ * `throttled` that it is over its sending rate (the same job can go a little later).
  */
 export class SendFailedError extends Error {
   readonly permanent: boolean;
+  readonly throttled: boolean;
 
   constructor(
     readonly invitationId: string,
@@ -68,6 +82,7 @@ export class SendFailedError extends Error {
     super(`sending invitation ${invitationId} failed`, { cause });
     this.name = 'SendFailedError';
     this.permanent = cause instanceof MailRejectedError;
+    this.throttled = cause instanceof MailThrottledError;
   }
 }
 
@@ -79,15 +94,19 @@ export class WaveNotFoundError extends Error {
 }
 
 /**
- * Sends one wave step's email, at most once. The claim comes first: it is a conditional write that only
- * one delivery of the job wins, and it refuses invitations already sent, unsubscribed or expired, so SQS
- * redeliveries and concurrent copies of a job cost one write and send nothing. If sending fails the claim
- * is released and the error rethrown, so the queue delivers the job again: throttling is retried, never
- * dropped. A message SES rejects outright fails the same way and reaches the DLQ after the queue's
- * maxReceiveCount, where it can be redriven once the cause (an unverified sender, say) is fixed.
+ * Sends one wave step's email, at most once: one conditional claim, one SendRawEmail, one confirm write.
+ * The claim comes first: a conditional write that only one delivery of the job wins, refusing invitations
+ * already sent, unsubscribed or expired, so SQS redeliveries and concurrent copies of a job cost one
+ * write and send nothing. Once SES took the email, its message id is stored with the claim.
  *
- * The one gap left: SES accepts the message but the answer is lost (a timeout). The claim is then
- * released and the retry sends a second copy; SendRawEmail has no idempotency key to prevent it.
+ * If the email certainly did not go out (building it failed, or the mail service refused or throttled
+ * it), the claim is released and the error rethrown, so the queue delivers the job again: throttling is
+ * retried, never dropped. A message SES rejects outright fails the same way and reaches the DLQ after the
+ * queue's maxReceiveCount, where it can be redriven once the cause (an unverified sender, say) is fixed.
+ *
+ * If the send failed but SES may have taken the email (SendRawEmail has no idempotency key), the claim
+ * stays and the invitation is marked `sendUncertain`: at most one email, never two, and the doubt is on
+ * record. A claim with neither a message id nor that mark is a send the function died in the middle of.
  */
 export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<SendResult> {
   const { store, mailer, clock, waves, compose, links } = deps;
@@ -96,23 +115,7 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
   const invitation = await store.claimSend(job.invitationId, job.step, atIso);
   if (!invitation) return { outcome: 'skipped', invitationId: job.invitationId };
 
-  try {
-    const wave = await waves(invitation.campaignId, invitation.waveId);
-    if (!wave) throw new WaveNotFoundError(invitation.campaignId, invitation.waveId);
-    const secret = await links.secret();
-    const base = links.baseUrl.replace(/\/+$/, '');
-    const message = invitationEmail({
-      invitationId: invitation.id,
-      customer: invitation.customer,
-      campaign: wave.campaign,
-      deadline: invitation.expiresAt,
-      surveyUrl: `${base}/s/${signToken(secret, 'survey', invitation.id)}`,
-      unsubscribeUrl: `${base}/u/${signToken(secret, 'unsubscribe', invitation.id)}`,
-      now: at,
-    });
-    const messageId = await mailer.send(await compose(message));
-    return { outcome: 'sent', invitationId: invitation.id, messageId };
-  } catch (e) {
+  const notSent = async (cause: unknown): Promise<never> => {
     let released = true;
     try {
       await store.releaseSend(job.invitationId, job.step, atIso);
@@ -120,6 +123,55 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
       // The email is then never sent (the claim stands), which DESIGN.md prefers to sending it twice.
       released = false;
     }
-    throw new SendFailedError(job.invitationId, released, e);
+    throw new SendFailedError(job.invitationId, released, cause);
+  };
+
+  let email: OutgoingEmail;
+  try {
+    const wave = await waves(invitation.campaignId, invitation.waveId);
+    if (!wave) throw new WaveNotFoundError(invitation.campaignId, invitation.waveId);
+    const secret = await links.secret();
+    const base = links.baseUrl.replace(/\/+$/, '');
+    email = await compose(
+      invitationEmail({
+        invitationId: invitation.id,
+        customer: invitation.customer,
+        campaign: wave.campaign,
+        deadline: invitation.expiresAt,
+        surveyUrl: `${base}/s/${signToken(secret, 'survey', invitation.id)}`,
+        unsubscribeUrl: `${base}/u/${signToken(secret, 'unsubscribe', invitation.id)}`,
+        now: at,
+      }),
+    );
+  } catch (e) {
+    return notSent(e);
   }
+
+  let messageId: string;
+  try {
+    messageId = await mailer.send(email);
+  } catch (e) {
+    if (e instanceof MailNotSentError) return notSent(e);
+    let recorded = true;
+    try {
+      await store.markSendUncertain(job.invitationId, job.step, atIso);
+    } catch {
+      recorded = false;
+    }
+    return {
+      outcome: 'uncertain',
+      invitationId: invitation.id,
+      recorded,
+      error: e instanceof Error ? e.name : 'unknown',
+    };
+  }
+
+  // The email is out whatever happens next: a failed confirm leaves the claim unconfirmed, not undone.
+  let confirmed = true;
+  try {
+    await store.confirmSend(job.invitationId, job.step, atIso, messageId);
+  } catch {
+    confirmed = false;
+  }
+  return { outcome: 'sent', invitationId: invitation.id, messageId, confirmed };
 }

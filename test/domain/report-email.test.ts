@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../functions/domain/report/document.ts';
 import { type ReportEmailInput, reportEmail } from '../../functions/domain/report/email.ts';
-import { MIXED, reportInvitations, reportWave, XSS_SCRIPT } from './report-fixture.ts';
+import { answeredWithTotals, MIXED, reportInvitations, reportWave, XSS_SCRIPT } from './report-fixture.ts';
 
 // Report links as the use case makes them; a query string too, to see `&` escaped in the HTML.
 const HTML_URL =
@@ -34,13 +34,13 @@ describe('reportEmail', () => {
 
   it('should put the headline in the subject', () => {
     expect(message.subject).toBe(
-      'Quarterly customer satisfaction survey report: satisfaction index 72.3 (C), return rate 50.0%',
+      'Quarterly customer satisfaction survey report: satisfaction index 72.33 (C), return rate 50.0%',
     );
   });
 
   it('should write in the report’s language', () => {
     const zh = reportEmail(input({ language: 'zh-CN' }));
-    expect(zh.subject).toBe('季度客户满意度调查报告：满意度指数 72.3 (C)，回收率 50.0%');
+    expect(zh.subject).toBe('季度客户满意度调查报告：满意度指数 72.33 (C)，回收率 50.0%');
     expect(zh.html).toContain('<html lang="zh-CN">');
     expect(zh.text).toContain('满意率: 57.1%');
   });
@@ -55,7 +55,7 @@ describe('reportEmail', () => {
   });
 
   it('should show the headline figures and a table-bar per item, without SVG', () => {
-    expect(message.text).toContain('Satisfaction index: 72.3 (C)');
+    expect(message.text).toContain('Satisfaction index: 72.33 (C)');
     expect(message.text).toContain('Satisfaction rate: 57.1%');
     expect(message.text).toContain('Return rate: 50.0% (3 / 6)');
     expect(message.text).toContain('- Delivery: 60.0% · 33.3%');
@@ -111,6 +111,34 @@ describe('reportEmail', () => {
     expect(one.text).toContain(`${'x'.repeat(300)}…`);
     expect(one.text).not.toContain('x'.repeat(301));
   });
+
+  it.each([
+    // 95 (A) and 94.92 (B): a mean of 94.96, just under A; one decimal would show the A threshold.
+    { totals: [95, 94.92], index: '94.96 (B)', lower: '94.92 (B)' },
+    // 81 (B) and 80.92 (C): a mean of 80.96, just under B.
+    { totals: [81, 80.92], index: '80.96 (C)', lower: '80.92 (C)' },
+  ])(
+    'should show a mean of $index as graded, never the threshold with the grade below',
+    ({ totals, index, lower }) => {
+      // Arrange
+      const base = input();
+      const wave = reportWave({ managers: base.managers });
+      const report = buildReport(wave, answeredWithTotals(wave, totals), base.now);
+
+      // Act
+      const message = reportEmail({ ...base, report });
+
+      // Assert
+      expect(`${report.statistics.meanTotal} (${report.statistics.grade})`).toBe(index);
+      expect(message.subject).toBe(
+        `Quarterly customer satisfaction survey report: satisfaction index ${index}, return rate 100.0%`,
+      );
+      expect(message.text).toContain(`Satisfaction index: ${index}`);
+      expect(message.html).toContain(`>${index}</td>`);
+      // A quoted comment's total too, as it was graded.
+      expect(message.html).toContain(`Total ${lower}</div>`);
+    },
+  );
 
   it('should say so when nobody answered', () => {
     const none = reportEmail(input({ rows: [{ customer: 'q1', department: 'North' }] }));

@@ -1,6 +1,6 @@
 import type { Language } from '../../functions/domain/language.ts';
 import type { Invitation, Wave } from '../../functions/domain/model.ts';
-import { score } from '../../functions/domain/scoring.ts';
+import { grade, score } from '../../functions/domain/scoring.ts';
 import { invitationId } from '../../functions/domain/token.ts';
 import { allAt, demoCampaign, itss } from '../support/programme.ts';
 
@@ -123,5 +123,26 @@ export function reportInvitations(wave: Wave, rows: Row[] = ROWS): Invitation[] 
       };
     }
     return invitation;
+  });
+}
+
+/**
+ * Answered invitations (North, comment "total {n}") whose stored totals are these, graded as the
+ * questionnaire grades them: for figures just under a grade threshold, which the example's weights need
+ * not reach exactly.
+ */
+export function answeredWithTotals(wave: Wave, totals: number[]): Invitation[] {
+  const rows = totals.map((total, i) => ({
+    customer: `t${i}`,
+    department: 'North',
+    ratings: MIXED,
+    comments: { suggestions: `total ${total}` },
+  }));
+  return reportInvitations(wave, rows).map((invitation, i) => {
+    const total = totals[i]!;
+    return {
+      ...invitation,
+      response: { ...invitation.response!, total, grade: grade(total, wave.questionnaire.grades) },
+    };
   });
 }

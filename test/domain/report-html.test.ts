@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../functions/domain/report/document.ts';
 import { levelColours, reportHtml } from '../../functions/domain/report/html.ts';
-import { MIXED, reportInvitations, reportWave, XSS_IMG, XSS_SCRIPT } from './report-fixture.ts';
+import { scoreText } from '../../functions/domain/report/text.ts';
+import { grade } from '../../functions/domain/scoring.ts';
+import {
+  answeredWithTotals,
+  MIXED,
+  reportInvitations,
+  reportWave,
+  XSS_IMG,
+  XSS_SCRIPT,
+} from './report-fixture.ts';
 
 const ALLOWED_TAGS = new Set([
   'html',
@@ -56,7 +65,7 @@ describe('reportHtml', () => {
   });
 
   it('should show the headline figures', () => {
-    expect(html).toContain('<b>72.3 (C)</b>');
+    expect(html).toContain('<b>72.33 (C)</b>');
     expect(html).toContain('<b>57.1%</b>');
     expect(html).toContain('<b>50.0%</b>');
     expect(html).toContain('<b>3 / 6</b>');
@@ -71,7 +80,7 @@ describe('reportHtml', () => {
     );
     expect(html).toContain('<title>Dissatisfied: 1</title>');
     // North's mean 88.5 of 100
-    expect(html).toContain('aria-label="North: 88.5"');
+    expect(html).toContain('aria-label="North: 88.50"');
     expect(html).toContain('<rect width="88.500" height="10" fill="#2f6fb0"/>');
   });
 
@@ -108,6 +117,25 @@ describe('reportHtml', () => {
     );
   });
 
+  it.each([
+    { totals: [95, 94.92], index: '94.96 (B)', lower: '94.92 (B)' },
+    { totals: [81, 80.92], index: '80.96 (C)', lower: '80.92 (C)' },
+  ])(
+    'should show a mean of $index as graded, never the threshold with the grade below',
+    ({ totals, index, lower }) => {
+      // Arrange
+      const invitations = answeredWithTotals(wave, totals);
+
+      // Act
+      const out = reportHtml(buildReport(wave, invitations, new Date('2025-04-10T10:00:00Z')));
+
+      // Assert: the headline, North's row (every response is North's) and a comment's total.
+      expect(out).toContain(`<b>${index}</b>`);
+      expect(out).toContain(`<td class="n">${index}</td>`);
+      expect(out).toContain(`Total ${lower}</small>`);
+    },
+  );
+
   it('should say so when nobody answered', () => {
     const empty = reportHtml(buildReport(wave, [], new Date('2025-04-10T10:00:00Z')));
     expect(empty).toContain('No responses in this wave yet.');
@@ -119,6 +147,23 @@ describe('reportHtml', () => {
     // Generated times show in the campaign's report time zone (Asia/Shanghai, UTC+8).
     expect(html).toContain('Generated 2025-04-10 18:00');
     expect(again.replace('Generated 2025-04-12 14:30', 'Generated 2025-04-10 18:00')).toBe(html);
+  });
+});
+
+describe('scoreText', () => {
+  it('should show any two-decimal score so that, read back, it earns the grade it was given', () => {
+    const { grades } = reportWave().questionnaire;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), (hundredths) => {
+        const total = hundredths / 100;
+        const shown = scoreText(total);
+        expect(Number(shown)).toBe(total);
+        expect(grade(Number(shown), grades)).toBe(grade(total, grades));
+      }),
+    );
+    expect(scoreText(94.96)).toBe('94.96');
+    expect(scoreText(95)).toBe('95.00');
+    expect(scoreText(null)).toBe('–');
   });
 });
 

@@ -9,7 +9,7 @@ import type { ReportDocument } from '../../functions/domain/report/document.ts';
 import { verifyReportLink } from '../../functions/domain/token.ts';
 import { handler } from '../../functions/handlers/report/index.ts';
 import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
-import { REPORT_LINK_SECONDS } from '../../functions/use-cases/report.ts';
+import { REPORT_LINK_SECONDS, type ReportResult } from '../../functions/use-cases/report.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
 import { reportInvitations, reportWave } from '../domain/report-fixture.ts';
 import { type HttpResult, httpEvent, lambdaContext, testStore } from '../support/fixtures.ts';
@@ -59,6 +59,16 @@ async function seed(waveId: string, createdAt: string): Promise<Wave> {
 
 const run = (event: unknown) => handler(event, lambdaContext());
 
+/** A run that must report (not skip): the report's result. */
+async function runReport(event: unknown): Promise<ReportResult> {
+  const result = await run(event);
+  expect(result).not.toHaveProperty('skipped');
+  return result as ReportResult;
+}
+
+/** `yyyyMMddTHHmm` in UTC, as wave ids carry it. */
+const stamp = (d: Date): string => d.toISOString().slice(0, 16).replace(/[-:]/g, '');
+
 const REPORT_LINK = /^https:\/\/survey\.example\.test\/r\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22})$/;
 
 /** Clicks a report link: GET /r/{token} through the survey-page handler, then the redirect it answers. */
@@ -74,6 +84,16 @@ async function follow(link: string): Promise<Response> {
 }
 
 describe('report handler', () => {
+  it('should skip a scheduled run before the first wave: no error to retry or alarm on, nothing written or sent', async () => {
+    // Act
+    const result = await run({ campaignId: 'demo', trigger: 'schedule' });
+
+    // Assert
+    expect(result).toEqual({ campaignId: 'demo', skipped: 'no-wave' });
+    expect(await reportKeysInBucket()).toEqual([]);
+    expect(await mailToManagers()).toEqual([]);
+  });
+
   it('should refuse a campaign without any wave, writing and sending nothing', async () => {
     await expect(run({ campaignId: 'demo' })).rejects.toThrow(
       'campaign "demo" has no wave yet: nothing to report',
@@ -83,12 +103,12 @@ describe('report handler', () => {
   });
 
   describe('with waves', () => {
-    let result: Awaited<ReturnType<typeof run>>;
+    let result: ReportResult;
 
     beforeAll(async () => {
       await seed(OLDER, '2025-04-01T01:00:00.000Z');
       await seed(LATEST, '2025-07-01T01:00:00.000Z');
-      result = await run({ campaignId: 'demo' });
+      result = await runReport({ campaignId: 'demo' });
     });
 
     it('should report on the latest wave and say where the files are', () => {
@@ -102,6 +122,8 @@ describe('report handler', () => {
         },
         htmlUrl: expect.stringMatching(REPORT_LINK),
         emailed: 2,
+        // Its deadline has passed: these figures are its last.
+        final: true,
       });
     });
 
@@ -146,7 +168,7 @@ describe('report handler', () => {
       expect([...messages[0]!.to].sort()).toEqual([...MANAGERS].sort());
       const mail = await parse(messages[0]!);
       expect(mail.subject).toBe(
-        'Quarterly customer satisfaction survey report: satisfaction index 72.3 (C), return rate 50.0%',
+        'Quarterly customer satisfaction survey report: satisfaction index 72.33 (C), return rate 50.0%',
       );
       expect(mail.from?.value[0]?.address).toBe('survey@example.com');
       expect(mail.text).toContain('Satisfaction rate: 57.1%');
@@ -166,7 +188,7 @@ describe('report handler', () => {
     });
 
     it('should report on a named wave', async () => {
-      const older = await run({ campaignId: 'demo', waveId: OLDER });
+      const older = await runReport({ campaignId: 'demo', waveId: OLDER });
       expect(older.waveId).toBe(OLDER);
       expect(older.keys.html).toBe(`reports/demo/${OLDER}/report.html`);
       const report = JSON.parse((await getObject(older.keys.json)).bytes.toString('utf8')) as ReportDocument;
@@ -177,7 +199,7 @@ describe('report handler', () => {
       const before = await Promise.all(
         Object.values(result.keys).map(async (k) => (await getObject(k)).bytes),
       );
-      const again = await run({ campaignId: 'demo', waveId: LATEST });
+      const again = await runReport({ campaignId: 'demo', waveId: LATEST });
       const after = await Promise.all(Object.values(again.keys).map(async (k) => (await getObject(k)).bytes));
 
       const [jsonBefore, csvBefore, htmlBefore] = before.map((b) => b.toString('utf8')) as [
@@ -199,6 +221,26 @@ describe('report handler', () => {
       expect(withoutGenerated(htmlAfter)).toBe(withoutGenerated(htmlBefore));
     });
 
+    it('should skip a scheduled run once the closed latest wave has had its final report', async () => {
+      // Arrange: the run in beforeAll reported LATEST after its deadline.
+      const mails = (await mailToManagers()).length;
+
+      // Act
+      const skipped = await run({ campaignId: 'demo', trigger: 'schedule' });
+
+      // Assert
+      expect(skipped).toEqual({
+        campaignId: 'demo',
+        skipped: 'already-final',
+        waveId: LATEST,
+        finalReportAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
+      expect(await mailToManagers()).toHaveLength(mails);
+      expect((await store.getWave('demo', LATEST))?.finalReportAt).toBe(
+        (skipped as { finalReportAt: string }).finalReportAt,
+      );
+    });
+
     it.each([
       ['no event', undefined, /invalid report request: campaignId: must be the id of a campaign/],
       ['a string', 'demo', /invalid report request: event: /],
@@ -211,6 +253,7 @@ describe('report handler', () => {
       ['a misspelt field', { campaignId: 'demo', waveID: LATEST }, /waveID/],
       ['a malformed wave id', { campaignId: 'demo', waveId: '../../etc' }, /waveId: must be a wave id/],
       ['a number as campaign', { campaignId: 42 }, /campaignId: must be the id of a campaign/],
+      ['an unknown trigger', { campaignId: 'demo', trigger: 'cron' }, /trigger: must be "schedule"/],
       [
         'an unknown wave',
         { campaignId: 'demo', waveId: 'demo-20000101T0000' },
@@ -223,6 +266,25 @@ describe('report handler', () => {
       expect(await reportKeysInBucket()).toEqual(keys);
       expect(await mailToManagers()).toHaveLength(mails);
     });
+  });
+});
+
+describe('report handler, scheduled while the latest wave is open', () => {
+  it('should send a progress report on every scheduled run, not a final one', async () => {
+    // Arrange: a wave dispatched just now, newer than the closed ones above, open for 14 days.
+    const now = new Date();
+    const open = await seed(`demo-${stamp(now)}`, now.toISOString());
+    const mails = (await mailToManagers()).length;
+
+    // Act
+    const first = await runReport({ campaignId: 'demo', trigger: 'schedule' });
+    const second = await runReport({ campaignId: 'demo', trigger: 'schedule' });
+
+    // Assert
+    expect(first).toMatchObject({ waveId: open.waveId, emailed: 2, final: false });
+    expect(second).toMatchObject({ waveId: open.waveId, emailed: 2, final: false });
+    expect(await mailToManagers()).toHaveLength(mails + 2);
+    expect((await store.getWave('demo', open.waveId))?.finalReportAt).toBeUndefined();
   });
 });
 

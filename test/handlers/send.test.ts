@@ -4,6 +4,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
+import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { sesClient } from '../../functions/adapters/ses-client.ts';
 import type { Wave } from '../../functions/domain/model.ts';
 import { verifyToken } from '../../functions/domain/token.ts';
@@ -204,6 +205,160 @@ describe('Handler: send', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: rejected.messageId }]);
     expect((await store.getInvitation(invitation.id))?.sent.invite).toBeUndefined();
     expect(await mailTo(email)).toHaveLength(0);
+  });
+
+  it('should store the SES message id on the invitation once the email is sent', async () => {
+    const { invitation, email } = await invite();
+
+    await send(batch(record(job(invitation.id))));
+
+    const [message] = await mailTo(email);
+    const stored = await store.getInvitation(invitation.id);
+    expect(stored?.messageIds?.invite).toBe(message!.id);
+    expect(stored?.sendUncertain?.invite).toBeUndefined();
+  });
+
+  it('should claim, send and confirm with two conditional writes and one SendRawEmail, nothing else', async () => {
+    const { invitation, email } = await invite();
+    await send(batch(record(job(invitation.id)))); // reads the wave into the cache
+    const next = await invite();
+    const commands: string[] = [];
+    const stack = documentClient().middlewareStack;
+    stack.add(
+      (next, context) => (args) => {
+        const conditional = Boolean((args.input as { ConditionExpression?: string }).ConditionExpression);
+        commands.push(`${context.commandName}${conditional ? ' (conditional)' : ''}`);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+
+    try {
+      await send(batch(record(job(next.invitation.id))));
+    } finally {
+      stack.remove('countCommands');
+    }
+
+    expect(commands).toEqual(['UpdateItemCommand (conditional)', 'UpdateItemCommand (conditional)']);
+    expect(await mailTo(next.email)).toHaveLength(1);
+    expect(await mailTo(email)).toHaveLength(1);
+  });
+
+  const ambiguous = [
+    {
+      what: 'a request timeout',
+      error: Object.assign(new Error('the request timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' }),
+    },
+    {
+      what: 'a 500 from SES',
+      error: Object.assign(new Error('internal failure'), {
+        name: 'InternalFailure',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    },
+    {
+      what: 'a 503 from SES',
+      error: Object.assign(new Error('service unavailable'), {
+        name: 'ServiceUnavailable',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 503 },
+      }),
+    },
+    {
+      what: 'a socket reset',
+      error: Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' }),
+    },
+  ];
+
+  it.each(ambiguous)(
+    'should keep the claim, mark the send uncertain and never send again after $what',
+    async ({ error }) => {
+      const { invitation, email } = await invite();
+      const mock = mockClient(sesClient());
+      sesMock.current = mock;
+      mock.on(SendRawEmailCommand).rejects(error);
+
+      const result = await send(batch(record(job(invitation.id))));
+
+      expect(result).toEqual({ batchItemFailures: [] });
+      const stored = await store.getInvitation(invitation.id);
+      expect(stored?.sent.invite).toEqual(expect.any(String));
+      expect(stored?.sendUncertain?.invite).toBe(stored?.sent.invite);
+      expect(stored?.messageIds?.invite).toBeUndefined();
+      mock.restore();
+      sesMock.current = undefined;
+
+      await send(batch(record(job(invitation.id))));
+
+      expect(await mailTo(email)).toHaveLength(0);
+    },
+  );
+
+  it.each([
+    { name: 'InvalidParameterValue', status: 400 },
+    { name: 'AccessDenied', status: 403 },
+  ])(
+    'should release the claim when SES refuses the request with $name ($status)',
+    async ({ name, status }) => {
+      const { invitation, email } = await invite();
+      const mock = mockClient(sesClient());
+      sesMock.current = mock;
+      mock.on(SendRawEmailCommand).rejects(
+        Object.assign(new Error('refused'), {
+          name,
+          $fault: 'client',
+          $metadata: { httpStatusCode: status },
+        }),
+      );
+      const refused = record(job(invitation.id));
+
+      const result = await send(batch(refused));
+      mock.restore();
+      sesMock.current = undefined;
+      const retry = await send(batch(record(job(invitation.id))));
+
+      expect(result.batchItemFailures).toEqual([{ itemIdentifier: refused.messageId }]);
+      expect(retry).toEqual({ batchItemFailures: [] });
+      expect(await mailTo(email)).toHaveLength(1);
+    },
+  );
+
+  it('should return the rest of a batch untried after a throttled send, so none of it spends SES calls', async () => {
+    const first = await invite();
+    const rest = [await invite(), await invite()];
+    const mock = mockClient(sesClient());
+    sesMock.current = mock;
+    mock.on(SendRawEmailCommand).rejects(
+      Object.assign(new Error('Maximum sending rate exceeded.'), {
+        name: 'Throttling',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const records = [first, ...rest].map((r) => record(job(r.invitation.id)));
+
+    const result = await send(batch(...records));
+
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(records.map((r) => r.messageId));
+    expect(mock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
+    for (const r of [first, ...rest]) {
+      expect((await store.getInvitation(r.invitation.id))?.sent.invite).toBeUndefined();
+    }
+  });
+
+  it('should return a batch untried when too little of the invocation is left for a send', async () => {
+    const a = await invite();
+    const b = await invite();
+    const records = [record(job(a.invitation.id)), record(job(b.invitation.id))];
+    const lateContext = { ...lambdaContext(), getRemainingTimeInMillis: () => 3_000 };
+
+    const result = await handler(batch(...records), lateContext);
+
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(records.map((r) => r.messageId));
+    expect((await store.getInvitation(a.invitation.id))?.sent.invite).toBeUndefined();
+    expect(await mailTo(a.email)).toHaveLength(0);
+    expect(await mailTo(b.email)).toHaveLength(0);
   });
 
   it('should report malformed bodies as failures and send nothing for them', async () => {

@@ -7,6 +7,7 @@ import { type Campaign, type Programme, toEventBridgeCron } from '../../function
 import { ROUTES } from '../../functions/handlers/survey-page/http.ts';
 import { HANDLERS, type HandlerName } from '../../lib/bundling.ts';
 import type { CsatFunction } from '../../lib/csat-function.ts';
+import { SEND_MAX_RECEIVE_COUNT } from '../../lib/stateless-stack.ts';
 import { programme } from '../../programme/index.ts';
 import {
   logicalId,
@@ -101,13 +102,15 @@ describe('StatelessStack', () => {
       );
     });
 
-    it('should let send update invitations, consume the queue and send raw email as the identity', () => {
+    it('should let send update invitations, consume the queue, read the SES quota and send raw email as the identity', () => {
       expect(linesOf(fns.send)).toEqual(
         [
           ...BASE,
           'dynamodb:GetItem on table',
           'dynamodb:UpdateItem on table',
           'secretsmanager:GetSecretValue on token secret',
+          // The rate it paces itself by; GetSendQuota supports no resource-level permissions.
+          'ses:GetSendQuota on *',
           'ses:SendRawEmail on SES identity example.com',
           'ses:SendRawEmail on SES configuration set',
           'sqs:ChangeMessageVisibility on send queue',
@@ -138,7 +141,7 @@ describe('StatelessStack', () => {
       );
     });
 
-    it('should let report read the table, write reports/, sign links and send raw email as the identity', () => {
+    it('should let report read the table, mark final reports, write reports/, sign links and send raw email as the identity', () => {
       expect(linesOf(fns.report)).toEqual(
         [
           ...BASE,
@@ -146,6 +149,8 @@ describe('StatelessStack', () => {
           'dynamodb:GetItem on table index gsi1',
           'dynamodb:Query on table',
           'dynamodb:Query on table index gsi1',
+          // finalReportAt on the wave item; not on the index.
+          'dynamodb:UpdateItem on table',
           // Writes only: its emailed links are signed tokens, not URLs presigned with its credentials.
           's3:PutObject on reports/*',
           'secretsmanager:GetSecretValue on token secret',
@@ -184,7 +189,7 @@ describe('StatelessStack', () => {
       }
     });
 
-    it('should use "*" only for X-Ray, and no wildcard actions, in either stack', () => {
+    it('should use "*" only for X-Ray and ses:GetSendQuota, and no wildcard actions, in either stack', () => {
       const all = [s.statelessTemplate, s.statefulTemplate].flatMap((t) =>
         Object.values(resourcesOf(t))
           .filter((r) => ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type))
@@ -195,7 +200,9 @@ describe('StatelessStack', () => {
         const actions: string[] = [st.Action].flat();
         const resourceList = [st.Resource].flat();
         for (const action of actions) expect(action).not.toMatch(/\*/);
-        if (resourceList.includes('*')) expect(actions.every((a) => a.startsWith('xray:'))).toBe(true);
+        if (resourceList.includes('*')) {
+          expect(actions.every((a) => a.startsWith('xray:') || a === 'ses:GetSendQuota')).toBe(true);
+        }
       }
     });
   });
@@ -245,6 +252,7 @@ describe('StatelessStack', () => {
           TOKEN_SECRET_ARN: secret,
           PUBLIC_BASE_URL: apiEndpoint,
           SES_CONFIGURATION_SET: configSet,
+          SEND_CONCURRENCY: '2',
         },
         dispatch: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
         report: {
@@ -305,12 +313,14 @@ describe('StatelessStack', () => {
       expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
     });
 
-    it('should move a job to the DLQ after at least five receives', () => {
+    it('should move a job to the DLQ after SEND_MAX_RECEIVE_COUNT receives, at least five', () => {
       const { RedrivePolicy } = resources()[id(s.stateless.sendQueue)]!.Properties;
       expect(RedrivePolicy.deadLetterTargetArn).toEqual({
         'Fn::GetAtt': [id(s.stateless.sendDeadLetterQueue), 'Arn'],
       });
-      expect(RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
+      // The throttling test (test/handlers/send-throttling.test.ts) runs its local queue with this count.
+      expect(RedrivePolicy.maxReceiveCount).toBe(SEND_MAX_RECEIVE_COUNT);
+      expect(SEND_MAX_RECEIVE_COUNT).toBeGreaterThanOrEqual(5);
     });
 
     it('should encrypt every queue and refuse requests that are not over TLS', () => {
@@ -339,6 +349,8 @@ describe('StatelessStack', () => {
       });
       s.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', mapping(2));
       custom.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', mapping(5));
+      // Each instance paces itself at MaxSendRate ÷ the concurrency it is told.
+      expect(envOf('send', custom).SEND_CONCURRENCY).toBe('5');
     });
   });
 
@@ -445,7 +457,11 @@ describe('StatelessStack', () => {
       s.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: 'cron(0 18 ? * FRI *)',
         ScheduleExpressionTimezone: 'Asia/Shanghai',
-        Target: Match.objectLike({ Arn: reportArn(s), Input: Match.serializedJson({ campaignId: 'demo' }) }),
+        Target: Match.objectLike({
+          Arn: reportArn(s),
+          // Says it is the schedule's run: one that finds nothing new to report is skipped, not failed.
+          Input: Match.serializedJson({ campaignId: 'demo', trigger: 'schedule' }),
+        }),
       });
     });
 
@@ -476,7 +492,7 @@ describe('StatelessStack', () => {
             State: 'ENABLED',
             Target: Match.objectLike({
               Arn: reportArn(custom),
-              Input: Match.serializedJson({ campaignId: campaign.id }),
+              Input: Match.serializedJson({ campaignId: campaign.id, trigger: 'schedule' }),
               DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id(custom.stateless.failedRuns), 'Arn'] } },
             }),
           },

@@ -76,6 +76,7 @@ describe('csat against a deployed stack', () => {
         keys: { json: 'r.json', csv: 'r.csv', html: 'r.html' },
         htmlUrl: 'https://example.test/r.html',
         emailed: 2,
+        final: true,
       }),
     });
 
@@ -84,6 +85,9 @@ describe('csat against a deployed stack', () => {
 
     // Assert
     expect(out.code).toBe(0);
+    expect(out.stdout).toContain(
+      'Report of demo, wave demo-20250101T0100 (final): emailed to 2 recipient(s).',
+    );
     expect(out.stdout).toContain('Open: https://example.test/r.html');
     const call = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
     expect(call.FunctionName).toBe('csat-prod-report');
@@ -91,6 +95,32 @@ describe('csat against a deployed stack', () => {
       campaignId: 'demo',
       waveId: 'demo-20250101T0100',
     });
+  });
+
+  it.each([
+    [
+      { campaignId: 'demo', skipped: 'no-wave' },
+      'Nothing to report for demo: no wave has been dispatched yet.',
+    ],
+    [
+      {
+        campaignId: 'demo',
+        skipped: 'already-final',
+        waveId: 'demo-20250101T0100',
+        finalReportAt: '2025-01-17T10:00:00.000Z',
+      },
+      'Nothing new to report for demo: wave demo-20250101T0100 has closed and its final report went out at 2025-01-17T10:00:00.000Z.',
+    ],
+  ])('should print a skipped report run %j as one plain line', async (skipped, line) => {
+    // Arrange
+    lambda.on(InvokeCommand).resolves({ Payload: payload(skipped) });
+
+    // Act
+    const out = await csat('report', 'demo', '--stack', 'csat-prod');
+
+    // Assert
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe(line);
   });
 
   it('should exit 1 with the function error when the Lambda fails', async () => {
@@ -124,7 +154,8 @@ describe('csat against a deployed stack', () => {
   it("should read the status from the stack's table", async () => {
     // Arrange
     const wave = await seedWave();
-    await seedInvitation(wave, { customer: { department: 'east-region' } });
+    // Emailed but not answered: invited counts only customers whose email went out.
+    await seedInvitation(wave, { customer: { department: 'east-region' }, sent: { invite: wave.createdAt } });
     await seedInvitation(wave, {
       customer: { department: 'north-region' },
       response: {

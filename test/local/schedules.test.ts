@@ -72,7 +72,7 @@ describe('local schedules', () => {
       // Assert
       expect(events).toEqual([
         { campaignId: 'demo', scheduledTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/) },
-        { campaignId: 'demo' },
+        { campaignId: 'demo', trigger: 'schedule' },
       ]);
       expect(runs).toEqual(['dispatch ok', 'report no wave yet']);
     } finally {

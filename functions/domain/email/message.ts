@@ -27,13 +27,33 @@ export interface EmailMessage {
 export type ComposeMime = (message: EmailMessage) => Promise<OutgoingEmail>;
 
 /**
+ * The mail service certainly did not take the message (it refused or throttled the request, or was never
+ * reached), so sending it again cannot deliver a second copy. Any other error from a Mailer leaves open
+ * whether the message went out.
+ */
+export class MailNotSentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MailNotSentError';
+  }
+}
+
+/**
  * The mail service refused a message for a reason retrying will not fix (rejected content, an
  * unverified sender, a missing configuration set). Callers still let the job fail, so after the queue's
  * maxReceiveCount it lands in the DLQ where someone can look at it, instead of looping forever.
  */
-export class MailRejectedError extends Error {
+export class MailRejectedError extends MailNotSentError {
   constructor(reason: string, options?: { cause?: unknown }) {
     super(`the mail service rejected the message: ${reason}`, options);
     this.name = 'MailRejectedError';
+  }
+}
+
+/** The mail service is over its sending rate or daily quota: the same message can go later. */
+export class MailThrottledError extends MailNotSentError {
+  constructor(options?: { cause?: unknown }) {
+    super('the mail service is over its sending rate', options);
+    this.name = 'MailThrottledError';
   }
 }

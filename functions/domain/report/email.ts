@@ -3,7 +3,7 @@ import type { EmailMessage } from '../email/message.ts';
 import type { Language } from '../language.ts';
 import type { ReportDocument } from './document.ts';
 import type { ReportComment } from './statistics.ts';
-import { dateTime, decimal, percent, words } from './text.ts';
+import { dateTime, percent, scoreText, words } from './text.ts';
 
 export interface ReportEmailInput {
   report: ReportDocument;
@@ -67,7 +67,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
   const q = report.questionnaire;
   const tz = report.campaign.timeZone;
   const campaign = oneLine(report.campaign.name[lang]);
-  const index = `${decimal(s.meanTotal)}${s.grade ? ` (${s.grade})` : ''}`;
+  const index = `${scoreText(s.meanTotal)}${s.grade ? ` (${s.grade})` : ''}`;
   const subject = SUBJECT[lang](campaign, index, percent(s.returnRate));
   const validUntil = `${w.linksValidUntil} ${dateTime(input.linksExpireAt.toISOString(), tz)} (${tz})`;
   const questionLabel = (id: string) => q.openQuestions.find((o) => o.id === id)?.label[lang] ?? id;
@@ -98,7 +98,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
           `${w.lowestComments}:`,
           ...comments.map(
             (c) =>
-              `- [${questionLabel(c.questionId)} · ${c.department} · ${decimal(c.total)}] ${oneLine(shorten(c.text))}`,
+              `- [${questionLabel(c.questionId)} · ${c.department} · ${scoreText(c.total)}] ${oneLine(shorten(c.text))}`,
           ),
         ]
       : []),
@@ -129,7 +129,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
   const commentBlocks = comments
     .map(
       (c) =>
-        `<tr><td style="${cell}"><div style="white-space:pre-wrap;">${e(shorten(c.text))}</div><div style="color:#616e7c;font-size:12px;">${e(questionLabel(c.questionId))} · ${e(c.department)} · ${e(w.score)} ${decimal(c.total)} (${c.grade})</div></td></tr>`,
+        `<tr><td style="${cell}"><div style="white-space:pre-wrap;">${e(shorten(c.text))}</div><div style="color:#616e7c;font-size:12px;">${e(questionLabel(c.questionId))} · ${e(c.department)} · ${e(w.score)} ${scoreText(c.total)} (${c.grade})</div></td></tr>`,
     )
     .join('');
   const link = (href: string, label: string) =>

@@ -1,5 +1,5 @@
 import type { ReportDocument } from './document.ts';
-import { dateTime, decimal, escapeHtml as esc, percent, words } from './text.ts';
+import { dateTime, escapeHtml as esc, percent, scoreText, words } from './text.ts';
 
 /*
  * report.html: one self-contained, print-friendly page. Charts are inline SVG (they print in colour,
@@ -68,7 +68,7 @@ export function reportHtml(report: ReportDocument): string {
   const title = `${report.campaign.name[lang]} — ${w.report}`;
 
   const cards = [
-    [w.satisfactionIndex, `${decimal(s.meanTotal)}${s.grade ? ` (${s.grade})` : ''}`],
+    [w.satisfactionIndex, `${scoreText(s.meanTotal)}${s.grade ? ` (${s.grade})` : ''}`],
     [w.satisfactionRate, percent(s.satisfactionRate)],
     [w.returnRate, `${percent(s.returnRate)}`],
     [`${w.answered} / ${w.invited}`, `${s.answered} / ${s.invited}`],
@@ -99,7 +99,7 @@ export function reportHtml(report: ReportDocument): string {
   const departmentRows = s.departments
     .map(
       (d) =>
-        `<tr><td>${esc(d.department)}</td><td class="n">${d.answered} / ${d.invited}</td><td class="n">${percent(d.returnRate)}</td><td class="n">${percent(d.satisfactionRate)}</td><td class="n">${decimal(d.meanTotal)}${d.grade ? ` (${d.grade})` : ''}</td><td class="chart">${bar(d.meanTotal, 100, `${d.department}: ${decimal(d.meanTotal)}`)}</td></tr>`,
+        `<tr><td>${esc(d.department)}</td><td class="n">${d.answered} / ${d.invited}</td><td class="n">${percent(d.returnRate)}</td><td class="n">${percent(d.satisfactionRate)}</td><td class="n">${scoreText(d.meanTotal)}${d.grade ? ` (${d.grade})` : ''}</td><td class="chart">${bar(d.meanTotal, 100, `${d.department}: ${scoreText(d.meanTotal)}`)}</td></tr>`,
     )
     .join('');
 
@@ -116,7 +116,7 @@ export function reportHtml(report: ReportDocument): string {
         .filter((c) => c.questionId === o.id)
         .map(
           (c) =>
-            `<div class="comment"><p>${esc(c.text)}</p><small>${esc(c.department)} · ${esc(c.language)} · ${w.score} ${decimal(c.total)} (${c.grade})</small></div>`,
+            `<div class="comment"><p>${esc(c.text)}</p><small>${esc(c.department)} · ${esc(c.language)} · ${w.score} ${scoreText(c.total)} (${c.grade})</small></div>`,
         )
         .join('');
       return `<h3>${esc(o.label[lang])}</h3>${items || `<p class="note">${esc(w.noComments)}</p>`}`;

@@ -98,8 +98,11 @@ export { escapeHtml } from '../email/escape.ts';
 /** A 0–1 rate as a percentage with one decimal, or a dash when there is none. */
 export const percent = (rate: number | null): string => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);
 
-/** A score with one decimal, or a dash. */
-export const decimal = (n: number | null): string => (n === null ? '–' : n.toFixed(1));
+/**
+ * A score (0–100) with the two decimals it is stored and graded with, or a dash. Fewer would round a
+ * 94.96 (B) up to the A threshold, showing "95.0 (B)".
+ */
+export const scoreText = (n: number | null): string => (n === null ? '–' : n.toFixed(2));
 
 /** `YYYY-MM-DD HH:mm` in a time zone: unambiguous in both languages and free of locale data quirks. */
 export function dateTime(iso: string, timeZone: string): string {

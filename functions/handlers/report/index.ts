@@ -13,7 +13,7 @@ import { sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
 import { findCampaign } from '../../domain/programme.ts';
 import { ReportRequestError } from '../../domain/report/errors.ts';
-import { generateReport, type ReportDeps, type ReportResult } from '../../use-cases/report.ts';
+import { generateReport, isSkipped, type ReportDeps, type ReportOutcome } from '../../use-cases/report.ts';
 
 const deps: ReportDeps = {
   store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME')),
@@ -25,7 +25,10 @@ const deps: ReportDeps = {
   links: { secret: tokenSecret, baseUrl: requireEnv('PUBLIC_BASE_URL') },
 };
 
-/** What the report schedule (or the CLI) sends. Strict, so a misspelt `waveID` is refused, not ignored. */
+/**
+ * What the report schedule (`{ campaignId, trigger: 'schedule' }`) or the CLI (`{ campaignId, waveId? }`)
+ * sends. Strict, so a misspelt `waveID` is refused, not ignored.
+ */
 const ReportEvent = z.strictObject({
   campaignId: z
     .string({ error: 'must be the id of a campaign in the programme' })
@@ -36,9 +39,14 @@ const ReportEvent = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9][\w.-]{0,127}$/, 'must be a wave id such as "demo-20250101T0100"')
     .optional(),
+  // Only the schedule's runs may find nothing to report: see generateReport.
+  trigger: z
+    .literal('schedule', { error: 'must be "schedule" (or absent, for a run a person asked for)' })
+    .optional(),
 });
 export type ReportEvent = z.input<typeof ReportEvent>;
-export type ReportResponse = ReportResult;
+/** A report, or (scheduled runs only) `{ campaignId, skipped: 'no-wave' | 'already-final', … }`. */
+export type ReportResponse = ReportOutcome;
 
 export const handler = middy<unknown, ReportResponse>()
   .use(injectLambdaContext(logger))
@@ -50,10 +58,15 @@ export const handler = middy<unknown, ReportResponse>()
       );
     }
     const result = await generateReport(deps, parsed.data);
-    logger.info('report written and sent', {
-      campaignId: result.campaignId,
-      waveId: result.waveId,
-      emailed: result.emailed,
-    });
+    if (isSkipped(result)) {
+      logger.info('nothing new to report', { ...result });
+    } else {
+      logger.info('report written and sent', {
+        campaignId: result.campaignId,
+        waveId: result.waveId,
+        emailed: result.emailed,
+        final: result.final,
+      });
+    }
     return result;
   });

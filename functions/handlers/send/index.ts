@@ -10,16 +10,20 @@ import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { composeMime } from '../../adapters/mime.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
-import { sesClient } from '../../adapters/ses-client.ts';
+import { SES_REQUEST_TIMEOUT_MS, sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
+import { SesPacer } from '../../adapters/ses-pacer.ts';
 import { cachedWaves, type SendDeps, SendFailedError, sendInvitation } from '../../use-cases/send.ts';
 
 const store = new DynamoStore(documentClient(), requireEnv('TABLE_NAME'), {
   retentionDays: Number(process.env.RETENTION_DAYS) || 365,
 });
+// The event source's maximum concurrency: this many instances share the SES rate. Locally one queue
+// consumer, so 1 when unset.
+const pacer = new SesPacer(sesClient(), { instances: Number(process.env.SEND_CONCURRENCY ?? 1) });
 const deps: SendDeps = {
   store,
-  mailer: new SesMailer(sesClient(), { configurationSet: process.env.SES_CONFIGURATION_SET }),
+  mailer: new SesMailer(sesClient(), { configurationSet: process.env.SES_CONFIGURATION_SET, pacer }),
   clock: { now: () => new Date() },
   waves: cachedWaves(store),
   compose: composeMime,
@@ -50,21 +54,49 @@ function parseJob(record: SQSRecord) {
   return job.data;
 }
 
+/** A record returned to the queue untried: the batch stopped before it (throttling, or no time left). */
+export class BatchStoppedError extends Error {
+  constructor(
+    messageId: string,
+    readonly reason: 'throttled' | 'time',
+  ) {
+    super(`message ${messageId} was not tried: the batch stopped (${reason})`);
+    this.name = 'BatchStoppedError';
+  }
+}
+
+/** Time a record needs beyond its pacing wait: one SES call at most, plus the claim and confirm writes. */
+const RECORD_RESERVE_MS = SES_REQUEST_TIMEOUT_MS + 2_000;
+
 async function sendRecord(record: SQSRecord): Promise<void> {
+  // Ids and error names only: the body and the SES error text may carry an address.
+  const ids = { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount };
   try {
     const result = await sendInvitation(deps, parseJob(record));
-    logger.debug('send job done', { ...result });
+    if (result.outcome === 'uncertain') {
+      logger.warn('send outcome uncertain: not retried, the invitation keeps its claim', {
+        ...ids,
+        ...result,
+      });
+    } else if (result.outcome === 'sent' && !result.confirmed) {
+      logger.warn('email sent, but its SES message id could not be stored', {
+        ...ids,
+        invitationId: result.invitationId,
+        sesMessageId: result.messageId,
+      });
+    } else {
+      logger.debug('send job done', { ...result });
+    }
   } catch (e) {
-    // Ids and error names only: the body and the SES error text may carry an address.
     logger.warn('send job failed', {
-      messageId: record.messageId,
-      receiveCount: record.attributes?.ApproximateReceiveCount,
+      ...ids,
       error: e instanceof Error ? e.name : 'unknown',
       ...(e instanceof SendFailedError
         ? {
             invitationId: e.invitationId,
             released: e.released,
             permanent: e.permanent,
+            throttled: e.throttled,
             cause: (e.cause as Error | undefined)?.name,
           }
         : {}),
@@ -74,16 +106,38 @@ async function sendRecord(record: SQSRecord): Promise<void> {
 }
 
 /**
- * SQS batch → one email per send job, the records of a batch in parallel. Failed records are reported in
- * batchItemFailures so only they are redelivered, even when every record failed (the same outcome as a
- * thrown error, with one code path for the local queue and for Lambda).
+ * SQS batch → one email per send job, one record after another, each send paced by the SesPacer at this
+ * instance's share of the SES rate. Once SES throttles, or too little time is left for the next paced
+ * send, the rest of the batch goes back to the queue untried (no claim was made for it): sending on into
+ * a throttled SES would only spend more SES calls, and a Lambda timeout mid-send would leave a claim
+ * nobody can confirm. Failed records are reported in batchItemFailures so only they are redelivered,
+ * even when every record failed (one code path for the local queue and for Lambda).
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
-  .handler(async (event, context) =>
+  .handler(async (event, context) => {
+    let stopped: BatchStoppedError['reason'] | undefined;
+    const processRecord = async (record: SQSRecord) => {
+      if (!stopped && context.getRemainingTimeInMillis() < pacer.waitMs + RECORD_RESERVE_MS) stopped = 'time';
+      if (stopped) throw new BatchStoppedError(record.messageId, stopped);
+      try {
+        await sendRecord(record);
+      } catch (e) {
+        if (e instanceof SendFailedError && e.throttled) stopped = 'throttled';
+        throw e;
+      }
+    };
     // A processor per invocation: it holds the batch's state, and a local queue may invoke concurrently.
-    processPartialResponse(event, sendRecord, new BatchProcessor(EventType.SQS), {
+    const response = await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
       context,
       throwOnFullBatchFailure: false,
-    }),
-  );
+      processInParallel: false,
+    });
+    if (stopped) {
+      logger.info('batch stopped; the rest goes back to the queue', {
+        reason: stopped,
+        returned: response.batchItemFailures.length,
+      });
+    }
+    return response;
+  });
