@@ -317,13 +317,13 @@ for (const [name, entry] of Object.entries(HANDLERS)) {
     write: true,
   });
   const bytes = Object.entries(built.metafile.outputs).find(([k]) => k.endsWith('.mjs'))?.[1].bytes ?? 0;
-  // The runtime-provided SDK modules this bundle imports: timed alone, they are the floor no code of ours
+  // The runtime-provided SDK modules this bundle imports at load (not those it imports on first use): timed alone, they are the floor no code of ours
   // can go below, so the import figure is shown beside them.
   const sdk = [
     ...new Set(
       Object.values(built.metafile.outputs)
         .flatMap((o) => o.imports)
-        .filter((i) => i.external && !i.path.startsWith('node:'))
+        .filter((i) => i.external && i.kind === 'import-statement' && !i.path.startsWith('node:'))
         .map((i) => i.path),
     ),
   ].sort();

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
+import { escapeHtml as esc } from '../functions/domain/html.ts';
 import type { Running } from './dynamo.ts';
 
 /*
@@ -30,11 +31,6 @@ export interface RunningSes extends Running {
 }
 
 const MAX_BODY = 12 * 1024 * 1024;
-const esc = (s: string): string =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];

@@ -5,39 +5,10 @@ import {
   MailRejectedError,
   MailThrottledError,
 } from '../domain/email/message.ts';
-import type { SendJob, Wave } from '../domain/model.ts';
+import type { SendJob } from '../domain/model.ts';
 import type { Clock, Mailer, OutgoingEmail, SurveyStore } from '../domain/ports.ts';
 import { signToken } from '../domain/token.ts';
-
-export type WaveLookup = (campaignId: string, waveId: string) => Promise<Wave | undefined>;
-
-/**
- * Remembers waves once read. A wave's campaign and questionnaire snapshot never change, and a batch of
- * send jobs nearly always belongs to one wave, so each email costs no read beyond its claim. Concurrent
- * lookups share one request; a failed or empty lookup is forgotten so the next one asks again.
- */
-export function cachedWaves(store: Pick<SurveyStore, 'getWave'>, max = 64): WaveLookup {
-  const cache = new Map<string, Promise<Wave | undefined>>();
-  return (campaignId, waveId) => {
-    const key = `${campaignId}\u0000${waveId}`;
-    let hit = cache.get(key);
-    if (!hit) {
-      if (cache.size >= max) cache.delete(cache.keys().next().value!);
-      hit = store.getWave(campaignId, waveId).then(
-        (wave) => {
-          if (!wave) cache.delete(key);
-          return wave;
-        },
-        (e: unknown) => {
-          cache.delete(key);
-          throw e;
-        },
-      );
-      cache.set(key, hit);
-    }
-    return hit;
-  };
-}
+import type { WaveLookup } from './waves.ts';
 
 export interface SendDeps {
   store: SurveyStore;

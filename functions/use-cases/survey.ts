@@ -6,6 +6,7 @@ import type { Clock, SurveyStore } from '../domain/ports.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
 import { type Answers, score } from '../domain/scoring.ts';
 import { type TokenPurpose, verifyToken } from '../domain/token.ts';
+import type { WaveLookup } from './waves.ts';
 
 /** Why a link cannot be used. For logs only: the caller sees one page for all of them. */
 export type UnavailableReason = 'bad-token' | 'unknown' | 'expired' | 'answered' | 'not-saved';
@@ -24,36 +25,6 @@ export class InvalidAnswersError extends Error {
     super(`invalid answers: ${Object.keys(form.errors ?? {}).join(', ')}`);
     this.name = 'InvalidAnswersError';
   }
-}
-
-/** The wave (and so the questionnaire snapshot) of an invitation. */
-export type WaveLookup = (campaignId: string, waveId: string) => Promise<Wave | undefined>;
-
-/**
- * Waves never change once dispatched, so a warm container reads each at most once: a warm survey GET
- * costs one GetItem (the invitation). A failed or empty read is not kept.
- */
-export function cachedWaves(store: SurveyStore, maxEntries = 64): WaveLookup {
-  const cache = new Map<string, Promise<Wave | undefined>>();
-  return (campaignId, waveId) => {
-    const key = `${campaignId}\u0000${waveId}`;
-    let wave = cache.get(key);
-    if (!wave) {
-      wave = store.getWave(campaignId, waveId).then(
-        (w) => {
-          if (!w) cache.delete(key);
-          return w;
-        },
-        (e: unknown) => {
-          cache.delete(key);
-          throw e;
-        },
-      );
-      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-      cache.set(key, wave);
-    }
-    return wave;
-  };
 }
 
 export interface SurveyDeps {

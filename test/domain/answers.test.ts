@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { commentField, parseAnswers, ratingField } from '../../functions/domain/answers.ts';
-import { allAt, itss } from '../support/programme.ts';
+import { allAt, itss, ratingFields } from '../support/programme.ts';
 
 /** A complete, valid form: every category rated, as the page posts it. */
-const formAt = (level: string): Record<string, string> =>
-  Object.fromEntries(Object.entries(allAt(level)).map(([id, l]) => [ratingField(id), l]));
+const formAt = (level: string): Record<string, string> => ratingFields(allAt(level));
 
 const levels = itss.scale.levels.map((l) => l.id);
 const fieldNames = [

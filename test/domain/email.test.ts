@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, oneLine } from '../../functions/domain/email/escape.ts';
 import { formatDeadline, invitationEmail } from '../../functions/domain/email/invitation.ts';
+import { oneLine } from '../../functions/domain/email/message.ts';
 import type { InvitedCustomer } from '../../functions/domain/model.ts';
 import { demoCampaign } from '../support/programme.ts';
 
@@ -28,14 +28,6 @@ const email = (over: Partial<InvitedCustomer> = {}) =>
     unsubscribeUrl: UNSUBSCRIBE,
     now: new Date('2025-01-01T01:00:00.000Z'),
   });
-
-const unescapeHtml = (s: string): string =>
-  s
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&amp;', '&');
 
 describe('Function: invitationEmail', () => {
   it('should write an English customer in English, from the sender named in English', () => {
@@ -120,24 +112,6 @@ describe('Function: formatDeadline', () => {
   it('should name the offset of the zone at that instant', () => {
     expect(formatDeadline('2025-07-01T12:00:00Z', 'en', 'Europe/London')).toBe(
       'Tuesday, July 1, 2025 at 1:00 PM (GMT+1)',
-    );
-  });
-});
-
-describe('Function: escapeHtml', () => {
-  it('should leave no markup character unescaped, for any text', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (s) => {
-        expect(escapeHtml(s)).not.toMatch(/[<>"']/);
-      }),
-    );
-  });
-
-  it('should lose nothing: unescaping gives the text back', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (s) => {
-        expect(unescapeHtml(escapeHtml(s))).toBe(s);
-      }),
     );
   });
 });

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { neutraliseCell, responsesCsv } from '../../functions/domain/report/csv.ts';
 import { invitationId } from '../../functions/domain/token.ts';
-import { MIXED, reportInvitations, reportWave } from './report-fixture.ts';
+import { MIXED } from '../support/programme.ts';
+import { reportInvitations, reportWave } from './report-fixture.ts';
 
 /** A strict RFC 4180 reader, enough to check what a spreadsheet would see in each cell. */
 function parseCsv(text: string): string[][] {

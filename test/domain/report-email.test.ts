@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../functions/domain/report/document.ts';
 import { type ReportEmailInput, reportEmail } from '../../functions/domain/report/email.ts';
-import { answeredWithTotals, MIXED, reportInvitations, reportWave, XSS_SCRIPT } from './report-fixture.ts';
+import { MIXED } from '../support/programme.ts';
+import { answeredWithTotals, reportInvitations, reportWave, XSS_SCRIPT } from './report-fixture.ts';
 
 // Report links as the use case makes them; a query string too, to see `&` escaped in the HTML.
 const HTML_URL =

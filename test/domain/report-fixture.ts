@@ -2,7 +2,7 @@ import type { Language } from '../../functions/domain/language.ts';
 import type { Invitation, Wave } from '../../functions/domain/model.ts';
 import { grade, score } from '../../functions/domain/scoring.ts';
 import { invitationId } from '../../functions/domain/token.ts';
-import { allAt, demoCampaign, itss } from '../support/programme.ts';
+import { allAt, demoCampaign, itss, MIXED } from '../support/programme.ts';
 
 /*
  * One wave of the example programme (seed 002 weights), small enough to compute every figure by hand.
@@ -11,16 +11,6 @@ import { allAt, demoCampaign, itss } from '../support/programme.ts';
  *   North (3 invited): n1 all very satisfied (100, A); n2 mixed (77, C); n3 no answer
  *   South (3 invited): s1 all dissatisfied (40, D); s2 no answer; s3 answered on another version (excluded)
  */
-export const MIXED = {
-  quality: 'very-satisfied',
-  performance: 'satisfied',
-  price: 'basically-satisfied',
-  delivery: 'dissatisfied',
-  'om-service': 'very-satisfied',
-  consulting: 'very-dissatisfied',
-  'technical-support': 'satisfied',
-};
-
 export const XSS_SCRIPT = '<script>alert("xss")</script>';
 export const XSS_IMG = '<img src=x onerror=alert(1)>';
 

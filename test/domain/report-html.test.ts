@@ -4,14 +4,8 @@ import { buildReport } from '../../functions/domain/report/document.ts';
 import { levelColours, reportHtml } from '../../functions/domain/report/html.ts';
 import { scoreText } from '../../functions/domain/report/text.ts';
 import { grade } from '../../functions/domain/scoring.ts';
-import {
-  answeredWithTotals,
-  MIXED,
-  reportInvitations,
-  reportWave,
-  XSS_IMG,
-  XSS_SCRIPT,
-} from './report-fixture.ts';
+import { MIXED } from '../support/programme.ts';
+import { answeredWithTotals, reportInvitations, reportWave, XSS_IMG, XSS_SCRIPT } from './report-fixture.ts';
 
 const ALLOWED_TAGS = new Set([
   'html',

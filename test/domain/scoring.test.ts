@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GRADES } from '../../functions/domain/questionnaire.ts';
 import { grade, isSatisfied, points, score } from '../../functions/domain/scoring.ts';
-import { allAt, itss } from '../support/programme.ts';
+import { allAt, itss, MIXED } from '../support/programme.ts';
 
 describe('scoring (seed 002 weights, seed 004 grades)', () => {
   it('should give 100 and A when every item is very satisfied', () => {
@@ -15,16 +15,7 @@ describe('scoring (seed 002 weights, seed 004 grades)', () => {
   it('should weight each item by its level share, computed by hand', () => {
     // quality 20×100% + performance 20×80% + price 20×60% + delivery 10×40% + O&M 20×100%
     // + consulting 5×20% + technical support 5×80% = 20 + 16 + 12 + 4 + 20 + 1 + 4 = 77 → C
-    const ratings = {
-      quality: 'very-satisfied',
-      performance: 'satisfied',
-      price: 'basically-satisfied',
-      delivery: 'dissatisfied',
-      'om-service': 'very-satisfied',
-      consulting: 'very-dissatisfied',
-      'technical-support': 'satisfied',
-    };
-    expect(score(itss, ratings)).toEqual({ total: 77, grade: 'C' });
+    expect(score(itss, MIXED)).toEqual({ total: 77, grade: 'C' });
     expect(points(itss, 'delivery', 'dissatisfied')).toBe(4);
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,14 @@ import type { Wave } from '../../functions/domain/model.ts';
 import { verifyToken } from '../../functions/domain/token.ts';
 import { handler } from '../../functions/handlers/send/index.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
-import { lambdaContext, seedInvitation, seedWave, testStore } from '../support/fixtures.ts';
+import {
+  lambdaContext,
+  seedInvitation,
+  seedWave,
+  sqsEvent,
+  sqsRecord,
+  testStore,
+} from '../support/fixtures.ts';
 
 /* The local SES mailbox is shared by every test file running at once: only look at this file's addresses. */
 const TAG = randomUUID().slice(0, 8);
@@ -39,28 +46,6 @@ function rawHeader(mail: ParsedMail, key: string): string {
     .trim();
 }
 
-let records = 0;
-function record(body: unknown): SQSRecord {
-  const id = `msg-${TAG}-${++records}`;
-  return {
-    messageId: id,
-    receiptHandle: `receipt-${id}`,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:csat-send',
-    awsRegion: 'us-east-1',
-  };
-}
-
-const batch = (...rs: SQSRecord[]): SQSEvent => ({ Records: rs });
 const job = (invitationId: string) => ({ invitationId, step: 'invite' });
 const send = (event: SQSEvent) => handler(event, lambdaContext());
 
@@ -85,7 +70,7 @@ describe('Handler: send', () => {
   it('should send one invitation email with both parts, the survey link and one-click unsubscribe', async () => {
     const { invitation, email } = await invite('en');
 
-    const result = await send(batch(record(job(invitation.id))));
+    const result = await send(sqsEvent(sqsRecord(job(invitation.id))));
 
     expect(result).toEqual({ batchItemFailures: [] });
     const [message, ...more] = await mailTo(email);
@@ -116,7 +101,7 @@ describe('Handler: send', () => {
   it('should write in the customer language', async () => {
     const { invitation, email } = await invite('zh-CN');
 
-    await send(batch(record(job(invitation.id))));
+    await send(sqsEvent(sqsRecord(job(invitation.id))));
 
     const mail = await parse((await mailTo(email))[0]!);
     expect(mail.subject).toBe('季度客户满意度调查：诚邀您提出宝贵意见');
@@ -127,7 +112,7 @@ describe('Handler: send', () => {
   it('should send one email when the same job is delivered twice in one batch', async () => {
     const { invitation, email } = await invite();
 
-    const result = await send(batch(record(job(invitation.id)), record(job(invitation.id))));
+    const result = await send(sqsEvent(sqsRecord(job(invitation.id)), sqsRecord(job(invitation.id))));
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(await mailTo(email)).toHaveLength(1);
@@ -137,12 +122,12 @@ describe('Handler: send', () => {
     const first = await invite();
     const second = await invite();
 
-    await send(batch(record(job(first.invitation.id))));
-    await send(batch(record(job(first.invitation.id))));
+    await send(sqsEvent(sqsRecord(job(first.invitation.id))));
+    await send(sqsEvent(sqsRecord(job(first.invitation.id))));
     const results = await Promise.all([
-      send(batch(record(job(second.invitation.id)))),
-      send(batch(record(job(second.invitation.id)))),
-      send(batch(record(job(second.invitation.id)))),
+      send(sqsEvent(sqsRecord(job(second.invitation.id)))),
+      send(sqsEvent(sqsRecord(job(second.invitation.id)))),
+      send(sqsEvent(sqsRecord(job(second.invitation.id)))),
     ]);
 
     expect(results.every((r) => r.batchItemFailures.length === 0)).toBe(true);
@@ -154,7 +139,7 @@ describe('Handler: send', () => {
     const a = await invite();
     const b = await invite('zh-CN');
 
-    const result = await send(batch(record(job(a.invitation.id)), record(job(b.invitation.id))));
+    const result = await send(sqsEvent(sqsRecord(job(a.invitation.id)), sqsRecord(job(b.invitation.id))));
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(await mailTo(a.email)).toHaveLength(1);
@@ -171,17 +156,19 @@ describe('Handler: send', () => {
       $metadata: { httpStatusCode: 400 },
     });
     mock.on(SendRawEmailCommand).rejects(throttling);
-    const failing = record(job(throttled.invitation.id));
+    const failing = sqsRecord(job(throttled.invitation.id));
 
-    const result = await send(batch(failing));
+    const result = await send(sqsEvent(failing));
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: failing.messageId }] });
     expect((await store.getInvitation(throttled.invitation.id))?.sent.invite).toBeUndefined();
     mock.restore();
     sesMock.current = undefined;
 
-    const retry = await send(batch(record(job(throttled.invitation.id)), record(job(fine.invitation.id))));
-    await send(batch(record(job(throttled.invitation.id))));
+    const retry = await send(
+      sqsEvent(sqsRecord(job(throttled.invitation.id)), sqsRecord(job(fine.invitation.id))),
+    );
+    await send(sqsEvent(sqsRecord(job(throttled.invitation.id))));
 
     expect(retry).toEqual({ batchItemFailures: [] });
     expect(await mailTo(throttled.email)).toHaveLength(1);
@@ -198,9 +185,9 @@ describe('Handler: send', () => {
         $metadata: { httpStatusCode: 400 },
       }),
     );
-    const rejected = record(job(invitation.id));
+    const rejected = sqsRecord(job(invitation.id));
 
-    const result = await send(batch(rejected));
+    const result = await send(sqsEvent(rejected));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: rejected.messageId }]);
     expect((await store.getInvitation(invitation.id))?.sent.invite).toBeUndefined();
@@ -210,7 +197,7 @@ describe('Handler: send', () => {
   it('should store the SES message id on the invitation once the email is sent', async () => {
     const { invitation, email } = await invite();
 
-    await send(batch(record(job(invitation.id))));
+    await send(sqsEvent(sqsRecord(job(invitation.id))));
 
     const [message] = await mailTo(email);
     const stored = await store.getInvitation(invitation.id);
@@ -220,7 +207,7 @@ describe('Handler: send', () => {
 
   it('should claim, send and confirm with two conditional writes and one SendRawEmail, nothing else', async () => {
     const { invitation, email } = await invite();
-    await send(batch(record(job(invitation.id)))); // reads the wave into the cache
+    await send(sqsEvent(sqsRecord(job(invitation.id)))); // reads the wave into the cache
     const next = await invite();
     const commands: string[] = [];
     const stack = documentClient().middlewareStack;
@@ -234,7 +221,7 @@ describe('Handler: send', () => {
     );
 
     try {
-      await send(batch(record(job(next.invitation.id))));
+      await send(sqsEvent(sqsRecord(job(next.invitation.id))));
     } finally {
       stack.remove('countCommands');
     }
@@ -279,7 +266,7 @@ describe('Handler: send', () => {
       sesMock.current = mock;
       mock.on(SendRawEmailCommand).rejects(error);
 
-      const result = await send(batch(record(job(invitation.id))));
+      const result = await send(sqsEvent(sqsRecord(job(invitation.id))));
 
       expect(result).toEqual({ batchItemFailures: [] });
       const stored = await store.getInvitation(invitation.id);
@@ -289,7 +276,7 @@ describe('Handler: send', () => {
       mock.restore();
       sesMock.current = undefined;
 
-      await send(batch(record(job(invitation.id))));
+      await send(sqsEvent(sqsRecord(job(invitation.id))));
 
       expect(await mailTo(email)).toHaveLength(0);
     },
@@ -311,12 +298,12 @@ describe('Handler: send', () => {
           $metadata: { httpStatusCode: status },
         }),
       );
-      const refused = record(job(invitation.id));
+      const refused = sqsRecord(job(invitation.id));
 
-      const result = await send(batch(refused));
+      const result = await send(sqsEvent(refused));
       mock.restore();
       sesMock.current = undefined;
-      const retry = await send(batch(record(job(invitation.id))));
+      const retry = await send(sqsEvent(sqsRecord(job(invitation.id))));
 
       expect(result.batchItemFailures).toEqual([{ itemIdentifier: refused.messageId }]);
       expect(retry).toEqual({ batchItemFailures: [] });
@@ -336,9 +323,9 @@ describe('Handler: send', () => {
         $metadata: { httpStatusCode: 400 },
       }),
     );
-    const records = [first, ...rest].map((r) => record(job(r.invitation.id)));
+    const records = [first, ...rest].map((r) => sqsRecord(job(r.invitation.id)));
 
-    const result = await send(batch(...records));
+    const result = await send(sqsEvent(...records));
 
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(records.map((r) => r.messageId));
     expect(mock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
@@ -350,10 +337,10 @@ describe('Handler: send', () => {
   it('should return a batch untried when too little of the invocation is left for a send', async () => {
     const a = await invite();
     const b = await invite();
-    const records = [record(job(a.invitation.id)), record(job(b.invitation.id))];
+    const records = [sqsRecord(job(a.invitation.id)), sqsRecord(job(b.invitation.id))];
     const lateContext = { ...lambdaContext(), getRemainingTimeInMillis: () => 3_000 };
 
-    const result = await handler(batch(...records), lateContext);
+    const result = await handler(sqsEvent(...records), lateContext);
 
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(records.map((r) => r.messageId));
     expect((await store.getInvitation(a.invitation.id))?.sent.invite).toBeUndefined();
@@ -365,17 +352,17 @@ describe('Handler: send', () => {
     const { invitation, email } = await invite();
     const good = await invite();
     const malformed = [
-      record('not json'),
-      record(''),
-      record('null'),
-      record({ invitationId: invitation.id }),
-      record({ invitationId: invitation.id, step: 'remind-9' }),
-      record({ invitationId: invitation.id, step: 'invite', extra: 'x' }),
-      record({ invitationId: `${invitation.id}x`, step: 'invite' }),
-      record([job(invitation.id)]),
+      sqsRecord('not json'),
+      sqsRecord(''),
+      sqsRecord('null'),
+      sqsRecord({ invitationId: invitation.id }),
+      sqsRecord({ invitationId: invitation.id, step: 'remind-9' }),
+      sqsRecord({ invitationId: invitation.id, step: 'invite', extra: 'x' }),
+      sqsRecord({ invitationId: `${invitation.id}x`, step: 'invite' }),
+      sqsRecord([job(invitation.id)]),
     ];
 
-    const result = await send(batch(...malformed, record(job(good.invitation.id))));
+    const result = await send(sqsEvent(...malformed, sqsRecord(job(good.invitation.id))));
 
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
       malformed.map((r) => r.messageId).sort(),
@@ -391,10 +378,10 @@ describe('Handler: send', () => {
     await store.unsubscribe(unsubscribed.invitation.id, new Date().toISOString());
 
     const result = await send(
-      batch(
-        record(job('AAAAAAAAAAAAAAAAAAAAAA')),
-        record(job(expired.invitation.id)),
-        record(job(unsubscribed.invitation.id)),
+      sqsEvent(
+        sqsRecord(job('AAAAAAAAAAAAAAAAAAAAAA')),
+        sqsRecord(job(expired.invitation.id)),
+        sqsRecord(job(unsubscribed.invitation.id)),
       ),
     );
 
@@ -414,7 +401,7 @@ describe('Handler: send', () => {
       },
     });
 
-    await send(batch(record(job(invitation.id))));
+    await send(sqsEvent(sqsRecord(job(invitation.id))));
 
     const mail = await parse((await mailTo(email))[0]!);
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : []).toEqual([email]);

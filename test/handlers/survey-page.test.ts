@@ -3,12 +3,13 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { commentField, ratingField } from '../../functions/domain/answers.ts';
+import { escapeHtml } from '../../functions/domain/html.ts';
 import type { Wave } from '../../functions/domain/model.ts';
-import { escapeHtml } from '../../functions/domain/pages/html.ts';
 import { STYLESHEET } from '../../functions/domain/pages/layout.ts';
 import { invitationId, signToken } from '../../functions/domain/token.ts';
 import { handler } from '../../functions/handlers/survey-page/index.ts';
-import { cachedWaves, openSurvey, submitSurvey } from '../../functions/use-cases/survey.ts';
+import { openSurvey, submitSurvey } from '../../functions/use-cases/survey.ts';
+import { cachedWaves } from '../../functions/use-cases/waves.ts';
 import {
   formBody,
   type HttpEventOptions,
@@ -21,7 +22,7 @@ import {
   seedWave,
   testStore,
 } from '../support/fixtures.ts';
-import { allAt, itss } from '../support/programme.ts';
+import { allAt, itss, MIXED, ratingFields } from '../support/programme.ts';
 
 const store = testStore();
 const call = async (route: Route, options: HttpEventOptions): Promise<HttpResult> =>
@@ -29,23 +30,12 @@ const call = async (route: Route, options: HttpEventOptions): Promise<HttpResult
 
 /** A complete form: every category at `level`, as the page posts it. */
 const formAt = (level: string, extra: Record<string, string> = {}): Record<string, string> => ({
-  ...Object.fromEntries(Object.entries(allAt(level)).map(([id, l]) => [ratingField(id), l])),
+  ...ratingFields(allAt(level)),
   ...extra,
 });
 
-// quality 20×100% + performance 20×80% + price 20×60% + delivery 10×40% + O&M 20×100%
-// + consulting 5×20% + technical support 5×80% = 20 + 16 + 12 + 4 + 20 + 1 + 4 = 77 → C (61–80)
-const MIXED = {
-  quality: 'very-satisfied',
-  performance: 'satisfied',
-  price: 'basically-satisfied',
-  delivery: 'dissatisfied',
-  'om-service': 'very-satisfied',
-  consulting: 'very-dissatisfied',
-  'technical-support': 'satisfied',
-};
 const mixedForm = (extra: Record<string, string> = {}): Record<string, string> => ({
-  ...Object.fromEntries(Object.entries(MIXED).map(([id, l]) => [ratingField(id), l])),
+  ...ratingFields(MIXED),
   ...extra,
 });
 

@@ -8,7 +8,7 @@ import { main } from '../../bin/csat.ts';
 import type { CampaignStatusReport } from '../../functions/use-cases/status.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
 import { type LocalStack, type Ports, portsFrom, STACK_FILE, startLocalStack } from '../../local/stack.ts';
-import { allAt } from '../support/programme.ts';
+import { allAt, ratingFields } from '../support/programme.ts';
 
 /** Runs the CLI in this process against the stack in `dataDir`. */
 async function csat(dataDir: string, ...argv: string[]) {
@@ -61,9 +61,7 @@ describe('local stack (npm start)', () => {
       const answer = await fetch(link, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(
-          Object.fromEntries(Object.entries(allAt('satisfied')).map(([id, level]) => [`r-${id}`, level])),
-        ).toString(),
+        body: new URLSearchParams(ratingFields(allAt('satisfied'))).toString(),
       });
       const status = await csat(dataDir, 'status', 'demo', '--json');
       const human = await csat(dataDir, 'status', 'demo');

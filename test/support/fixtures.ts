@@ -5,8 +5,16 @@
  *   const wave = await seedWave();                                   // demo campaign, itss questionnaire
  *   const { invitation, surveyToken } = await seedInvitation(wave, { customer: { language: 'en' } });
  *   const res = await handler(httpEvent('POST /s/{token}', { token: surveyToken, form: { ... } }), lambdaContext());
+ *   await send(sqsEvent(sqsRecord({ invitationId, step: 'invite' })), lambdaContext());
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  Context,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
 import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.ts';
 import type { Invitation, InvitedCustomer, Wave } from '../../functions/domain/model.ts';
@@ -179,6 +187,37 @@ export function httpEvent(route: Route, options: HttpEventOptions): APIGatewayPr
       : { isBase64Encoded: false }),
   };
 }
+
+/* Message ids differ between test files too, as they would between the messages of one queue. */
+const RUN = randomUUID().slice(0, 8);
+let sqsRecords = 0;
+
+/**
+ * One message from the send queue as Lambda delivers it, received for the first time. `body` is sent as
+ * JSON unless it is a string (to send malformed bodies as they are).
+ */
+export function sqsRecord(body: unknown): SQSRecord {
+  const id = `msg-${RUN}-${++sqsRecords}`;
+  return {
+    messageId: id,
+    receiptHandle: `receipt-${id}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'test',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:csat-send',
+    awsRegion: 'us-east-1',
+  };
+}
+
+/** A batch of send-queue messages, as the send function receives it. */
+export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 /** A Lambda context good enough for middy and the Powertools logger. */
 export function lambdaContext(): Context {

@@ -6,12 +6,8 @@ import { composeMime } from '../../functions/adapters/mime.ts';
 import { createSesClient } from '../../functions/adapters/ses-client.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { Mailer } from '../../functions/domain/ports.ts';
-import {
-  cachedWaves,
-  type SendDeps,
-  SendFailedError,
-  sendInvitation,
-} from '../../functions/use-cases/send.ts';
+import { type SendDeps, SendFailedError, sendInvitation } from '../../functions/use-cases/send.ts';
+import { cachedWaves } from '../../functions/use-cases/waves.ts';
 import { seedInvitation, seedWave } from '../support/fixtures.ts';
 
 /*

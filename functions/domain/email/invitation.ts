@@ -1,8 +1,9 @@
+import { escapeHtml } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { InvitedCustomer } from '../model.ts';
 import type { Campaign } from '../programme.ts';
-import { escapeHtml, oneLine } from './escape.ts';
-import type { EmailMessage } from './message.ts';
+import { emailHtml, FONT } from './layout.ts';
+import { domainOf, type EmailMessage, oneLine } from './message.ts';
 
 export interface InvitationEmailInput {
   invitationId: string;
@@ -85,16 +86,11 @@ export function formatDeadline(iso: string, language: Language, timeZone: string
   return text;
 }
 
-const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1);
-
-const FONT = "Arial,'Helvetica Neue',Helvetica,'PingFang SC','Microsoft YaHei',sans-serif";
-
 /**
  * The invitation to one wave, in the customer's language: a greeting by name, why they are asked, one
  * button to the survey (and the link spelled out for clients that block buttons), the deadline and a
  * visible unsubscribe link, plus the one-click List-Unsubscribe headers bulk senders must carry
- * (RFC 8058). Table layout with inline styles, because Outlook and Gmail ignore most CSS; no images and
- * no tracking.
+ * (RFC 8058). No images and no tracking.
  */
 export function invitationEmail(input: InvitationEmailInput): EmailMessage {
   const { customer, campaign } = input;
@@ -128,20 +124,12 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
   const e = escapeHtml;
   const survey = e(input.surveyUrl);
   const unsubscribe = e(input.unsubscribeUrl);
-  const html = `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="color-scheme" content="light">
-<title>${e(subject)}</title>
-</head>
-<body style="margin:0;padding:0;background-color:#f4f5f7;">
-<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;">${e(deadline)}</div>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f4f5f7;">
-<tr><td align="center" style="padding:24px 12px;">
-<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;background-color:#ffffff;border-radius:6px;">
-<tr><td style="padding:32px 32px 8px 32px;font-family:${FONT};font-size:16px;line-height:24px;color:#1f2933;">
+  const html = emailHtml({
+    language: lang,
+    title: subject,
+    preheader: deadline,
+    width: 600,
+    rows: `<tr><td style="padding:32px 32px 8px 32px;font-family:${FONT};font-size:16px;line-height:24px;color:#1f2933;">
 <p style="margin:0 0 16px 0;">${e(copy.greeting(name))}</p>
 <p style="margin:0 0 24px 0;">${e(copy.invite(campaignName))}</p>
 </td></tr>
@@ -155,18 +143,9 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
 <p style="margin:0 0 16px 0;">${e(deadline)}</p>
 <p style="margin:0 0 16px 0;">${e(copy.fallback)}<br><a href="${survey}" target="_blank" style="color:#1a56db;word-break:break-all;">${survey}</a></p>
 <p style="margin:0;">${e(copy.thanks)}<br>${e(senderName)}</p>
-</td></tr>
-</table>
-<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;">
-<tr><td style="padding:16px 32px;font-family:${FONT};font-size:12px;line-height:18px;color:#616e7c;">
-${e(copy.why)} <a href="${unsubscribe}" target="_blank" style="color:#616e7c;text-decoration:underline;">${e(copy.unsubscribe)}</a>
-</td></tr>
-</table>
-</td></tr>
-</table>
-</body>
-</html>
-`;
+</td></tr>`,
+    footer: `${e(copy.why)} <a href="${unsubscribe}" target="_blank" style="color:#616e7c;text-decoration:underline;">${e(copy.unsubscribe)}</a>`,
+  });
 
   const replyTo = campaign.sender.replyTo;
   return {

@@ -23,6 +23,15 @@ export interface EmailMessage {
   date: Date;
 }
 
+/**
+ * Collapses line breaks and runs of blanks: a name or title that carries a newline must not break a
+ * header, a greeting line or the layout of the text part.
+ */
+export const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** The domain part of an address: Message-IDs are made unique under the sender's domain. */
+export const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1);
+
 /** Turns a message into the raw MIME a Mailer sends. */
 export type ComposeMime = (message: EmailMessage) => Promise<OutgoingEmail>;
 

@@ -4,19 +4,7 @@
  * and free text (customer names, comments) never needs remembering to escape.
  */
 
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
-
-/** Escapes text for use in element content and in quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => ENTITIES[c]!);
-}
+import { escapeHtml } from '../html.ts';
 
 /** Markup that is already safe to put on a page. Only `html` and `raw` make one. */
 export class SafeHtml {

@@ -1,5 +1,6 @@
-import { escapeHtml as e, oneLine } from '../email/escape.ts';
-import type { EmailMessage } from '../email/message.ts';
+import { emailHtml, FONT } from '../email/layout.ts';
+import { domainOf, type EmailMessage, oneLine } from '../email/message.ts';
+import { escapeHtml as e } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { ReportDocument } from './document.ts';
 import type { ReportComment } from './statistics.ts';
@@ -36,8 +37,6 @@ const shorten = (text: string): string => {
   const chars = [...text];
   return chars.length > COMMENT_CHARS ? `${chars.slice(0, COMMENT_CHARS).join('')}…` : text;
 };
-
-const FONT = "Arial,'Helvetica Neue',Helvetica,'PingFang SC','Microsoft YaHei',sans-serif";
 
 /** A bar as two table cells, because mail clients drop SVG and most CSS. */
 function tableBar(share: number | null): string {
@@ -135,19 +134,11 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
   const link = (href: string, label: string) =>
     `<a href="${e(href)}" target="_blank" style="color:#1a56db;">${e(label)}</a>`;
 
-  const html = `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="color-scheme" content="light">
-<title>${e(subject)}</title>
-</head>
-<body style="margin:0;padding:0;background-color:#f4f5f7;">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f4f5f7;">
-<tr><td align="center" style="padding:24px 12px;">
-<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:640px;background-color:#ffffff;border-radius:6px;">
-<tr><td style="padding:24px 24px 8px 24px;font-family:${FONT};color:#1f2933;">
+  const html = emailHtml({
+    language: lang,
+    title: subject,
+    width: 640,
+    rows: `<tr><td style="padding:24px 24px 8px 24px;font-family:${FONT};color:#1f2933;">
 <h1 style="margin:0;font-size:20px;line-height:28px;">${e(campaign)} — ${e(w.report)}</h1>
 <p style="margin:4px 0 0 0;font-size:13px;color:#616e7c;">${e(w.wave)} ${e(report.wave.id)}</p>
 </td></tr>
@@ -174,15 +165,9 @@ ${
 <p style="margin:0 0 8px 0;">${link(input.htmlUrl, w.openReport)}</p>
 <p style="margin:0 0 8px 0;">${link(input.csvUrl, w.downloadCsv)}</p>
 <p style="margin:0;font-size:12px;color:#616e7c;">${e(validUntil)}</p>
-</td></tr>
-</table>
-</td></tr>
-</table>
-</body>
-</html>
-`;
+</td></tr>`,
+  });
 
-  const domain = input.from.address.slice(input.from.address.lastIndexOf('@') + 1);
   return {
     from: { name: oneLine(input.from.name), address: input.from.address },
     to: input.managers.map((address) => ({ address })),
@@ -191,7 +176,7 @@ ${
     text,
     html,
     headers: {},
-    messageId: `<report.${report.wave.id}.${input.now.getTime()}@${domain}>`,
+    messageId: `<report.${report.wave.id}.${input.now.getTime()}@${domainOf(input.from.address)}>`,
     date: input.now,
   };
 }

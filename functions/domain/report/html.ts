@@ -1,5 +1,6 @@
+import { escapeHtml as esc } from '../html.ts';
 import type { ReportDocument } from './document.ts';
-import { dateTime, escapeHtml as esc, percent, scoreText, words } from './text.ts';
+import { dateTime, percent, scoreText, words } from './text.ts';
 
 /*
  * report.html: one self-contained, print-friendly page. Charts are inline SVG (they print in colour,

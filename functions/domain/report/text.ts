@@ -92,9 +92,6 @@ export type Words = (typeof WORDS)[Language];
 
 export const words = (language: Language): Words => WORDS[language];
 
-/** Escapes text for HTML element content and quoted attribute values (shared with the emails). */
-export { escapeHtml } from '../email/escape.ts';
-
 /** A 0–1 rate as a percentage with one decimal, or a dash when there is none. */
 export const percent = (rate: number | null): string => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);
 

@@ -13,7 +13,8 @@ import { tokenSecret } from '../../adapters/secrets.ts';
 import { SES_REQUEST_TIMEOUT_MS, sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
 import { SesPacer } from '../../adapters/ses-pacer.ts';
-import { cachedWaves, type SendDeps, SendFailedError, sendInvitation } from '../../use-cases/send.ts';
+import { type SendDeps, SendFailedError, sendInvitation } from '../../use-cases/send.ts';
+import { cachedWaves } from '../../use-cases/waves.ts';
 
 const store = new DynamoStore(documentClient(), requireEnv('TABLE_NAME'), {
   retentionDays: Number(process.env.RETENTION_DAYS) || 365,

@@ -16,8 +16,9 @@ import {
 } from '../../domain/pages/notices.ts';
 import { surveyPage } from '../../domain/pages/survey-page.ts';
 import { openReportLink } from '../../use-cases/report-link.ts';
-import { cachedWaves, chosenLanguage, openSurvey, submitSurvey } from '../../use-cases/survey.ts';
+import { chosenLanguage, openSurvey, submitSurvey } from '../../use-cases/survey.ts';
 import { openUnsubscribe, unsubscribe } from '../../use-cases/unsubscribe.ts';
+import { cachedWaves } from '../../use-cases/waves.ts';
 import {
   errorPages,
   type HttpRequest,
