@@ -16,7 +16,6 @@ import { createInterface } from 'node:readline';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { BUNDLE_ESBUILD_OPTIONS, HANDLERS } from '../lib/bundling.ts';
 import { ensureTable } from '../local/dynamo.ts';
@@ -57,6 +56,7 @@ const { currentQuestionnaire, findCampaign } = await import('../functions/domain
 const { invitationId, signToken } = await import('../functions/domain/token.ts');
 const { ratingField } = await import('../functions/domain/answers.ts');
 const { buildMime } = await import('../functions/adapters/mime.ts');
+const { httpEvent, lambdaContext, sqsEvent, sqsRecord } = await import('../test/support/fixtures.ts');
 
 await ensureTable(new DynamoDBClient({}), process.env.TABLE_NAME!);
 await (await s3Client()).send(new CreateBucketCommand({ Bucket: process.env.BUCKET_NAME }));
@@ -103,48 +103,12 @@ async function seedInvitations(prefix: string, count: number): Promise<string[]>
   return ids;
 }
 
-const context = {
-  awsRequestId: 'bench',
-  functionName: 'bench',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
-  memoryLimitInMB: '256',
-  logGroupName: 'bench',
-  logStreamName: 'bench',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as unknown as Context;
+const context = lambdaContext();
 
-function httpEvent(method: 'GET' | 'POST', token: string, body?: string): APIGatewayProxyEventV2 {
-  const path = `/s/${token}`;
-  return {
-    version: '2.0',
-    routeKey: `${method} /s/{token}`,
-    rawPath: path,
-    rawQueryString: '',
-    headers: body
-      ? { 'content-type': 'application/x-www-form-urlencoded', host: '127.0.0.1' }
-      : { host: '127.0.0.1' },
-    pathParameters: { token },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'bench',
-      domainName: '127.0.0.1',
-      domainPrefix: '127',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId: 'bench',
-      routeKey: `${method} /s/{token}`,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}
+// The same API Gateway v2 events the tests use.
+const get = (token: string) => httpEvent('GET /s/{token}', { token });
+const post = (token: string, body: string) =>
+  httpEvent('POST /s/{token}', { token, body, contentType: 'application/x-www-form-urlencoded' });
 
 const results: Record<string, unknown> = { when: new Date().toISOString(), node: process.version, n: N };
 const rows: Array<Record<string, string | number>> = [];
@@ -183,7 +147,7 @@ for (let i = -WARMUP; i < N; i++) {
   await ddb.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: `INV#${id}`, sk: 'INV' } }));
   const bare = performance.now() - t;
   t = performance.now();
-  const res = (await surveyPage(httpEvent('GET', getTokens[Math.abs(i) % getTokens.length]!), context)) as {
+  const res = (await surveyPage(get(getTokens[Math.abs(i) % getTokens.length]!), context)) as {
     statusCode: number;
   };
   const page = performance.now() - t;
@@ -198,7 +162,7 @@ latencyRow('survey GET', pageGet, bareGet, 1.5);
 // --- Submit vs bare PutItem --------------------------------------------------------------------------
 const postIds = await seedInvitations('post', N + WARMUP);
 // Submit the form as a browser would: with the hidden fields the page itself renders.
-const rendered = (await surveyPage(httpEvent('GET', signToken(secret, 'survey', postIds[0]!)), context)) as {
+const rendered = (await surveyPage(get(signToken(secret, 'survey', postIds[0]!)), context)) as {
   body: string;
 };
 const hidden = Object.fromEntries(
@@ -223,10 +187,9 @@ for (let i = 0; i < N + WARMUP; i++) {
   );
   const bare = performance.now() - t;
   t = performance.now();
-  const res = (await surveyPage(
-    httpEvent('POST', signToken(secret, 'survey', postIds[i]!), form),
-    context,
-  )) as { statusCode: number };
+  const res = (await surveyPage(post(signToken(secret, 'survey', postIds[i]!), form), context)) as {
+    statusCode: number;
+  };
   const took = performance.now() - t;
   if (res.statusCode !== 200) throw new Error(`survey POST answered ${res.statusCode}`);
   if (i >= WARMUP) {
@@ -247,25 +210,8 @@ const sampleMime = await buildMime({
   html: `<p>${'x'.repeat(6000)}</p>`,
   headers: {},
 });
-const sqsEvent = (ids: string[]): SQSEvent => ({
-  Records: ids.map((id, k) => ({
-    messageId: `m-${id}-${k}`,
-    receiptHandle: `r-${id}`,
-    body: JSON.stringify({ invitationId: id, step: 'invite' }),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'bench',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:csat-send',
-    awsRegion: 'us-east-1',
-  })),
-});
-await send(sqsEvent(sendIds.slice(0, WARMUP)), context);
+const jobs = (ids: string[]) => sqsEvent(...ids.map((id) => sqsRecord({ invitationId: id, step: 'invite' })));
+await send(jobs(sendIds.slice(0, WARMUP)), context);
 for (let i = 0; i < WARMUP; i++)
   await sesClient().send(new SendRawEmailCommand({ RawMessage: { Data: sampleMime } }));
 // The handler sends a batch's records one at a time (paced by the SES quota: the local endpoint allows
@@ -277,7 +223,7 @@ const bareRate = N / ((performance.now() - t0) / 1000);
 t0 = performance.now();
 const toSend = sendIds.slice(WARMUP);
 for (let i = 0; i < toSend.length; i += BATCH) {
-  const out = (await send(sqsEvent(toSend.slice(i, i + BATCH)), context)) as { batchItemFailures: unknown[] };
+  const out = (await send(jobs(toSend.slice(i, i + BATCH)), context)) as { batchItemFailures: unknown[] };
   if (out.batchItemFailures.length > 0) throw new Error('send handler reported failures');
 }
 const handlerRate = N / ((performance.now() - t0) / 1000);
