@@ -1,20 +1,27 @@
 #!/usr/bin/env tsx
 /*
  * `csat` ops CLI (`npx csat …`, `npm run csat -- …`): dispatch a wave, run a report, show the return
- * rate, against the running local stack (found through .csat-local/stack.json) or, with --stack NAME,
+ * rate, import the customer directory, against the running local stack (found through .csat-local/stack.json) or, with --stack NAME,
  * a deployed one (its CloudFormation outputs name the functions and the table).
  * Exit codes: 0 ok, 1 failure, 2 usage.
  */
 import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
+import { COLUMNS, type ImportFormat } from '../functions/domain/customers/import.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
 import type { DepartmentTally, Tally } from '../functions/domain/status.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
+import {
+  type ImportCustomersInput,
+  type ImportCustomersReport,
+  importCustomers,
+} from '../functions/use-cases/import-customers.ts';
 import { describeReportOutcome, isSkipped } from '../functions/use-cases/report.ts';
 import { type CampaignStatusReport, getCampaignStatus } from '../functions/use-cases/status.ts';
 import { callControl, DEFAULT_DATA_DIR, findLocalStack } from '../local/stack.ts';
@@ -24,17 +31,24 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Shows how far a long command got (`main` draws a bar when stderr is a terminal). */
+  progress?: (done: number, total: number) => void;
 }
 
 const USAGE = `Usage: csat <command> <campaign> [options]
+       csat customers import <file> [options]
 
 Commands:
   dispatch <campaign>              send a new wave of the campaign now
   report <campaign> [--wave ID]    write the report (of the latest wave unless --wave) and email it
   status <campaign>                invited, answered and return rate, per wave and department
+  customers import <file>          add or update customers (by id) from a CSV or JSON file; bad rows
+                                   are listed and left out, and the exit code is 1 if there are any.
+                                   CSV columns: ${COLUMNS.map((c) => c.column).join(',')}
 
 Options:
   --json             machine-readable output on stdout
+  --format FORMAT    csv or json: the import file's format (default: json for *.json, else csv)
   --stack NAME       talk to this deployed stack (CloudFormation stack name; env CSAT_STACK)
   --region REGION    region of the deployed stack (default: the AWS SDK's)
   --data-dir DIR     data folder of the local stack (default .csat-local/; env CSAT_DATA_DIR)
@@ -49,6 +63,7 @@ interface Target {
   dispatch(campaignId: string): Promise<DispatchResponse>;
   report(campaignId: string, waveId?: string): Promise<ReportResponse>;
   status(campaignId: string): Promise<CampaignStatusReport>;
+  importCustomers(input: ImportCustomersInput): Promise<ImportCustomersReport>;
 }
 
 async function localTarget(dataDir: string): Promise<Target> {
@@ -68,6 +83,7 @@ async function localTarget(dataDir: string): Promise<Target> {
     report: (id, waveId) =>
       callControl<ReportResponse>(info, 'POST', `report/${encodeURIComponent(id)}`, waveId ? { waveId } : {}),
     status: (id) => getCampaignStatus({ store }, { campaignId: id }),
+    importCustomers: (input) => importCustomers({ store }, input),
   };
 }
 
@@ -111,6 +127,7 @@ async function deployedTarget(stackName: string, region: string | undefined): Pr
     report: (campaignId, waveId) =>
       invoke(output('ReportFunctionName'), { campaignId, ...(waveId ? { waveId } : {}) }),
     status: (campaignId) => getCampaignStatus({ store }, { campaignId }),
+    importCustomers: (input) => importCustomers({ store }, input),
   };
 }
 
@@ -148,6 +165,30 @@ function statusTable(status: CampaignStatusReport): string {
   return table(head, rows, [2, 3, 4]);
 }
 
+/** `[#######·······]  350/1000` */
+export function progressBar(done: number, total: number, width = 30): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  const count = `${String(done).padStart(String(total).length)}/${total}`;
+  return `[${'#'.repeat(filled)}${'·'.repeat(width - filled)}] ${count}`;
+}
+
+function importReport(r: ImportCustomersReport): string {
+  const summary = `Imported ${r.imported} customer(s); rejected ${r.rejected} row(s).`;
+  if (r.problems.length === 0) return summary;
+  const rows = r.problems.map((p) => [String(p.line), p.field, p.reason]);
+  return [summary, '', table(['Line', 'Field', 'Reason'], rows, [0])].join('\n');
+}
+
+/** The file as text; a spreadsheet's legacy encoding (GBK, Latin-1) would import garbled names. */
+async function readImportFile(file: string): Promise<string> {
+  const bytes = await readFile(file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${file} is not UTF-8 text: save it as "CSV UTF-8" (or re-encode it) and import again`);
+  }
+}
+
 function human(command: string, result: unknown): string {
   if (command === 'dispatch') {
     const r = result as DispatchResponse;
@@ -181,6 +222,54 @@ function human(command: string, result: unknown): string {
   ].join('\n');
 }
 
+interface Options {
+  json: boolean;
+  stack?: string;
+  region?: string;
+  wave?: string;
+  format?: string;
+  'data-dir'?: string;
+}
+
+function targetOf(values: Options, io: Io): Promise<Target> {
+  const stackName = values.stack ?? io.env.CSAT_STACK;
+  return stackName
+    ? deployedTarget(stackName, values.region)
+    : localTarget(values['data-dir'] ?? io.env.CSAT_DATA_DIR ?? DEFAULT_DATA_DIR);
+}
+
+async function customersCommand(args: string[], values: Options, io: Io): Promise<number> {
+  const [sub, file, ...extra] = args;
+  if (sub !== 'import')
+    throw new UsageError(sub ? `unknown customers command "${sub}"` : 'customers needs import');
+  if (!file)
+    throw new UsageError('customers import needs a file, e.g. `csat customers import customers.csv`');
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (values.wave !== undefined) throw new UsageError('--wave goes with report only');
+  const format = values.format ?? (file.toLowerCase().endsWith('.json') ? 'json' : 'csv');
+  if (format !== 'csv' && format !== 'json') throw new UsageError(`--format is csv or json, not "${format}"`);
+
+  // Read before looking for the stack: a wrong path should not need one.
+  const text = await readImportFile(file);
+  const target = await targetOf(values, io);
+  const report = await target.importCustomers({
+    text,
+    format: format satisfies ImportFormat,
+    ...(io.progress ? { onProgress: ({ done, total }) => io.progress?.(done, total) } : {}),
+  });
+  io.stdout(values.json ? JSON.stringify(report, null, 2) : importReport(report));
+  return report.problems.length > 0 ? 1 : 0;
+}
+
+/** A bar redrawn in place on a terminal's stderr; nothing when stderr is a file or a pipe. */
+function terminalProgress(): Io['progress'] {
+  if (!process.stderr.isTTY) return undefined;
+  return (done, total) => {
+    if (total === 0) return;
+    process.stderr.write(`\r${progressBar(done, total)}${done === total ? '\n' : ''}`);
+  };
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(
   argv: string[],
@@ -188,6 +277,7 @@ export async function main(
     stdout: (t) => process.stdout.write(`${t}\n`),
     stderr: (t) => process.stderr.write(`${t}\n`),
     env: process.env,
+    progress: terminalProgress(),
   },
 ): Promise<number> {
   try {
@@ -202,6 +292,7 @@ export async function main(
           stack: { type: 'string' },
           region: { type: 'string' },
           wave: { type: 'string' },
+          format: { type: 'string' },
           'data-dir': { type: 'string' },
           help: { type: 'boolean', short: 'h', default: false },
         },
@@ -218,8 +309,10 @@ export async function main(
     }
     const [command, campaignId, ...extra] = positionals;
     if (!command) throw new UsageError('a command is needed');
+    if (command === 'customers') return await customersCommand(positionals.slice(1), values, io);
     if (!['dispatch', 'report', 'status'].includes(command))
       throw new UsageError(`unknown command "${command}"`);
+    if (values.format !== undefined) throw new UsageError('--format goes with customers import only');
     if (!campaignId) throw new UsageError(`${command} needs a campaign, e.g. \`csat ${command} demo\``);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (values.wave !== undefined && command !== 'report')
@@ -230,10 +323,7 @@ export async function main(
       );
     }
 
-    const stackName = values.stack ?? io.env.CSAT_STACK;
-    const target = stackName
-      ? await deployedTarget(stackName, values.region)
-      : await localTarget(values['data-dir'] ?? io.env.CSAT_DATA_DIR ?? DEFAULT_DATA_DIR);
+    const target = await targetOf(values, io);
     const result =
       command === 'dispatch'
         ? await target.dispatch(campaignId)

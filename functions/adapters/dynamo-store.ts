@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Invitation, SendStep, StoredResponse, Wave } from '../domain/model.ts';
 import type { SurveyStore } from '../domain/ports.ts';
-import type { Customer } from '../domain/programme.ts';
+import { Customer } from '../domain/programme.ts';
 
 /*
  * Single-table layout (keys pk/sk, one sparse index gsi1):
@@ -30,6 +30,9 @@ const strip = <T>(item: Record<string, unknown>): T => {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, purgeAt: _p, ...rest } = item;
   return rest as T;
 };
+
+/** Every attribute of a customer's profile, taken from the schema so a new field is stored too. */
+const CUSTOMER_FIELDS = Object.keys(Customer.shape) as Array<keyof Customer>;
 
 export interface DynamoStoreOptions {
   /** How long personal data is kept, in days (DOMAIN.md §6: one year). */
@@ -296,27 +299,29 @@ export class DynamoStore implements SurveyStore {
       const chunk = customers.slice(i, i + 25);
       // A plain overwrite would drop unsubscribedAt; update attribute by attribute instead.
       await Promise.all(
-        chunk.map((c) =>
-          this.ddb.send(
+        chunk.map((c) => {
+          // The directory row is the profile: a field it leaves out (an emptied cell) is removed, so an
+          // import never leaves a stale spend or tag behind. State csat keeps (unsubscribedAt) is not a field.
+          const set = CUSTOMER_FIELDS.filter((f) => c[f] !== undefined);
+          const remove = CUSTOMER_FIELDS.filter((f) => c[f] === undefined);
+          return this.ddb.send(
             new UpdateCommand({
               TableName: this.table,
               Key: { pk: `CUSTOMER#${c.id}`, sk: 'PROFILE' },
-              UpdateExpression:
-                'SET #id = :id, #name = :name, email = :email, #language = :language, department = :department, gsi1pk = :g1, gsi1sk = :id, purgeAt = :purge, updatedAt = :now',
-              ExpressionAttributeNames: { '#id': 'id', '#name': 'name', '#language': 'language' },
+              UpdateExpression: [
+                `SET ${set.map((f) => `#${f} = :${f}`).join(', ')}, gsi1pk = :g1, gsi1sk = :id, purgeAt = :purge, updatedAt = :now`,
+                remove.length > 0 ? `REMOVE ${remove.map((f) => `#${f}`).join(', ')}` : '',
+              ].join(' '),
+              ExpressionAttributeNames: Object.fromEntries(CUSTOMER_FIELDS.map((f) => [`#${f}`, f])),
               ExpressionAttributeValues: {
-                ':id': c.id,
-                ':name': c.name,
-                ':email': c.email,
-                ':language': c.language,
-                ':department': c.department,
+                ...Object.fromEntries(set.map((f) => [`:${f}`, c[f]])),
                 ':g1': 'CUSTOMERS',
                 ':purge': this.purgeAt(now),
                 ':now': now,
               },
             }),
-          ),
-        ),
+          );
+        }),
       );
     }
   }
