@@ -41,7 +41,7 @@ const USAGE = `Usage: csat <command> <campaign> [options]
 Commands:
   dispatch <campaign>              send a new wave of the campaign now
   report <campaign> [--wave ID]    write the report (of the latest wave unless --wave) and email it
-  status <campaign>                invited, answered and return rate, per wave and department
+  status <campaign>                invited, answered, return rate vs target, per wave and department
   customers import <file>          add or update customers (by id) from a CSV or JSON file; bad rows
                                    are listed and left out, and the exit code is 1 if there are any.
                                    CSV columns: ${COLUMNS.map((c) => c.column).join(',')}
@@ -144,14 +144,21 @@ export function table(head: string[], rows: string[][], right: number[]): string
   return [line(head), ...rows.map(line)].join('\n');
 }
 
+const NONE = '–';
+
+/** "yes", or "NO" in capitals so a missed target stands out in a column of yeses. */
+const metCell = (met: boolean | null): string => (met === null ? NONE : met ? 'yes' : 'NO');
+
 function statusTable(status: CampaignStatusReport): string {
-  const head = ['Wave', 'Department', 'Invited', 'Answered', 'Return'];
+  const head = ['Wave', 'Department', 'Invited', 'Answered', 'Return', 'Target', 'Met'];
   const row = (wave: string, department: string, t: Tally) => [
     wave,
     department,
     String(t.invited),
     String(t.answered),
     percent(t.returnRate),
+    t.target === null ? NONE : percent(t.target),
+    metCell(t.met),
   ];
   const rows: string[][] = [];
   const block = (label: string, departments: DepartmentTally[], total: Tally) => {
@@ -162,7 +169,7 @@ function statusTable(status: CampaignStatusReport): string {
   };
   for (const w of status.waves) block(w.waveId, w.departments, w);
   if (status.waves.length > 1) block('all waves', status.departments, status);
-  return table(head, rows, [2, 3, 4]);
+  return table(head, rows, [2, 3, 4, 5]);
 }
 
 /** `[#######·······]  350/1000` */

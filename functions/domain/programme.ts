@@ -52,6 +52,12 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** A fraction in (0, 1]: the percent form (30) is the likely mistake, so the message shows the other. */
+const ReturnRate = z
+  .number({ error: 'must be a number between 0 and 1, e.g. 0.3 for 30 %' })
+  .gt(0, 'must be above 0 (0.3 means 30 %)')
+  .max(1, 'must be at most 1: write a fraction, e.g. 0.3 for 30 %');
+
 export const Campaign = z.strictObject({
   id: Id,
   name: LocalizedText,
@@ -73,8 +79,29 @@ export const Campaign = z.strictObject({
     replyTo: z.email().optional(),
   }),
   audience: z.strictObject({ departments: z.array(z.string().min(1)).min(1).optional() }).default({}),
+  targets: z
+    .strictObject({
+      /**
+       * The share of invited customers expected to answer, as a fraction (0.3 = 30 %). Seed 000 sets a
+       * target per unit (10 % for some, 30 % for others); a department without its own takes the default.
+       */
+      returnRate: z.strictObject({
+        default: ReturnRate.optional(),
+        departments: z
+          .record(z.string().trim().min(1, 'a department cannot be empty'), ReturnRate)
+          .optional(),
+      }),
+    })
+    .optional(),
 });
 export type Campaign = z.infer<typeof Campaign>;
+
+/** A campaign's return-rate target for a department: its own, else the campaign's default, else none. */
+export function returnRateTarget(campaign: Campaign, department?: string): number | null {
+  const targets = campaign.targets?.returnRate;
+  const own = department === undefined ? undefined : targets?.departments?.[department];
+  return own ?? targets?.default ?? null;
+}
 
 /** A calendar day, YYYY-MM-DD (checked: no 2026-02-30). */
 const IsoDate = z.iso.date({ error: 'must be a date written YYYY-MM-DD' });
@@ -167,6 +194,14 @@ export function loadProgramme(files: ProgrammeFiles): Programme {
     if (!campaign) continue;
     if (!questionnaires.some((q) => q.id === campaign.questionnaire)) {
       problems.push(`${file}: questionnaire: no questionnaire has the id "${campaign.questionnaire}"`);
+    }
+    const scope = campaign.audience.departments;
+    for (const department of Object.keys(campaign.targets?.returnRate.departments ?? {})) {
+      if (scope && !scope.includes(department)) {
+        problems.push(
+          `${file}: targets.returnRate.departments.${department}: not one of audience.departments (${scope.join(', ')})`,
+        );
+      }
     }
     campaigns.push(campaign);
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   loadProgramme,
   ProgrammeError,
+  returnRateTarget,
   Schedule,
   toEventBridgeCron,
 } from '../../functions/domain/programme.ts';
@@ -78,6 +79,76 @@ describe('loadProgramme', () => {
       problems.some((p) => p.startsWith(`${Q_FILE}: scale.satisfiedFrom: must be one of the levels`)),
     ).toBe(true);
     expect(problems.some((p) => p.startsWith(`${Q_FILE}: `) && p.includes('colour'))).toBe(true);
+  });
+
+  it('should read return-rate targets, each department its own, else the default, else none', () => {
+    // Arrange: demo.json follows seed 000 — 30 % by default, 10 % for north-region.
+    const c = clone(demoCampaign);
+
+    // Act
+    const withTargets = loadProgramme({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: c } });
+    const { targets: _, ...bare } = c;
+    const without = loadProgramme({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: bare } });
+
+    // Assert
+    const campaign = withTargets.campaigns[0]!;
+    expect(returnRateTarget(campaign, 'north-region')).toBe(0.1);
+    expect(returnRateTarget(campaign, 'east-region')).toBe(0.3);
+    expect(returnRateTarget(campaign)).toBe(0.3);
+    expect(returnRateTarget(without.campaigns[0]!, 'north-region')).toBeNull();
+  });
+
+  it('should refuse a return-rate target outside (0, 1], naming the field', () => {
+    // Arrange: 30 written as a percent, a zero, a negative and a string.
+    const c = clone(demoCampaign) as Record<string, unknown>;
+    c.targets = {
+      returnRate: {
+        default: 30,
+        departments: { 'north-region': 0, 'east-region': -0.1, 'south-region': '10%' },
+      },
+    };
+
+    // Act
+    const problems = problemsOf({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: c } });
+
+    // Assert
+    expect(problems).toEqual([
+      `${C_FILE}: targets.returnRate.default: must be at most 1: write a fraction, e.g. 0.3 for 30 %`,
+      `${C_FILE}: targets.returnRate.departments.north-region: must be above 0 (0.3 means 30 %)`,
+      `${C_FILE}: targets.returnRate.departments.east-region: must be above 0 (0.3 means 30 %)`,
+      `${C_FILE}: targets.returnRate.departments.south-region: must be a number between 0 and 1, e.g. 0.3 for 30 %`,
+    ]);
+  });
+
+  it('should accept a target of exactly 1 and refuse unknown target kinds', () => {
+    // Arrange
+    const full = clone(demoCampaign);
+    full.targets.returnRate.default = 1;
+    const unknown = clone(demoCampaign) as Record<string, unknown>;
+    unknown.targets = { returnRate: {}, score: 90 };
+
+    // Act
+    const accepted = loadProgramme({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: full } });
+    const problems = problemsOf({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: unknown } });
+
+    // Assert
+    expect(accepted.campaigns[0]!.targets?.returnRate.default).toBe(1);
+    expect(problems).toEqual([expect.stringMatching(/^programme\/campaigns\/c\.json: targets: .*score/)]);
+  });
+
+  it('should refuse a target for a department the campaign does not survey', () => {
+    // Arrange: a typo in the target's department would otherwise silently fall back to the default.
+    const c = clone(demoCampaign) as typeof demoCampaign & { audience?: { departments: string[] } };
+    c.audience = { departments: ['east-region', 'north-region'] };
+    c.targets.returnRate.departments = { 'north-regoin': 0.1 } as never;
+
+    // Act
+    const problems = problemsOf({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: c } });
+
+    // Assert
+    expect(problems).toEqual([
+      `${C_FILE}: targets.returnRate.departments.north-regoin: not one of audience.departments (east-region, north-region)`,
+    ]);
   });
 
   it('should never throw anything but a ProgrammeError, whatever the files hold', () => {
