@@ -42,6 +42,7 @@ export function buildApp(programme: Programme, options: BuildAppOptions = {}): C
     bucket: stateful.bucket,
     reportsWrite: stateful.reportsWrite,
     reportsRead: stateful.reportsRead,
+    importsAccess: stateful.importsAccess,
     tokenSecret: stateful.tokenSecret,
     configurationSetName: stateful.configurationSet.configurationSetName,
     configurationSetArn: stateful.configurationSetArn,

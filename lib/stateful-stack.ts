@@ -12,6 +12,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/adapters/dynamo-store.ts';
+import { IMPORTS_PREFIX, REPORT_SUFFIX } from '../functions/domain/customers/import-file.ts';
 import { REPORTS_PREFIX } from '../functions/domain/report/document.ts';
 import type { StackConfig } from './config.ts';
 
@@ -38,6 +39,8 @@ export class StatefulStack extends Stack {
   readonly reportsWrite: ManagedPolicy;
   /** Get objects under reports/: attached to the survey page's role, which answers report links. */
   readonly reportsRead: ManagedPolicy;
+  /** Get files under imports/, put their reports beside them: attached to the import function's role. */
+  readonly importsAccess: ManagedPolicy;
   readonly tokenSecret: Secret;
   readonly configurationSet: ConfigurationSet;
   /** `arn:…:ses:<region>:<account>:configuration-set/<name>`, what ses:SendRawEmail is scoped to. */
@@ -125,6 +128,28 @@ export class StatefulStack extends Stack {
         reason:
           'Report keys are reports/{campaign}/{wave}/…, created as waves happen; the wildcard is limited to ' +
           'that prefix of the one report bucket.',
+      });
+    }
+
+    this.importsAccess = new ManagedPolicy(this, 'ImportsAccess', {
+      description: 'csat: read customer files under imports/ and write their reports beside them',
+      statements: [
+        new PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [this.bucket.arnForObjects(`${IMPORTS_PREFIX}*`)],
+        }),
+        new PolicyStatement({
+          actions: ['s3:PutObject'],
+          resources: [this.bucket.arnForObjects(`${IMPORTS_PREFIX}*${REPORT_SUFFIX}`)],
+        }),
+      ],
+    });
+    for (const pattern of [`${IMPORTS_PREFIX}*`, `${IMPORTS_PREFIX}*${REPORT_SUFFIX}`]) {
+      Validations.of(this.importsAccess).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${pattern}]`,
+        reason:
+          'Customer files are put under imports/ with names people choose; the function reads only that ' +
+          'prefix and writes only *.report.json there.',
       });
     }
 

@@ -10,7 +10,8 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import {
   ContextAttribute,
   Schedule,
@@ -24,6 +25,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/adapters/dynamo-store.ts';
+import { IMPORTS_PREFIX } from '../functions/domain/customers/import-file.ts';
 import { type Programme, toEventBridgeCron } from '../functions/domain/programme.ts';
 import type { StackConfig } from './config.ts';
 import { CsatFunction } from './csat-function.ts';
@@ -38,6 +40,8 @@ export interface StatelessStackProps extends StackProps {
   reportsWrite: IManagedPolicy;
   /** Get under reports/ in the bucket, for the survey page (it presigns the redirect of report links). */
   reportsRead: IManagedPolicy;
+  /** Get under imports/, put imports/*.report.json, for the customer import function. */
+  importsAccess: IManagedPolicy;
   tokenSecret: ISecret;
   configurationSetName: string;
   configurationSetArn: string;
@@ -86,6 +90,7 @@ export class StatelessStack extends Stack {
   readonly dispatch: CsatFunction;
   readonly send: CsatFunction;
   readonly report: CsatFunction;
+  readonly importCustomers: CsatFunction;
   readonly api: HttpApi;
   readonly sendQueue: Queue;
   readonly sendDeadLetterQueue: Queue;
@@ -281,6 +286,58 @@ export class StatelessStack extends Stack {
     this.report.grantSecretValue(tokenSecret);
     this.report.grantSendRawEmail(sesIdentityArn, props.configurationSetArn);
     this.report.fn.configureAsyncInvoke({ onFailure, retryAttempts: 2, maxEventAge: Duration.hours(6) });
+
+    // --- Customer import from files put under imports/ -----------------------------------------------
+    this.importCustomers = new CsatFunction(this, 'ImportCustomers', {
+      handler: 'import-customers',
+      description: 'csat: import a customer file put under imports/ and write its report beside it',
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      removalPolicy,
+      environment: { ...common, BUCKET_NAME: bucket.bucketName },
+    });
+    // putCustomers updates customers item by item (keeping unsubscribes), so UpdateItem only.
+    this.importCustomers.grantTable(table, ['UpdateItem']);
+    this.importCustomers.attachPolicy(props.importsAccess);
+    this.importCustomers.fn.configureAsyncInvoke({ onFailure, retryAttempts: 2 });
+    /*
+     * The notification lives here, on a reference to the bucket, not on the bucket in the stateful stack:
+     * there it would need this function's ARN while this stack already needs the bucket's name, a
+     * cross-stack cycle. CDK writes it with its BucketNotifications custom resource, which for a
+     * referenced bucket adds these two configurations and leaves any others on the bucket alone. An S3
+     * filter is one prefix and one suffix, so the .json one also matches the reports written beside the
+     * files; the handler ignores *.report.json without writing, which ends that loop at one invocation.
+     */
+    const importsBucket = Bucket.fromBucketAttributes(this, 'ImportsBucket', {
+      bucketArn: bucket.bucketArn,
+      bucketName: bucket.bucketName,
+    });
+    for (const suffix of ['.csv', '.json']) {
+      importsBucket.addEventNotification(
+        EventType.OBJECT_CREATED,
+        new LambdaDestination(this.importCustomers.fn),
+        { prefix: IMPORTS_PREFIX, suffix },
+      );
+    }
+    const notificationsHandler = this.node
+      .findAll()
+      .find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
+    if (notificationsHandler) {
+      Validations.of(notificationsHandler).acknowledge(
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason:
+            "CDK's own handler that writes the bucket's notification configuration once per deploy; its " +
+            'role and policy are fixed by CDK and it never sees customer data.',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'CDK\'s bucket-notifications handler is granted s3:PutBucketNotification on "*" by CDK; it runs ' +
+            'at deploy time only, for the imports/ trigger.',
+        },
+      );
+    }
 
     // EventBridge Scheduler's Lambda target grants lambda:InvokeFunction on the function and on
     // `<arn>:*` (its versions and aliases); acknowledged by exact finding, one per scheduled function.

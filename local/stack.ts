@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
+import { IMPORTS_PREFIX } from '../functions/domain/customers/import-file.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
@@ -14,7 +15,7 @@ import { loadDemoCustomers, programme } from '../programme/index.ts';
 import { ensureTable, type Running, startDynamo } from './dynamo.ts';
 import { ControlError, type ControlRequest, type ControlResponse, startHttpBridge } from './http-bridge.ts';
 import { lambdaContext } from './lambda-context.ts';
-import { startS3 } from './s3.ts';
+import { type LocalS3, startS3 } from './s3.ts';
 import { type ScheduledJob, startSchedules } from './schedules.ts';
 import { startSes } from './ses-server.ts';
 import { startSqs } from './sqs-server.ts';
@@ -188,7 +189,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (failed) throw failed.reason;
     const [dynamo, s3, ses] = emulators.map((r) => (r as PromiseFulfilledResult<Running>).value) as [
       Running,
-      Running,
+      LocalS3,
       Running,
     ];
     const sqs = await startSqs({
@@ -241,14 +242,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const store = new DynamoStore(DynamoDBDocumentClient.from(client), TABLE);
 
     // Only now: the handler modules read the environment set above when they load.
-    const [surveyPage, dispatchFn, sendFn, reportFn] = await Promise.all([
+    const [surveyPage, dispatchFn, sendFn, reportFn, importFn] = await Promise.all([
       import('../functions/handlers/survey-page/index.ts'),
       import('../functions/handlers/dispatch/index.ts'),
       import('../functions/handlers/send/index.ts'),
       import('../functions/handlers/report/index.ts'),
+      import('../functions/handlers/import-customers/index.ts'),
     ]);
     bridge.setHandler((event, context) => surveyPage.handler(event, context));
     queue.consume((event) => sendFn.handler(event, lambdaContext('send')));
+    // What the deployed bucket notification does (lib/stateless-stack.ts): same filter, same handler.
+    s3.onObjectCreated({ prefix: IMPORTS_PREFIX, suffixes: ['.csv', '.json'] }, (event) => {
+      importFn
+        .handler(event, lambdaContext('import-customers'))
+        .then(({ files }) => {
+          for (const f of files) {
+            if (f.outcome === 'imported') {
+              log(
+                `[import] ${f.key}: ${f.imported} imported, ${f.rejected} rejected; report in ${f.reportKey}`,
+              );
+            }
+          }
+        })
+        .catch((e) => log(`[import] failed: ${e instanceof Error ? e.message : e}`));
+    });
 
     const dispatch = (campaignId: string, scheduledTime?: string): Promise<DispatchResponse> =>
       dispatchFn.handler(

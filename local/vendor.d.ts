@@ -28,5 +28,13 @@ declare module 's3rver' {
     constructor(options?: S3rverOptions);
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    /** After each object put, copy, post or delete: an S3 notification (keys not URL-encoded). */
+    on(event: 'event', listener: (event: S3rverEvent) => void): this;
+  }
+  export interface S3rverEvent {
+    Records: Array<{
+      eventName: string;
+      s3: { bucket: { name: string }; object: { key: string; size?: number } };
+    }>;
   }
 }

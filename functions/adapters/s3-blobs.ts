@@ -5,6 +5,16 @@ import { s3Client } from './s3-client.ts';
 /** SigV4 presigned URLs cannot live longer than 7 days. */
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
+export class BlobTooLargeError extends Error {
+  constructor(
+    readonly size: number,
+    readonly maxBytes: number,
+  ) {
+    super(`the object holds ${size} bytes, more than the ${maxBytes} allowed`);
+    this.name = 'BlobTooLargeError';
+  }
+}
+
 /**
  * BlobStore on one S3 bucket: private objects, read through short-lived presigned links. The SDK's S3
  * modules are imported on first use (see s3-client.ts).
@@ -27,6 +37,24 @@ export class S3Blobs implements BlobStore {
         CacheControl: 'no-cache',
       }),
     );
+  }
+
+  /**
+   * The object's bytes, or a BlobTooLargeError without reading the body when it holds more than
+   * `maxBytes` (S3 says the length before the body is streamed).
+   */
+  async get(key: string, maxBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array> {
+    const [s3, { GetObjectCommand }] = await Promise.all([this.client(), import('@aws-sdk/client-s3')]);
+    const out = await s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const size = out.ContentLength ?? 0;
+    if (size > maxBytes) {
+      // Frees the connection without downloading what will not be read.
+      (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      throw new BlobTooLargeError(size, maxBytes);
+    }
+    const bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
+    if (bytes.byteLength > maxBytes) throw new BlobTooLargeError(bytes.byteLength, maxBytes);
+    return bytes;
   }
 
   /*

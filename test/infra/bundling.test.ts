@@ -44,8 +44,14 @@ describe('lib/bundling', () => {
 
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('should name an existing entry file for each of the four handlers', () => {
-    expect(Object.keys(HANDLERS).sort()).toEqual(['dispatch', 'report', 'send', 'survey-page']);
+  it('should name an existing entry file for each of the five handlers', () => {
+    expect(Object.keys(HANDLERS).sort()).toEqual([
+      'dispatch',
+      'import-customers',
+      'report',
+      'send',
+      'survey-page',
+    ]);
     for (const entry of Object.values(HANDLERS)) expect(existsSync(entry), entry).toBe(true);
   });
 

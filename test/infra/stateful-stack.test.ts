@@ -1,6 +1,7 @@
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '../../functions/adapters/dynamo-store.ts';
+import { IMPORTS_PREFIX, REPORT_SUFFIX } from '../../functions/domain/customers/import-file.ts';
 import { reportKeys } from '../../functions/domain/report/document.ts';
 import { REPORTS_PREFIX } from '../../lib/stateful-stack.ts';
 import { logicalId, resourcesOf, type Synthesised, synthCsat } from './synth.ts';
@@ -135,7 +136,7 @@ describe('StatefulStack', () => {
       const under = {
         'Fn::Join': ['', [{ 'Fn::GetAtt': [reportsBucketId(), 'Arn'] }, `/${REPORTS_PREFIX}*`]],
       };
-      const { reportsWrite, reportsRead } = retained.stateful;
+      const { reportsWrite, reportsRead, importsAccess } = retained.stateful;
 
       // Act
       const policies = resourcesOf(retained.statefulTemplate);
@@ -147,6 +148,7 @@ describe('StatefulStack', () => {
         [
           logicalId(reportsWrite.node.defaultChild as never),
           logicalId(reportsRead.node.defaultChild as never),
+          logicalId(importsAccess.node.defaultChild as never),
         ].sort(),
       );
       // The write policy keeps the id it had when it also allowed reads: the stateless stack imports it.
@@ -157,6 +159,25 @@ describe('StatefulStack', () => {
       expect(
         policies[logicalId(reportsRead.node.defaultChild as never)]!.Properties.PolicyDocument.Statement,
       ).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: under }]);
+    });
+
+    it('should let the customer import read under imports/ and write only *.report.json there', () => {
+      // Arrange
+      const objects = (pattern: string) => ({
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [reportsBucketId(), 'Arn'] }, `/${pattern}`]],
+      });
+      const { importsAccess } = retained.stateful;
+
+      // Act
+      const statements = resourcesOf(retained.statefulTemplate)[
+        logicalId(importsAccess.node.defaultChild as never)
+      ]!.Properties.PolicyDocument.Statement;
+
+      // Assert
+      expect(statements).toEqual([
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: objects(`${IMPORTS_PREFIX}*`) },
+        { Effect: 'Allow', Action: 's3:PutObject', Resource: objects(`${IMPORTS_PREFIX}*${REPORT_SUFFIX}`) },
+      ]);
     });
   });
 

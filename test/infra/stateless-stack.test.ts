@@ -37,6 +37,7 @@ const functionsOf = ({ stateless }: Synthesised): Record<HandlerName, CsatFuncti
   dispatch: stateless.dispatch,
   send: stateless.send,
   report: stateless.report,
+  'import-customers': stateless.importCustomers,
 });
 
 describe('StatelessStack', () => {
@@ -73,8 +74,10 @@ describe('StatelessStack', () => {
       const json = JSON.stringify(resource);
       if (mentions(resource, id(stateful.table)))
         return json.includes('/index/gsi1"') ? 'table index gsi1' : 'table';
-      if (mentions(resource, id(stateful.bucket)))
-        return json.endsWith('/reports/*"]]}') ? 'reports/*' : json;
+      if (mentions(resource, id(stateful.bucket))) {
+        const objects = /\/((?:reports|imports)\/[^"]*)"\]\]\}$/.exec(json);
+        return objects?.[1] ?? json;
+      }
       if (json.includes(':identity/example.com"')) return 'SES identity example.com';
       for (const f of [fns.dispatch, fns.report]) {
         if (mentions(resource, id(f.fn))) return json.includes(':*"') ? `${f.node.id} versions` : f.node.id;
@@ -161,6 +164,55 @@ describe('StatelessStack', () => {
           'sqs:SendMessage on failed-runs queue',
         ].sort(),
       );
+    });
+
+    it('should let the customer import update customers, read imports/ and write only reports there', () => {
+      expect(linesOf(fns['import-customers'])).toEqual(
+        [
+          ...BASE,
+          // putCustomers updates each customer in place, keeping what the file does not carry.
+          'dynamodb:UpdateItem on table',
+          's3:GetObject on imports/*',
+          's3:PutObject on imports/*.report.json',
+          // Lambda's on-failure destination for the S3 (asynchronous) invocation.
+          'sqs:GetQueueAttributes on failed-runs queue',
+          'sqs:GetQueueUrl on failed-runs queue',
+          'sqs:SendMessage on failed-runs queue',
+        ].sort(),
+      );
+    });
+
+    it('should invoke the customer import for .csv and .json objects created under imports/ in the bucket', () => {
+      // Arrange
+      const [notifications] = Object.values(resources()).filter(
+        (r) => r.Type === 'Custom::S3BucketNotifications',
+      );
+      const [permission] = Object.values(resources()).filter(
+        (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 's3.amazonaws.com',
+      );
+
+      // Act
+      const configs = notifications!.Properties.NotificationConfiguration.LambdaFunctionConfigurations;
+
+      // Assert
+      expect(mentions(notifications!.Properties.BucketName, id(s.stateful.bucket))).toBe(true);
+      expect(notifications!.Properties.Managed).toBe(false);
+      expect(configs).toEqual(
+        ['.csv', '.json'].map((suffix) => ({
+          Events: ['s3:ObjectCreated:*'],
+          Filter: {
+            Key: {
+              FilterRules: [
+                { Name: 'suffix', Value: suffix },
+                { Name: 'prefix', Value: 'imports/' },
+              ],
+            },
+          },
+          LambdaFunctionArn: { 'Fn::GetAtt': [id(fns['import-customers'].fn), 'Arn'] },
+        })),
+      );
+      expect(mentions(permission!.Properties.SourceArn, id(s.stateful.bucket))).toBe(true);
+      expect(mentions(permission!.Properties.FunctionName, id(fns['import-customers'].fn))).toBe(true);
     });
 
     it('should let each schedule invoke only its own function and dead-letter to the failed-runs queue', () => {
@@ -255,6 +307,7 @@ describe('StatelessStack', () => {
           SEND_CONCURRENCY: '2',
         },
         dispatch: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
+        'import-customers': { ...shared, BUCKET_NAME: bucket },
         report: {
           ...shared,
           BUCKET_NAME: bucket,

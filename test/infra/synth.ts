@@ -72,12 +72,11 @@ export function statementsOfRole(s: Synthesised, roleId: string): Statement[] {
   const managedRefs = (stateless[roleId]?.Properties.ManagedPolicyArns ?? []).map((a: unknown) =>
     JSON.stringify(a),
   );
-  const managed = Object.entries(stateful)
-    .filter(
-      ([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && managedRefs.some((a: string) => a.includes(id)),
-    )
-    .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Statement[]);
-  if (managed.length !== managedRefs.length) throw new Error(`unresolved managed policy on ${roleId}`);
+  const policies = Object.entries(stateful).filter(
+    ([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && managedRefs.some((a: string) => a.includes(id)),
+  );
+  if (policies.length !== managedRefs.length) throw new Error(`unresolved managed policy on ${roleId}`);
+  const managed = policies.flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Statement[]);
   return [...inline, ...managed];
 }
 

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../bin/csat.ts';
 import { seedInvitation, seedWave } from '../support/fixtures.ts';
+import { demoCampaign } from '../support/programme.ts';
 
 /*
  * There is no emulator for CloudFormation or Lambda, so those two are mocked; the table is this test
@@ -151,38 +152,79 @@ describe('csat against a deployed stack', () => {
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   });
 
-  it("should read the status from the stack's table", async () => {
-    // Arrange
-    const wave = await seedWave();
+  it("should read the status from the stack's table and show each department against its target", async () => {
+    // Arrange: an older wave sent before the campaign had targets (its snapshot has none), and a newer
+    // one under demo.json's targets: default 30 %, north-region 10 %, east-region none of its own.
+    const answer = {
+      answeredAt: '2025-04-02T00:00:00.000Z',
+      ratings: {},
+      comments: {},
+      total: 80,
+      grade: 'B' as const,
+      language: 'zh-CN' as const,
+      questionnaireVersion: 1,
+    };
+    const { targets: _, ...untargeted } = demoCampaign;
+    const older = await seedWave({ createdAt: '2025-01-01T01:00:00.000Z', campaign: untargeted });
+    const newer = await seedWave({ createdAt: '2025-04-01T01:00:00.000Z' });
+    await seedInvitation(older, { customer: { department: 'east-region' }, response: answer });
     // Emailed but not answered: invited counts only customers whose email went out.
-    await seedInvitation(wave, { customer: { department: 'east-region' }, sent: { invite: wave.createdAt } });
-    await seedInvitation(wave, {
-      customer: { department: 'north-region' },
-      response: {
-        answeredAt: new Date().toISOString(),
-        ratings: {},
-        comments: {},
-        total: 80,
-        grade: 'B',
-        language: 'zh-CN',
-        questionnaireVersion: 1,
-      },
+    await seedInvitation(newer, {
+      customer: { department: 'east-region' },
+      sent: { invite: newer.createdAt },
     });
+    await seedInvitation(newer, { customer: { department: 'north-region' }, response: answer });
 
     // Act
-    const out = await csat('status', 'demo', '--stack', 'csat-prod', '--json');
+    const json = await csat('status', 'demo', '--stack', 'csat-prod', '--json');
+    const human = await csat('status', 'demo', '--stack', 'csat-prod');
 
-    // Assert
-    expect(out.code).toBe(0);
-    expect(JSON.parse(out.stdout)).toMatchObject({
+    // Assert: all waves are measured against the newest wave's targets; the older wave against none.
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
       campaignId: 'demo',
-      invited: 2,
-      answered: 1,
-      returnRate: 0.5,
+      invited: 3,
+      answered: 2,
+      target: 0.3,
+      met: true,
       departments: [
-        { department: 'east-region', invited: 1, answered: 0, returnRate: 0 },
-        { department: 'north-region', invited: 1, answered: 1, returnRate: 1 },
+        { department: 'east-region', invited: 2, answered: 1, returnRate: 0.5, target: 0.3, met: true },
+        { department: 'north-region', invited: 1, answered: 1, returnRate: 1, target: 0.1, met: true },
+      ],
+      waves: [
+        {
+          waveId: 'demo-20250401T0100',
+          invited: 2,
+          answered: 1,
+          returnRate: 0.5,
+          target: 0.3,
+          met: true,
+          departments: [
+            { department: 'east-region', invited: 1, answered: 0, returnRate: 0, target: 0.3, met: false },
+            { department: 'north-region', invited: 1, answered: 1, returnRate: 1, target: 0.1, met: true },
+          ],
+        },
+        {
+          waveId: 'demo-20250101T0100',
+          target: null,
+          met: null,
+          departments: [{ department: 'east-region', invited: 1, answered: 1, target: null, met: null }],
+        },
       ],
     });
+    expect(human.code).toBe(0);
+    expect(human.stdout.split('\n')).toEqual([
+      'Campaign demo: 3 invited, 2 answered, return rate 66.7 %',
+      '',
+      'Wave                Department    Invited  Answered   Return  Target  Met',
+      'demo-20250401T0100  east-region         1         0    0.0 %  30.0 %  NO',
+      '                    north-region        1         1  100.0 %  10.0 %  yes',
+      '                    all                 2         1   50.0 %  30.0 %  yes',
+      'demo-20250101T0100  east-region         1         1  100.0 %       –  –',
+      '                    all                 1         1  100.0 %       –  –',
+      'all waves           east-region         2         1   50.0 %  30.0 %  yes',
+      '                    north-region        1         1  100.0 %  10.0 %  yes',
+      '                    all                 3         2   66.7 %  30.0 %  yes',
+    ]);
   });
 });

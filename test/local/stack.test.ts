@@ -87,7 +87,10 @@ describe('local stack (npm start)', () => {
       expect(parsed.waves.map((w) => w.waveId)).toEqual([wave.waveId]);
       expect(human.code).toBe(0);
       expect(human.stdout).toContain(`Campaign demo: ${wave.invited} invited, 1 answered`);
-      expect(human.stdout).toMatch(/Wave\s+Department\s+Invited\s+Answered\s+Return/);
+      expect(human.stdout).toMatch(/Wave\s+Department\s+Invited\s+Answered\s+Return\s+Target\s+Met/);
+      // demo.json's targets, carried by the wave's snapshot: north-region 10 %, the 30 % default overall.
+      expect(parsed).toMatchObject({ target: 0.3, waves: [{ target: 0.3 }] });
+      expect(parsed.departments.find((d) => d.department === 'north-region')?.target).toBe(0.1);
 
       expect(report.code).toBe(0);
       const reported = JSON.parse(report.stdout);
