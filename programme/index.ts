@@ -1,15 +1,16 @@
 /*
- * The programme csat runs: questionnaires and campaigns, as files in the repo.
+ * The programme csat runs: questionnaires and campaigns, as files in the repo (listed in files.ts).
  * Validated once at import, so `cdk synth`, `npm start` and every Lambda fail fast on a bad file with a
- * message that names the file, the field and what is wrong. Add a file here and import it below.
+ * message that names the file, the field and what is wrong — including a published questionnaire
+ * version edited in place (functions/domain/versions.ts).
  */
 import { loadProgramme } from '../functions/domain/programme.ts';
-import demoCampaign from './campaigns/demo.json' with { type: 'json' };
-import itssV1 from './questionnaires/itss-satisfaction.v1.json' with { type: 'json' };
+import { campaignFiles, questionnaireFiles, versionLockFile } from './files.ts';
 
 export const programme = loadProgramme({
-  questionnaires: { 'programme/questionnaires/itss-satisfaction.v1.json': itssV1 },
-  campaigns: { 'programme/campaigns/demo.json': demoCampaign },
+  questionnaires: questionnaireFiles,
+  campaigns: campaignFiles,
+  versionLock: versionLockFile,
 });
 
 /** The demo customer directory `npm start` seeds; kept out of the Lambda bundles. */

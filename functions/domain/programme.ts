@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { Language, LocalizedText } from './language.ts';
 import { Questionnaire } from './questionnaire.ts';
+import { checkVersionLock, type QuestionnaireFile, VersionLock } from './versions.ts';
 
 const Id = z
   .string()
@@ -154,6 +155,11 @@ export interface ProgrammeFiles {
   campaigns: Record<string, unknown>;
   /** Demo or test customers; a deployed stack takes its directory from elsewhere. */
   customers?: Record<string, unknown>;
+  /**
+   * The fingerprints of published questionnaire versions (versions.ts), keyed by the lock file's name.
+   * With it, every questionnaire file must match its locked version: published versions are frozen.
+   */
+  versionLock?: Record<string, unknown>;
 }
 
 function fieldPath(path: PropertyKey[]): string {
@@ -185,9 +191,18 @@ function parseFile<T>(
  */
 export function loadProgramme(files: ProgrammeFiles): Programme {
   const problems: string[] = [];
-  const questionnaires = Object.entries(files.questionnaires).flatMap(
-    ([file, data]) => parseFile(Questionnaire, file, data, problems) ?? [],
-  );
+  const questionnaires: Questionnaire[] = [];
+  const questionnaireFiles: QuestionnaireFile[] = [];
+  for (const [file, data] of Object.entries(files.questionnaires)) {
+    const q = parseFile(Questionnaire, file, data, problems);
+    if (!q) continue;
+    questionnaires.push(q);
+    questionnaireFiles.push({ file, id: q.id, version: q.version, data });
+  }
+  for (const [file, data] of Object.entries(files.versionLock ?? {})) {
+    const lock = parseFile(VersionLock, file, data, problems);
+    if (lock) problems.push(...checkVersionLock(questionnaireFiles, lock));
+  }
   const campaigns: Campaign[] = [];
   for (const [file, data] of Object.entries(files.campaigns)) {
     const campaign = parseFile(Campaign, file, data, problems);

@@ -1,0 +1,18 @@
+/*
+ * The programme's files as they are, before validation: questionnaires and campaigns. Add a file here.
+ * `programme/index.ts` validates them; `programme/lock.ts` fingerprints the questionnaires.
+ */
+import demoCampaign from './campaigns/demo.json' with { type: 'json' };
+import itssV1 from './questionnaires/itss-satisfaction.v1.json' with { type: 'json' };
+import versionLock from './questionnaires/versions.lock.json' with { type: 'json' };
+
+export const questionnaireFiles: Record<string, unknown> = {
+  'programme/questionnaires/itss-satisfaction.v1.json': itssV1,
+};
+
+export const campaignFiles: Record<string, unknown> = {
+  'programme/campaigns/demo.json': demoCampaign,
+};
+
+export const VERSION_LOCK_FILE = 'programme/questionnaires/versions.lock.json';
+export const versionLockFile: Record<string, unknown> = { [VERSION_LOCK_FILE]: versionLock };
