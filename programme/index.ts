@@ -4,12 +4,14 @@
  * message that names the file, the field and what is wrong. Add a file here and import it below.
  */
 import { loadProgramme } from '../functions/domain/programme.ts';
+import cnMainland from './calendars/cn-mainland.json' with { type: 'json' };
 import demoCampaign from './campaigns/demo.json' with { type: 'json' };
 import itssV1 from './questionnaires/itss-satisfaction.v1.json' with { type: 'json' };
 
 export const programme = loadProgramme({
   questionnaires: { 'programme/questionnaires/itss-satisfaction.v1.json': itssV1 },
   campaigns: { 'programme/campaigns/demo.json': demoCampaign },
+  calendars: { 'programme/calendars/cn-mainland.json': cnMainland },
 });
 
 /** The demo customer directory `npm start` seeds; kept out of the Lambda bundles. */
