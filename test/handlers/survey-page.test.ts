@@ -99,15 +99,16 @@ describe('GET /s/{token}', () => {
       token: surveyToken,
       query: { 'r-quality': 'dissatisfied' },
     });
+    const queries: Array<Record<string, string>> = [
+      { 'r-quality': 'excellent' },
+      { 'r-nonsense': 'satisfied' },
+      { 'r-quality': '' },
+      { 'r-quality': 'satisfied,dissatisfied' },
+      { 'r-quality': '<script>alert(1)</script>' },
+      { constructor: 'satisfied', 'c-suggestions': 'hello' },
+    ];
     const bad = await Promise.all(
-      [
-        { 'r-quality': 'excellent' },
-        { 'r-nonsense': 'satisfied' },
-        { 'r-quality': '' },
-        { 'r-quality': 'satisfied,dissatisfied' },
-        { 'r-quality': '<script>alert(1)</script>' },
-        { __proto__: 'satisfied', 'c-suggestions': 'hello' },
-      ].map((query) => call('GET /s/{token}', { token: surveyToken, query })),
+      queries.map((query) => call('GET /s/{token}', { token: surveyToken, query })),
     );
 
     expect(chosen.statusCode).toBe(200);
