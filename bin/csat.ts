@@ -16,6 +16,7 @@ import { COLUMNS, type ImportFormat } from '../functions/domain/customers/import
 import { findCampaign } from '../functions/domain/programme.ts';
 import type { DepartmentTally, Tally } from '../functions/domain/status.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
+import type { RemindResponse } from '../functions/handlers/remind/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
 import {
   type ImportCustomersInput,
@@ -41,6 +42,7 @@ const USAGE = `Usage: csat <command> <campaign> [options]
 Commands:
   dispatch <campaign>              send a new wave of the campaign now
   report <campaign> [--wave ID]    write the report (of the latest wave unless --wave) and email it
+  remind <campaign>                send the reminders due today to customers who have not answered
   status <campaign>                invited, answered, return rate vs target, per wave and department
   customers import <file>          add or update customers (by id) from a CSV or JSON file; bad rows
                                    are listed and left out, and the exit code is 1 if there are any.
@@ -62,6 +64,7 @@ class UsageError extends Error {}
 interface Target {
   dispatch(campaignId: string): Promise<DispatchResponse>;
   report(campaignId: string, waveId?: string): Promise<ReportResponse>;
+  remind(campaignId: string): Promise<RemindResponse>;
   status(campaignId: string): Promise<CampaignStatusReport>;
   importCustomers(input: ImportCustomersInput): Promise<ImportCustomersReport>;
 }
@@ -82,6 +85,7 @@ async function localTarget(dataDir: string): Promise<Target> {
     dispatch: (id) => callControl<DispatchResponse>(info, 'POST', `dispatch/${encodeURIComponent(id)}`),
     report: (id, waveId) =>
       callControl<ReportResponse>(info, 'POST', `report/${encodeURIComponent(id)}`, waveId ? { waveId } : {}),
+    remind: (id) => callControl<RemindResponse>(info, 'POST', `remind/${encodeURIComponent(id)}`),
     status: (id) => getCampaignStatus({ store }, { campaignId: id }),
     importCustomers: (input) => importCustomers({ store }, input),
   };
@@ -126,6 +130,7 @@ async function deployedTarget(stackName: string, region: string | undefined): Pr
     dispatch: (campaignId) => invoke(output('DispatchFunctionName'), { campaignId }),
     report: (campaignId, waveId) =>
       invoke(output('ReportFunctionName'), { campaignId, ...(waveId ? { waveId } : {}) }),
+    remind: (campaignId) => invoke(output('RemindFunctionName'), { campaignId }),
     status: (campaignId) => getCampaignStatus({ store }, { campaignId }),
     importCustomers: (input) => importCustomers({ store }, input),
   };
@@ -204,6 +209,27 @@ function human(command: string, result: unknown): string {
         ? `${r.created} new invitation(s) queued`
         : 'already dispatched for this tick: no new invitations';
     return `Wave ${r.waveId} of ${r.campaignId}: ${r.invited} invited, ${what}.`;
+  }
+  if (command === 'remind') {
+    const r = result as RemindResponse;
+    if (r.waves.length === 0) return `Campaign ${r.campaignId} has no open wave: no reminders.`;
+    return [
+      `Campaign ${r.campaignId}: ${r.queued} reminder(s) queued.`,
+      '',
+      table(
+        ['Wave', 'Queued', 'Not due'],
+        r.waves.map((w) => [
+          w.waveId,
+          Object.entries(w.queued)
+            .map(([step, n]) => `${step} ${n}`)
+            .join(', ') || '0',
+          Object.entries(w.notDue)
+            .map(([reason, n]) => `${reason} ${n}`)
+            .join(', ') || '–',
+        ]),
+        [],
+      ),
+    ].join('\n');
   }
   if (command === 'report') {
     const r = result as ReportResponse;
@@ -317,7 +343,7 @@ export async function main(
     const [command, campaignId, ...extra] = positionals;
     if (!command) throw new UsageError('a command is needed');
     if (command === 'customers') return await customersCommand(positionals.slice(1), values, io);
-    if (!['dispatch', 'report', 'status'].includes(command))
+    if (!['dispatch', 'report', 'remind', 'status'].includes(command))
       throw new UsageError(`unknown command "${command}"`);
     if (values.format !== undefined) throw new UsageError('--format goes with customers import only');
     if (!campaignId) throw new UsageError(`${command} needs a campaign, e.g. \`csat ${command} demo\``);
@@ -336,7 +362,9 @@ export async function main(
         ? await target.dispatch(campaignId)
         : command === 'report'
           ? await target.report(campaignId, values.wave)
-          : await target.status(campaignId);
+          : command === 'remind'
+            ? await target.remind(campaignId)
+            : await target.status(campaignId);
     io.stdout(values.json ? JSON.stringify(result, null, 2) : human(command, result));
     return 0;
   } catch (e) {

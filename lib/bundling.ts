@@ -11,7 +11,14 @@ import type { BuildOptions } from 'esbuild';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const HANDLER_NAMES = ['survey-page', 'dispatch', 'send', 'report', 'import-customers'] as const;
+export const HANDLER_NAMES = [
+  'survey-page',
+  'dispatch',
+  'send',
+  'report',
+  'import-customers',
+  'remind',
+] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** Each handler's entry file, as an absolute path. */

@@ -26,7 +26,7 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/adapters/dynamo-store.ts';
 import { IMPORTS_PREFIX } from '../functions/domain/customers/import-file.ts';
-import { type Programme, toEventBridgeCron } from '../functions/domain/programme.ts';
+import { type Programme, reminderSchedule, toEventBridgeCron } from '../functions/domain/programme.ts';
 import type { StackConfig } from './config.ts';
 import { CsatFunction } from './csat-function.ts';
 import { removalPolicyOf } from './stateful-stack.ts';
@@ -90,6 +90,7 @@ export class StatelessStack extends Stack {
   readonly dispatch: CsatFunction;
   readonly send: CsatFunction;
   readonly report: CsatFunction;
+  readonly remind: CsatFunction;
   readonly importCustomers: CsatFunction;
   readonly api: HttpApi;
   readonly sendQueue: Queue;
@@ -287,6 +288,21 @@ export class StatelessStack extends Stack {
     this.report.grantSendRawEmail(sesIdentityArn, props.configurationSetArn);
     this.report.fn.configureAsyncInvoke({ onFailure, retryAttempts: 2, maxEventAge: Duration.hours(6) });
 
+    this.remind = new CsatFunction(this, 'Remind', {
+      handler: 'remind',
+      description: 'csat: queue the reminders due today to customers who have not answered',
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      removalPolicy,
+      environment: { ...common, SEND_QUEUE_URL: this.sendQueue.queueUrl },
+    });
+    // Reads only: waves (Query on the table), invitations and the directory (the index). The send function
+    // claims and sends each reminder.
+    this.remind.grantTable(table, ['Query'], gsi1);
+    this.remind.grantSendMessages(this.sendQueue);
+    // The sweep only queues jobs the send step claims once, so Lambda's own retries are safe.
+    this.remind.fn.configureAsyncInvoke({ onFailure, retryAttempts: 2, maxEventAge: Duration.hours(6) });
+
     // --- Customer import from files put under imports/ -----------------------------------------------
     this.importCustomers = new CsatFunction(this, 'ImportCustomers', {
       handler: 'import-customers',
@@ -341,7 +357,7 @@ export class StatelessStack extends Stack {
 
     // EventBridge Scheduler's Lambda target grants lambda:InvokeFunction on the function and on
     // `<arn>:*` (its versions and aliases); acknowledged by exact finding, one per scheduled function.
-    for (const fn of [this.dispatch.fn, this.report.fn]) {
+    for (const fn of [this.dispatch.fn, this.report.fn, this.remind.fn]) {
       const logicalId = this.resolve(this.getLogicalId(fn.node.defaultChild as CfnFunction));
       Validations.of(this).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
@@ -383,6 +399,22 @@ export class StatelessStack extends Stack {
           maxEventAge: Duration.hours(6),
         }),
       });
+      const reminders = reminderSchedule(campaign);
+      if (reminders) {
+        new Schedule(this, `RemindSchedule-${campaign.id}`, {
+          description: `csat: queue the due reminders of campaign ${campaign.id}`,
+          schedule: ScheduleExpression.expression(
+            toEventBridgeCron(reminders.cron),
+            TimeZone.of(reminders.timeZone),
+          ),
+          target: new LambdaInvoke(this.remind.fn, {
+            input: ScheduleTargetInput.fromObject({ campaignId: campaign.id }),
+            deadLetterQueue: this.failedRuns,
+            retryAttempts: 3,
+            maxEventAge: Duration.hours(6),
+          }),
+        });
+      }
     }
 
     // --- Outputs the csat CLI reads ----------------------------------------------------------------
@@ -393,6 +425,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'SendQueueUrl', { value: this.sendQueue.queueUrl });
     new CfnOutput(this, 'DispatchFunctionName', { value: this.dispatch.fn.functionName });
     new CfnOutput(this, 'ReportFunctionName', { value: this.report.fn.functionName });
+    new CfnOutput(this, 'RemindFunctionName', { value: this.remind.fn.functionName });
   }
 
   private alarmWhenNotEmpty(id: string, queue: IQueue, what: string): Alarm {

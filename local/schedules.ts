@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { Campaign } from '../functions/domain/programme.ts';
+import { type Campaign, reminderSchedule, type Schedule } from '../functions/domain/programme.ts';
 
 /*
  * EventBridge Scheduler, locally: the same cron expressions and time zones the stack deploys, read from
@@ -9,11 +9,12 @@ import type { Campaign } from '../functions/domain/programme.ts';
 export interface ScheduleTargets {
   dispatch(event: { campaignId: string; scheduledTime: string }): Promise<unknown>;
   report(event: { campaignId: string; trigger: 'schedule' }): Promise<unknown>;
+  remind(event: { campaignId: string }): Promise<unknown>;
 }
 
 export interface ScheduledJob {
   campaignId: string;
-  kind: 'dispatch' | 'report';
+  kind: 'dispatch' | 'report' | 'remind';
   cron: string;
   timeZone: string;
   /** The next tick after `after` (default now). */
@@ -49,7 +50,7 @@ export function scheduledTimeOf(tick: Date): string {
   return new Date(Math.floor(tick.getTime() / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
 }
 
-/** Starts one croner job per campaign dispatch and report schedule. */
+/** Starts one croner job per campaign dispatch, report and (if it sends reminders) reminder schedule. */
 export function startSchedules(
   campaigns: readonly Campaign[],
   targets: ScheduleTargets,
@@ -58,8 +59,13 @@ export function startSchedules(
   const crons: Cron[] = [];
   const jobs: ScheduledJob[] = [];
   for (const campaign of campaigns) {
-    for (const kind of ['dispatch', 'report'] as const) {
-      const schedule = kind === 'dispatch' ? campaign.dispatch : campaign.report.schedule;
+    const schedules: Array<['dispatch' | 'report' | 'remind', Schedule | undefined]> = [
+      ['dispatch', campaign.dispatch],
+      ['report', campaign.report.schedule],
+      ['remind', reminderSchedule(campaign)],
+    ];
+    for (const [kind, schedule] of schedules) {
+      if (!schedule) continue;
       let job: ScheduledJob;
       const cron = new Cron(
         toCronerPattern(schedule.cron),
@@ -73,7 +79,9 @@ export function startSchedules(
                     campaignId: campaign.id,
                     scheduledTime: scheduledTimeOf(new Date()),
                   })
-                : await targets.report({ campaignId: campaign.id, trigger: 'schedule' });
+                : kind === 'report'
+                  ? await targets.report({ campaignId: campaign.id, trigger: 'schedule' })
+                  : await targets.remind({ campaignId: campaign.id });
             hooks.onRun?.(job, result);
           } catch (e) {
             hooks.onError?.(job, e);

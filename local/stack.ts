@@ -8,6 +8,7 @@ import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
 import { IMPORTS_PREFIX } from '../functions/domain/customers/import-file.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
+import type { RemindResponse } from '../functions/handlers/remind/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
 import { describeReportOutcome } from '../functions/use-cases/report.ts';
 import { type CampaignStatusReport, getCampaignStatus } from '../functions/use-cases/status.ts';
@@ -87,6 +88,8 @@ export interface LocalStack {
   schedules: ScheduledJob[];
   dispatch(campaignId: string, scheduledTime?: string): Promise<DispatchResponse>;
   report(campaignId: string, waveId?: string): Promise<ReportResponse>;
+  /** Runs the campaign's reminder sweep now and waits until the queued reminders are sent. */
+  remind(campaignId: string): Promise<RemindResponse>;
   status(campaignId: string): Promise<CampaignStatusReport>;
   /** Resolves once the send queue has nothing left to deliver. */
   idle(timeoutMs?: number): Promise<void>;
@@ -242,12 +245,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const store = new DynamoStore(DynamoDBDocumentClient.from(client), TABLE);
 
     // Only now: the handler modules read the environment set above when they load.
-    const [surveyPage, dispatchFn, sendFn, reportFn, importFn] = await Promise.all([
+    const [surveyPage, dispatchFn, sendFn, reportFn, importFn, remindFn] = await Promise.all([
       import('../functions/handlers/survey-page/index.ts'),
       import('../functions/handlers/dispatch/index.ts'),
       import('../functions/handlers/send/index.ts'),
       import('../functions/handlers/report/index.ts'),
       import('../functions/handlers/import-customers/index.ts'),
+      import('../functions/handlers/remind/index.ts'),
     ]);
     bridge.setHandler((event, context) => surveyPage.handler(event, context));
     queue.consume((event) => sendFn.handler(event, lambdaContext('send')));
@@ -274,6 +278,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       );
     const report = (campaignId: string, waveId?: string): Promise<ReportResponse> =>
       reportFn.handler({ campaignId, ...(waveId ? { waveId } : {}) }, lambdaContext('report'));
+    const remind = (campaignId: string): Promise<RemindResponse> =>
+      remindFn.handler({ campaignId }, lambdaContext('remind'));
 
     async function control(req: ControlRequest): Promise<ControlResponse> {
       const [action, campaignId, ...rest] = req.segments;
@@ -282,7 +288,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
       if (
         req.method !== 'POST' ||
-        (action !== 'dispatch' && action !== 'report') ||
+        (action !== 'dispatch' && action !== 'report' && action !== 'remind') ||
         !campaignId ||
         rest.length
       ) {
@@ -301,8 +307,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }
         return { status: 200, body: await report(campaignId, body.waveId) };
       }
-      const result = await dispatch(campaignId);
-      // The CLI returns once the invitations are out, so the mailbox is worth a look when it does.
+      const result = action === 'remind' ? await remind(campaignId) : await dispatch(campaignId);
+      // The CLI returns once the invitations (or reminders) are out, so the mailbox is worth a look when it does.
       await queue.idle({ timeoutMs: 120_000 }).catch(() => {});
       return { status: 200, body: result };
     }
@@ -322,6 +328,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         {
           dispatch: (e) => dispatch(e.campaignId, e.scheduledTime),
           report: (e) => reportFn.handler(e, lambdaContext('report')),
+          remind: (e) => remind(e.campaignId),
         },
         {
           onRun: (job, result) => {
@@ -330,7 +337,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
               `[schedule] ${job.campaignId} ${job.kind}: ${
                 job.kind === 'dispatch'
                   ? `wave ${dispatched.waveId}, ${dispatched.invited} invited`
-                  : describeReportOutcome(result as ReportResponse)
+                  : job.kind === 'remind'
+                    ? `${(result as RemindResponse).queued} reminders queued`
+                    : describeReportOutcome(result as ReportResponse)
               }`,
             );
           },
@@ -371,6 +380,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       schedules: jobs,
       dispatch,
       report,
+      remind: async (campaignId) => {
+        const result = await remind(campaignId);
+        await queue.idle({ timeoutMs: 120_000 }).catch(() => {});
+        return result;
+      },
       status: (campaignId) => getCampaignStatus({ store }, { campaignId }),
       idle: (timeoutMs = 60_000) => queue.idle({ timeoutMs }),
       deadLetters: () => queue.deadLetters().length,

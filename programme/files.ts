@@ -1,7 +1,9 @@
 /*
- * The programme's files as they are, before validation: questionnaires and campaigns. Add a file here.
+ * The programme's files as they are, before validation: questionnaires, campaigns, holiday calendars.
+ * Add a file here.
  * `programme/index.ts` validates them; `programme/lock.ts` fingerprints the questionnaires.
  */
+import cnMainland from './calendars/cn-mainland.json' with { type: 'json' };
 import demoCampaign from './campaigns/demo.json' with { type: 'json' };
 import itssV1 from './questionnaires/itss-satisfaction.v1.json' with { type: 'json' };
 import versionLock from './questionnaires/versions.lock.json' with { type: 'json' };
@@ -16,3 +18,7 @@ export const campaignFiles: Record<string, unknown> = {
 
 export const VERSION_LOCK_FILE = 'programme/questionnaires/versions.lock.json';
 export const versionLockFile: Record<string, unknown> = { [VERSION_LOCK_FILE]: versionLock };
+
+export const calendarFiles: Record<string, unknown> = {
+  'programme/calendars/cn-mainland.json': cnMainland,
+};

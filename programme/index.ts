@@ -5,12 +5,13 @@
  * version edited in place (functions/domain/versions.ts).
  */
 import { loadProgramme } from '../functions/domain/programme.ts';
-import { campaignFiles, questionnaireFiles, versionLockFile } from './files.ts';
+import { calendarFiles, campaignFiles, questionnaireFiles, versionLockFile } from './files.ts';
 
 export const programme = loadProgramme({
   questionnaires: questionnaireFiles,
   campaigns: campaignFiles,
   versionLock: versionLockFile,
+  calendars: calendarFiles,
 });
 
 /** The demo customer directory `npm start` seeds; kept out of the Lambda bundles. */

@@ -7,7 +7,13 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Invitation, SendStep, StoredResponse, Wave } from '../domain/model.ts';
+import {
+  type Invitation,
+  previousStep,
+  type SendStep,
+  type StoredResponse,
+  type Wave,
+} from '../domain/model.ts';
 import type { SurveyStore } from '../domain/ports.ts';
 import { Customer } from '../domain/programme.ts';
 
@@ -155,6 +161,7 @@ export class DynamoStore implements SurveyStore {
   }
 
   async claimSend(id: string, step: SendStep, at: string): Promise<Invitation | undefined> {
+    const prev = previousStep(step);
     try {
       const { Attributes } = await this.ddb.send(
         new UpdateCommand({
@@ -164,9 +171,14 @@ export class DynamoStore implements SurveyStore {
           // messageIds.invite (confirmSend) or sendUncertain.invite once the map exists.
           UpdateExpression:
             'SET sent.#step = :at, messageIds = if_not_exists(messageIds, :none), sendUncertain = if_not_exists(sendUncertain, :none)',
-          ConditionExpression:
-            'attribute_exists(pk) AND attribute_not_exists(sent.#step) AND attribute_not_exists(unsubscribedAt) AND expiresAt > :at',
-          ExpressionAttributeNames: { '#step': step },
+          // A reminder also needs the email before it out, and no answer yet.
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(sent.#step) AND attribute_not_exists(unsubscribedAt) AND expiresAt > :at${
+            prev ? ' AND attribute_exists(sent.#prev) AND attribute_not_exists(#response)' : ''
+          }`,
+          ExpressionAttributeNames: {
+            '#step': step,
+            ...(prev ? { '#prev': prev, '#response': 'response' } : {}),
+          },
           ExpressionAttributeValues: { ':at': at, ':none': {} },
           ReturnValues: 'ALL_NEW',
         }),

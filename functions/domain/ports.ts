@@ -21,6 +21,7 @@ export interface SurveyStore {
    * Records, before sending, that a step's email goes out now, and returns the invitation to send.
    * Only the first caller claims it; a step already sent, an unsubscribed or expired invitation, or an
    * unknown id returns undefined. So no step is ever emailed twice, whatever the queue redelivers.
+   * A reminder is also refused once the invitation has a response, or before the step before it was sent.
    */
   claimSend(id: string, step: SendStep, at: string): Promise<Invitation | undefined>;
   /** Undoes a claim whose email certainly did not go out, so the job can be retried. */

@@ -1,5 +1,12 @@
 import * as z from 'zod';
+import {
+  CalendarError,
+  type HolidayCalendar,
+  loadCalendars,
+  WEEKENDS_ONLY,
+} from './calendar/holiday-calendar.ts';
 import { Language, LocalizedText } from './language.ts';
+import { MAX_REMINDERS } from './model.ts';
 import { Questionnaire } from './questionnaire.ts';
 import { checkVersionLock, type QuestionnaireFile, VersionLock } from './versions.ts';
 
@@ -59,6 +66,35 @@ const ReturnRate = z
   .gt(0, 'must be above 0 (0.3 means 30 %)')
   .max(1, 'must be at most 1: write a fraction, e.g. 0.3 for 30 %');
 
+/**
+ * Reminders to customers who have not answered (seed 002: after 3 working days without a reply). Each
+ * goes out on the `afterWorkingDays`-th working day after the previous email (the invitation or the last
+ * reminder), at most `max` of them, only on working days of `calendar` in the campaign's time zone
+ * (`dispatch.timeZone`), and never after the wave's deadline. `schedule` is when the sweep looks for
+ * due reminders: by default every day at 10:00 in the campaign's time zone.
+ */
+export const Reminders = z.strictObject({
+  afterWorkingDays: z
+    .number({ error: 'must be a whole number of working days, e.g. 3' })
+    .int('must be a whole number of working days, e.g. 3')
+    .min(1, 'must be at least 1 working day')
+    .max(30, 'must be at most 30 working days')
+    .default(3),
+  max: z
+    .number({ error: `must be a whole number from 0 to ${MAX_REMINDERS}` })
+    .int(`must be a whole number from 0 to ${MAX_REMINDERS}`)
+    .min(0, 'must not be negative (0 sends no reminders)')
+    .max(MAX_REMINDERS, `must be at most ${MAX_REMINDERS}`)
+    .default(2),
+  /** The id of a calendar in programme/calendars/, or "weekends-only" (Monday–Friday, no holidays). */
+  calendar: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use the id of a calendar in programme/calendars/')
+    .default('cn-mainland'),
+  schedule: Schedule.optional(),
+});
+export type Reminders = z.infer<typeof Reminders>;
+
 export const Campaign = z.strictObject({
   id: Id,
   name: LocalizedText,
@@ -94,8 +130,17 @@ export const Campaign = z.strictObject({
       }),
     })
     .optional(),
+  /** No `reminders`, no reminders; `"reminders": {}` takes every default. */
+  reminders: Reminders.optional(),
 });
 export type Campaign = z.infer<typeof Campaign>;
+
+/** When a campaign's reminder sweep runs: its own schedule, else daily at 10:00 in its time zone. */
+export function reminderSchedule(campaign: Campaign): Schedule | undefined {
+  const reminders = campaign.reminders;
+  if (!reminders || reminders.max === 0) return undefined;
+  return reminders.schedule ?? { cron: '0 10 * * *', timeZone: campaign.dispatch.timeZone };
+}
 
 /** A campaign's return-rate target for a department: its own, else the campaign's default, else none. */
 export function returnRateTarget(campaign: Campaign, department?: string): number | null {
@@ -140,6 +185,8 @@ export interface Programme {
   questionnaires: Questionnaire[];
   campaigns: Campaign[];
   customers: Customer[];
+  /** Working-day calendars the campaigns' reminders count by (programme/calendars/). */
+  calendars: HolidayCalendar[];
 }
 
 /** A programme file failed validation: the message names the file, the field and what is wrong. */
@@ -160,6 +207,8 @@ export interface ProgrammeFiles {
    * With it, every questionnaire file must match its locked version: published versions are frozen.
    */
   versionLock?: Record<string, unknown>;
+  /** Holiday calendars (programme/calendars/*.json), keyed by file name. */
+  calendars?: Record<string, unknown>;
 }
 
 function fieldPath(path: PropertyKey[]): string {
@@ -191,6 +240,14 @@ function parseFile<T>(
  */
 export function loadProgramme(files: ProgrammeFiles): Programme {
   const problems: string[] = [];
+  let calendars: HolidayCalendar[] = [];
+  try {
+    calendars = loadCalendars(files.calendars ?? {});
+  } catch (e) {
+    if (!(e instanceof CalendarError)) throw e;
+    problems.push(...e.problems);
+  }
+  const calendarIds = [WEEKENDS_ONLY.id, ...calendars.map((c) => c.id)];
   const questionnaires: Questionnaire[] = [];
   const questionnaireFiles: QuestionnaireFile[] = [];
   for (const [file, data] of Object.entries(files.questionnaires)) {
@@ -218,6 +275,12 @@ export function loadProgramme(files: ProgrammeFiles): Programme {
         );
       }
     }
+    const reminderCalendar = campaign.reminders?.calendar;
+    if (reminderCalendar !== undefined && !calendarIds.includes(reminderCalendar)) {
+      problems.push(
+        `${file}: reminders.calendar: no calendar has the id "${reminderCalendar}" (known: ${calendarIds.join(', ')})`,
+      );
+    }
     campaigns.push(campaign);
   }
   const customers: Customer[] = [];
@@ -240,7 +303,7 @@ export function loadProgramme(files: ProgrammeFiles): Programme {
     if (dup) problems.push(`${kind} "${dup}" is defined twice`);
   }
   if (problems.length > 0) throw new ProgrammeError(problems);
-  return { questionnaires, campaigns, customers };
+  return { questionnaires, campaigns, customers, calendars };
 }
 
 /** The newest version of a questionnaire. */

@@ -112,6 +112,8 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
         surveyUrl: `${base}/s/${signToken(secret, 'survey', invitation.id)}`,
         unsubscribeUrl: `${base}/u/${signToken(secret, 'unsubscribe', invitation.id)}`,
         now: at,
+        step: job.step,
+        questionnaire: wave.questionnaire,
       }),
     );
   } catch (e) {

@@ -1,6 +1,7 @@
 import { type FieldError, FORM_META_FIELDS, parseAnswers } from '../domain/answers.ts';
 import { LANGUAGES, type Language, toLanguage } from '../domain/language.ts';
 import type { Invitation, StoredResponse, Wave } from '../domain/model.ts';
+import { preselectedRatings } from '../domain/one-click.ts';
 import { type SurveyFormView, WAVE_FIELD } from '../domain/pages/survey-page.ts';
 import type { Clock, SurveyStore } from '../domain/ports.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
@@ -81,13 +82,23 @@ function formView(
   };
 }
 
-/** GET /s/{token}: the survey form in the customer's language (or the one they switched to). Changes nothing. */
+/**
+ * GET /s/{token}: the survey form in the customer's language (or the one they switched to). Changes nothing.
+ * `query` may preselect ratings (`r-{categoryId}={levelId}`, the email's one-click links); what does not
+ * name a level of the wave's questionnaire is ignored.
+ */
 export async function openSurvey(
   deps: SurveyDeps,
-  input: { token: string; language?: Language },
+  input: { token: string; language?: Language; query?: Record<string, string | undefined> },
 ): Promise<SurveyFormView> {
   const { invitation, wave } = await answerable(deps, input.token);
-  return formView(invitation, wave, input.language ?? toLanguage(invitation.customer.language));
+  const values = preselectedRatings(wave.questionnaire, input.query ?? {});
+  return formView(
+    invitation,
+    wave,
+    input.language ?? toLanguage(invitation.customer.language),
+    Object.keys(values).length > 0 ? { values } : {},
+  );
 }
 
 /** The wave a submitted form says it was built from, if the field is well formed and the wave exists. */

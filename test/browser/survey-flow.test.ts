@@ -101,6 +101,50 @@ describe('survey in a real browser', () => {
     await context.close();
   });
 
+  it('should open the survey with the level clicked in the email chosen, record nothing until submit, then store it', async () => {
+    // Arrange
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(stack.info.urls.mailbox);
+    await page
+      .getByRole('link', { name: /satisfaction survey/i })
+      .nth(2)
+      .click();
+    const email = page.frameLocator('iframe[title="message"]');
+    const answered = async () => (await stack.status('demo')).waves.reduce((n, w) => n + w.answered, 0);
+    const before = await answered();
+
+    // Act: the first question's levels are links in the email; click "Dissatisfied".
+    await expect.poll(() => email.getByText('First question: how would you rate “Quality”?').count()).toBe(1);
+    expect(await email.getByRole('link', { name: /satisfied$/i }).count()).toBe(5);
+    const [survey] = await Promise.all([
+      page.context().waitForEvent('page'),
+      email.getByRole('link', { name: 'Dissatisfied', exact: true }).click(),
+    ]);
+    await survey.waitForLoadState();
+
+    // Assert: the page opened with that answer chosen, and opening it stored nothing.
+    const first = survey.locator('fieldset').first();
+    expect(await first.getByLabel('Dissatisfied', { exact: true }).isChecked()).toBe(true);
+    expect(await survey.locator('input[type="radio"]:checked').count()).toBe(1);
+    expect(await answered()).toBe(before);
+
+    // Act: answer the rest on the same page and submit.
+    const groups = survey.locator('fieldset');
+    for (let i = 1; i < (await groups.count()); i++) {
+      const group = groups.nth(i);
+      if ((await group.locator('input[type="radio"]').count()) > 0) {
+        await group.getByLabel('Satisfied', { exact: true }).check();
+      }
+    }
+    await survey.getByRole('button', { name: 'Submit' }).click();
+
+    // Assert: one response more.
+    await expect.poll(() => survey.getByRole('heading', { level: 1 }).textContent()).toContain('Thank you');
+    expect(await answered()).toBe(before + 1);
+    await context.close();
+  });
+
   it('should show field errors and keep the answers when the form is incomplete', async () => {
     // Arrange
     const context = await browser.newContext();

@@ -7,11 +7,14 @@ import {
   Schedule,
   toEventBridgeCron,
 } from '../../functions/domain/programme.ts';
+import cnMainland from '../../programme/calendars/cn-mainland.json' with { type: 'json' };
 import demoCampaign from '../../programme/campaigns/demo.json' with { type: 'json' };
 import itssV1 from '../../programme/questionnaires/itss-satisfaction.v1.json' with { type: 'json' };
 
 const Q_FILE = 'programme/questionnaires/q.json';
 const C_FILE = 'programme/campaigns/c.json';
+/** The demo campaign's reminders count by this calendar, so a programme with it needs the file too. */
+const CALENDARS = { 'programme/calendars/cn-mainland.json': cnMainland };
 
 function problemsOf(files: Parameters<typeof loadProgramme>[0]): string[] {
   try {
@@ -27,7 +30,11 @@ const clone = <T>(v: T): T => structuredClone(v);
 
 describe('loadProgramme', () => {
   it('should accept the example programme with seed 002 weights and seed 004 grades', () => {
-    const p = loadProgramme({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: demoCampaign } });
+    const p = loadProgramme({
+      calendars: CALENDARS,
+      questionnaires: { [Q_FILE]: itssV1 },
+      campaigns: { [C_FILE]: demoCampaign },
+    });
     const q = p.questionnaires[0]!;
     expect(q.categories.map((c) => c.weight)).toEqual([20, 20, 20, 10, 20, 5, 5]);
     expect(q.scale.levels.map((l) => l.percent)).toEqual([100, 80, 60, 40, 20]);
@@ -41,7 +48,11 @@ describe('loadProgramme', () => {
     const c = clone(demoCampaign);
     c.dispatch.cron = '0 9 1 * MON';
     c.report.managers = ['not-an-address'];
-    const problems = problemsOf({ questionnaires: { [Q_FILE]: q }, campaigns: { [C_FILE]: c } });
+    const problems = problemsOf({
+      calendars: CALENDARS,
+      questionnaires: { [Q_FILE]: q },
+      campaigns: { [C_FILE]: c },
+    });
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^programme\/questionnaires\/q\.json: categories\[0\]\.label\.en: /),
@@ -54,7 +65,7 @@ describe('loadProgramme', () => {
   it('should refuse weights that do not sum to 100', () => {
     const q = clone(itssV1);
     q.categories[3]!.weight = 15;
-    expect(problemsOf({ questionnaires: { [Q_FILE]: q }, campaigns: {} })).toEqual([
+    expect(problemsOf({ calendars: CALENDARS, questionnaires: { [Q_FILE]: q }, campaigns: {} })).toEqual([
       `${Q_FILE}: categories: weights must sum to 100, not 105`,
     ]);
   });
@@ -74,7 +85,7 @@ describe('loadProgramme', () => {
     const q = clone(itssV1) as typeof itssV1 & { colour?: string };
     q.scale.satisfiedFrom = 'meh';
     q.colour = 'blue';
-    const problems = problemsOf({ questionnaires: { [Q_FILE]: q }, campaigns: {} });
+    const problems = problemsOf({ calendars: CALENDARS, questionnaires: { [Q_FILE]: q }, campaigns: {} });
     expect(
       problems.some((p) => p.startsWith(`${Q_FILE}: scale.satisfiedFrom: must be one of the levels`)),
     ).toBe(true);
@@ -86,9 +97,17 @@ describe('loadProgramme', () => {
     const c = clone(demoCampaign);
 
     // Act
-    const withTargets = loadProgramme({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: c } });
+    const withTargets = loadProgramme({
+      calendars: CALENDARS,
+      questionnaires: { [Q_FILE]: itssV1 },
+      campaigns: { [C_FILE]: c },
+    });
     const { targets: _, ...bare } = c;
-    const without = loadProgramme({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: bare } });
+    const without = loadProgramme({
+      calendars: CALENDARS,
+      questionnaires: { [Q_FILE]: itssV1 },
+      campaigns: { [C_FILE]: bare },
+    });
 
     // Assert
     const campaign = withTargets.campaigns[0]!;
@@ -109,7 +128,11 @@ describe('loadProgramme', () => {
     };
 
     // Act
-    const problems = problemsOf({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: c } });
+    const problems = problemsOf({
+      calendars: CALENDARS,
+      questionnaires: { [Q_FILE]: itssV1 },
+      campaigns: { [C_FILE]: c },
+    });
 
     // Assert
     expect(problems).toEqual([
@@ -128,8 +151,16 @@ describe('loadProgramme', () => {
     unknown.targets = { returnRate: {}, score: 90 };
 
     // Act
-    const accepted = loadProgramme({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: full } });
-    const problems = problemsOf({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: unknown } });
+    const accepted = loadProgramme({
+      calendars: CALENDARS,
+      questionnaires: { [Q_FILE]: itssV1 },
+      campaigns: { [C_FILE]: full },
+    });
+    const problems = problemsOf({
+      calendars: CALENDARS,
+      questionnaires: { [Q_FILE]: itssV1 },
+      campaigns: { [C_FILE]: unknown },
+    });
 
     // Assert
     expect(accepted.campaigns[0]!.targets?.returnRate.default).toBe(1);
@@ -143,7 +174,11 @@ describe('loadProgramme', () => {
     c.targets.returnRate.departments = { 'north-regoin': 0.1 } as never;
 
     // Act
-    const problems = problemsOf({ questionnaires: { [Q_FILE]: itssV1 }, campaigns: { [C_FILE]: c } });
+    const problems = problemsOf({
+      calendars: CALENDARS,
+      questionnaires: { [Q_FILE]: itssV1 },
+      campaigns: { [C_FILE]: c },
+    });
 
     // Assert
     expect(problems).toEqual([
@@ -155,7 +190,11 @@ describe('loadProgramme', () => {
     fc.assert(
       fc.property(fc.anything(), fc.anything(), (q, c) => {
         try {
-          loadProgramme({ questionnaires: { [Q_FILE]: q }, campaigns: { [C_FILE]: c } });
+          loadProgramme({
+            calendars: CALENDARS,
+            questionnaires: { [Q_FILE]: q },
+            campaigns: { [C_FILE]: c },
+          });
         } catch (e) {
           expect(e).toBeInstanceOf(ProgrammeError);
         }

@@ -89,6 +89,38 @@ describe('GET /s/{token}', () => {
     expect(await store.getInvitation(invitation.id)).toEqual(before);
   });
 
+  it('should preselect the level a one-click email link names, write nothing, and ignore bad values', async () => {
+    const { invitation, surveyToken } = await seedInvitation(await freshWave());
+    const before = await store.getInvitation(invitation.id);
+    const checked = (body: string | undefined) =>
+      [...(body ?? '').matchAll(/id="([\w-]+)" [^>]*checked/g)].map((m) => m[1]);
+
+    const chosen = await call('GET /s/{token}', {
+      token: surveyToken,
+      query: { 'r-quality': 'dissatisfied' },
+    });
+    const queries: Array<Record<string, string>> = [
+      { 'r-quality': 'excellent' },
+      { 'r-nonsense': 'satisfied' },
+      { 'r-quality': '' },
+      { 'r-quality': 'satisfied,dissatisfied' },
+      { 'r-quality': '<script>alert(1)</script>' },
+      { constructor: 'satisfied', 'c-suggestions': 'hello' },
+    ];
+    const bad = await Promise.all(
+      queries.map((query) => call('GET /s/{token}', { token: surveyToken, query })),
+    );
+
+    expect(chosen.statusCode).toBe(200);
+    expect(checked(chosen.body)).toEqual(['r-quality_dissatisfied']);
+    for (const res of bad) {
+      expect(res.statusCode).toBe(200);
+      expect(checked(res.body)).toEqual([]);
+      expect(res.body).not.toContain('<script>alert');
+    }
+    expect(await store.getInvitation(invitation.id)).toEqual(before);
+  });
+
   it('should show an English customer the English survey, and switch language on ?lang=', async () => {
     const { surveyToken } = await seedInvitation(await freshWave(), {
       customer: { language: 'en', name: 'Alice' },

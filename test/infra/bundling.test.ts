@@ -44,10 +44,11 @@ describe('lib/bundling', () => {
 
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('should name an existing entry file for each of the five handlers', () => {
+  it('should name an existing entry file for each of the six handlers', () => {
     expect(Object.keys(HANDLERS).sort()).toEqual([
       'dispatch',
       'import-customers',
+      'remind',
       'report',
       'send',
       'survey-page',

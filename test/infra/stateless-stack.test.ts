@@ -19,14 +19,25 @@ import {
 } from './synth.ts';
 
 const demo = programme.campaigns[0]!;
-/** A second campaign in another time zone, with a day-of-week dispatch, so schedules are per campaign. */
+/**
+ * A second campaign in another time zone, with a day-of-week dispatch, so schedules are per campaign; its
+ * reminder sweep runs on its own schedule. A third sends no reminders, so it gets no sweep.
+ */
 const west: Campaign = {
   ...demo,
   id: 'west',
   dispatch: { cron: '30 8 * * MON-FRI', timeZone: 'Europe/Berlin' },
   report: { ...demo.report, schedule: { cron: '0 7 15 * *', timeZone: 'America/New_York' } },
+  reminders: {
+    afterWorkingDays: 2,
+    max: 1,
+    calendar: 'weekends-only',
+    schedule: { cron: '15 11 * * MON-FRI', timeZone: 'Europe/Berlin' },
+  },
 };
-const twoCampaigns: Programme = { ...programme, campaigns: [demo, west] };
+const { reminders: _none, ...withoutReminders } = demo;
+const quiet: Campaign = { ...withoutReminders, id: 'quiet' };
+const twoCampaigns: Programme = { ...programme, campaigns: [demo, west, quiet] };
 
 const id = (construct: { node: { defaultChild?: unknown } }) =>
   logicalId(construct.node.defaultChild as CfnElement);
@@ -38,6 +49,7 @@ const functionsOf = ({ stateless }: Synthesised): Record<HandlerName, CsatFuncti
   send: stateless.send,
   report: stateless.report,
   'import-customers': stateless.importCustomers,
+  remind: stateless.remind,
 });
 
 describe('StatelessStack', () => {
@@ -79,7 +91,7 @@ describe('StatelessStack', () => {
         return objects?.[1] ?? json;
       }
       if (json.includes(':identity/example.com"')) return 'SES identity example.com';
-      for (const f of [fns.dispatch, fns.report]) {
+      for (const f of [fns.dispatch, fns.report, fns.remind]) {
         if (mentions(resource, id(f.fn))) return json.includes(':*"') ? `${f.node.id} versions` : f.node.id;
       }
       return named.find(([logical]) => mentions(resource, logical))?.[1] ?? json;
@@ -166,6 +178,22 @@ describe('StatelessStack', () => {
       );
     });
 
+    it('should let the reminder sweep only query the table and index and queue send jobs', () => {
+      expect(linesOf(fns.remind)).toEqual(
+        [
+          ...BASE,
+          // Waves by campaign (table), invitations by wave and the directory (index); the send function
+          // makes every write.
+          'dynamodb:Query on table',
+          'dynamodb:Query on table index gsi1',
+          'sqs:SendMessage on send queue',
+          'sqs:GetQueueAttributes on failed-runs queue',
+          'sqs:GetQueueUrl on failed-runs queue',
+          'sqs:SendMessage on failed-runs queue',
+        ].sort(),
+      );
+    });
+
     it('should let the customer import update customers, read imports/ and write only reports there', () => {
       expect(linesOf(fns['import-customers'])).toEqual(
         [
@@ -229,7 +257,7 @@ describe('StatelessStack', () => {
       });
 
       // Assert
-      expect(byTarget).toHaveLength(2);
+      expect(byTarget).toHaveLength(3);
       for (const [target, lines] of byTarget) {
         expect(lines).toEqual(
           [
@@ -307,6 +335,7 @@ describe('StatelessStack', () => {
           SEND_CONCURRENCY: '2',
         },
         dispatch: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
+        remind: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
         'import-customers': { ...shared, BUCKET_NAME: bucket },
         report: {
           ...shared,
@@ -494,6 +523,37 @@ describe('StatelessStack', () => {
   describe('schedules', () => {
     const dispatchArn = (of: Synthesised) => ({ 'Fn::GetAtt': [id(of.stateless.dispatch.fn), 'Arn'] });
     const reportArn = (of: Synthesised) => ({ 'Fn::GetAtt': [id(of.stateless.report.fn), 'Arn'] });
+    const remindArn = (of: Synthesised) => ({ 'Fn::GetAtt': [id(of.stateless.remind.fn), 'Arn'] });
+
+    it('should sweep the example campaign for due reminders daily at 10:00 in its time zone', () => {
+      s.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 10 * * ? *)',
+        ScheduleExpressionTimezone: 'Asia/Shanghai',
+        Target: Match.objectLike({
+          Arn: remindArn(s),
+          Input: Match.serializedJson({ campaignId: 'demo' }),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id(s.stateless.failedRuns), 'Arn'] } },
+        }),
+      });
+    });
+
+    it('should give a reminder sweep only to campaigns that send reminders, on their own schedule', () => {
+      const sweeps = Object.values(resourcesOf(custom.statelessTemplate)).filter(
+        (r) =>
+          r.Type === 'AWS::Scheduler::Schedule' &&
+          JSON.stringify(r.Properties.Target.Arn) === JSON.stringify(remindArn(custom)),
+      );
+      expect(
+        sweeps.map((r) => [
+          JSON.parse(r.Properties.Target.Input).campaignId,
+          r.Properties.ScheduleExpression,
+          r.Properties.ScheduleExpressionTimezone,
+        ]),
+      ).toEqual([
+        ['demo', 'cron(0 10 * * ? *)', 'Asia/Shanghai'],
+        ['west', 'cron(15 11 ? * MON-FRI *)', 'Europe/Berlin'],
+      ]);
+    });
 
     it('should dispatch and report the example campaign on its cron in Asia/Shanghai', () => {
       s.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -552,11 +612,15 @@ describe('StatelessStack', () => {
           1,
         );
       }
-      custom.statelessTemplate.resourceCountIs('AWS::Scheduler::Schedule', 2 * twoCampaigns.campaigns.length);
+      // Dispatch and report for each, plus the reminder sweeps of demo and west.
+      custom.statelessTemplate.resourceCountIs(
+        'AWS::Scheduler::Schedule',
+        2 * twoCampaigns.campaigns.length + 2,
+      );
     });
 
-    it('should send failed scheduled runs of dispatch and report to the failed-runs queue', () => {
-      for (const f of [fns.dispatch, fns.report]) {
+    it('should send failed scheduled runs of dispatch, report and remind to the failed-runs queue', () => {
+      for (const f of [fns.dispatch, fns.report, fns.remind]) {
         s.statelessTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
           FunctionName: { Ref: id(f.fn) },
           DestinationConfig: {
@@ -580,6 +644,7 @@ describe('StatelessStack', () => {
       t.hasOutput('SendQueueUrl', { Value: { Ref: id(s.stateless.sendQueue) } });
       t.hasOutput('DispatchFunctionName', { Value: { Ref: id(fns.dispatch.fn) } });
       t.hasOutput('ReportFunctionName', { Value: { Ref: id(fns.report.fn) } });
+      t.hasOutput('RemindFunctionName', { Value: { Ref: id(fns.remind.fn) } });
     });
   });
 });

@@ -16,6 +16,7 @@ const lambda = mockClient(LambdaClient);
 const outputs = () => [
   { OutputKey: 'DispatchFunctionName', OutputValue: 'csat-prod-dispatch' },
   { OutputKey: 'ReportFunctionName', OutputValue: 'csat-prod-report' },
+  { OutputKey: 'RemindFunctionName', OutputValue: 'csat-prod-remind' },
   { OutputKey: 'TableName', OutputValue: process.env.TABLE_NAME! },
 ];
 
@@ -65,6 +66,34 @@ describe('csat against a deployed stack', () => {
     });
     const call = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
     expect(call.FunctionName).toBe('csat-prod-dispatch');
+    expect(JSON.parse(new TextDecoder().decode(call.Payload as Uint8Array))).toEqual({ campaignId: 'demo' });
+  });
+
+  it('should invoke the remind function with the schedule event shape and print what it queued', async () => {
+    // Arrange
+    lambda.on(InvokeCommand).resolves({
+      Payload: payload({
+        campaignId: 'demo',
+        waves: [
+          {
+            waveId: 'demo-20260211T0100',
+            queued: { 'remind-1': 2 },
+            notDue: { answered: 5, 'not-yet': 1 },
+          },
+        ],
+        queued: 2,
+      }),
+    });
+
+    // Act
+    const out = await csat('remind', 'demo', '--stack', 'csat-prod');
+
+    // Assert
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('Campaign demo: 2 reminder(s) queued.');
+    expect(out.stdout).toMatch(/demo-20260211T0100\s+remind-1 2\s+answered 5, not-yet 1/);
+    const call = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
+    expect(call.FunctionName).toBe('csat-prod-remind');
     expect(JSON.parse(new TextDecoder().decode(call.Payload as Uint8Array))).toEqual({ campaignId: 'demo' });
   });
 

@@ -17,17 +17,19 @@ describe('local schedules', () => {
     expect(scheduledTimeOf(new Date('2025-04-01T01:00:59.999Z'))).toBe('2025-04-01T01:00:00Z');
   });
 
-  it("should schedule the demo campaign's dispatch and report in the campaign's time zone", () => {
+  it("should schedule the demo campaign's dispatch, report and reminder sweep in the campaign's time zone", () => {
     // Arrange
     const schedules = startSchedules(programme.campaigns, {
       dispatch: async () => ({}),
       report: async () => ({}),
+      remind: async () => ({}),
     });
 
     try {
       // Act
       const dispatch = schedules.jobs.find((j) => j.campaignId === 'demo' && j.kind === 'dispatch')!;
       const report = schedules.jobs.find((j) => j.campaignId === 'demo' && j.kind === 'report')!;
+      const remind = schedules.jobs.find((j) => j.campaignId === 'demo' && j.kind === 'remind')!;
 
       // Assert: 09:00 on the first of each quarter and Fridays 18:00, Shanghai time (UTC+8).
       expect(dispatch).toMatchObject({ cron: demoCampaign.dispatch.cron, timeZone: 'Asia/Shanghai' });
@@ -38,6 +40,11 @@ describe('local schedules', () => {
       expect(report.nextRun(new Date('2025-01-01T00:00:00Z'))?.toISOString()).toBe(
         '2025-01-03T10:00:00.000Z',
       );
+      // The sweep's default: every day at 10:00 Shanghai time (it skips days off itself).
+      expect(remind).toMatchObject({ cron: '0 10 * * *', timeZone: 'Asia/Shanghai' });
+      expect(remind.nextRun(new Date('2026-02-14T03:00:00Z'))?.toISOString()).toBe(
+        '2026-02-15T02:00:00.000Z',
+      );
     } finally {
       schedules.stop();
     }
@@ -47,8 +54,9 @@ describe('local schedules', () => {
     // Arrange
     const events: unknown[] = [];
     const runs: string[] = [];
+    const { reminders: _none, ...withoutReminders } = demoCampaign;
     const schedules = startSchedules(
-      [demoCampaign],
+      [demoCampaign, { ...withoutReminders, id: 'quiet' }],
       {
         dispatch: async (e) => {
           events.push(e);
@@ -57,6 +65,10 @@ describe('local schedules', () => {
         report: async (e) => {
           events.push(e);
           throw new Error('no wave yet');
+        },
+        remind: async (e) => {
+          events.push(e);
+          return { queued: 0 };
         },
       },
       {
@@ -67,14 +79,20 @@ describe('local schedules', () => {
 
     try {
       // Act
-      for (const job of schedules.jobs) await job.trigger();
+      for (const job of schedules.jobs.filter((j) => j.campaignId === 'demo')) await job.trigger();
 
       // Assert
       expect(events).toEqual([
         { campaignId: 'demo', scheduledTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/) },
         { campaignId: 'demo', trigger: 'schedule' },
+        { campaignId: 'demo' },
       ]);
-      expect(runs).toEqual(['dispatch ok', 'report no wave yet']);
+      expect(runs).toEqual(['dispatch ok', 'report no wave yet', 'remind ok']);
+      // A campaign without reminders gets no sweep.
+      expect(schedules.jobs.filter((j) => j.campaignId === 'quiet').map((j) => j.kind)).toEqual([
+        'dispatch',
+        'report',
+      ]);
     } finally {
       schedules.stop();
     }

@@ -148,6 +148,25 @@ describe('local stack (npm start)', () => {
     }
   });
 
+  it('should run the reminder sweep through the CLI: nothing is due the day the wave went out', async () => {
+    // Arrange
+    const stack = await startLocalStack({ dataDir, ports, log: () => {}, schedules: false });
+    try {
+      // Act
+      const out = await csat(dataDir, 'remind', 'demo', '--json');
+
+      // Assert: every open wave was looked at; none is 3 working days old, so nothing was queued or sent.
+      expect(out.code).toBe(0);
+      const result = JSON.parse(out.stdout) as { queued: number; waves: Array<{ waveId: string }> };
+      expect(result.queued).toBe(0);
+      expect(result.waves.map((w) => w.waveId)).toContain(firstWaveId);
+      const reminders = (await mailbox(stack)).filter((m) => /^(提醒|Reminder)/.test(m.subject));
+      expect(reminders).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('should refuse to start a second stack on a folder whose stack is running', async () => {
     // Arrange
     const stack = await startLocalStack({ dataDir, ports, log: () => {}, schedules: false });

@@ -1,7 +1,9 @@
 import { escapeHtml } from '../html.ts';
 import type { Language } from '../language.ts';
-import type { InvitedCustomer } from '../model.ts';
+import type { InvitedCustomer, SendStep } from '../model.ts';
+import { firstRatedItem, preselectUrl } from '../one-click.ts';
 import type { Campaign } from '../programme.ts';
+import type { Questionnaire } from '../questionnaire.ts';
 import { emailHtml, FONT } from './layout.ts';
 import { domainOf, type EmailMessage, oneLine } from './message.ts';
 
@@ -14,12 +16,21 @@ export interface InvitationEmailInput {
   surveyUrl: string;
   unsubscribeUrl: string;
   now: Date;
+  /** Which email of the wave this is: the invitation (default) or a reminder, which says it is one. */
+  step?: SendStep;
+  /** The wave's questionnaire: its first rated item's levels become one-click links into the survey. */
+  questionnaire?: Questionnaire;
 }
 
 interface Copy {
   subject: (campaign: string) => string;
+  reminderSubject: (campaign: string) => string;
   greeting: (name: string) => string;
   invite: (campaign: string) => string;
+  remind: (campaign: string) => string;
+  /** The one-click question about the first rated item. */
+  firstQuestion: (item: string) => string;
+  oneClickHint: string;
   button: string;
   fallback: string;
   deadline: (when: string) => string;
@@ -31,9 +42,14 @@ interface Copy {
 const COPY: Record<Language, Copy> = {
   'zh-CN': {
     subject: (campaign) => `${campaign}：诚邀您提出宝贵意见`,
+    reminderSubject: (campaign) => `提醒：${campaign}：诚邀您提出宝贵意见`,
     greeting: (name) => `尊敬的${name}：`,
     invite: (campaign) =>
       `我们正在开展“${campaign}”，诚邀您抽出几分钟时间，对我们的产品和服务作出评价。您的意见将帮助我们改进。`,
+    remind: (campaign) =>
+      `温馨提醒：我们前几天邀请您参加“${campaign}”，目前尚未收到您的回复。如您已经填写，请忽略本邮件；如尚未填写，恳请您在截止前抽出几分钟完成问卷。您的意见将帮助我们改进。`,
+    firstQuestion: (item) => `第一题：您对“${item}”的评价是？`,
+    oneClickHint: '点击一项即可打开问卷并选好该答案，其余问题可在同一页面填写；提交后才会记录您的回答。',
     button: '开始填写问卷',
     fallback: '如果按钮无法打开，请将以下链接复制到浏览器中：',
     deadline: (when) => `问卷填写截止时间：${when}。`,
@@ -43,9 +59,15 @@ const COPY: Record<Language, Copy> = {
   },
   en: {
     subject: (campaign) => `${campaign}: we would value your feedback`,
+    reminderSubject: (campaign) => `Reminder: ${campaign}: we would value your feedback`,
     greeting: (name) => `Dear ${name},`,
     invite: (campaign) =>
       `We are running our “${campaign}” and would be grateful if you could take a few minutes to rate our products and services. Your answers help us improve.`,
+    remind: (campaign) =>
+      `A friendly reminder: a few days ago we invited you to our “${campaign}” and have not received your answers yet. If you have already replied, please ignore this email; if not, we would be grateful if you could take a few minutes before the survey closes. Your answers help us improve.`,
+    firstQuestion: (item) => `First question: how would you rate “${item}”?`,
+    oneClickHint:
+      'Choosing one opens the survey with that answer selected; answer the rest on the same page. Nothing is recorded until you submit.',
     button: 'Start the survey',
     fallback: 'If the button does not work, copy this link into your browser:',
     deadline: (when) => `The survey is open until ${when}.`,
@@ -100,13 +122,27 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
   const campaignName = oneLine(campaign.name[lang]);
   const senderName = oneLine(campaign.sender.name[lang]);
   const deadline = copy.deadline(formatDeadline(input.deadline, lang, campaign.dispatch.timeZone));
-  const subject = copy.subject(campaignName);
+  const step = input.step ?? 'invite';
+  const reminder = step !== 'invite';
+  const subject = reminder ? copy.reminderSubject(campaignName) : copy.subject(campaignName);
+  const intro = reminder ? copy.remind(campaignName) : copy.invite(campaignName);
+  const first = input.questionnaire && firstRatedItem(input.questionnaire);
+  const choices = first
+    ? first.levels.map((l) => ({
+        label: oneLine(l.label[lang]),
+        url: preselectUrl(input.surveyUrl, first.category.id, l.id),
+      }))
+    : [];
+  const question = first ? copy.firstQuestion(oneLine(first.category.label[lang])) : '';
 
   const text = [
     copy.greeting(name),
     '',
-    copy.invite(campaignName),
+    intro,
     '',
+    ...(first
+      ? [question, ...choices.flatMap((c) => [`- ${c.label}:`, `  ${c.url}`]), copy.oneClickHint, '']
+      : []),
     `${copy.button}:`,
     input.surveyUrl,
     '',
@@ -124,6 +160,30 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
   const e = escapeHtml;
   const survey = e(input.surveyUrl);
   const unsubscribe = e(input.unsubscribeUrl);
+  /*
+   * The levels as plain links styled as buttons, one per row: every client (Gmail, Outlook's Word engine)
+   * shows a link in a bordered, padded cell, and a screen reader reads a list of links named by the level
+   * after the question that introduces them. No form: email clients do not submit forms reliably.
+   */
+  const oneClick = first
+    ? `<tr><td style="padding:0 32px 24px 32px;font-family:${FONT};font-size:16px;line-height:24px;color:#1f2933;">
+<p style="margin:0 0 12px 0;font-weight:bold;">${e(question)}</p>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">
+${choices
+  .map(
+    (
+      c,
+    ) => `<tr><td style="padding:0 0 8px 0;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>
+<td align="center" bgcolor="#ffffff" style="border:2px solid #1a56db;border-radius:4px;">
+<a href="${e(c.url)}" target="_blank" style="display:block;padding:10px 16px;font-family:${FONT};font-size:16px;font-weight:bold;line-height:24px;color:#1a56db;text-decoration:none;">${e(c.label)}</a>
+</td></tr></table></td></tr>`,
+  )
+  .join('\n')}
+</table>
+<p style="margin:4px 0 0 0;font-size:14px;line-height:22px;color:#3e4c59;">${e(copy.oneClickHint)}</p>
+</td></tr>
+`
+    : '';
   const html = emailHtml({
     language: lang,
     title: subject,
@@ -131,9 +191,9 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
     width: 600,
     rows: `<tr><td style="padding:32px 32px 8px 32px;font-family:${FONT};font-size:16px;line-height:24px;color:#1f2933;">
 <p style="margin:0 0 16px 0;">${e(copy.greeting(name))}</p>
-<p style="margin:0 0 24px 0;">${e(copy.invite(campaignName))}</p>
+<p style="margin:0 0 24px 0;">${e(intro)}</p>
 </td></tr>
-<tr><td align="center" style="padding:0 32px 24px 32px;">
+${oneClick}<tr><td align="center" style="padding:0 32px 24px 32px;">
 <table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>
 <td align="center" bgcolor="#1a56db" style="border-radius:4px;background-color:#1a56db;">
 <a href="${survey}" target="_blank" style="display:inline-block;padding:12px 28px;font-family:${FONT};font-size:16px;font-weight:bold;line-height:24px;color:#ffffff;text-decoration:none;border-radius:4px;">${e(copy.button)}</a>
@@ -159,8 +219,9 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
       'List-Unsubscribe': `<${input.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
-    // Derived from the invitation, so a retried send carries the same Message-ID.
-    messageId: `<invite.${input.invitationId}@${domainOf(campaign.sender.from)}>`,
+    // Derived from the invitation and step, so a retried send carries the same Message-ID and each
+    // reminder a new one.
+    messageId: `<${step}.${input.invitationId}@${domainOf(campaign.sender.from)}>`,
     date: input.now,
   };
 }

@@ -13,6 +13,7 @@ import { tokenSecret } from '../../adapters/secrets.ts';
 import { SES_REQUEST_TIMEOUT_MS, sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
 import { SesPacer } from '../../adapters/ses-pacer.ts';
+import { SEND_STEPS } from '../../domain/model.ts';
 import { type SendDeps, SendFailedError, sendInvitation } from '../../use-cases/send.ts';
 import { cachedWaves } from '../../use-cases/waves.ts';
 
@@ -33,7 +34,7 @@ const deps: SendDeps = {
 
 const SendJob = z.strictObject({
   invitationId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/)),
-  step: z.enum(['invite']),
+  step: z.enum(SEND_STEPS),
 });
 
 export class InvalidSendJobError extends Error {

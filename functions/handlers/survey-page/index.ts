@@ -45,7 +45,10 @@ const blobs = new S3Blobs(requireEnv('BUCKET_NAME'));
 
 const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV2>> = {
   'GET /s/{token}': async ({ token, query }) =>
-    page(200, surveyPage(await openSurvey(await deps(), { token, language: chosenLanguage(query.lang) }))),
+    page(
+      200,
+      surveyPage(await openSurvey(await deps(), { token, language: chosenLanguage(query.lang), query })),
+    ),
   'POST /s/{token}': async (req) => {
     const form = readForm(req, [FORM_URLENCODED]);
     const input = { token: req.token, form, language: chosenLanguage(req.query.lang) };

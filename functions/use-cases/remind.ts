@@ -1,0 +1,101 @@
+import { findCalendar, type HolidayCalendar } from '../domain/calendar/index.ts';
+import type { SendJob, SendStep } from '../domain/model.ts';
+import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
+import type { Campaign } from '../domain/programme.ts';
+import { type NotDueReason, nextReminder } from '../domain/reminders.ts';
+
+export interface RemindDeps {
+  store: SurveyStore;
+  queue: SendQueue;
+  clock: Clock;
+  /** The programme's working-day calendars; a wave's campaign names the one its reminders count by. */
+  calendars: readonly HolidayCalendar[];
+}
+
+export interface WaveReminders {
+  waveId: string;
+  /** Send jobs queued for this wave, by step. */
+  queued: Partial<Record<SendStep, number>>;
+  /** Invitations with no reminder due, by reason. */
+  notDue: Partial<Record<NotDueReason, number>>;
+}
+
+export interface RemindResult {
+  campaignId: string;
+  /** The open waves looked at (deadline still ahead), newest first. */
+  waves: WaveReminders[];
+  /** Send jobs queued by this run, all waves together. */
+  queued: number;
+}
+
+/** A wave names a calendar the programme no longer has: its reminders cannot be counted. */
+export class ReminderCalendarError extends Error {
+  constructor(
+    readonly waveId: string,
+    readonly calendarId: string,
+  ) {
+    super(`wave ${waveId} counts reminders by calendar "${calendarId}", which the programme does not have`);
+    this.name = 'ReminderCalendarError';
+  }
+}
+
+const count = <K extends string>(map: Partial<Record<K, number>>, key: K): void => {
+  map[key] = (map[key] ?? 0) + 1;
+};
+
+/**
+ * The reminder sweep of a campaign (run daily by its schedule, or by `csat remind`): in each wave still
+ * open, finds the invitations whose next reminder is due now (domain/reminders.ts) and queues one send
+ * job each, `remind-k` for the k-th. It writes nothing itself: the send step claims each (invitation,
+ * step) once, and refuses a reminder once the customer answered or unsubscribed, so running the sweep
+ * twice, or a job left over from yesterday, never sends a reminder twice. Customers who unsubscribed
+ * through another wave's link since this wave went out are left out too (the directory says so).
+ */
+export async function remind(deps: RemindDeps, input: { campaign: Campaign }): Promise<RemindResult> {
+  const { store, queue, clock, calendars } = deps;
+  const now = clock.now();
+  const open = (await store.listWaves(input.campaign.id)).filter(
+    (w) => now.getTime() < Date.parse(w.deadline),
+  );
+
+  const waves: WaveReminders[] = [];
+  const jobs: SendJob[] = [];
+  let unsubscribed: Set<string> | undefined;
+  for (const wave of open) {
+    const summary: WaveReminders = { waveId: wave.waveId, queued: {}, notDue: {} };
+    waves.push(summary);
+    const rules = wave.campaign.reminders;
+    if (!rules || rules.max === 0) continue;
+    let calendar: HolidayCalendar;
+    try {
+      calendar = findCalendar(calendars, rules.calendar);
+    } catch {
+      throw new ReminderCalendarError(wave.waveId, rules.calendar);
+    }
+    const due: Array<{ job: SendJob; customerId: string }> = [];
+    for (const invitation of await store.listInvitations(wave.waveId)) {
+      const decision = nextReminder(invitation, wave, calendar, now);
+      if (decision.due) {
+        due.push({
+          job: { invitationId: invitation.id, step: decision.step },
+          customerId: invitation.customer.id,
+        });
+      } else {
+        count(summary.notDue, decision.reason);
+      }
+    }
+    if (due.length === 0) continue;
+    // One directory read per sweep, and only when some reminder is due.
+    unsubscribed ??= new Set((await store.listCustomers()).filter((c) => c.unsubscribedAt).map((c) => c.id));
+    for (const { job, customerId } of due) {
+      if (unsubscribed.has(customerId)) {
+        count(summary.notDue, 'unsubscribed');
+        continue;
+      }
+      jobs.push(job);
+      count(summary.queued, job.step);
+    }
+  }
+  if (jobs.length > 0) await queue.enqueue(jobs);
+  return { campaignId: input.campaign.id, waves, queued: jobs.length };
+}
