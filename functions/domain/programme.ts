@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Cleaning } from './cleaning.ts';
 import { Language, LocalizedText } from './language.ts';
 import { Questionnaire } from './questionnaire.ts';
 
@@ -93,6 +94,11 @@ export const Campaign = z.strictObject({
       }),
     })
     .optional(),
+  /**
+   * Data cleaning (seed 003): rules that flag a response as invalid when it is submitted. Flagged responses
+   * are kept and count as answered, but are left out of every score and rate (cleaning.ts).
+   */
+  cleaning: Cleaning.optional(),
 });
 export type Campaign = z.infer<typeof Campaign>;
 
