@@ -73,7 +73,7 @@ const WORDS = {
     cleanedItem: '{flag}: {count}',
     cleanedJoin: '; ',
     cleaning: 'Data cleaning',
-    straightLining: 'every item at the same level, answered quickly',
+    straightLining: 'every item at the same level and answered quickly',
     tooFast: 'answered too fast',
     unverifiableTiming: 'answer time unverifiable',
     gradeDistribution: 'Grades',
