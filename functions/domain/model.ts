@@ -1,3 +1,4 @@
+import type { ResponseCleaning } from './cleaning.ts';
 import type { Language } from './language.ts';
 import type { Campaign, Customer } from './programme.ts';
 import type { GradeName, Questionnaire } from './questionnaire.ts';
@@ -51,6 +52,8 @@ export interface StoredResponse {
   grade: GradeName;
   language: Language;
   questionnaireVersion: number;
+  /** Set when the wave's campaign has data-cleaning rules: what they found (flagged = left out of the figures). */
+  cleaning?: ResponseCleaning;
 }
 
 export interface Invitation {

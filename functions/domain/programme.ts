@@ -5,6 +5,7 @@ import {
   loadCalendars,
   WEEKENDS_ONLY,
 } from './calendar/holiday-calendar.ts';
+import { Cleaning } from './cleaning.ts';
 import { Language, LocalizedText } from './language.ts';
 import { MAX_REMINDERS } from './model.ts';
 import { Questionnaire } from './questionnaire.ts';
@@ -132,6 +133,11 @@ export const Campaign = z.strictObject({
     .optional(),
   /** No `reminders`, no reminders; `"reminders": {}` takes every default. */
   reminders: Reminders.optional(),
+  /**
+   * Data cleaning (seed 003): rules that flag a response as invalid when it is submitted. Flagged responses
+   * are kept and count as answered, but are left out of every score and rate (cleaning.ts).
+   */
+  cleaning: Cleaning.optional(),
 });
 export type Campaign = z.infer<typeof Campaign>;
 

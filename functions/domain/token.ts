@@ -13,7 +13,7 @@ const MAC_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 export type TokenPurpose = 'survey' | 'unsubscribe';
 /** The purpose is part of what is signed, so a token made for one purpose never passes for another. */
-type MacPurpose = TokenPurpose | 'report-link';
+type MacPurpose = TokenPurpose | 'report-link' | 'opened';
 
 /** Deterministic, opaque invitation id (128 bits of SHA-256 over wave and customer). */
 export function invitationId(waveId: string, customerId: string): string {
@@ -47,6 +47,33 @@ export function verifyToken(secret: string, purpose: TokenPurpose, token: string
   const [id, given] = token.split('.');
   if (!id || !given || !ID_PATTERN.test(id) || !MAC_PATTERN.test(given)) return undefined;
   return macMatches(secret, purpose, id, given) ? id : undefined;
+}
+
+/*
+ * The survey form carries the moment its page was served as `{epoch milliseconds}.{mac}`, the mac a 128-bit
+ * HMAC-SHA256 of `{invitationId}:{milliseconds}` for the purpose 'opened'. Data cleaning measures the time
+ * a customer took from it without the GET writing anything; the mac keeps a submit from claiming an
+ * earlier opening (to look slow) or borrowing another invitation's.
+ */
+const OPENED_PATTERN = /^(\d{1,15})\.([A-Za-z0-9_-]{22})$/;
+
+/** The hidden form value recording that the page for invitation `id` was opened at `at`. */
+export function signOpenedAt(secret: string, id: string, at: Date): string {
+  const ms = at.getTime();
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError('an opening time needs a valid date');
+  return `${ms}.${mac(secret, 'opened', `${id}:${ms}`).toString('base64url')}`;
+}
+
+/** When the page was opened, if `value` is a genuine opening time of invitation `id`; else undefined. */
+export function verifyOpenedAt(secret: string, id: string, value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const parts = OPENED_PATTERN.exec(value);
+  if (!parts) return undefined;
+  const ms = parts[1]!;
+  // The mac covers the digits as written, so `007` never passes for a signed `7`.
+  if (!macMatches(secret, 'opened', `${id}:${ms}`, parts[2]!)) return undefined;
+  const at = new Date(Number(ms));
+  return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
 /*

@@ -1,12 +1,13 @@
 import { type FieldError, FORM_META_FIELDS, parseAnswers } from '../domain/answers.ts';
+import { judgeResponse, type ResponseCleaning } from '../domain/cleaning.ts';
 import { LANGUAGES, type Language, toLanguage } from '../domain/language.ts';
 import type { Invitation, StoredResponse, Wave } from '../domain/model.ts';
 import { preselectedRatings } from '../domain/one-click.ts';
-import { type SurveyFormView, WAVE_FIELD } from '../domain/pages/survey-page.ts';
+import { OPENED_FIELD, type SurveyFormView, WAVE_FIELD } from '../domain/pages/survey-page.ts';
 import type { Clock, SurveyStore } from '../domain/ports.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
 import { type Answers, score } from '../domain/scoring.ts';
-import { type TokenPurpose, verifyToken } from '../domain/token.ts';
+import { signOpenedAt, type TokenPurpose, verifyOpenedAt, verifyToken } from '../domain/token.ts';
 import type { WaveLookup } from './waves.ts';
 
 /** Why a link cannot be used. For logs only: the caller sees one page for all of them. */
@@ -69,7 +70,7 @@ function formView(
   invitation: Invitation,
   wave: Wave,
   language: Language,
-  extra: { values?: Record<string, string>; errors?: Record<string, FieldError> } = {},
+  extra: { opened?: string; values?: Record<string, string>; errors?: Record<string, FieldError> } = {},
 ): SurveyFormView {
   return {
     language,
@@ -93,12 +94,10 @@ export async function openSurvey(
 ): Promise<SurveyFormView> {
   const { invitation, wave } = await answerable(deps, input.token);
   const values = preselectedRatings(wave.questionnaire, input.query ?? {});
-  return formView(
-    invitation,
-    wave,
-    input.language ?? toLanguage(invitation.customer.language),
-    Object.keys(values).length > 0 ? { values } : {},
-  );
+  return formView(invitation, wave, input.language ?? toLanguage(invitation.customer.language), {
+    opened: signOpenedAt(deps.secret, invitation.id, deps.clock.now()),
+    ...(Object.keys(values).length > 0 ? { values } : {}),
+  });
 }
 
 /** The wave a submitted form says it was built from, if the field is well formed and the wave exists. */
@@ -113,10 +112,46 @@ function answerFields(form: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(form).filter(([k]) => !meta.includes(k)));
 }
 
-function toResponse(q: Questionnaire, answers: Answers, language: Language, now: string): StoredResponse {
+/**
+ * Data cleaning's verdict on a submit, when the wave's campaign has rules: the time taken comes from the
+ * form's signed opening time; a missing or altered one leaves it unknown (see judgeResponse). A clock a
+ * little behind another instance's would make it negative: that is no time at all, not a forgery.
+ */
+function cleaningOf(
+  deps: Pick<SurveyDeps, 'secret'>,
+  wave: Wave,
+  id: string,
+  form: Record<string, string>,
+  ratings: Record<string, string>,
+  now: Date,
+): ResponseCleaning | undefined {
+  const cleaning = wave.campaign.cleaning;
+  if (!cleaning) return undefined;
+  const openedAt = verifyOpenedAt(deps.secret, id, form[OPENED_FIELD]);
+  const secondsTaken =
+    openedAt === undefined ? undefined : Math.max(0, now.getTime() - openedAt.getTime()) / 1000;
+  return judgeResponse(cleaning, { ratings, secondsTaken });
+}
+
+function toResponse(
+  q: Questionnaire,
+  answers: Answers,
+  language: Language,
+  now: string,
+  cleaning: ResponseCleaning | undefined,
+): StoredResponse {
   const { total, grade } = score(q, answers.ratings);
   const { ratings, comments } = answers;
-  return { answeredAt: now, ratings, comments, total, grade, language, questionnaireVersion: q.version };
+  return {
+    answeredAt: now,
+    ratings,
+    comments,
+    total,
+    grade,
+    language,
+    questionnaireVersion: q.version,
+    ...(cleaning ? { cleaning } : {}),
+  };
 }
 
 /**
@@ -140,8 +175,10 @@ export async function submitSurvey(
   if (formLanguage && named) {
     const parsed = parseAnswers(named.questionnaire, fields);
     if (parsed.ok) {
-      const now = deps.clock.now().toISOString();
-      const response = toResponse(named.questionnaire, parsed.answers, formLanguage, now);
+      const at = deps.clock.now();
+      const now = at.toISOString();
+      const cleaning = cleaningOf(deps, named, id, input.form, parsed.answers.ratings, at);
+      const response = toResponse(named.questionnaire, parsed.answers, formLanguage, now, cleaning);
       const outcome = await deps.store.saveResponse(id, response, now, named);
       if (outcome !== 'stored') throw new LinkUnavailableError('not-saved');
       return { language: formLanguage, response };
@@ -152,12 +189,19 @@ export async function submitSurvey(
   const language = formLanguage ?? input.language ?? toLanguage(invitation.customer.language);
   const parsed = parseAnswers(wave.questionnaire, fields);
   if (!parsed.ok) {
+    // The form shown again keeps its first opening time, so fixing a mistake does not reset the clock.
+    const submitted = input.form[OPENED_FIELD];
+    const opened = verifyOpenedAt(deps.secret, invitation.id, submitted)
+      ? submitted
+      : signOpenedAt(deps.secret, invitation.id, deps.clock.now());
     throw new InvalidAnswersError(
-      formView(invitation, wave, language, { values: parsed.values, errors: parsed.errors }),
+      formView(invitation, wave, language, { opened, values: parsed.values, errors: parsed.errors }),
     );
   }
-  const now = deps.clock.now().toISOString();
-  const response = toResponse(wave.questionnaire, parsed.answers, language, now);
+  const at = deps.clock.now();
+  const now = at.toISOString();
+  const cleaning = cleaningOf(deps, wave, invitation.id, input.form, parsed.answers.ratings, at);
+  const response = toResponse(wave.questionnaire, parsed.answers, language, now, cleaning);
   const outcome = await deps.store.saveResponse(invitation.id, response, now);
   if (outcome !== 'stored') throw new LinkUnavailableError('not-saved');
   return { language, response };

@@ -88,6 +88,7 @@ describe('responsesCsv', () => {
       'Technical support',
       'If anything fell short, please tell us why',
       'Any suggestions or other requirements?',
+      'Data cleaning',
     ]);
     expect(rows).toHaveLength(4);
     expect(rows.slice(1).map((r) => r[0])).toEqual([

@@ -3,9 +3,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   invitationId,
+  signOpenedAt,
   signReportLink,
   signToken,
   type TokenPurpose,
+  verifyOpenedAt,
   verifyReportLink,
   verifyToken,
 } from '../../functions/domain/token.ts';
@@ -241,5 +243,57 @@ describe('report links', () => {
       ok: false,
       reason: 'malformed',
     });
+  });
+});
+
+describe('opening times (the survey form’s hidden `opened` field)', () => {
+  const id = invitationId('demo-20250401T0100', 'c001');
+  const at = new Date('2025-04-02T08:00:00.123Z');
+  const opened = signOpenedAt(SECRET, id, at);
+
+  it('should give the opening time back, to the millisecond, for the invitation it was signed for', () => {
+    expect(opened).toMatch(/^1743580800123\.[A-Za-z0-9_-]{22}$/);
+    expect(verifyOpenedAt(SECRET, id, opened)).toEqual(at);
+  });
+
+  it('should refuse an earlier time under the same mac (made to look slow), another invitation’s, another key’s', () => {
+    const [, mac] = opened.split('.');
+    expect(verifyOpenedAt(SECRET, id, `${at.getTime() - 60_000}.${mac}`)).toBeUndefined();
+    expect(verifyOpenedAt(SECRET, id, `0${opened}`)).toBeUndefined();
+    expect(verifyOpenedAt(SECRET, invitationId('demo-20250401T0100', 'c002'), opened)).toBeUndefined();
+    expect(verifyOpenedAt(`${SECRET}x`, id, opened)).toBeUndefined();
+    // A survey token's mac over the same text is not an opening time's.
+    expect(verifyOpenedAt(SECRET, id, signToken(SECRET, 'survey', id))).toBeUndefined();
+  });
+
+  it.each([
+    undefined,
+    null,
+    42,
+    '',
+    '1743580800123',
+    '.abc',
+    'abc.def',
+    `${'9'.repeat(16)}.${'A'.repeat(22)}`,
+  ])('should refuse %j', (value) => {
+    expect(verifyOpenedAt(SECRET, id, value)).toBeUndefined();
+  });
+
+  it('should refuse any change to a genuine value and never throw on any text', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: opened.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (i, c) => {
+        const changed = opened.slice(0, i) + c + opened.slice(i + 1);
+        if (changed !== opened) expect(verifyOpenedAt(SECRET, id, changed)).toBeUndefined();
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string(), secrets, (text, secret) => {
+        expect(verifyOpenedAt(secret, id, text)).toBeUndefined();
+      }),
+    );
+  });
+
+  it('should refuse to sign an invalid date', () => {
+    expect(() => signOpenedAt(SECRET, id, new Date(Number.NaN))).toThrow(RangeError);
   });
 });

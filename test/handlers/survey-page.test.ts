@@ -194,7 +194,11 @@ describe('POST /s/{token}', () => {
       customer: { language: 'en' },
     });
     const hidden = hiddenFields((await call('GET /s/{token}', { token: surveyToken })).body);
-    expect(hidden).toEqual({ lang: 'en', wave: `${invitation.campaignId}/${invitation.waveId}` });
+    expect(hidden).toEqual({
+      lang: 'en',
+      wave: `${invitation.campaignId}/${invitation.waveId}`,
+      opened: expect.stringMatching(/^\d+\.[\w-]{22}$/),
+    });
 
     const res = await call('POST /s/{token}', { token: surveyToken, form: mixedForm(hidden) });
 

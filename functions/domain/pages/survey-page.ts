@@ -15,6 +15,11 @@ export interface SurveyFormView {
   timeZone: string;
   /** The wave the form was built from; the form carries it back so a submit needn't look it up. */
   wave: { campaignId: string; waveId: string };
+  /**
+   * The signed moment the page was served (token.ts `signOpenedAt`), carried back in OPENED_FIELD so data
+   * cleaning can time the answer without the GET writing anything.
+   */
+  opened?: string;
   /** Submitted values by field name, shown again. */
   values?: Record<string, string>;
   errors?: Record<string, FieldError>;
@@ -28,6 +33,9 @@ const optionId = (field: string, levelId: string): string => `${field}_${levelId
 
 /** The hidden field naming the form's wave: `{campaignId}/{waveId}` (neither id can hold a `/`). */
 export const WAVE_FIELD = 'wave';
+
+/** The hidden field carrying `opened` (one of the form's meta fields in answers.ts). */
+export const OPENED_FIELD = 'opened';
 
 // Building an Intl formatter costs more than rendering the rest of the page, so keep one per zone.
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
@@ -110,7 +118,7 @@ ${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${t.answerBy(format
 <form method="post" novalidate>
 <input type="hidden" name="lang" value="${lang}">
 <input type="hidden" name="${WAVE_FIELD}" value="${view.wave.campaignId}/${view.wave.waveId}">
-${categories}${comments}<button type="submit">${t.submit}</button>
+${view.opened ? html`<input type="hidden" name="${OPENED_FIELD}" value="${view.opened}">\n` : ''}${categories}${comments}<button type="submit">${t.submit}</button>
 </form>`;
   return layout({ language: lang, title: q.title[lang], body, languageSwitch: true });
 }

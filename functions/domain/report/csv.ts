@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Invitation, Wave } from '../model.ts';
-import { countedResponses } from './statistics.ts';
-import { words } from './text.ts';
+import { fittingResponses } from './statistics.ts';
+import { flagLabel, words } from './text.ts';
 
 /*
  * A spreadsheet opens a cell that starts with one of these as a formula (or as the start of one), so
@@ -14,8 +14,9 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 export const neutraliseCell = (value: string): string => (FORMULA_START.test(value) ? `'${value}` : value);
 
 /**
- * responses.csv: one row per counted response, oldest first: invitation id, department, language,
- * answered at, total, grade, the level chosen per category, the text per open question. Headers and
+ * responses.csv: one row per response that fits the questionnaire, oldest first: invitation id,
+ * department, language, answered at, total, grade, the level chosen per category, the text per open
+ * question, and last what data cleaning flagged it for (empty when it counts in the figures). Headers and
  * levels are in the report's language. UTF-8 with a byte-order mark so Excel reads Chinese correctly;
  * CRLF line ends (RFC 4180).
  */
@@ -33,8 +34,9 @@ export function responsesCsv(wave: Wave, invitations: Invitation[]): string {
     w.grade,
     ...q.categories.map((c) => c.label[language]),
     ...q.openQuestions.map((o) => o.label[language]),
+    w.cleaning,
   ];
-  const rows = countedResponses(q, invitations).map(({ invitation, response }) => [
+  const rows = fittingResponses(q, invitations).map(({ invitation, response }) => [
     invitation.id,
     invitation.customer.department,
     response.language,
@@ -46,6 +48,7 @@ export function responsesCsv(wave: Wave, invitations: Invitation[]): string {
       return levelLabel.get(level) ?? level;
     }),
     ...q.openQuestions.map((o) => response.comments[o.id] ?? ''),
+    (response.cleaning?.flags ?? []).map((f) => flagLabel(w, f)).join(w.cleanedJoin),
   ]);
   return stringify(
     [header, ...rows].map((row) => row.map(neutraliseCell)),

@@ -1,3 +1,4 @@
+import type { CleaningRule } from '../cleaning.ts';
 import type { Language, LocalizedText } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
 import type { Grades } from '../questionnaire.ts';
@@ -50,20 +51,27 @@ export interface ReportDocument {
     openQuestions: Array<{ id: string; label: LocalizedText }>;
     grades: Grades;
   };
+  /** The data-cleaning rules of the campaign as the wave snapshotted it; null when it had none. */
+  cleaning: { rules: CleaningRule[] } | null;
   statistics: WaveStatistics;
 }
 
 const DEFINITIONS = {
   invited: 'Invitations of the wave (customers it was sent to).',
-  answered: 'Responses counted in the figures.',
+  answered:
+    'Responses that fit the questionnaire, including those flagged by data cleaning (the customer did answer).',
+  cleaned:
+    'Of answered, responses flagged by the data-cleaning rules (see cleaning): kept and listed in responses.csv, left out of every score and rate.',
+  cleaningFlags:
+    'Flagged responses per flag: straight-lining, too-fast, unverifiable-timing (a timing rule could not be checked: the form carried no genuine opening time). One response may have several.',
   excluded:
     'Responses that do not fit the questionnaire the wave sent (other version, unknown level); kept out of every figure and of responses.csv.',
   returnRate: 'answered / invited, as a fraction 0–1 (four decimals); null when nobody was invited.',
   meanTotal:
-    'Satisfaction index: mean of the responses’ total scores (Σ weight × level percent), 0–100, two decimals.',
+    'Satisfaction index: mean of the unflagged responses’ total scores (Σ weight × level percent), 0–100, two decimals.',
   grade: 'Grade of meanTotal under the questionnaire’s grade thresholds.',
   satisfactionRate:
-    'Share of all rated item answers (responses × categories) at or above the level questionnaire.satisfiedFrom, as a fraction 0–1 (four decimals).',
+    'Share of all rated item answers (unflagged responses × categories) at or above the level questionnaire.satisfiedFrom, as a fraction 0–1 (four decimals).',
   'categories[].meanPoints': 'Mean points of the item on 0–weight, two decimals.',
   'categories[].meanPercent': 'meanPoints as a percentage of the item’s weight, two decimals.',
   'categories[].distribution': 'Answers per level, in scale order (best first).',
@@ -74,6 +82,11 @@ const DEFINITIONS = {
 
 /* DynamoDB does not keep the order of a map's keys, so every object read from the wave is rebuilt here. */
 const localized = (t: LocalizedText): LocalizedText => ({ 'zh-CN': t['zh-CN'], en: t.en });
+
+const orderedRule = (r: CleaningRule): CleaningRule =>
+  r.kind === 'too-fast'
+    ? { kind: r.kind, minSeconds: r.minSeconds }
+    : { kind: r.kind, ...(r.withinSeconds === undefined ? {} : { withinSeconds: r.withinSeconds }) };
 
 /** Builds report.json's content for a wave from its invitations. */
 export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: Date): ReportDocument {
@@ -99,6 +112,7 @@ export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: 
       openQuestions: q.openQuestions.map((o) => ({ id: o.id, label: localized(o.label) })),
       grades: { A: q.grades.A, B: q.grades.B, C: q.grades.C, D: q.grades.D },
     },
+    cleaning: wave.campaign.cleaning ? { rules: wave.campaign.cleaning.rules.map(orderedRule) } : null,
     statistics: waveStatistics(wave, invitations),
   };
 }

@@ -4,7 +4,7 @@ import { escapeHtml as e } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { ReportDocument } from './document.ts';
 import type { ReportComment } from './statistics.ts';
-import { dateTime, percent, scoreText, words } from './text.ts';
+import { cleanedNote, dateTime, percent, scoreText, words } from './text.ts';
 
 export interface ReportEmailInput {
   report: ReportDocument;
@@ -72,6 +72,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
   const questionLabel = (id: string) => q.openQuestions.find((o) => o.id === id)?.label[lang] ?? id;
   const categoryLabel = (id: string) => q.categories.find((c) => c.id === id)?.label[lang] ?? id;
   const comments = lowestComments(s.comments);
+  const cleaned = cleanedNote(w, s.cleaned, s.cleaningFlags);
 
   const headline: Array<[string, string]> = [
     [w.satisfactionIndex, index],
@@ -85,6 +86,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
     '',
     ...headline.map(([k, v]) => `${k}: ${v}`),
     ...(s.answered === 0 ? ['', w.noResponses] : []),
+    ...(cleaned ? ['', cleaned] : []),
     '',
     `${w.categories} (${w.meanPercent} · ${w.satisfactionRate}):`,
     ...s.categories.map(
@@ -145,6 +147,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
 <tr><td style="padding:8px 24px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${headlineRows}</table>
 ${s.answered === 0 ? `<p style="font-family:${FONT};font-size:14px;color:#616e7c;">${e(w.noResponses)}</p>` : ''}
+${cleaned ? `<p style="font-family:${FONT};font-size:14px;color:#616e7c;">${e(cleaned)}</p>` : ''}
 </td></tr>
 <tr><td style="padding:8px 24px;">
 <h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${e(w.categories)}</h2>

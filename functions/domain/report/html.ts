@@ -1,6 +1,6 @@
 import { escapeHtml as esc } from '../html.ts';
 import type { ReportDocument } from './document.ts';
-import { dateTime, percent, scoreText, words } from './text.ts';
+import { cleanedNote, dateTime, percent, scoreText, words } from './text.ts';
 
 /*
  * report.html: one self-contained, print-friendly page. Charts are inline SVG (they print in colour,
@@ -67,6 +67,7 @@ export function reportHtml(report: ReportDocument): string {
   const colours = levelColours(q.levels.length);
   const levelName = (id: string) => q.levels.find((l) => l.id === id)?.label[lang] ?? id;
   const title = `${report.campaign.name[lang]} — ${w.report}`;
+  const cleaned = cleanedNote(w, s.cleaned, s.cleaningFlags);
 
   const cards = [
     [w.satisfactionIndex, `${scoreText(s.meanTotal)}${s.grade ? ` (${s.grade})` : ''}`],
@@ -107,7 +108,7 @@ export function reportHtml(report: ReportDocument): string {
   const gradeRows = s.grades
     .map(
       (g) =>
-        `<tr><td>${g.grade}</td><td class="n">${g.count}</td><td class="chart">${bar(g.count, Math.max(1, s.answered), `${g.grade}: ${g.count}`)}</td></tr>`,
+        `<tr><td>${g.grade}</td><td class="n">${g.count}</td><td class="chart">${bar(g.count, Math.max(1, s.answered - s.cleaned), `${g.grade}: ${g.count}`)}</td></tr>`,
     )
     .join('');
 
@@ -131,6 +132,7 @@ export function reportHtml(report: ReportDocument): string {
     `<p class="meta">${esc(w.period)} ${dateTime(report.wave.createdAt, tz)} · ${esc(w.deadline)} ${dateTime(report.wave.deadline, tz)} · ${esc(w.generated)} ${dateTime(report.generatedAt, tz)} (${esc(tz)})</p></header>`,
     `<section><h2>${esc(w.headline)}</h2><div class="cards">${cards}</div>`,
     s.answered === 0 ? `<p class="note">${esc(w.noResponses)}</p>` : '',
+    cleaned ? `<p class="note" id="cleaned">${esc(cleaned)}</p>` : '',
     s.excluded > 0 ? `<p class="note">${s.excluded} ${esc(w.excluded)}</p>` : '',
     '</section>',
     `<section><h2>${esc(w.categories)}</h2>${legend}<table><thead><tr><th>${esc(w.category)}</th><th class="n">${esc(w.weight)}</th><th class="n">${esc(w.meanPoints)}</th><th class="n">${esc(w.meanPercent)}</th><th class="n">${esc(w.satisfactionRate)}</th><th>${esc(w.distribution)}</th><th class="n"></th></tr></thead><tbody>${categoryRows}</tbody></table></section>`,

@@ -1,3 +1,4 @@
+import { CLEANING_FLAGS, type CleaningFlag, isFlagged } from '../cleaning.ts';
 import type { Language } from '../language.ts';
 import { type Invitation, type StoredResponse, type Wave, wasInvited } from '../model.ts';
 import type { GradeName, Questionnaire } from '../questionnaire.ts';
@@ -27,7 +28,10 @@ export interface CategoryStatistics {
 /** The figures every group (the whole wave, one department) has. */
 export interface GroupStatistics {
   invited: number;
+  /** Responses that fit the questionnaire, those flagged by data cleaning included: the customer did answer. */
   answered: number;
+  /** Of `answered`, how many data cleaning flagged and left out of the scores and rates below. */
+  cleaned: number;
   /** answered / invited, 0–1, four decimals; null when nobody was invited. */
   returnRate: number | null;
   /** The satisfaction index: mean total score on 0–100, two decimals; null without responses. */
@@ -57,6 +61,8 @@ export interface ReportComment {
 export interface WaveStatistics extends GroupStatistics {
   /** Responses that do not fit the wave's questionnaire; kept in the table, left out of every figure. */
   excluded: number;
+  /** Responses flagged by data cleaning, per flag in CLEANING_FLAGS order (one response may have several). */
+  cleaningFlags: Array<{ flag: CleaningFlag; count: number }>;
   ratedAnswers: number;
   satisfiedAnswers: number;
   /** Responses per grade, A to E. */
@@ -99,8 +105,11 @@ export function fitsQuestionnaire(q: Questionnaire, response: StoredResponse): b
   return q.categories.every((c) => levels.has(response.ratings[c.id] ?? ''));
 }
 
-/** Responses that count, oldest first (then by invitation id), so every output has a stable order. */
-export function countedResponses(q: Questionnaire, invitations: Invitation[]): CountedResponse[] {
+/**
+ * Responses that fit the questionnaire, oldest first (then by invitation id), so every output has a
+ * stable order: those data cleaning flagged included, as responses.csv lists them.
+ */
+export function fittingResponses(q: Questionnaire, invitations: Invitation[]): CountedResponse[] {
   return invitations
     .flatMap((invitation) =>
       invitation.response && fitsQuestionnaire(q, invitation.response)
@@ -114,6 +123,16 @@ export function countedResponses(q: Questionnaire, invitations: Invitation[]): C
     );
 }
 
+/** Responses that count in the figures: they fit the questionnaire and data cleaning did not flag them. */
+export function countedResponses(q: Questionnaire, invitations: Invitation[]): CountedResponse[] {
+  return fittingResponses(q, invitations).filter((c) => !isFlagged(c.response));
+}
+
+/** Responses that fit the questionnaire but data cleaning flagged: kept, counted as answered, not scored. */
+export function cleanedResponses(q: Questionnaire, invitations: Invitation[]): CountedResponse[] {
+  return fittingResponses(q, invitations).filter((c) => isFlagged(c.response));
+}
+
 /** Rated item answers of some responses, and how many of them are at or above the satisfied level. */
 function tally(q: Questionnaire, counted: CountedResponse[]): { rated: number; satisfied: number } {
   let satisfied = 0;
@@ -123,13 +142,20 @@ function tally(q: Questionnaire, counted: CountedResponse[]): { rated: number; s
   return { rated: counted.length * q.categories.length, satisfied };
 }
 
-function groupStatistics(q: Questionnaire, invited: number, counted: CountedResponse[]): GroupStatistics {
+function groupStatistics(
+  q: Questionnaire,
+  invited: number,
+  counted: CountedResponse[],
+  cleaned: number,
+): GroupStatistics {
   const meanTotal = mean(counted.map((c) => c.response.total));
   const { rated, satisfied } = tally(q, counted);
+  const answered = counted.length + cleaned;
   return {
     invited,
-    answered: counted.length,
-    returnRate: ratio(counted.length, invited),
+    answered,
+    cleaned,
+    returnRate: ratio(answered, invited),
     meanTotal,
     grade: meanTotal === null ? null : grade(meanTotal, q.grades),
     satisfactionRate: ratio(satisfied, rated),
@@ -160,7 +186,9 @@ function categoryStatistics(q: Questionnaire, counted: CountedResponse[]): Categ
  * The statistics of one wave, from the questionnaire the wave snapshotted and all its invitations
  * (a response lives on its invitation). Pure and deterministic: the same input gives the same output.
  *
- * - return rate = counted responses / invitations that were emailed;
+ * - return rate = responses that fit the questionnaire (flagged by data cleaning or not) / invitations
+ *   that were emailed: a flagged response is still an answer, only not one to score;
+ * - every score and rate below leaves out the responses data cleaning flagged (counted in `cleaned`);
  * - satisfaction index = mean of the responses' total scores, graded with the questionnaire's grades;
  * - satisfaction rate = share of all rated item answers at or above `scale.satisfiedFrom`;
  * - per category: mean points (0–weight and % of weight) and the count per level, in scale order;
@@ -170,8 +198,9 @@ export function waveStatistics(wave: Wave, allInvitations: Invitation[]): WaveSt
   const q = wave.questionnaire;
   const invitations = allInvitations.filter(wasInvited);
   const counted = countedResponses(q, invitations);
+  const cleaned = cleanedResponses(q, invitations);
   const answeredAll = invitations.filter((i) => i.response).length;
-  const overall = groupStatistics(q, invitations.length, counted);
+  const overall = groupStatistics(q, invitations.length, counted, cleaned.length);
   const { rated, satisfied } = tally(q, counted);
 
   const departments = [...new Set(invitations.map((i) => i.customer.department))].sort(byCodeUnits);
@@ -204,7 +233,11 @@ export function waveStatistics(wave: Wave, allInvitations: Invitation[]): WaveSt
 
   return {
     ...overall,
-    excluded: answeredAll - counted.length,
+    excluded: answeredAll - counted.length - cleaned.length,
+    cleaningFlags: CLEANING_FLAGS.map((flag) => ({
+      flag,
+      count: cleaned.filter((c) => c.response.cleaning?.flags.includes(flag)).length,
+    })),
     ratedAnswers: rated,
     satisfiedAnswers: satisfied,
     grades: GRADE_NAMES.map((g) => ({
@@ -218,6 +251,7 @@ export function waveStatistics(wave: Wave, allInvitations: Invitation[]): WaveSt
         q,
         invitations.filter((i) => i.customer.department === department).length,
         counted.filter((c) => c.invitation.customer.department === department),
+        cleaned.filter((c) => c.invitation.customer.department === department).length,
       ),
     })),
     comments,

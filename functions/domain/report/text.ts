@@ -1,3 +1,4 @@
+import type { CleaningFlag } from '../cleaning.ts';
 import type { Language } from '../language.ts';
 
 /** The words of the report (HTML, CSV headers, email), in every supported language. */
@@ -18,6 +19,13 @@ const WORDS = {
     grade: '等级',
     satisfactionRate: '满意率',
     excluded: '份回复与本批次的调查表不符，未计入统计。',
+    cleaned: '份回复经数据清洗判为无效（{why}）：已保留并计入回收率，未计入得分和满意率。',
+    cleanedItem: '{flag} {count} 份',
+    cleanedJoin: '；',
+    cleaning: '数据清洗',
+    straightLining: '所有项目选同一等级且作答过快',
+    tooFast: '作答过快',
+    unverifiableTiming: '作答用时无法核实',
     gradeDistribution: '等级分布',
     count: '份数',
     categories: '各项评价',
@@ -60,6 +68,14 @@ const WORDS = {
     grade: 'Grade',
     satisfactionRate: 'Satisfaction rate',
     excluded: 'response(s) do not fit this wave’s questionnaire and are left out of the figures.',
+    cleaned:
+      'response(s) excluded by data cleaning ({why}): kept and counted in the return rate, left out of scores and rates.',
+    cleanedItem: '{flag}: {count}',
+    cleanedJoin: '; ',
+    cleaning: 'Data cleaning',
+    straightLining: 'every item at the same level and answered quickly',
+    tooFast: 'answered too fast',
+    unverifiableTiming: 'answer time unverifiable',
     gradeDistribution: 'Grades',
     count: 'Responses',
     categories: 'Items',
@@ -91,6 +107,32 @@ const WORDS = {
 export type Words = (typeof WORDS)[Language];
 
 export const words = (language: Language): Words => WORDS[language];
+
+const FLAG_WORD = {
+  'straight-lining': 'straightLining',
+  'too-fast': 'tooFast',
+  'unverifiable-timing': 'unverifiableTiming',
+} as const satisfies Record<CleaningFlag, keyof Words>;
+
+/** What a data-cleaning flag means, in the report's words. */
+export const flagLabel = (w: Words, flag: CleaningFlag): string => w[FLAG_WORD[flag]];
+
+/**
+ * "N response(s) excluded by data cleaning (what flagged them: count; …): …", or undefined when none were.
+ * One sentence for the HTML report and the email alike.
+ */
+export function cleanedNote(
+  w: Words,
+  cleaned: number,
+  flags: ReadonlyArray<{ flag: CleaningFlag; count: number }>,
+): string | undefined {
+  if (cleaned === 0) return undefined;
+  const why = flags
+    .filter((f) => f.count > 0)
+    .map((f) => w.cleanedItem.replace('{flag}', flagLabel(w, f.flag)).replace('{count}', String(f.count)))
+    .join(w.cleanedJoin);
+  return `${cleaned} ${w.cleaned.replace('{why}', why)}`;
+}
 
 /** A 0–1 rate as a percentage with one decimal, or a dash when there is none. */
 export const percent = (rate: number | null): string => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);

@@ -52,7 +52,10 @@ const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV
   'POST /s/{token}': async (req) => {
     const form = readForm(req, [FORM_URLENCODED]);
     const input = { token: req.token, form, language: chosenLanguage(req.query.lang) };
-    const { language } = await submitSurvey(await deps(), input);
+    const { language, response } = await submitSurvey(await deps(), input);
+    // The customer is thanked either way; only the flags are logged, never the answers.
+    if (response.cleaning?.flags.length)
+      logger.info('response flagged by data cleaning', { flags: response.cleaning.flags });
     return page(200, thankYouPage(language));
   },
   'GET /u/{token}': async ({ token, query }) => {
