@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { dispatchGapProblem, EventTrigger } from './events.ts';
 import { Language, LocalizedText } from './language.ts';
 import { Questionnaire } from './questionnaire.ts';
 
@@ -79,6 +80,11 @@ export const Campaign = z.strictObject({
     replyTo: z.email().optional(),
   }),
   audience: z.strictObject({ departments: z.array(z.string().min(1)).min(1).optional() }).default({}),
+  /**
+   * Makes the campaign event-triggered (seed 001): each dispatch invites the customers with a step due,
+   * counted in months from their event dates (events.ts), instead of the whole audience.
+   */
+  trigger: EventTrigger.optional(),
   targets: z
     .strictObject({
       /**
@@ -203,6 +209,8 @@ export function loadProgramme(files: ProgrammeFiles): Programme {
         );
       }
     }
+    const gap = campaign.trigger && dispatchGapProblem(campaign.dispatch.cron, campaign.trigger);
+    if (gap) problems.push(`${file}: dispatch.cron: ${gap}`);
     campaigns.push(campaign);
   }
   const customers: Customer[] = [];

@@ -112,6 +112,7 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
         surveyUrl: `${base}/s/${signToken(secret, 'survey', invitation.id)}`,
         unsubscribeUrl: `${base}/u/${signToken(secret, 'unsubscribe', invitation.id)}`,
         now: at,
+        ...(invitation.delivery ? { delivery: invitation.delivery.date } : {}),
       }),
     );
   } catch (e) {

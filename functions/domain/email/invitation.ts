@@ -14,12 +14,15 @@ export interface InvitationEmailInput {
   surveyUrl: string;
   unsubscribeUrl: string;
   now: Date;
+  /** The delivery date (YYYY-MM-DD) an event-triggered invitation asks about; named in the email. */
+  delivery?: string;
 }
 
 interface Copy {
   subject: (campaign: string) => string;
   greeting: (name: string) => string;
   invite: (campaign: string) => string;
+  delivery: (date: string) => string;
   button: string;
   fallback: string;
   deadline: (when: string) => string;
@@ -34,6 +37,7 @@ const COPY: Record<Language, Copy> = {
     greeting: (name) => `尊敬的${name}：`,
     invite: (campaign) =>
       `我们正在开展“${campaign}”，诚邀您抽出几分钟时间，对我们的产品和服务作出评价。您的意见将帮助我们改进。`,
+    delivery: (date) => `本次调查针对 ${date} 交付给您的产品和服务。`,
     button: '开始填写问卷',
     fallback: '如果按钮无法打开，请将以下链接复制到浏览器中：',
     deadline: (when) => `问卷填写截止时间：${when}。`,
@@ -46,6 +50,7 @@ const COPY: Record<Language, Copy> = {
     greeting: (name) => `Dear ${name},`,
     invite: (campaign) =>
       `We are running our “${campaign}” and would be grateful if you could take a few minutes to rate our products and services. Your answers help us improve.`,
+    delivery: (date) => `This survey is about your delivery of ${date}.`,
     button: 'Start the survey',
     fallback: 'If the button does not work, copy this link into your browser:',
     deadline: (when) => `The survey is open until ${when}.`,
@@ -101,12 +106,14 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
   const senderName = oneLine(campaign.sender.name[lang]);
   const deadline = copy.deadline(formatDeadline(input.deadline, lang, campaign.dispatch.timeZone));
   const subject = copy.subject(campaignName);
+  const delivery = input.delivery === undefined ? undefined : copy.delivery(oneLine(input.delivery));
 
   const text = [
     copy.greeting(name),
     '',
     copy.invite(campaignName),
     '',
+    ...(delivery ? [delivery, ''] : []),
     `${copy.button}:`,
     input.surveyUrl,
     '',
@@ -132,7 +139,12 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
     rows: `<tr><td style="padding:32px 32px 8px 32px;font-family:${FONT};font-size:16px;line-height:24px;color:#1f2933;">
 <p style="margin:0 0 16px 0;">${e(copy.greeting(name))}</p>
 <p style="margin:0 0 24px 0;">${e(copy.invite(campaignName))}</p>
-</td></tr>
+${
+  delivery
+    ? `<p style="margin:0 0 24px 0;">${e(delivery)}</p>
+`
+    : ''
+}</td></tr>
 <tr><td align="center" style="padding:0 32px 24px 32px;">
 <table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>
 <td align="center" bgcolor="#1a56db" style="border-radius:4px;background-color:#1a56db;">
