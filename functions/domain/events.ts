@@ -78,7 +78,8 @@ const daysOf = (date: string): number => {
 
 /**
  * The date `months` calendar months after `date`, clamped to the end of a shorter month as people count:
- * 31 January + 1 month is 28 February (29 in a leap year), 31 March + 1 month is 30 April.
+ * 31 January + 1 month is 28 February (29 in a leap year), 31 March + 1 month is 30 April. A negative
+ * `months` counts back the same way.
  */
 export function addMonths(date: string, months: number): string {
   const { year, month, day } = civilDate(daysOf(date));

@@ -131,6 +131,7 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
   const e = escapeHtml;
   const survey = e(input.surveyUrl);
   const unsubscribe = e(input.unsubscribeUrl);
+  const deliveryRow = delivery ? `<p style="margin:0 0 24px 0;">${e(delivery)}</p>\n` : '';
   const html = emailHtml({
     language: lang,
     title: subject,
@@ -139,12 +140,7 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
     rows: `<tr><td style="padding:32px 32px 8px 32px;font-family:${FONT};font-size:16px;line-height:24px;color:#1f2933;">
 <p style="margin:0 0 16px 0;">${e(copy.greeting(name))}</p>
 <p style="margin:0 0 24px 0;">${e(copy.invite(campaignName))}</p>
-${
-  delivery
-    ? `<p style="margin:0 0 24px 0;">${e(delivery)}</p>
-`
-    : ''
-}</td></tr>
+${deliveryRow}</td></tr>
 <tr><td align="center" style="padding:0 32px 24px 32px;">
 <table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>
 <td align="center" bgcolor="#1a56db" style="border-radius:4px;background-color:#1a56db;">
