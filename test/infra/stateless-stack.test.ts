@@ -229,7 +229,8 @@ describe('StatelessStack', () => {
       });
 
       // Assert
-      expect(byTarget).toHaveLength(2);
+      // A dispatch and a report schedule per campaign (demo, after-delivery).
+      expect(byTarget).toHaveLength(2 * programme.campaigns.length);
       for (const [target, lines] of byTarget) {
         expect(lines).toEqual(
           [
