@@ -9,9 +9,18 @@ import type { SendJob } from '../../functions/domain/model.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
 import { handler as dispatch } from '../../functions/handlers/dispatch/index.ts';
 import { handler as send } from '../../functions/handlers/send/index.ts';
+import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
 import { waveIdFor } from '../../functions/use-cases/dispatch.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
-import { lambdaContext, seedCustomers, sqsEvent, sqsRecord, testStore } from '../support/fixtures.ts';
+import {
+  type HttpResult,
+  httpEvent,
+  lambdaContext,
+  seedCustomers,
+  sqsEvent,
+  sqsRecord,
+  testStore,
+} from '../support/fixtures.ts';
 
 const QUEUE_URL = process.env.SEND_QUEUE_URL!;
 const SES = process.env.AWS_ENDPOINT_URL_SES!;
@@ -115,6 +124,15 @@ describe('Handler: dispatch of an event-triggered campaign', () => {
     ).toEqual([ago(3), ago(1)].sort());
     expect(chinese[0]?.html).toMatch(/<p[^>]*>本次调查针对 \d{4}-\d{2}-\d{2} 交付给您的产品和服务。<\/p>/);
     expect(await mailTo(customers[2]!.email)).toEqual([]);
+
+    // The survey page the English email links to names the delivery too.
+    const token = english?.text?.match(/\/s\/([\w.-]+)/)?.[1];
+    const page = (await surveyPage(
+      httpEvent('GET /s/{token}', { token: token! }),
+      lambdaContext(),
+    )) as HttpResult;
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`This survey is about your delivery of ${ago(12)}.`);
   });
 
   it('should store no wave on a day with nothing due', async () => {
