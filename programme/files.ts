@@ -4,6 +4,7 @@
  * `programme/index.ts` validates them; `programme/lock.ts` fingerprints the questionnaires.
  */
 import cnMainland from './calendars/cn-mainland.json' with { type: 'json' };
+import afterDeliveryCampaign from './campaigns/after-delivery.json' with { type: 'json' };
 import demoCampaign from './campaigns/demo.json' with { type: 'json' };
 import itssV1 from './questionnaires/itss-satisfaction.v1.json' with { type: 'json' };
 import versionLock from './questionnaires/versions.lock.json' with { type: 'json' };
@@ -14,6 +15,8 @@ export const questionnaireFiles: Record<string, unknown> = {
 
 export const campaignFiles: Record<string, unknown> = {
   'programme/campaigns/demo.json': demoCampaign,
+  // Seed 001: surveys 1, 3 and 12 months (the end of the warranty) after each delivery.
+  'programme/campaigns/after-delivery.json': afterDeliveryCampaign,
 };
 
 export const VERSION_LOCK_FILE = 'programme/questionnaires/versions.lock.json';

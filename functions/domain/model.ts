@@ -72,6 +72,19 @@ export interface Invitation {
   sendUncertain?: Partial<Record<SendStep, string>>;
   response?: StoredResponse;
   unsubscribedAt?: string;
+  /** In an event-triggered campaign: the delivery and the step this invitation surveys (events.ts). */
+  delivery?: InvitationDelivery;
+}
+
+/** Which event date and step an event-triggered invitation is for, so emails can name the delivery. */
+export interface InvitationDelivery {
+  /** The delivery date, YYYY-MM-DD. */
+  date: string;
+  /** The step's id in the campaign's trigger, e.g. "3-months". */
+  step: string;
+  months: number;
+  /** The day the step fell due (YYYY-MM-DD, campaign time zone); earlier than the wave's for a catch-up. */
+  due: string;
 }
 
 /** A job on the send queue: one email for one invitation. */

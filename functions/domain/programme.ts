@@ -6,6 +6,7 @@ import {
   WEEKENDS_ONLY,
 } from './calendar/holiday-calendar.ts';
 import { Cleaning } from './cleaning.ts';
+import { dispatchGapProblem, EventTrigger } from './events.ts';
 import { Language, LocalizedText } from './language.ts';
 import { MAX_REMINDERS } from './model.ts';
 import { Questionnaire } from './questionnaire.ts';
@@ -117,6 +118,11 @@ export const Campaign = z.strictObject({
     replyTo: z.email().optional(),
   }),
   audience: z.strictObject({ departments: z.array(z.string().min(1)).min(1).optional() }).default({}),
+  /**
+   * Makes the campaign event-triggered (seed 001): each dispatch invites the customers with a step due,
+   * counted in months from their event dates (events.ts), instead of the whole audience.
+   */
+  trigger: EventTrigger.optional(),
   targets: z
     .strictObject({
       /**
@@ -287,6 +293,8 @@ export function loadProgramme(files: ProgrammeFiles): Programme {
         `${file}: reminders.calendar: no calendar has the id "${reminderCalendar}" (known: ${calendarIds.join(', ')})`,
       );
     }
+    const gap = campaign.trigger && dispatchGapProblem(campaign.dispatch.cron, campaign.trigger);
+    if (gap) problems.push(`${file}: dispatch.cron: ${gap}`);
     campaigns.push(campaign);
   }
   const customers: Customer[] = [];

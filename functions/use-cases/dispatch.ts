@@ -62,6 +62,9 @@ export async function dispatch(
 ): Promise<DispatchResult> {
   const { store, queue, clock } = deps;
   const { campaign } = input;
+  // Inviting the whole audience of an event-triggered campaign would survey every customer at once.
+  if (campaign.trigger)
+    throw new RangeError(`campaign ${campaign.id} is event-triggered: use dispatchEvents`);
   const now = clock.now();
   const at = input.scheduledTime ?? now;
   const waveId = waveIdFor(campaign.id, at);

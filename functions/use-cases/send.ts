@@ -114,6 +114,7 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
         now: at,
         step: job.step,
         questionnaire: wave.questionnaire,
+        ...(invitation.delivery ? { delivery: invitation.delivery.date } : {}),
       }),
     );
   } catch (e) {

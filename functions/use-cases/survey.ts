@@ -76,6 +76,7 @@ function formView(
     language,
     questionnaire: wave.questionnaire,
     customerName: invitation.customer.name,
+    ...(invitation.delivery ? { delivery: invitation.delivery.date } : {}),
     expiresAt: invitation.expiresAt,
     timeZone: wave.campaign.dispatch.timeZone,
     wave: { campaignId: wave.campaignId, waveId: wave.waveId },

@@ -179,3 +179,15 @@ describe('notice pages', () => {
     }
   });
 });
+
+describe('survey page of an event-triggered invitation', () => {
+  it('should name the delivery it asks about, in the page language, and nothing for a periodic wave', () => {
+    expect(surveyPage(view({ delivery: '2026-03-01' }))).toContain(
+      '<p>This survey is about your delivery of 2026-03-01.</p>',
+    );
+    expect(surveyPage(view({ language: 'zh-CN', delivery: '2026-03-01' }))).toContain(
+      '<p>本问卷针对 2026-03-01 交付给您的产品和服务。</p>',
+    );
+    expect(surveyPage(view())).not.toMatch(/delivery of|交付给您/);
+  });
+});

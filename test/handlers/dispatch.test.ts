@@ -78,7 +78,7 @@ describe('Handler: dispatch', () => {
     [
       'an unknown campaign',
       { campaignId: 'no-such-campaign' },
-      /campaignId: no such campaign in the programme \(known: demo\)/,
+      /campaignId: no such campaign in the programme \(known: demo, after-delivery\)/,
     ],
     ['no campaign', { scheduledTime: '2025-01-01T01:00:00Z' }, /campaignId:/],
     ['a campaign id that is not text', { campaignId: 42 }, /campaignId:/],

@@ -248,7 +248,7 @@ describe('report handler', () => {
       [
         'an unknown campaign',
         { campaignId: 'nope' },
-        /campaignId: no such campaign in the programme \(known: demo\)/,
+        /campaignId: no such campaign in the programme \(known: demo, after-delivery\)/,
       ],
       ['a misspelt field', { campaignId: 'demo', waveID: LATEST }, /waveID/],
       ['a malformed wave id', { campaignId: 'demo', waveId: '../../etc' }, /waveId: must be a wave id/],

@@ -257,7 +257,10 @@ describe('StatelessStack', () => {
       });
 
       // Assert
-      expect(byTarget).toHaveLength(3);
+      // A dispatch and a report schedule per campaign, and a reminder schedule per campaign with reminders.
+      expect(byTarget).toHaveLength(
+        2 * programme.campaigns.length + programme.campaigns.filter((c) => c.reminders).length,
+      );
       for (const [target, lines] of byTarget) {
         expect(lines).toEqual(
           [

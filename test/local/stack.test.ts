@@ -227,7 +227,7 @@ describe('csat CLI', () => {
     // Assert
     expect(results.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2, 2]);
     for (const r of results) expect(r.stderr).toContain('Usage: csat');
-    expect(results[3]!.stderr).toContain('no campaign "nope" in the programme (known: demo)');
+    expect(results[3]!.stderr).toContain('no campaign "nope" in the programme (known: demo, after-delivery)');
   });
 
   it('should print the usage and exit 0 on --help', async () => {

@@ -20,6 +20,8 @@ export interface InvitationEmailInput {
   step?: SendStep;
   /** The wave's questionnaire: its first rated item's levels become one-click links into the survey. */
   questionnaire?: Questionnaire;
+  /** The delivery date (YYYY-MM-DD) an event-triggered invitation asks about; named in the email. */
+  delivery?: string;
 }
 
 interface Copy {
@@ -31,6 +33,7 @@ interface Copy {
   /** The one-click question about the first rated item. */
   firstQuestion: (item: string) => string;
   oneClickHint: string;
+  delivery: (date: string) => string;
   button: string;
   fallback: string;
   deadline: (when: string) => string;
@@ -50,6 +53,7 @@ const COPY: Record<Language, Copy> = {
       `温馨提醒：我们前几天邀请您参加“${campaign}”，目前尚未收到您的回复。如您已经填写，请忽略本邮件；如尚未填写，恳请您在截止前抽出几分钟完成问卷。您的意见将帮助我们改进。`,
     firstQuestion: (item) => `第一题：您对“${item}”的评价是？`,
     oneClickHint: '点击一项即可打开问卷并选好该答案，其余问题可在同一页面填写；提交后才会记录您的回答。',
+    delivery: (date) => `本次调查针对 ${date} 交付给您的产品和服务。`,
     button: '开始填写问卷',
     fallback: '如果按钮无法打开，请将以下链接复制到浏览器中：',
     deadline: (when) => `问卷填写截止时间：${when}。`,
@@ -68,6 +72,7 @@ const COPY: Record<Language, Copy> = {
     firstQuestion: (item) => `First question: how would you rate “${item}”?`,
     oneClickHint:
       'Choosing one opens the survey with that answer selected; answer the rest on the same page. Nothing is recorded until you submit.',
+    delivery: (date) => `This survey is about your delivery of ${date}.`,
     button: 'Start the survey',
     fallback: 'If the button does not work, copy this link into your browser:',
     deadline: (when) => `The survey is open until ${when}.`,
@@ -134,12 +139,14 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
       }))
     : [];
   const question = first ? copy.firstQuestion(oneLine(first.category.label[lang])) : '';
+  const delivery = input.delivery === undefined ? undefined : copy.delivery(oneLine(input.delivery));
 
   const text = [
     copy.greeting(name),
     '',
     intro,
     '',
+    ...(delivery ? [delivery, ''] : []),
     ...(first
       ? [question, ...choices.flatMap((c) => [`- ${c.label}:`, `  ${c.url}`]), copy.oneClickHint, '']
       : []),
@@ -184,6 +191,7 @@ ${choices
 </td></tr>
 `
     : '';
+  const deliveryRow = delivery ? `<p style="margin:0 0 24px 0;">${e(delivery)}</p>\n` : '';
   const html = emailHtml({
     language: lang,
     title: subject,
@@ -192,7 +200,7 @@ ${choices
     rows: `<tr><td style="padding:32px 32px 8px 32px;font-family:${FONT};font-size:16px;line-height:24px;color:#1f2933;">
 <p style="margin:0 0 16px 0;">${e(copy.greeting(name))}</p>
 <p style="margin:0 0 24px 0;">${e(intro)}</p>
-</td></tr>
+${deliveryRow}</td></tr>
 ${oneClick}<tr><td align="center" style="padding:0 32px 24px 32px;">
 <table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>
 <td align="center" bgcolor="#1a56db" style="border-radius:4px;background-color:#1a56db;">

@@ -10,6 +10,8 @@ export interface SurveyFormView {
   language: Language;
   questionnaire: Questionnaire;
   customerName: string;
+  /** The delivery date (YYYY-MM-DD) an event-triggered invitation asks about. */
+  delivery?: string;
   /** When the link stops working, shown as a date in `timeZone`. */
   expiresAt: string;
   timeZone: string;
@@ -114,7 +116,7 @@ ${values[field] ?? ''}</textarea>
 
   const body: SafeHtml = html`<h1>${q.title[lang]}</h1>
 ${summary}<p>${t.greeting(view.customerName)}</p>
-${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${t.answerBy(formatDate(view.expiresAt, lang, view.timeZone))} ${t.requiredNote}</p>
+${view.delivery && html`<p>${t.delivery(view.delivery)}</p>\n`}${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${t.answerBy(formatDate(view.expiresAt, lang, view.timeZone))} ${t.requiredNote}</p>
 <form method="post" novalidate>
 <input type="hidden" name="lang" value="${lang}">
 <input type="hidden" name="${WAVE_FIELD}" value="${view.wave.campaignId}/${view.wave.waveId}">

@@ -8,6 +8,8 @@ export interface PageTexts {
   switchTo: string;
   greeting: (name: string) => string;
   answerBy: (date: string) => string;
+  /** An event-triggered survey names the delivery it is about (YYYY-MM-DD). */
+  delivery: (date: string) => string;
   requiredNote: string;
   optional: string;
   maxChars: (n: number) => string;
@@ -40,6 +42,7 @@ const zhCN: PageTexts = {
   switchTo: '切换到中文',
   greeting: (name) => `尊敬的${name}：`,
   answerBy: (date) => `请于${date}前填写。`,
+  delivery: (date) => `本问卷针对 ${date} 交付给您的产品和服务。`,
   requiredNote: '带 * 的题目为必答题。',
   optional: '（选填）',
   maxChars: (n) => `最多 ${n} 个字。`,
@@ -79,6 +82,7 @@ const en: PageTexts = {
   switchTo: 'Switch to English',
   greeting: (name) => `Dear ${name},`,
   answerBy: (date) => `Please answer by ${date}.`,
+  delivery: (date) => `This survey is about your delivery of ${date}.`,
   requiredNote: 'Questions marked * need an answer.',
   optional: '(optional)',
   maxChars: (n) => `Up to ${n} characters.`,

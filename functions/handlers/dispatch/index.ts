@@ -10,6 +10,7 @@ import { sqsClient } from '../../adapters/sqs-client.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
 import { currentQuestionnaire, findCampaign } from '../../domain/programme.ts';
 import { dispatch } from '../../use-cases/dispatch.ts';
+import { dispatchEvents } from '../../use-cases/dispatch-events.ts';
 
 const deps = {
   store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME'), {
@@ -54,7 +55,9 @@ export const handler = middy<unknown, DispatchResponse>()
     }
     const { campaignId, scheduledTime } = parsed.data;
     const campaign = findCampaign(programme, campaignId)!;
-    const result = await dispatch(deps, {
+    // An event-triggered campaign invites the customers with a step due, not its whole audience.
+    const run = campaign.trigger ? dispatchEvents : dispatch;
+    const result = await run(deps, {
       campaign,
       questionnaire: currentQuestionnaire(programme, campaign.questionnaire),
       ...(scheduledTime ? { scheduledTime: new Date(scheduledTime) } : {}),

@@ -1,0 +1,147 @@
+import { localDateOf } from '../domain/calendar/index.ts';
+import { type DueStep, dueSteps, eventInvitationId } from '../domain/events.ts';
+import type { Invitation, SendJob, Wave } from '../domain/model.ts';
+import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
+import type { Customer } from '../domain/programme.ts';
+import { type DispatchInput, type DispatchResult, eligibleCustomers, waveIdFor } from './dispatch.ts';
+
+const DAY_MS = 86_400_000;
+/** Store requests in flight at once, as dispatch.ts does. */
+const CONCURRENCY = 16;
+
+export interface DispatchEventsResult extends DispatchResult {
+  /** The local date (campaign time zone) the run counted due steps for. */
+  day: string;
+  /** Invitations of this wave by step id. */
+  steps: Record<string, number>;
+  /** Of those, steps that fell due before `day`: caught up after a failed or skipped run. */
+  caughtUp: number;
+  /** False when nothing was due: no wave is stored, so reports and status see only waves with invitations. */
+  stored: boolean;
+}
+
+export class NotEventTriggeredError extends Error {
+  constructor(campaignId: string) {
+    super(`campaign ${campaignId} has no trigger: dispatch its waves with dispatch()`);
+    this.name = 'NotEventTriggeredError';
+  }
+}
+
+interface Candidate {
+  id: string;
+  customer: Customer;
+  due: DueStep;
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const awaitsSend = (i: Invitation): boolean => !i.sent.invite && !i.unsubscribedAt && !i.response;
+
+/**
+ * One run of an event-triggered campaign (its `trigger`, events.ts): a wave of the eligible customers
+ * with a step due on the run's local date, or missed at most `catchUpDays` before it.
+ *
+ * Each step of each delivery gets one invitation whose id depends on campaign, customer, delivery and
+ * step only, never on the wave, and is created with a conditional write: that invitation is the marker
+ * that lets the step out once. A later run (a catch-up, a second tick the same day) finds it and leaves
+ * it to the wave that created it; a retry of the same tick (same wave id) finds its own invitations and
+ * queues those not yet emailed. A run that dies half-way leaves the rest of its steps to the retry or,
+ * within the catch-up window, to the next day's wave, so a crash delays a step but never doubles it.
+ */
+export async function dispatchEvents(
+  deps: { store: SurveyStore; queue: SendQueue; clock: Clock },
+  input: DispatchInput,
+): Promise<DispatchEventsResult> {
+  const { store, queue, clock } = deps;
+  const { campaign } = input;
+  const trigger = campaign.trigger;
+  if (!trigger) throw new NotEventTriggeredError(campaign.id);
+  const now = clock.now();
+  const at = input.scheduledTime ?? now;
+  const waveId = waveIdFor(campaign.id, at);
+  const day = localDateOf(at, campaign.dispatch.timeZone);
+
+  const candidates: Candidate[] = eligibleCustomers(campaign, await store.listCustomers()).flatMap(
+    (customer) =>
+      dueSteps(trigger, customer[trigger.after] ?? [], day).map((due) => ({
+        id: eventInvitationId(campaign.id, customer.id, due),
+        customer,
+        due,
+      })),
+  );
+
+  // Steps another wave already took are done; this wave's own (a retry) are picked up again.
+  const fresh: Candidate[] = [];
+  const own: Array<{ candidate: Candidate; invitation: Invitation }> = [];
+  await forEachLimited(candidates, CONCURRENCY, async (candidate) => {
+    const invitation = await store.getInvitation(candidate.id);
+    if (!invitation) fresh.push(candidate);
+    else if (invitation.waveId === waveId) own.push({ candidate, invitation });
+  });
+  const mine = [...fresh, ...own.map((o) => o.candidate)];
+  const result = (created: number, queued: number, stored: boolean): DispatchEventsResult => ({
+    campaignId: campaign.id,
+    waveId,
+    invited: mine.length,
+    created,
+    queued,
+    day,
+    steps: mine.reduce<Record<string, number>>((acc, c) => {
+      acc[c.due.step] = (acc[c.due.step] ?? 0) + 1;
+      return acc;
+    }, {}),
+    caughtUp: mine.filter((c) => c.due.due < day).length,
+    stored,
+  });
+  if (mine.length === 0) return result(0, 0, false);
+
+  const { wave } = await store.putWave({
+    campaignId: campaign.id,
+    waveId,
+    createdAt: now.toISOString(),
+    deadline: new Date(at.getTime() + campaign.responseDays * DAY_MS).toISOString(),
+    campaign,
+    questionnaire: input.questionnaire,
+    invited: mine.length,
+  } satisfies Wave);
+
+  const jobs: SendJob[] = own
+    .filter((o) => awaitsSend(o.invitation))
+    .map((o) => ({ invitationId: o.candidate.id, step: 'invite' }));
+  let created = 0;
+  await forEachLimited(fresh, CONCURRENCY, async ({ id, customer, due }) => {
+    const isNew = await store.putInvitation({
+      id,
+      campaignId: campaign.id,
+      waveId,
+      customer: {
+        id: customer.id,
+        name: customer.name,
+        email: customer.email,
+        language: customer.language,
+        department: customer.department,
+      },
+      createdAt: now.toISOString(),
+      expiresAt: wave.deadline,
+      sent: {},
+      delivery: { date: due.date, step: due.step, months: due.months, due: due.due },
+    });
+    if (isNew) {
+      created++;
+      jobs.push({ invitationId: id, step: 'invite' });
+      return;
+    }
+    // Lost a race: queue it only if the winner was a run of this same wave (the send claims once).
+    const winner = await store.getInvitation(id);
+    if (winner?.waveId === waveId && awaitsSend(winner)) jobs.push({ invitationId: id, step: 'invite' });
+  });
+
+  if (jobs.length > 0) await queue.enqueue(jobs);
+  return result(created, jobs.length, true);
+}
