@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Audience } from './audience.ts';
 import { Language, LocalizedText } from './language.ts';
 import { Questionnaire } from './questionnaire.ts';
 
@@ -78,7 +79,8 @@ export const Campaign = z.strictObject({
     name: LocalizedText,
     replyTo: z.email().optional(),
   }),
-  audience: z.strictObject({ departments: z.array(z.string().min(1)).min(1).optional() }).default({}),
+  /** Whom a wave surveys: departments, tags, segments, sampling, contact frequency (domain/audience.ts). */
+  audience: Audience.default({}),
   targets: z
     .strictObject({
       /**

@@ -8,6 +8,7 @@ import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { sqsClient } from '../../adapters/sqs-client.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
+import type { Exclusions } from '../../domain/audience.ts';
 import { currentQuestionnaire, findCampaign } from '../../domain/programme.ts';
 import { dispatch } from '../../use-cases/dispatch.ts';
 
@@ -34,6 +35,10 @@ export interface DispatchResponse {
   waveId: string;
   invited: number;
   created: number;
+  /** The sampling seed the wave used. */
+  seed: string;
+  /** Customers of the directory left out, by reason (counts only, never who). */
+  excluded: Exclusions;
 }
 
 export class InvalidDispatchEventError extends Error {
@@ -65,5 +70,7 @@ export const handler = middy<unknown, DispatchResponse>()
       waveId: result.waveId,
       invited: result.invited,
       created: result.created,
+      seed: result.seed,
+      excluded: result.excluded,
     };
   });
