@@ -71,7 +71,7 @@ export const Sample = z.discriminatedUnion(
       strata: z.array(Stratum).min(2, 'needs at least two strata').max(10, 'at most 10 strata'),
     }),
   ],
-  { error: 'method must be one of "all", "random", "fixed", "stratified"' },
+  { error: 'must be one of "all", "random", "fixed", "stratified"' },
 );
 export type Sample = z.infer<typeof Sample>;
 
