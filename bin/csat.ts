@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
+import { EXCLUSION_REASONS, type ExclusionReason, type Exclusions } from '../functions/domain/audience.ts';
 import { COLUMNS, type ImportFormat } from '../functions/domain/customers/import.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
 import type { DepartmentTally, Tally } from '../functions/domain/status.ts';
@@ -201,6 +202,18 @@ async function readImportFile(file: string): Promise<string> {
   }
 }
 
+const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
+  notInAudience: 'not in audience',
+  unsubscribed: 'unsubscribed',
+  suppressed: 'suppressed',
+  surveyedRecently: 'surveyed recently',
+  notSampled: 'not sampled',
+};
+
+/** `3 not in audience · 1 unsubscribed · …`, every reason shown so a zero reads as checked. */
+export const exclusionsText = (e: Exclusions): string =>
+  EXCLUSION_REASONS.map((r) => `${e[r]} ${EXCLUSION_LABELS[r]}`).join(' · ');
+
 function human(command: string, result: unknown): string {
   if (command === 'dispatch') {
     const r = result as DispatchResponse;
@@ -208,7 +221,8 @@ function human(command: string, result: unknown): string {
       r.created > 0
         ? `${r.created} new invitation(s) queued`
         : 'already dispatched for this tick: no new invitations';
-    return `Wave ${r.waveId} of ${r.campaignId}: ${r.invited} invited, ${what}.`;
+    const left = r.excluded ? `\nLeft out: ${exclusionsText(r.excluded)} (seed ${r.seed}).` : '';
+    return `Wave ${r.waveId} of ${r.campaignId}: ${r.invited} invited, ${what}.${left}`;
   }
   if (command === 'remind') {
     const r = result as RemindResponse;
@@ -248,10 +262,18 @@ function human(command: string, result: unknown): string {
   }
   const s = result as CampaignStatusReport;
   if (s.waves.length === 0) return `Campaign ${s.campaignId} has no wave yet.`;
+  const selections = s.waves.flatMap((w) =>
+    w.selection
+      ? [
+          `  ${w.waveId}: ${exclusionsText(w.selection.excluded)} (of ${w.selection.directory}; seed ${w.selection.seed})`,
+        ]
+      : [],
+  );
   return [
     `Campaign ${s.campaignId}: ${s.invited} invited, ${s.answered} answered, return rate ${percent(s.returnRate)}`,
     '',
     statusTable(s),
+    ...(selections.length > 0 ? ['', 'Left out of each wave:', ...selections] : []),
   ].join('\n');
 }
 

@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { DirectoryCustomer } from '../domain/audience.ts';
 import {
   type Invitation,
   previousStep,
@@ -22,6 +23,7 @@ import { Customer } from '../domain/programme.ts';
  *   wave        pk CAMPAIGN#{campaign}  sk WAVE#{wave}
  *   invitation  pk INV#{id}             sk INV        gsi1 WAVE#{wave} / INV#{id}   (response stored on it)
  *   customer    pk CUSTOMER#{id}        sk PROFILE    gsi1 CUSTOMERS / {id}
+ *               (+ unsubscribedAt, suppressedAt, lastSurveyedAt/lastSurveyedWave: csat's own, kept on import)
  * Items holding personal data carry `purgeAt` (epoch seconds), the table's TTL attribute.
  * Only conditional writes, no transactions: dynalite has none, and none are needed.
  */
@@ -338,7 +340,49 @@ export class DynamoStore implements SurveyStore {
     }
   }
 
-  async listCustomers(): Promise<Array<Customer & { unsubscribedAt?: string }>> {
+  async claimContact(
+    customerId: string,
+    claim: { waveId: string; at: string; cutoff: string },
+  ): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' },
+          UpdateExpression: 'SET lastSurveyedAt = :at, lastSurveyedWave = :wave',
+          // One conditional write on the customer item is the claim: of two campaigns dispatching at
+          // once, the second finds the first's lastSurveyedAt after its cutoff and fails.
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(unsubscribedAt) AND attribute_not_exists(suppressedAt) AND (attribute_not_exists(lastSurveyedAt) OR lastSurveyedAt <= :cutoff OR lastSurveyedWave = :wave)',
+          ExpressionAttributeValues: { ':at': claim.at, ':wave': claim.waveId, ':cutoff': claim.cutoff },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async suppressCustomer(customerId: string, at: string): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' },
+          UpdateExpression: 'SET suppressedAt = if_not_exists(suppressedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async listCustomers(): Promise<DirectoryCustomer[]> {
     const items = await this.queryAll({
       TableName: this.table,
       IndexName: GSI1,
@@ -346,7 +390,7 @@ export class DynamoStore implements SurveyStore {
       ExpressionAttributeValues: { ':c': 'CUSTOMERS' },
     });
     return items.map((i) => {
-      const { updatedAt: _u, ...c } = strip<Customer & { unsubscribedAt?: string; updatedAt?: string }>(i);
+      const { updatedAt: _u, ...c } = strip<DirectoryCustomer & { updatedAt?: string }>(i);
       return c;
     });
   }

@@ -1,3 +1,4 @@
+import type { Exclusions } from './audience.ts';
 import type { ResponseCleaning } from './cleaning.ts';
 import type { Language } from './language.ts';
 import type { Campaign, Customer } from './programme.ts';
@@ -19,6 +20,18 @@ export interface Wave {
    * report schedule sends that final report once and then skips the wave (use-cases/report.ts).
    */
   finalReportAt?: string;
+  /**
+   * How the wave's customers were picked: the sampling seed (the same seed and directory pick the same
+   * customers) and how many of the directory were left out, and why. Absent on waves from before it.
+   */
+  selection?: WaveSelection;
+}
+
+export interface WaveSelection {
+  seed: string;
+  /** Customers in the directory when the wave was selected. */
+  directory: number;
+  excluded: Exclusions;
 }
 
 /** The most reminders a campaign may send after the invitation (`reminders.max`). */

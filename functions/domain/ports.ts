@@ -1,3 +1,4 @@
+import type { DirectoryCustomer } from './audience.ts';
 import type { Invitation, SendStep, StoredResponse, Wave } from './model.ts';
 import type { Customer } from './programme.ts';
 
@@ -51,7 +52,16 @@ export interface SurveyStore {
   /** Marks the invitation and the customer unsubscribed (idempotent). */
   unsubscribe(id: string, at: string): Promise<'done' | 'gone'>;
   putCustomers(customers: Customer[]): Promise<void>;
-  listCustomers(): Promise<Array<Customer & { unsubscribedAt?: string }>>;
+  listCustomers(): Promise<DirectoryCustomer[]>;
+  /**
+   * The frequency rule's claim: records that `waveId` (at its time `at`) surveys the customer, only if
+   * they exist, are neither unsubscribed nor suppressed, and were last surveyed at or before `cutoff` or
+   * by this same wave (so a retry of the wave keeps its customers). Exactly one of several campaigns
+   * claiming a customer at the same moment wins. Returns whether the claim holds.
+   */
+  claimContact(customerId: string, claim: { waveId: string; at: string; cutoff: string }): Promise<boolean>;
+  /** Stops all email to a customer (a bounce or complaint); the first time stays. False for an unknown id. */
+  suppressCustomer(customerId: string, at: string): Promise<boolean>;
 }
 
 export interface OutgoingEmail {

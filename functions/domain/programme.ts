@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Audience } from './audience.ts';
 import {
   CalendarError,
   type HolidayCalendar,
@@ -117,7 +118,8 @@ export const Campaign = z.strictObject({
     name: LocalizedText,
     replyTo: z.email().optional(),
   }),
-  audience: z.strictObject({ departments: z.array(z.string().min(1)).min(1).optional() }).default({}),
+  /** Whom a wave surveys: departments, tags, segments, sampling, contact frequency (domain/audience.ts). */
+  audience: Audience.default({}),
   /**
    * Makes the campaign event-triggered (seed 001): each dispatch invites the customers with a step due,
    * counted in months from their event dates (events.ts), instead of the whole audience.

@@ -1,4 +1,4 @@
-import { type Invitation, type Wave, wasInvited } from './model.ts';
+import { type Invitation, type Wave, type WaveSelection, wasInvited } from './model.ts';
 import { type Campaign, returnRateTarget } from './programme.ts';
 
 /** How many were invited and answered, and the share that answered, against the return-rate target. */
@@ -22,6 +22,8 @@ export interface WaveStatus extends Tally {
   createdAt: string;
   deadline: string;
   departments: DepartmentTally[];
+  /** The wave's sampling seed and who was left out, by reason (waves from before it have none). */
+  selection?: WaveSelection;
 }
 
 /** A campaign's return so far: over all its waves, per department, and per wave. */
@@ -92,6 +94,7 @@ export function campaignStatus(
       createdAt: wave.createdAt,
       deadline: wave.deadline,
       ...tally(invitations, wave.campaign),
+      ...(wave.selection ? { selection: wave.selection } : {}),
     })),
   };
 }

@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 /** Store requests in flight at once, as dispatch.ts does. */
 const CONCURRENCY = 16;
 
-export interface DispatchEventsResult extends DispatchResult {
+export interface DispatchEventsResult extends Omit<DispatchResult, 'seed' | 'excluded'> {
   /** The local date (campaign time zone) the run counted due steps for. */
   day: string;
   /** Invitations of this wave by step id. */
@@ -116,6 +116,14 @@ export async function dispatchEvents(
     .map((o) => ({ invitationId: o.candidate.id, step: 'invite' }));
   let created = 0;
   await forEachLimited(fresh, CONCURRENCY, async ({ id, customer, due }) => {
+    /*
+     * A due step is the procedure's own timetable (seed 001), so the frequency rule does not hold it
+     * back; but it records the contact, so periodic campaigns leave the customer alone for their
+     * minDaysBetweenSurveys after it. The claim also fails for a customer unsubscribed or suppressed
+     * since the directory was read.
+     */
+    const claimedAt = at.toISOString();
+    if (!(await store.claimContact(customer.id, { waveId, at: claimedAt, cutoff: claimedAt }))) return;
     const isNew = await store.putInvitation({
       id,
       campaignId: campaign.id,

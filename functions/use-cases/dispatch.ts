@@ -1,3 +1,10 @@
+import {
+  contactCutoff,
+  type DirectoryCustomer,
+  type Exclusions,
+  selectAudience,
+  waveSeed,
+} from '../domain/audience.ts';
 import type { Invitation, SendJob, Wave } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Campaign, Customer } from '../domain/programme.ts';
@@ -25,6 +32,10 @@ export interface DispatchResult {
   created: number;
   /** Send jobs queued by this run. */
   queued: number;
+  /** The sampling seed the wave used. */
+  seed: string;
+  /** Customers of the directory left out of the wave, by reason (counts only). */
+  excluded: Exclusions;
 }
 
 /** `{campaignId}-{yyyyMMddTHHmm}` in UTC, so a repeated tick or a retry names the same wave. */
@@ -33,13 +44,16 @@ export function waveIdFor(campaignId: string, at: Date): string {
   return `${campaignId}-${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}`;
 }
 
-/** Customers the campaign addresses: not unsubscribed, and in one of its departments when it names any. */
-export function eligibleCustomers(
-  campaign: Campaign,
-  customers: Array<Customer & { unsubscribedAt?: string }>,
-): Customer[] {
+/**
+ * Customers the campaign addresses: not unsubscribed nor suppressed, and in one of its departments when
+ * it names any. Event-triggered waves use this; periodic ones select with `selectAudience`
+ * (domain/audience.ts), which applies segments, tags and sampling too.
+ */
+export function eligibleCustomers(campaign: Campaign, customers: DirectoryCustomer[]): Customer[] {
   const departments = campaign.audience.departments;
-  return customers.filter((c) => !c.unsubscribedAt && (!departments || departments.includes(c.department)));
+  return customers.filter(
+    (c) => !c.unsubscribedAt && !c.suppressedAt && (!departments || departments.includes(c.department)),
+  );
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -51,8 +65,9 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
 }
 
 /**
- * Starts a wave of a campaign: stores the wave with a snapshot of the questionnaire, one invitation per
- * eligible customer, and queues one send job per invitation not yet emailed. Every write is conditional,
+ * Starts a wave of a campaign: selects its customers (audience, exclusions, seeded sample), claims each
+ * under the frequency rule, stores the wave with a snapshot of the questionnaire and the selection's
+ * counts, one invitation per claimed customer, and queues one send job per invitation not yet emailed. Every write is conditional,
  * so running it again for the same tick (a scheduler retry, a crash half-way) completes the wave without
  * duplicating anything; the send step is idempotent, so a job queued twice still sends one email.
  */
@@ -68,7 +83,27 @@ export async function dispatch(
   const now = clock.now();
   const at = input.scheduledTime ?? now;
   const waveId = waveIdFor(campaign.id, at);
-  const customers = eligibleCustomers(campaign, await store.listCustomers());
+  const directory = await store.listCustomers();
+  const selection = selectAudience({
+    audience: campaign.audience,
+    directory,
+    at,
+    timeZone: campaign.dispatch.timeZone,
+    waveId,
+    seed: waveSeed(campaign.audience, waveId),
+  });
+  // The frequency rule across campaigns: a customer another wave claimed meanwhile is left out. This
+  // wave's own claims hold on a retry, so a rerun keeps the customers of the first run.
+  const claim = { waveId, at: at.toISOString(), cutoff: contactCutoff(campaign.audience, at) };
+  const claimed = new Set<string>();
+  await forEachLimited(selection.selected, WRITE_CONCURRENCY, async (c) => {
+    if (await store.claimContact(c.id, claim)) claimed.add(c.id);
+  });
+  const customers = selection.selected.filter((c) => claimed.has(c.id));
+  const excluded = {
+    ...selection.excluded,
+    surveyedRecently: selection.excluded.surveyedRecently + selection.selected.length - customers.length,
+  };
 
   const { created: waveCreated, wave } = await store.putWave({
     campaignId: campaign.id,
@@ -78,6 +113,7 @@ export async function dispatch(
     campaign,
     questionnaire: input.questionnaire,
     invited: customers.length,
+    selection: { seed: selection.seed, directory: directory.length, excluded },
   } satisfies Wave);
 
   // A wave that already existed may be half done: find what is there rather than rewriting it.
@@ -115,5 +151,13 @@ export async function dispatch(
   });
 
   if (jobs.length > 0) await queue.enqueue(jobs);
-  return { campaignId: campaign.id, waveId, invited: customers.length, created, queued: jobs.length };
+  return {
+    campaignId: campaign.id,
+    waveId,
+    invited: customers.length,
+    created,
+    queued: jobs.length,
+    seed: selection.seed,
+    excluded,
+  };
 }

@@ -23,6 +23,14 @@ async function queuedJobs(): Promise<SendJob[]> {
   }
 }
 
+const NONE_EXCLUDED = {
+  notInAudience: 0,
+  unsubscribed: 0,
+  suppressed: 0,
+  surveyedRecently: 0,
+  notSampled: 0,
+};
+
 const customers: Customer[] = Array.from({ length: 12 }, (_, i) => ({
   id: `d${i}`,
   name: `Customer ${i}`,
@@ -48,6 +56,8 @@ describe('Handler: dispatch', () => {
       waveId: 'demo-20250101T0100',
       invited: 12,
       created: 12,
+      seed: 'demo-20250101T0100',
+      excluded: NONE_EXCLUDED,
     });
     const wave = await store.getWave('demo', 'demo-20250101T0100');
     expect(wave).toMatchObject({ invited: 12, deadline: '2025-01-15T01:00:00.000Z' });
@@ -70,6 +80,8 @@ describe('Handler: dispatch', () => {
       waveId: 'demo-20250401T0100',
       invited: 12,
       created: 0,
+      seed: 'demo-20250401T0100',
+      excluded: NONE_EXCLUDED,
     });
     expect(await store.listInvitations('demo-20250401T0100')).toHaveLength(12);
   });

@@ -291,6 +291,24 @@ describe('Use case: dispatchEvents', () => {
     expect(invited).not.toContain(other.customerId('out'));
   });
 
+  it('should leave out suppressed customers and record each contact for the frequency rule', async () => {
+    const s = await scenario([
+      { id: 'ok', language: 'zh-CN', deliveryDates: ['2026-03-01'] },
+      { id: 'bounced', language: 'zh-CN', deliveryDates: ['2026-03-01'] },
+    ]);
+    await store.suppressCustomer(s.customerId('bounced'), '2026-03-15T00:00:00.000Z');
+
+    const run = await s.runOn('2026-04-01');
+
+    const invited = (await store.listInvitations(run.waveId)).map((i) => i.customer.id);
+    expect(invited).toEqual([s.customerId('ok')]);
+    const directory = await store.listCustomers();
+    const ok = directory.find((c) => c.id === s.customerId('ok'));
+    expect(ok?.lastSurveyedAt).toBe(tickOf('2026-04-01').toISOString());
+    expect(ok?.lastSurveyedWave).toBe(run.waveId);
+    expect(directory.find((c) => c.id === s.customerId('bounced'))?.lastSurveyedAt).toBeUndefined();
+  });
+
   it('should refuse a campaign without a trigger, and dispatch() one with a trigger, writing nothing', async () => {
     const s = await scenario([{ id: 'a', language: 'en', deliveryDates: ['2026-03-01'] }]);
     const plain = { ...demoCampaign, id: `${s.campaign.id}-plain` };

@@ -57,7 +57,22 @@ describe('Use case: dispatch', () => {
     const result = await dispatch(deps, { campaign, questionnaire: itss, scheduledTime: TICK });
 
     const waveId = `${campaign.id}-20250101T0100`;
-    expect(result).toEqual({ campaignId: campaign.id, waveId, invited: 5, created: 5, queued: 5 });
+    expect(result).toEqual({
+      campaignId: campaign.id,
+      waveId,
+      invited: 5,
+      created: 5,
+      queued: 5,
+      seed: waveId,
+      // The file's table holds other tests' customers too: they are outside this campaign's department.
+      excluded: {
+        notInAudience: expect.any(Number),
+        unsubscribed: 0,
+        suppressed: 0,
+        surveyedRecently: 0,
+        notSampled: 0,
+      },
+    });
     const wave = await store.getWave(campaign.id, waveId);
     expect(wave).toMatchObject({
       campaignId: campaign.id,

@@ -8,6 +8,7 @@ import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { sqsClient } from '../../adapters/sqs-client.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
+import type { Exclusions } from '../../domain/audience.ts';
 import { currentQuestionnaire, findCampaign } from '../../domain/programme.ts';
 import { dispatch } from '../../use-cases/dispatch.ts';
 import { dispatchEvents } from '../../use-cases/dispatch-events.ts';
@@ -35,6 +36,10 @@ export interface DispatchResponse {
   waveId: string;
   invited: number;
   created: number;
+  /** The sampling seed the wave used (periodic campaigns; an event wave has no sample). */
+  seed?: string;
+  /** Customers of the directory left out, by reason (counts only, never who; periodic campaigns). */
+  excluded?: Exclusions;
 }
 
 export class InvalidDispatchEventError extends Error {
@@ -68,5 +73,6 @@ export const handler = middy<unknown, DispatchResponse>()
       waveId: result.waveId,
       invited: result.invited,
       created: result.created,
+      ...('seed' in result ? { seed: result.seed, excluded: result.excluded } : {}),
     };
   });
