@@ -103,9 +103,19 @@ function answerFields(form: Record<string, string>): Record<string, string> {
 }
 
 function toResponse(q: Questionnaire, answers: Answers, language: Language, now: string): StoredResponse {
-  const { total, grade } = score(q, answers.ratings);
-  const { ratings, comments } = answers;
-  return { answeredAt: now, ratings, comments, total, grade, language, questionnaireVersion: q.version };
+  const { total, raw, grade } = score(q, answers.ratings);
+  const { ratings, comments, choices } = answers;
+  return {
+    answeredAt: now,
+    ratings,
+    comments,
+    ...(choices && { choices }),
+    total,
+    raw,
+    grade,
+    language,
+    questionnaireVersion: q.version,
+  };
 }
 
 /**
