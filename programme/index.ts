@@ -6,9 +6,18 @@
 import { loadProgramme } from '../functions/domain/programme.ts';
 import demoCampaign from './campaigns/demo.json' with { type: 'json' };
 import itssV1 from './questionnaires/itss-satisfaction.v1.json' with { type: 'json' };
+import keyCustomerPointsV1 from './questionnaires/key-customer-points.v1.json' with { type: 'json' };
+import productLikertV1 from './questionnaires/product-likert.v1.json' with { type: 'json' };
+import supplierPointsTableV1 from './questionnaires/supplier-points-table.v1.json' with { type: 'json' };
 
 export const programme = loadProgramme({
-  questionnaires: { 'programme/questionnaires/itss-satisfaction.v1.json': itssV1 },
+  questionnaires: {
+    'programme/questionnaires/itss-satisfaction.v1.json': itssV1,
+    // One example per scale kind (seeds 001, 004, 003); no campaign sends them yet.
+    'programme/questionnaires/key-customer-points.v1.json': keyCustomerPointsV1,
+    'programme/questionnaires/supplier-points-table.v1.json': supplierPointsTableV1,
+    'programme/questionnaires/product-likert.v1.json': productLikertV1,
+  },
   campaigns: { 'programme/campaigns/demo.json': demoCampaign },
 });
 

@@ -1,4 +1,10 @@
-import { type Category, type GradeName, type Grades, isRequired, type Questionnaire } from './questionnaire.ts';
+import {
+  type Category,
+  type GradeName,
+  type Grades,
+  isRequired,
+  type Questionnaire,
+} from './questionnaire.ts';
 
 /**
  * A customer's answers: the chosen level per rated category, the text per open question and, when the
@@ -82,7 +88,8 @@ export function pointsRange(q: Questionnaire, categoryId: string): { worst: numb
  * (as seed 002 computes), for the others (mean − worst) / (best − worst) × 100.
  */
 export function itemPercent(q: Questionnaire, categoryId: string, meanPoints: number): number {
-  if (q.scale.kind === 'percent-of-weight') return (meanPoints / (categoryOf(q, categoryId).weight ?? 1)) * 100;
+  if (q.scale.kind === 'percent-of-weight')
+    return (meanPoints / (categoryOf(q, categoryId).weight ?? 1)) * 100;
   const { worst, best } = pointsRange(q, categoryId);
   return ((meanPoints - worst) / (best - worst)) * 100;
 }

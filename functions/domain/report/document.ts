@@ -59,7 +59,11 @@ export interface ReportDocument {
       points?: Record<string, number>;
       required: boolean;
     }>;
-    choiceQuestions: Array<{ id: string; label: LocalizedText; options: Array<{ id: string; label: LocalizedText }> }>;
+    choiceQuestions: Array<{
+      id: string;
+      label: LocalizedText;
+      options: Array<{ id: string; label: LocalizedText }>;
+    }>;
     openQuestions: Array<{ id: string; label: LocalizedText }>;
     grades: Grades;
   };

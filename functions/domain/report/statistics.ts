@@ -267,7 +267,10 @@ export function waveStatistics(wave: Wave, allInvitations: Invitation[]): WaveSt
       return {
         id: o.id,
         answers: chosen.length,
-        distribution: o.options.map((x) => ({ option: x.id, count: chosen.filter((y) => y === x.id).length })),
+        distribution: o.options.map((x) => ({
+          option: x.id,
+          count: chosen.filter((y) => y === x.id).length,
+        })),
       };
     }),
     departments: departments.map((department) => ({
