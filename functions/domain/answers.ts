@@ -1,10 +1,11 @@
 import * as z from 'zod';
-import type { Questionnaire } from './questionnaire.ts';
+import { choiceQuestionsOf, isRequired, type Questionnaire } from './questionnaire.ts';
 import type { Answers } from './scoring.ts';
 
-/** Form field names: one radio group per category, one textarea per open question. */
+/** Form field names: one radio group per category and per single-choice question, one textarea per open question. */
 export const ratingField = (categoryId: string): string => `r-${categoryId}`;
 export const commentField = (questionId: string): string => `c-${questionId}`;
+export const choiceField = (questionId: string): string => `s-${questionId}`;
 
 /** Fields the survey form carries besides the answers. */
 export const FORM_META_FIELDS = ['lang', 'opened'] as const;
@@ -22,7 +23,13 @@ function formSchema(q: Questionnaire): z.ZodType {
   if (!schema) {
     const levels = q.scale.levels.map((l) => l.id) as [string, ...string[]];
     const shape: Record<string, z.ZodType> = {};
-    for (const c of q.categories) shape[ratingField(c.id)] = z.enum(levels);
+    for (const c of q.categories) {
+      shape[ratingField(c.id)] = isRequired(c) ? z.enum(levels) : z.enum(levels).optional();
+    }
+    for (const o of choiceQuestionsOf(q)) {
+      const options = z.enum(o.options.map((x) => x.id) as [string, ...string[]]);
+      shape[choiceField(o.id)] = isRequired(o) ? options : options.optional();
+    }
     for (const o of q.openQuestions) shape[commentField(o.id)] = z.string().max(o.maxLength).optional();
     for (const m of FORM_META_FIELDS) shape[m] = z.string().max(64).optional();
     schema = z.object(shape);
@@ -44,7 +51,9 @@ export function parseAnswers(q: Questionnaire, form: Record<string, string>): An
     const isComment = k.startsWith('c-');
     values[k] = isComment ? cleanText(v) : v.trim();
   }
-  for (const k of Object.keys(values)) if (values[k] === '' && k.startsWith('r-')) delete values[k];
+  for (const k of Object.keys(values)) {
+    if (values[k] === '' && (k.startsWith('r-') || k.startsWith('s-'))) delete values[k];
+  }
   const result = formSchema(q).safeParse(values);
   if (!result.success) {
     const errors: Record<string, FieldError> = {};
@@ -58,7 +67,18 @@ export function parseAnswers(q: Questionnaire, form: Record<string, string>): An
   }
   const data = result.data as Record<string, string | undefined>;
   const answers: Answers = { ratings: {}, comments: {} };
-  for (const c of q.categories) answers.ratings[c.id] = data[ratingField(c.id)] as string;
+  for (const c of q.categories) {
+    const level = data[ratingField(c.id)];
+    if (level !== undefined) answers.ratings[c.id] = level;
+  }
+  const choiceQuestions = choiceQuestionsOf(q);
+  if (choiceQuestions.length > 0) {
+    answers.choices = {};
+    for (const o of choiceQuestions) {
+      const option = data[choiceField(o.id)];
+      if (option !== undefined) answers.choices[o.id] = option;
+    }
+  }
   for (const o of q.openQuestions) {
     const text = data[commentField(o.id)];
     if (text) answers.comments[o.id] = text;

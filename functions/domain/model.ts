@@ -61,7 +61,12 @@ export interface StoredResponse {
   answeredAt: string;
   ratings: Record<string, string>;
   comments: Record<string, string>;
+  /** Single-choice answers (option per question), when the questionnaire has such questions. */
+  choices?: Record<string, string>;
+  /** On 0–100 whatever the scale (scoring.ts). */
   total: number;
+  /** The score in the scale's own units (Σ points, or the Likert mean); absent on responses stored before it. */
+  raw?: number;
   grade: GradeName;
   language: Language;
   questionnaireVersion: number;

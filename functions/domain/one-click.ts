@@ -4,10 +4,15 @@
  * answer counts when the customer submits the form.
  */
 import { ratingField } from './answers.ts';
-import type { Category, Level, Questionnaire } from './questionnaire.ts';
+import type { Category, Questionnaire } from './questionnaire.ts';
+
+/** A level of any scale kind: the emails need only its id and label. */
+type ScaleLevel = Questionnaire['scale']['levels'][number];
 
 /** The item the emails ask about, with the levels a customer can choose for it. */
-export function firstRatedItem(q: Questionnaire): { category: Category; levels: Level[] } | undefined {
+export function firstRatedItem(
+  q: Questionnaire,
+): { category: Category; levels: readonly ScaleLevel[] } | undefined {
   const category = q.categories[0];
   return category ? { category, levels: q.scale.levels } : undefined;
 }

@@ -141,13 +141,15 @@ function toResponse(
   now: string,
   cleaning: ResponseCleaning | undefined,
 ): StoredResponse {
-  const { total, grade } = score(q, answers.ratings);
-  const { ratings, comments } = answers;
+  const { total, raw, grade } = score(q, answers.ratings);
+  const { ratings, comments, choices } = answers;
   return {
     answeredAt: now,
     ratings,
     comments,
+    ...(choices && { choices }),
     total,
+    raw,
     grade,
     language,
     questionnaireVersion: q.version,

@@ -37,7 +37,7 @@ describe('loadProgramme', () => {
     });
     const q = p.questionnaires[0]!;
     expect(q.categories.map((c) => c.weight)).toEqual([20, 20, 20, 10, 20, 5, 5]);
-    expect(q.scale.levels.map((l) => l.percent)).toEqual([100, 80, 60, 40, 20]);
+    expect(q.scale.levels.map((l) => ('percent' in l ? l.percent : null))).toEqual([100, 80, 60, 40, 20]);
     expect(q.grades).toEqual({ A: 95, B: 81, C: 61, D: 40 });
     expect(p.campaigns[0]!.dispatch.timeZone).toBe('Asia/Shanghai');
   });

@@ -5,17 +5,17 @@ import { allAt, itss, MIXED } from '../support/programme.ts';
 
 describe('scoring (seed 002 weights, seed 004 grades)', () => {
   it('should give 100 and A when every item is very satisfied', () => {
-    expect(score(itss, allAt('very-satisfied'))).toEqual({ total: 100, grade: 'A' });
+    expect(score(itss, allAt('very-satisfied'))).toEqual({ total: 100, raw: 100, grade: 'A' });
   });
 
   it('should give 20 and E when every item is very dissatisfied', () => {
-    expect(score(itss, allAt('very-dissatisfied'))).toEqual({ total: 20, grade: 'E' });
+    expect(score(itss, allAt('very-dissatisfied'))).toEqual({ total: 20, raw: 20, grade: 'E' });
   });
 
   it('should weight each item by its level share, computed by hand', () => {
     // quality 20×100% + performance 20×80% + price 20×60% + delivery 10×40% + O&M 20×100%
     // + consulting 5×20% + technical support 5×80% = 20 + 16 + 12 + 4 + 20 + 1 + 4 = 77 → C
-    expect(score(itss, MIXED)).toEqual({ total: 77, grade: 'C' });
+    expect(score(itss, MIXED)).toEqual({ total: 77, raw: 77, grade: 'C' });
     expect(points(itss, 'delivery', 'dissatisfied')).toBe(4);
   });
 

@@ -170,6 +170,7 @@ describe('POST /s/{token}', () => {
       ratings: MIXED,
       comments: { suggestions: 'Faster replies, please.' },
       total: 77,
+      raw: 77,
       grade: 'C',
       language: 'en',
       questionnaireVersion: 1,

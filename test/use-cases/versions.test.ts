@@ -15,7 +15,7 @@ const v2: Questionnaire = {
   version: 2,
   categories: [
     ...itss.categories.map((c) => (c.id === 'price' ? { ...c, weight: 10 } : c)),
-    { id: 'invoicing', label: { 'zh-CN': '开票', en: 'Invoicing' }, weight: 10 },
+    { id: 'invoicing', label: { 'zh-CN': '开票', en: 'Invoicing' }, weight: 10, required: true },
   ],
 };
 

@@ -1,6 +1,6 @@
-import { commentField, type FieldError, ratingField } from '../answers.ts';
+import { choiceField, commentField, type FieldError, ratingField } from '../answers.ts';
 import type { Language } from '../language.ts';
-import type { Questionnaire } from '../questionnaire.ts';
+import { choiceQuestionsOf, isRequired, type Questionnaire } from '../questionnaire.ts';
 import { html, type SafeHtml } from './html.ts';
 import { layout } from './layout.ts';
 import { TEXTS } from './texts.ts';
@@ -67,6 +67,11 @@ export function surveyPage(view: SurveyFormView): string {
     const field = ratingField(c.id);
     fieldLabel.set(field, { label: c.label[lang], anchor: optionId(field, q.scale.levels[0]!.id) });
   }
+  const choiceQuestions = choiceQuestionsOf(q);
+  for (const o of choiceQuestions) {
+    const field = choiceField(o.id);
+    fieldLabel.set(field, { label: o.label[lang], anchor: optionId(field, o.options[0]!.id) });
+  }
   for (const o of q.openQuestions) {
     const field = commentField(o.id);
     fieldLabel.set(field, { label: o.label[lang], anchor: field, maxLength: o.maxLength });
@@ -88,19 +93,30 @@ export function surveyPage(view: SurveyFormView): string {
 
   const describedBy = (...ids: Array<string | false | undefined>): string => ids.filter(Boolean).join(' ');
 
-  const categories = q.categories.map((c) => {
-    const field = ratingField(c.id);
+  /** One radio group: a rated item (the scale's levels) or a single-choice question (its options). */
+  const radioGroup = (
+    field: string,
+    item: { label: { [L in Language]: string }; hint?: { [L in Language]: string } },
+    required: boolean,
+    options: Array<{ id: string; label: { [L in Language]: string } }>,
+  ): SafeHtml => {
     const error = message(field);
-    const ids = describedBy(c.hint && `hint-${field}`, error && `err-${field}`);
-    return html`<fieldset role="radiogroup" aria-required="true"${error ? html` aria-invalid="true"` : ''}${ids ? html` aria-describedby="${ids}"` : ''}>
-<legend>${c.label[lang]} <span class="req" aria-hidden="true">*</span></legend>
-${c.hint && html`<p class="hint" id="hint-${field}">${c.hint[lang]}</p>\n`}${error && html`<p class="error" id="err-${field}">${error}</p>\n`}${q.scale.levels.map(
+    const ids = describedBy(item.hint && `hint-${field}`, error && `err-${field}`);
+    const mark = required
+      ? html`<span class="req" aria-hidden="true">*</span>`
+      : html`<span class="note">${t.optional}</span>`;
+    return html`<fieldset role="radiogroup" aria-required="${required ? 'true' : 'false'}"${error ? html` aria-invalid="true"` : ''}${ids ? html` aria-describedby="${ids}"` : ''}>
+<legend>${item.label[lang]} ${mark}</legend>
+${item.hint && html`<p class="hint" id="hint-${field}">${item.hint[lang]}</p>\n`}${error && html`<p class="error" id="err-${field}">${error}</p>\n`}${options.map(
   (l) =>
-    html`<label class="opt" for="${optionId(field, l.id)}"><input type="radio" id="${optionId(field, l.id)}" name="${field}" value="${l.id}" required${values[field] === l.id ? html` checked` : ''}><span>${l.label[lang]}</span></label>
+    html`<label class="opt" for="${optionId(field, l.id)}"><input type="radio" id="${optionId(field, l.id)}" name="${field}" value="${l.id}"${required ? html` required` : ''}${values[field] === l.id ? html` checked` : ''}><span>${l.label[lang]}</span></label>
 `,
 )}</fieldset>
 `;
-  });
+  };
+
+  const categories = q.categories.map((c) => radioGroup(ratingField(c.id), c, isRequired(c), q.scale.levels));
+  const choices = choiceQuestions.map((o) => radioGroup(choiceField(o.id), o, isRequired(o), o.options));
 
   const comments = q.openQuestions.map((o) => {
     const field = commentField(o.id);
@@ -120,7 +136,7 @@ ${view.delivery && html`<p>${t.delivery(view.delivery)}</p>\n`}${q.intro && html
 <form method="post" novalidate>
 <input type="hidden" name="lang" value="${lang}">
 <input type="hidden" name="${WAVE_FIELD}" value="${view.wave.campaignId}/${view.wave.waveId}">
-${view.opened ? html`<input type="hidden" name="${OPENED_FIELD}" value="${view.opened}">\n` : ''}${categories}${comments}<button type="submit">${t.submit}</button>
+${view.opened ? html`<input type="hidden" name="${OPENED_FIELD}" value="${view.opened}">\n` : ''}${categories}${choices}${comments}<button type="submit">${t.submit}</button>
 </form>`;
   return layout({ language: lang, title: q.title[lang], body, languageSwitch: true });
 }

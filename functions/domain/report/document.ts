@@ -1,7 +1,7 @@
 import type { CleaningRule } from '../cleaning.ts';
 import type { Language, LocalizedText } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
-import type { Grades } from '../questionnaire.ts';
+import { choiceQuestionsOf, type Grades, isRequired, type ScaleKind } from '../questionnaire.ts';
 import { type WaveStatistics, waveStatistics } from './statistics.ts';
 
 /** Every report file lives under this prefix, and nothing else does: IAM and report links rely on it. */
@@ -45,9 +45,26 @@ export interface ReportDocument {
     id: string;
     version: number;
     title: LocalizedText;
-    levels: Array<{ id: string; label: LocalizedText; percent: number }>;
+    /** How ratings are worth something (questionnaire.ts `Scale`). */
+    scaleKind: ScaleKind;
+    /** A likert scale's target mean; null when there is none. */
+    targetMean: number | null;
+    /** Each level's worth, by scale kind: `percent` of the weight, fixed `points`, or Likert `value`. */
+    levels: Array<{ id: string; label: LocalizedText; percent?: number; points?: number; value?: number }>;
     satisfiedFrom: string;
-    categories: Array<{ id: string; label: LocalizedText; weight: number }>;
+    /** `weight` on percent-of-weight scales, `points` per level on points-table scales. */
+    categories: Array<{
+      id: string;
+      label: LocalizedText;
+      weight?: number;
+      points?: Record<string, number>;
+      required: boolean;
+    }>;
+    choiceQuestions: Array<{
+      id: string;
+      label: LocalizedText;
+      options: Array<{ id: string; label: LocalizedText }>;
+    }>;
     openQuestions: Array<{ id: string; label: LocalizedText }>;
     grades: Grades;
   };
@@ -68,13 +85,19 @@ const DEFINITIONS = {
     'Responses that do not fit the questionnaire the wave sent (other version, unknown level); kept out of every figure and of responses.csv.',
   returnRate: 'answered / invited, as a fraction 0–1 (four decimals); null when nobody was invited.',
   meanTotal:
-    'Satisfaction index: mean of the unflagged responses’ total scores (Σ weight × level percent), 0–100, two decimals.',
+    'Satisfaction index: mean of the unflagged responses’ total scores, 0–100, two decimals. A total is Σ weight × level percent (percent-of-weight); (Σ points − lowest possible) / (highest − lowest) × 100 (fixed-points, points-table); (mean value − lowest) / (highest − lowest) × 100 (likert); each over the items the customer answered.',
+  meanRaw:
+    'Mean of the responses’ scores in the scale’s own units: Σ points (percent-of-weight, fixed-points, points-table) or the mean level value (likert), two decimals.',
+  targetMet: 'Likert scales with a targetMean: whether meanRaw reaches it; otherwise null.',
   grade: 'Grade of meanTotal under the questionnaire’s grade thresholds.',
   satisfactionRate:
-    'Share of all rated item answers (unflagged responses × categories) at or above the level questionnaire.satisfiedFrom, as a fraction 0–1 (four decimals).',
-  'categories[].meanPoints': 'Mean points of the item on 0–weight, two decimals.',
-  'categories[].meanPercent': 'meanPoints as a percentage of the item’s weight, two decimals.',
+    'Share of all rated item answers (unflagged responses × answered categories) at or above the level questionnaire.satisfiedFrom, as a fraction 0–1 (four decimals).',
+  'categories[].meanPoints':
+    'Mean points of the item in the scale’s units (0–weight, points, or Likert value), two decimals; over the responses that rated it.',
+  'categories[].meanPercent':
+    'meanPoints on 0–100: as a percentage of the item’s weight (percent-of-weight), else (meanPoints − worst) / (best − worst) × 100; two decimals.',
   'categories[].distribution': 'Answers per level, in scale order (best first).',
+  'choices[]': 'Single-choice questions (not scored): answers per option, in the question’s order.',
   'departments[]':
     'The same figures per department of the customers as they were when invited, sorted by name.',
   'comments[]': 'Open answers in question order, lowest total score first.',
@@ -106,9 +129,28 @@ export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: 
       id: q.id,
       version: q.version,
       title: localized(q.title),
-      levels: q.scale.levels.map((l) => ({ id: l.id, label: localized(l.label), percent: l.percent })),
+      scaleKind: q.scale.kind,
+      targetMean: q.scale.kind === 'likert' ? (q.scale.targetMean ?? null) : null,
+      levels: q.scale.levels.map((l) => ({
+        id: l.id,
+        label: localized(l.label),
+        ...('percent' in l && { percent: l.percent }),
+        ...('points' in l && { points: l.points }),
+        ...('value' in l && { value: l.value }),
+      })),
       satisfiedFrom: q.scale.satisfiedFrom,
-      categories: q.categories.map((c) => ({ id: c.id, label: localized(c.label), weight: c.weight })),
+      categories: q.categories.map((c) => ({
+        id: c.id,
+        label: localized(c.label),
+        ...(c.weight !== undefined && { weight: c.weight }),
+        ...(c.points && { points: Object.fromEntries(q.scale.levels.map((l) => [l.id, c.points![l.id]!])) }),
+        required: isRequired(c),
+      })),
+      choiceQuestions: choiceQuestionsOf(q).map((o) => ({
+        id: o.id,
+        label: localized(o.label),
+        options: o.options.map((x) => ({ id: x.id, label: localized(x.label) })),
+      })),
       openQuestions: q.openQuestions.map((o) => ({ id: o.id, label: localized(o.label) })),
       grades: { A: q.grades.A, B: q.grades.B, C: q.grades.C, D: q.grades.D },
     },

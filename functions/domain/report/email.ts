@@ -4,7 +4,7 @@ import { escapeHtml as e } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { ReportDocument } from './document.ts';
 import type { ReportComment } from './statistics.ts';
-import { cleanedNote, dateTime, percent, scoreText, words } from './text.ts';
+import { cleanedNote, dateTime, percent, rawHeadline, scoreText, words } from './text.ts';
 
 export interface ReportEmailInput {
   report: ReportDocument;
@@ -74,8 +74,11 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
   const comments = lowestComments(s.comments);
   const cleaned = cleanedNote(w, s.cleaned, s.cleaningFlags);
 
+  const rawLine = rawHeadline(report, s);
+  const itemScore = q.scaleKind === 'percent-of-weight' ? w.meanPercent : w.meanScaled;
   const headline: Array<[string, string]> = [
     [w.satisfactionIndex, index],
+    ...(rawLine ? [rawLine] : []),
     [w.satisfactionRate, percent(s.satisfactionRate)],
     [w.returnRate, `${percent(s.returnRate)} (${s.answered} / ${s.invited})`],
   ];
@@ -88,7 +91,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
     ...(s.answered === 0 ? ['', w.noResponses] : []),
     ...(cleaned ? ['', cleaned] : []),
     '',
-    `${w.categories} (${w.meanPercent} · ${w.satisfactionRate}):`,
+    `${w.categories} (${itemScore} · ${w.satisfactionRate}):`,
     ...s.categories.map(
       (c) =>
         `- ${categoryLabel(c.id)}: ${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`} · ${percent(c.satisfactionRate)}`,
@@ -152,7 +155,7 @@ ${cleaned ? `<p style="font-family:${FONT};font-size:14px;color:#616e7c;">${e(cl
 <tr><td style="padding:8px 24px;">
 <h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${e(w.categories)}</h2>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">
-<tr><th align="left" style="${cell}">${e(w.category)}</th><th style="${cell}"></th><th align="right" style="${cell}">${e(w.meanPercent)}</th><th align="right" style="${cell}">${e(w.satisfactionRate)}</th></tr>
+<tr><th align="left" style="${cell}">${e(w.category)}</th><th style="${cell}"></th><th align="right" style="${cell}">${e(itemScore)}</th><th align="right" style="${cell}">${e(w.satisfactionRate)}</th></tr>
 ${categoryRows}
 </table>
 </td></tr>

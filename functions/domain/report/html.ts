@@ -1,6 +1,6 @@
 import { escapeHtml as esc } from '../html.ts';
 import type { ReportDocument } from './document.ts';
-import { cleanedNote, dateTime, percent, scoreText, words } from './text.ts';
+import { cleanedNote, dateTime, percent, rawHeadline, scoreText, words } from './text.ts';
 
 /*
  * report.html: one self-contained, print-friendly page. Charts are inline SVG (they print in colour,
@@ -69,8 +69,10 @@ export function reportHtml(report: ReportDocument): string {
   const title = `${report.campaign.name[lang]} — ${w.report}`;
   const cleaned = cleanedNote(w, s.cleaned, s.cleaningFlags);
 
+  const rawCard = rawHeadline(report, s);
   const cards = [
     [w.satisfactionIndex, `${scoreText(s.meanTotal)}${s.grade ? ` (${s.grade})` : ''}`],
+    ...(rawCard ? [rawCard] : []),
     [w.satisfactionRate, percent(s.satisfactionRate)],
     [w.returnRate, `${percent(s.returnRate)}`],
     [`${w.answered} / ${w.invited}`, `${s.answered} / ${s.invited}`],
@@ -87,16 +89,36 @@ export function reportHtml(report: ReportDocument): string {
 
   const categoryRows = s.categories
     .map((c) => {
-      const label = q.categories.find((x) => x.id === c.id)?.label[lang] ?? c.id;
+      const category = q.categories.find((x) => x.id === c.id);
+      const label = `${category?.label[lang] ?? c.id}${c.required ? '' : ` ${w.optional}`}`;
+      const worth = c.weight ?? `${c.worst} – ${c.best}`;
       const segments = c.distribution.map((d, i) => ({
         value: d.count,
         colour: colours[i] ?? '#999',
         title: `${levelName(d.level)}: ${d.count}`,
       }));
       const counts = c.distribution.map((d) => d.count).join(' / ');
-      return `<tr><td>${esc(label)}</td><td class="n">${c.weight}</td><td class="n">${c.meanPoints === null ? '–' : c.meanPoints.toFixed(2)}</td><td class="n">${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`}</td><td class="n">${percent(c.satisfactionRate)}</td><td class="chart">${stackedBar(segments, `${label} — ${w.chartAlt}: ${counts}`)}</td><td class="n">${esc(counts)}</td></tr>`;
+      return `<tr><td>${esc(label)}</td><td class="n">${esc(String(worth))}</td><td class="n">${c.meanPoints === null ? '–' : c.meanPoints.toFixed(2)}</td><td class="n">${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`}</td><td class="n">${percent(c.satisfactionRate)}</td><td class="chart">${stackedBar(segments, `${label} — ${w.chartAlt}: ${counts}`)}</td><td class="n">${esc(counts)}</td></tr>`;
     })
     .join('');
+
+  const weighted = q.scaleKind === 'percent-of-weight';
+
+  const choiceSection =
+    s.choices.length === 0
+      ? ''
+      : `<section><h2>${esc(w.choices)}</h2>${s.choices
+          .map((c) => {
+            const question = q.choiceQuestions.find((x) => x.id === c.id);
+            const rows = c.distribution
+              .map((d) => {
+                const option = question?.options.find((x) => x.id === d.option)?.label[lang] ?? d.option;
+                return `<tr><td>${esc(option)}</td><td class="n">${d.count}</td><td class="chart">${bar(d.count, Math.max(1, c.answers), `${option}: ${d.count}`)}</td></tr>`;
+              })
+              .join('');
+            return `<h3>${esc(question?.label[lang] ?? c.id)}</h3><table><thead><tr><th>${esc(w.option)}</th><th class="n">${esc(w.count)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+          })
+          .join('')}</section>`;
 
   const departmentRows = s.departments
     .map(
@@ -135,7 +157,8 @@ export function reportHtml(report: ReportDocument): string {
     cleaned ? `<p class="note" id="cleaned">${esc(cleaned)}</p>` : '',
     s.excluded > 0 ? `<p class="note">${s.excluded} ${esc(w.excluded)}</p>` : '',
     '</section>',
-    `<section><h2>${esc(w.categories)}</h2>${legend}<table><thead><tr><th>${esc(w.category)}</th><th class="n">${esc(w.weight)}</th><th class="n">${esc(w.meanPoints)}</th><th class="n">${esc(w.meanPercent)}</th><th class="n">${esc(w.satisfactionRate)}</th><th>${esc(w.distribution)}</th><th class="n"></th></tr></thead><tbody>${categoryRows}</tbody></table></section>`,
+    `<section><h2>${esc(w.categories)}</h2>${legend}<table><thead><tr><th>${esc(w.category)}</th><th class="n">${esc(weighted ? w.weight : w.range)}</th><th class="n">${esc(q.scaleKind === 'likert' ? w.meanLikert : w.meanPoints)}</th><th class="n">${esc(weighted ? w.meanPercent : w.meanScaled)}</th><th class="n">${esc(w.satisfactionRate)}</th><th>${esc(w.distribution)}</th><th class="n"></th></tr></thead><tbody>${categoryRows}</tbody></table></section>`,
+    choiceSection,
     `<section><h2>${esc(w.gradeDistribution)}</h2><table><thead><tr><th>${esc(w.grade)}</th><th class="n">${esc(w.count)}</th><th></th></tr></thead><tbody>${gradeRows}</tbody></table></section>`,
     `<section><h2>${esc(w.departments)}</h2><table><thead><tr><th>${esc(w.department)}</th><th class="n">${esc(w.answered)} / ${esc(w.invited)}</th><th class="n">${esc(w.returnRate)}</th><th class="n">${esc(w.satisfactionRate)}</th><th class="n">${esc(w.satisfactionIndex)}</th><th></th></tr></thead><tbody>${departmentRows}</tbody></table></section>`,
     `<section><h2>${esc(w.comments)}</h2>${comments}</section>`,

@@ -1,8 +1,8 @@
 import { CLEANING_FLAGS, type CleaningFlag, isFlagged } from '../cleaning.ts';
 import type { Language } from '../language.ts';
 import { type Invitation, type StoredResponse, type Wave, wasInvited } from '../model.ts';
-import type { GradeName, Questionnaire } from '../questionnaire.ts';
-import { grade, isSatisfied, points } from '../scoring.ts';
+import { choiceQuestionsOf, type GradeName, isRequired, type Questionnaire } from '../questionnaire.ts';
+import { grade, isSatisfied, itemPercent, points, pointsRange } from '../scoring.ts';
 
 /** How many rated answers a category received at one level of the scale. */
 export interface LevelCount {
@@ -12,12 +12,18 @@ export interface LevelCount {
 
 export interface CategoryStatistics {
   id: string;
-  weight: number;
-  /** Responses that rated the category (every counted response does). */
+  /** The item's weight (percent-of-weight scales); null on scales without weights. */
+  weight: number | null;
+  /** Whether the item had to be answered; an optional one may have fewer answers than responses. */
+  required: boolean;
+  /** The points of the worst and best level, in the scale's units (for a likert scale, its values). */
+  worst: number;
+  best: number;
+  /** Responses that rated the category. */
   answers: number;
-  /** Mean points on 0–weight, two decimals; null without answers. */
+  /** Mean points in the scale's units (0–weight, points, or the mean Likert value), two decimals; null without answers. */
   meanPoints: number | null;
-  /** meanPoints as a percentage of the weight, two decimals. */
+  /** meanPoints on the 0–100 scale of totals (scoring.ts `itemPercent`), two decimals. */
   meanPercent: number | null;
   /** Share of this category's answers at or above the satisfied level, 0–1, four decimals. */
   satisfactionRate: number | null;
@@ -36,6 +42,10 @@ export interface GroupStatistics {
   returnRate: number | null;
   /** The satisfaction index: mean total score on 0–100, two decimals; null without responses. */
   meanTotal: number | null;
+  /** Mean of the responses' scores in the scale's units (Σ points, or Likert mean), two decimals. */
+  meanRaw: number | null;
+  /** Likert scales with a `targetMean`: whether meanRaw reaches it; null otherwise or without responses. */
+  targetMet: boolean | null;
   /** Grade of meanTotal under the questionnaire's thresholds. */
   grade: GradeName | null;
   /** Share of all rated item answers at or above the satisfied level, 0–1, four decimals. */
@@ -58,6 +68,15 @@ export interface ReportComment {
   invitationId: string;
 }
 
+/** How often each option of a single-choice question was chosen. */
+export interface ChoiceStatistics {
+  id: string;
+  /** Counted responses that answered the question. */
+  answers: number;
+  /** Counts per option, in the question's order, zeros included. */
+  distribution: Array<{ option: string; count: number }>;
+}
+
 export interface WaveStatistics extends GroupStatistics {
   /** Responses that do not fit the wave's questionnaire; kept in the table, left out of every figure. */
   excluded: number;
@@ -69,13 +88,15 @@ export interface WaveStatistics extends GroupStatistics {
   grades: Array<{ grade: GradeName; count: number }>;
   /** In questionnaire order. */
   categories: CategoryStatistics[];
+  /** Single-choice questions, in questionnaire order. */
+  choices: ChoiceStatistics[];
   /** Sorted by department name. */
   departments: DepartmentStatistics[];
   /** In question order, then lowest total first (then time of answer, invitation id). */
   comments: ReportComment[];
 }
 
-/** A response that counts: answered on the wave's questionnaire, every category rated on its scale. */
+/** A response that counts: answered on the wave's questionnaire, every required category rated on its scale. */
 export interface CountedResponse {
   invitation: Invitation;
   response: StoredResponse;
@@ -102,8 +123,19 @@ export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b
 export function fitsQuestionnaire(q: Questionnaire, response: StoredResponse): boolean {
   if (response.questionnaireVersion !== q.version) return false;
   const levels = new Set(q.scale.levels.map((l) => l.id));
-  return q.categories.every((c) => levels.has(response.ratings[c.id] ?? ''));
+  const ratingsFit = q.categories.every((c) => {
+    const level = response.ratings[c.id];
+    return level === undefined ? !isRequired(c) : levels.has(level);
+  });
+  const choicesFit = choiceQuestionsOf(q).every((o) => {
+    const option = response.choices?.[o.id];
+    return option === undefined ? !isRequired(o) : o.options.some((x) => x.id === option);
+  });
+  return ratingsFit && choicesFit;
 }
+
+/** A response's score in the scale's units; responses stored before `raw` existed were complete percent-of-weight ones, where it is the total. */
+const rawOf = (response: StoredResponse): number => response.raw ?? response.total;
 
 /**
  * Responses that fit the questionnaire, oldest first (then by invitation id), so every output has a
@@ -136,10 +168,16 @@ export function cleanedResponses(q: Questionnaire, invitations: Invitation[]): C
 /** Rated item answers of some responses, and how many of them are at or above the satisfied level. */
 function tally(q: Questionnaire, counted: CountedResponse[]): { rated: number; satisfied: number } {
   let satisfied = 0;
+  let rated = 0;
   for (const { response } of counted) {
-    for (const c of q.categories) if (isSatisfied(q, response.ratings[c.id] ?? '')) satisfied += 1;
+    for (const c of q.categories) {
+      const level = response.ratings[c.id];
+      if (level === undefined) continue;
+      rated += 1;
+      if (isSatisfied(q, level)) satisfied += 1;
+    }
   }
-  return { rated: counted.length * q.categories.length, satisfied };
+  return { rated, satisfied };
 }
 
 function groupStatistics(
@@ -149,6 +187,8 @@ function groupStatistics(
   cleaned: number,
 ): GroupStatistics {
   const meanTotal = mean(counted.map((c) => c.response.total));
+  const meanRaw = mean(counted.map((c) => rawOf(c.response)));
+  const target = q.scale.kind === 'likert' ? q.scale.targetMean : undefined;
   const { rated, satisfied } = tally(q, counted);
   const answered = counted.length + cleaned;
   return {
@@ -157,6 +197,8 @@ function groupStatistics(
     cleaned,
     returnRate: ratio(answered, invited),
     meanTotal,
+    meanRaw,
+    targetMet: target === undefined || meanRaw === null ? null : meanRaw >= target,
     grade: meanTotal === null ? null : grade(meanTotal, q.grades),
     satisfactionRate: ratio(satisfied, rated),
   };
@@ -164,15 +206,20 @@ function groupStatistics(
 
 function categoryStatistics(q: Questionnaire, counted: CountedResponse[]): CategoryStatistics[] {
   return q.categories.map((c) => {
-    const levels = counted.map((r) => r.response.ratings[c.id] ?? '');
+    const levels = counted.flatMap((r) => {
+      const level = r.response.ratings[c.id];
+      return level === undefined ? [] : [level];
+    });
     const sum = levels.reduce((s, l) => s + points(q, c.id, l), 0);
     const n = levels.length;
     return {
       id: c.id,
-      weight: c.weight,
+      weight: c.weight ?? null,
+      required: isRequired(c),
+      ...pointsRange(q, c.id),
       answers: n,
       meanPoints: n === 0 ? null : round(sum / n, 2),
-      meanPercent: n === 0 ? null : round((sum / n / c.weight) * 100, 2),
+      meanPercent: n === 0 ? null : round(itemPercent(q, c.id, sum / n), 2),
       satisfactionRate: ratio(levels.filter((l) => isSatisfied(q, l)).length, n),
       distribution: q.scale.levels.map((l) => ({
         level: l.id,
@@ -189,9 +236,12 @@ function categoryStatistics(q: Questionnaire, counted: CountedResponse[]): Categ
  * - return rate = responses that fit the questionnaire (flagged by data cleaning or not) / invitations
  *   that were emailed: a flagged response is still an answer, only not one to score;
  * - every score and rate below leaves out the responses data cleaning flagged (counted in `cleaned`);
- * - satisfaction index = mean of the responses' total scores, graded with the questionnaire's grades;
+ * - satisfaction index = mean of the responses' total scores (0–100), graded with the questionnaire's
+ *   grades; meanRaw the same in the scale's units, checked against a Likert scale's target mean;
  * - satisfaction rate = share of all rated item answers at or above `scale.satisfiedFrom`;
- * - per category: mean points (0–weight and % of weight) and the count per level, in scale order;
+ * - per category: mean points (the scale's units and 0–100) and the count per level, in scale order;
+ *   an optional item left blank counts in neither;
+ * - per single-choice question: the count per option;
  * - per department (the customer's department when invited): the same group figures.
  */
 export function waveStatistics(wave: Wave, allInvitations: Invitation[]): WaveStatistics {
@@ -245,6 +295,17 @@ export function waveStatistics(wave: Wave, allInvitations: Invitation[]): WaveSt
       count: counted.filter((c) => c.response.grade === g).length,
     })),
     categories: categoryStatistics(q, counted),
+    choices: choiceQuestionsOf(q).map((o) => {
+      const chosen = counted.flatMap((c) => c.response.choices?.[o.id] ?? []);
+      return {
+        id: o.id,
+        answers: chosen.length,
+        distribution: o.options.map((x) => ({
+          option: x.id,
+          count: chosen.filter((y) => y === x.id).length,
+        })),
+      };
+    }),
     departments: departments.map((department) => ({
       department,
       ...groupStatistics(

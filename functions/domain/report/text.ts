@@ -1,5 +1,7 @@
 import type { CleaningFlag } from '../cleaning.ts';
 import type { Language } from '../language.ts';
+import type { ReportDocument } from './document.ts';
+import type { GroupStatistics } from './statistics.ts';
 
 /** The words of the report (HTML, CSV headers, email), in every supported language. */
 const WORDS = {
@@ -51,6 +53,16 @@ const WORDS = {
     definitions:
       '满意度指数 = 各份回复总分的平均值（0–100）；满意率 = 所有评价项中评为“{level}”及以上的比例；回收率 = 回复数 / 发放数。',
     chartAlt: '各等级人数分布图',
+    range: '分值范围',
+    meanScaled: '得分（0–100）',
+    meanRawPoints: '平均原始分',
+    meanLikert: '平均分',
+    target: '目标',
+    targetMet: '已达到',
+    targetMissed: '未达到',
+    choices: '选择题',
+    option: '选项',
+    optional: '（选填）',
   },
   en: {
     report: 'Satisfaction survey report',
@@ -101,6 +113,16 @@ const WORDS = {
     definitions:
       'Satisfaction index = mean total score of the responses (0–100); satisfaction rate = share of all item ratings at “{level}” or better; return rate = responses / invitations.',
     chartAlt: 'Answers per level',
+    range: 'Points range',
+    meanScaled: 'Score (0–100)',
+    meanRawPoints: 'Mean raw points',
+    meanLikert: 'Mean score',
+    target: 'target',
+    targetMet: 'reached',
+    targetMissed: 'not reached',
+    choices: 'Single-choice questions',
+    option: 'Option',
+    optional: '(optional)',
   },
 } as const satisfies Record<Language, Record<string, string>>;
 
@@ -132,6 +154,26 @@ export function cleanedNote(
     .map((f) => w.cleanedItem.replace('{flag}', flagLabel(w, f.flag)).replace('{count}', String(f.count)))
     .join(w.cleanedJoin);
   return `${cleaned} ${w.cleaned.replace('{why}', why)}`;
+}
+
+/**
+ * The mean score in the scale's own units, for scales where it differs from the 0–100 index: Σ points
+ * (fixed-points, points-table) or the Likert mean with its target. Undefined for percent-of-weight.
+ */
+export function rawHeadline(
+  report: Pick<ReportDocument, 'language' | 'questionnaire'>,
+  s: Pick<GroupStatistics, 'meanRaw' | 'targetMet'>,
+): [string, string] | undefined {
+  const q = report.questionnaire;
+  const w = words(report.language);
+  if (q.scaleKind === 'percent-of-weight') return undefined;
+  const value = s.meanRaw === null ? '–' : s.meanRaw.toFixed(2);
+  if (q.scaleKind !== 'likert') return [w.meanRawPoints, value];
+  const target =
+    q.targetMean === null
+      ? ''
+      : ` (${w.target} ${q.targetMean.toFixed(1)}${s.targetMet === null ? '' : `: ${s.targetMet ? w.targetMet : w.targetMissed}`})`;
+  return [w.meanLikert, `${value}${target}`];
 }
 
 /** A 0–1 rate as a percentage with one decimal, or a dash when there is none. */
