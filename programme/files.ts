@@ -7,6 +7,7 @@ import cnMainland from './calendars/cn-mainland.json' with { type: 'json' };
 import afterDeliveryCampaign from './campaigns/after-delivery.json' with { type: 'json' };
 import demoCampaign from './campaigns/demo.json' with { type: 'json' };
 import itssV1 from './questionnaires/itss-satisfaction.v1.json' with { type: 'json' };
+import itssV2 from './questionnaires/itss-satisfaction.v2.json' with { type: 'json' };
 import keyCustomerPointsV1 from './questionnaires/key-customer-points.v1.json' with { type: 'json' };
 import productLikertV1 from './questionnaires/product-likert.v1.json' with { type: 'json' };
 import supplierPointsTableV1 from './questionnaires/supplier-points-table.v1.json' with { type: 'json' };
@@ -14,6 +15,8 @@ import versionLock from './questionnaires/versions.lock.json' with { type: 'json
 
 export const questionnaireFiles: Record<string, unknown> = {
   'programme/questionnaires/itss-satisfaction.v1.json': itssV1,
+  // v2: only the first item (the emails' one-click question) is required, so one tap can submit.
+  'programme/questionnaires/itss-satisfaction.v2.json': itssV2,
   // One example per scale kind (seeds 001, 004, 003); no campaign sends them yet.
   'programme/questionnaires/key-customer-points.v1.json': keyCustomerPointsV1,
   'programme/questionnaires/supplier-points-table.v1.json': supplierPointsTableV1,

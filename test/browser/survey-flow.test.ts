@@ -145,21 +145,51 @@ describe('survey in a real browser', () => {
     await context.close();
   });
 
+  it('should store the answer clicked in the email with one tap on the page', async () => {
+    // Arrange
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(stack.info.urls.mailbox);
+    await page
+      .getByRole('link', { name: /satisfaction survey/i })
+      .nth(3)
+      .click();
+    const email = page.frameLocator('iframe[title="message"]');
+    const answered = async () => (await stack.status('demo')).waves.reduce((n, w) => n + w.answered, 0);
+    const before = await answered();
+    const [survey] = await Promise.all([
+      page.context().waitForEvent('page'),
+      email.getByRole('link', { name: 'Satisfied', exact: true }).click(),
+    ]);
+    await survey.waitForLoadState();
+
+    // Act: one tap on the button that follows the chosen answer.
+    const sendIt = survey.getByRole('button', { name: 'Send this answer' });
+    expect(await sendIt.isVisible()).toBe(true);
+    await sendIt.click();
+
+    // Assert: thanked, and one response more — the single rating, scored over the item answered.
+    await expect.poll(() => survey.getByRole('heading', { level: 1 }).textContent()).toContain('Thank you');
+    expect(await answered()).toBe(before + 1);
+    await context.close();
+  });
+
   it('should show field errors and keep the answers when the form is incomplete', async () => {
     // Arrange
     const context = await browser.newContext();
     const page = await context.newPage();
     const survey = await openEnglishInvitation(page, 1);
 
-    // Act: answer one item only, write a comment, submit.
-    await survey.locator('fieldset').first().getByLabel('Very satisfied', { exact: true }).check();
+    // Act: leave the one required item (the first) blank, answer another, write a comment, submit.
+    await survey.locator('fieldset').nth(1).getByLabel('Very satisfied', { exact: true }).check();
     await survey.getByLabel('Any suggestions or other requirements?').fill('Faster delivery, please.');
     await survey.getByRole('button', { name: 'Submit' }).click();
 
     // Assert
     await expect.poll(() => survey.locator('[aria-invalid="true"]').count()).toBeGreaterThan(0);
+    expect(await survey.locator('fieldset').first().getAttribute('aria-invalid')).toBe('true');
     expect(
-      await survey.locator('fieldset').first().getByLabel('Very satisfied', { exact: true }).isChecked(),
+      await survey.locator('fieldset').nth(1).getByLabel('Very satisfied', { exact: true }).isChecked(),
     ).toBe(true);
     expect(await survey.getByLabel('Any suggestions or other requirements?').inputValue()).toBe(
       'Faster delivery, please.',

@@ -71,21 +71,21 @@ describe('checkVersionLock', () => {
   });
 
   it('should refuse a version missing from the lock and say how to record it', () => {
-    expect(checkVersionLock([entry(reworded(), 2)], lock)).toEqual([
-      'q.json: itss-satisfaction version 2 is not in the version lock: run "npm run programme:lock" to record it',
+    expect(checkVersionLock([entry(reworded(), 3)], lock)).toEqual([
+      'q.json: itss-satisfaction version 3 is not in the version lock: run "npm run programme:lock" to record it',
     ]);
   });
 });
 
 describe('extendLock', () => {
   it('should add new versions and never re-record a changed one', () => {
-    const v2 = { ...reworded(), version: 2 };
-    const out = extendLock([entry(reworded()), entry(v2, 2)], lock);
-    expect(out.added).toEqual(['itss-satisfaction@2']);
+    const v3 = { ...reworded(), version: 3 };
+    const out = extendLock([entry(reworded()), entry(v3, 3)], lock);
+    expect(out.added).toEqual(['itss-satisfaction@3']);
     expect(out.changed).toEqual(['itss-satisfaction@1']);
     expect(out.lock['itss-satisfaction@1']).toBe(lock['itss-satisfaction@1']);
-    expect(out.lock['itss-satisfaction@2']).toBe(fingerprint(v2));
-    expect(checkVersionLock([entry(v2, 2)], out.lock)).toEqual([]);
+    expect(out.lock['itss-satisfaction@3']).toBe(fingerprint(v3));
+    expect(checkVersionLock([entry(v3, 3)], out.lock)).toEqual([]);
   });
 
   it('should leave a complete lock as it is', () => {

@@ -1,9 +1,20 @@
 import { ratingField } from '../../functions/domain/answers.ts';
 import { currentQuestionnaire, findCampaign } from '../../functions/domain/programme.ts';
+import type { Questionnaire } from '../../functions/domain/questionnaire.ts';
 import { programme } from '../../programme/index.ts';
 
 /** The example programme's questionnaire (seed 002 weights) and campaign, as tests use them. */
-export const itss = currentQuestionnaire(programme, 'itss-satisfaction');
+const itssVersion = (version: number): Questionnaire => {
+  const q = programme.questionnaires.find((x) => x.id === 'itss-satisfaction' && x.version === version);
+  if (!q) throw new Error(`no itss-satisfaction version ${version}`);
+  return q;
+};
+/** Version 1: every item required — what most tests rely on. */
+export const itss = itssVersion(1);
+/** Version 2, what the demo campaign sends now: only the first (one-click) item required. */
+export const itssV2 = itssVersion(2);
+/** The version campaigns send (the highest). */
+export const itssCurrent = currentQuestionnaire(programme, 'itss-satisfaction');
 export const demoCampaign = findCampaign(programme, 'demo')!;
 
 /** Ratings giving every category the same level. */

@@ -116,6 +116,22 @@ ${item.hint && html`<p class="hint" id="hint-${field}">${item.hint[lang]}</p>\n`
   };
 
   const categories = q.categories.map((c) => radioGroup(ratingField(c.id), c, isRequired(c), q.scale.levels));
+  /*
+   * One tap submits (issue 3, item 9): when the first item is answered — a one-click link from the email —
+   * and nothing else is required, a submit button follows it at once, so the answer is one tap away.
+   */
+  const [first, ...rest] = q.categories;
+  const oneTap =
+    first !== undefined &&
+    values[ratingField(first.id)] !== undefined &&
+    !view.errors &&
+    rest.every((c) => !isRequired(c)) &&
+    choiceQuestions.every((o) => !isRequired(o));
+  if (oneTap && categories[0]) {
+    categories[0] = html`${categories[0]}<div class="field one-tap"><p class="note" id="one-tap-hint">${t.oneTapHint}</p>
+<button type="submit" aria-describedby="one-tap-hint">${t.sendThisAnswer}</button></div>
+`;
+  }
   const choices = choiceQuestions.map((o) => radioGroup(choiceField(o.id), o, isRequired(o), o.options));
 
   const comments = q.openQuestions.map((o) => {

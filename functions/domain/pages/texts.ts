@@ -14,6 +14,9 @@ export interface PageTexts {
   optional: string;
   maxChars: (n: number) => string;
   submit: string;
+  /** After a one-click answer, when everything else is optional: submit it alone, or go on. */
+  sendThisAnswer: string;
+  oneTapHint: string;
   errorSummary: string;
   fieldError: (error: FieldError, label: string, maxLength?: number) => string;
   thanksTitle: string;
@@ -47,6 +50,8 @@ const zhCN: PageTexts = {
   optional: '（选填）',
   maxChars: (n) => `最多 ${n} 个字。`,
   submit: '提交',
+  sendThisAnswer: '提交此答案',
+  oneTapHint: '可以直接提交这一项，也可以继续回答下面的问题后再提交。',
   errorSummary: '请检查以下回答',
   fieldError: (error, label, maxLength) =>
     error === 'required'
@@ -87,6 +92,8 @@ const en: PageTexts = {
   optional: '(optional)',
   maxChars: (n) => `Up to ${n} characters.`,
   submit: 'Submit',
+  sendThisAnswer: 'Send this answer',
+  oneTapHint: 'You can send this answer now, or answer the questions below first.',
   errorSummary: 'Please check these answers',
   fieldError: (error, label, maxLength) =>
     error === 'required'
