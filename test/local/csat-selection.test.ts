@@ -1,0 +1,67 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../bin/csat.ts';
+import { seedWave } from '../support/fixtures.ts';
+
+/* As in csat-deployed.test.ts: CloudFormation and Lambda mocked, the table this file's own on dynalite. */
+const cfn = mockClient(CloudFormationClient);
+const lambda = mockClient(LambdaClient);
+const excluded = { notInAudience: 3, unsubscribed: 1, suppressed: 2, surveyedRecently: 4, notSampled: 40 };
+
+async function csat(...argv: string[]) {
+  const stdout: string[] = [];
+  const code = await main(argv, { stdout: (t) => stdout.push(t), stderr: () => {}, env: {} });
+  return { code, stdout: stdout.join('\n') };
+}
+
+beforeAll(() => {
+  cfn.on(DescribeStacksCommand, { StackName: 'csat-prod' }).resolves({
+    Stacks: [
+      {
+        Outputs: [
+          { OutputKey: 'DispatchFunctionName', OutputValue: 'csat-prod-dispatch' },
+          { OutputKey: 'ReportFunctionName', OutputValue: 'csat-prod-report' },
+          { OutputKey: 'TableName', OutputValue: process.env.TABLE_NAME! },
+        ],
+      } as never,
+    ],
+  });
+});
+
+afterAll(() => {
+  cfn.reset();
+  lambda.reset();
+});
+
+describe('csat: who a wave left out', () => {
+  it('should show each wave reason counts and seed in status', async () => {
+    await seedWave({
+      createdAt: '2025-07-01T01:00:00.000Z',
+      selection: { seed: 'q3-2025', directory: 60, excluded },
+    });
+
+    const out = await csat('status', 'demo', '--stack', 'csat-prod');
+
+    expect(out.code).toBe(0);
+    expect(out.stdout.split('\n').slice(-2)).toEqual([
+      'Left out of each wave:',
+      '  demo-20250701T0100: 3 not in audience · 1 unsubscribed · 2 suppressed · 4 surveyed recently · 40 not sampled (of 60; seed q3-2025)',
+    ]);
+  });
+
+  it('should show the counts after a dispatch', async () => {
+    const result = { campaignId: 'demo', waveId: 'demo-20250701T0100', invited: 10, created: 10 };
+    lambda.on(InvokeCommand).resolves({
+      Payload: new TextEncoder().encode(JSON.stringify({ ...result, seed: 'q3-2025', excluded })) as never,
+    });
+
+    const out = await csat('dispatch', 'demo', '--stack', 'csat-prod');
+
+    expect(out.stdout).toBe(
+      'Wave demo-20250701T0100 of demo: 10 invited, 10 new invitation(s) queued.\n' +
+        'Left out: 3 not in audience · 1 unsubscribed · 2 suppressed · 4 surveyed recently · 40 not sampled (seed q3-2025).',
+    );
+  });
+});
