@@ -3,7 +3,14 @@ import { type DueStep, dueSteps, eventInvitationId } from '../domain/events.ts';
 import type { Invitation, SendJob, Wave } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Customer } from '../domain/programme.ts';
-import { type DispatchInput, type DispatchResult, eligibleCustomers, waveIdFor } from './dispatch.ts';
+import {
+  type DispatchInput,
+  type DispatchResult,
+  eligibleCustomers,
+  forEachLimited,
+  invitedCustomer,
+  waveIdFor,
+} from './dispatch.ts';
 
 const DAY_MS = 86_400_000;
 /** Store requests in flight at once, as dispatch.ts does. */
@@ -31,14 +38,6 @@ interface Candidate {
   id: string;
   customer: Customer;
   due: DueStep;
-}
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 const awaitsSend = (i: Invitation): boolean => !i.sent.invite && !i.unsubscribedAt && !i.response;
@@ -128,13 +127,7 @@ export async function dispatchEvents(
       id,
       campaignId: campaign.id,
       waveId,
-      customer: {
-        id: customer.id,
-        name: customer.name,
-        email: customer.email,
-        language: customer.language,
-        department: customer.department,
-      },
+      customer: invitedCustomer(customer),
       createdAt: now.toISOString(),
       expiresAt: wave.deadline,
       sent: {},

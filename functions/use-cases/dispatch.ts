@@ -5,7 +5,7 @@ import {
   selectAudience,
   waveSeed,
 } from '../domain/audience.ts';
-import type { Invitation, SendJob, Wave } from '../domain/model.ts';
+import type { Invitation, InvitedCustomer, SendJob, Wave } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Campaign, Customer } from '../domain/programme.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
@@ -56,7 +56,21 @@ export function eligibleCustomers(campaign: Campaign, customers: DirectoryCustom
   );
 }
 
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+/** The customer as an invitation keeps them: what the emails and reports need, frozen at dispatch. */
+export const invitedCustomer = (c: Customer): InvitedCustomer => ({
+  id: c.id,
+  name: c.name,
+  email: c.email,
+  language: c.language,
+  department: c.department,
+});
+
+/** Runs `fn` over `items` with at most `limit` calls in flight. */
+export async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await fn(items[next++]!);
@@ -134,13 +148,7 @@ export async function dispatch(
       id,
       campaignId: campaign.id,
       waveId,
-      customer: {
-        id: customer.id,
-        name: customer.name,
-        email: customer.email,
-        language: customer.language,
-        department: customer.department,
-      },
+      customer: invitedCustomer(customer),
       createdAt: now.toISOString(),
       expiresAt: wave.deadline,
       sent: {},
