@@ -107,7 +107,12 @@ export async function startSes(options: { directory: string; port?: number }): P
       for (let n = 1; form.has(`Tags.member.${n}.Name`); n++) {
         tags[form.get(`Tags.member.${n}.Name`) ?? ''] = form.get(`Tags.member.${n}.Value`) ?? '';
       }
-      const id = await store(Buffer.from(data, 'base64'), destinations, form.get('Source') ?? undefined, tags);
+      const id = await store(
+        Buffer.from(data, 'base64'),
+        destinations,
+        form.get('Source') ?? undefined,
+        tags,
+      );
       return xml(
         res,
         200,
