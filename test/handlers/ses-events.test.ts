@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Wave } from '../../functions/domain/model.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
@@ -156,6 +157,19 @@ describe('Handler: ses-events', () => {
       expect((error as Error).message).not.toContain('@');
     }
     expect(await suppressedAt(invitation.customer.id)).toBeUndefined();
+  });
+
+  it('should answer any input with an outcome or SesEventError, never another error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.anything(), async (event) => {
+        const error = await run(event).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (error !== undefined) expect(error).toBeInstanceOf(SesEventError);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('should leave a suppressed customer out of the next dispatch', async () => {
