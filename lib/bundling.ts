@@ -18,6 +18,7 @@ export const HANDLER_NAMES = [
   'report',
   'import-customers',
   'remind',
+  'ses-events',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 

@@ -5,6 +5,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -92,6 +94,8 @@ export class StatelessStack extends Stack {
   readonly report: CsatFunction;
   readonly remind: CsatFunction;
   readonly importCustomers: CsatFunction;
+  readonly sesEvents: CsatFunction;
+  readonly sesEventsRule: Rule;
   readonly api: HttpApi;
   readonly sendQueue: Queue;
   readonly sendDeadLetterQueue: Queue;
@@ -354,6 +358,37 @@ export class StatelessStack extends Stack {
         },
       );
     }
+
+    // --- SES bounces and complaints: suppress the customer ------------------------------------------
+    this.sesEvents = new CsatFunction(this, 'SesEvents', {
+      handler: 'ses-events',
+      description: 'csat: suppress the customer of a permanent bounce or a complaint (SES via EventBridge)',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      removalPolicy,
+      environment: { ...common },
+    });
+    // Reads the invitation named by the email's tag, then marks its customer suppressed.
+    this.sesEvents.grantTable(table, ['GetItem', 'UpdateItem']);
+    // The event destination (stateful stack) publishes to the default bus; the rule takes only this
+    // configuration set's bounces and complaints, not those of other senders in the account.
+    this.sesEventsRule = new Rule(this, 'SesFeedbackRule', {
+      description: 'csat: SES bounces and complaints of the csat configuration set',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: ['Email Bounced', 'Email Complaint Received'],
+        detail: { mail: { tags: { 'ses:configuration-set': [props.configurationSetName] } } },
+      },
+      targets: [
+        new LambdaFunction(this.sesEvents.fn, {
+          deadLetterQueue: this.failedRuns,
+          retryAttempts: 3,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+    // Suppression is idempotent (the first time stays), so Lambda's own retries are safe.
+    this.sesEvents.fn.configureAsyncInvoke({ onFailure, retryAttempts: 2, maxEventAge: Duration.hours(6) });
 
     // EventBridge Scheduler's Lambda target grants lambda:InvokeFunction on the function and on
     // `<arn>:*` (its versions and aliases); acknowledged by exact finding, one per scheduled function.

@@ -24,6 +24,8 @@ export interface StoredMessage {
   from: string;
   to: string[];
   subject: string;
+  /** SendRawEmail's message tags, as SES would hand them back on events. */
+  tags?: Record<string, string>;
 }
 
 export interface RunningSes extends Running {
@@ -64,7 +66,12 @@ export async function startSes(options: { directory: string; port?: number }): P
     index.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as StoredMessage);
   }
 
-  async function store(raw: Buffer, destinations: string[], source: string | undefined): Promise<string> {
+  async function store(
+    raw: Buffer,
+    destinations: string[],
+    source: string | undefined,
+    tags: Record<string, string>,
+  ): Promise<string> {
     const parsed = await simpleParser(raw);
     const addresses = (v: typeof parsed.to): string[] =>
       (Array.isArray(v) ? v : v ? [v] : []).flatMap((a) => a.value.map((x) => x.address ?? ''));
@@ -77,6 +84,7 @@ export async function startSes(options: { directory: string; port?: number }): P
       from: source ?? parsed.from?.value[0]?.address ?? '',
       to: destinations.length > 0 ? destinations : addresses(parsed.to),
       subject: parsed.subject ?? '',
+      ...(Object.keys(tags).length > 0 ? { tags } : {}),
     };
     await writeFile(join(dir, `${id}.eml`), raw);
     await writeFile(join(dir, `${id}.json`), JSON.stringify(message));
@@ -94,7 +102,17 @@ export async function startSes(options: { directory: string; port?: number }): P
       const destinations = [...form.entries()]
         .filter(([k]) => k.startsWith('Destinations.member.'))
         .map(([, v]) => v);
-      const id = await store(Buffer.from(data, 'base64'), destinations, form.get('Source') ?? undefined);
+      // Query protocol: Tags.member.N.Name / Tags.member.N.Value.
+      const tags: Record<string, string> = {};
+      for (let n = 1; form.has(`Tags.member.${n}.Name`); n++) {
+        tags[form.get(`Tags.member.${n}.Name`) ?? ''] = form.get(`Tags.member.${n}.Value`) ?? '';
+      }
+      const id = await store(
+        Buffer.from(data, 'base64'),
+        destinations,
+        form.get('Source') ?? undefined,
+        tags,
+      );
       return xml(
         res,
         200,

@@ -59,6 +59,9 @@ export class SesMailer implements Mailer {
           Source: email.from,
           Destinations: email.to,
           ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+          ...(email.tags
+            ? { Tags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })) }
+            : {}),
         }),
       );
       return MessageId ?? '';

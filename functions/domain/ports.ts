@@ -69,6 +69,11 @@ export interface OutgoingEmail {
   raw: Uint8Array;
   from: string;
   to: string[];
+  /**
+   * Message tags: SES hands them back on bounce and complaint events, which is how an event finds its
+   * invitation. Names and values use [A-Za-z0-9_.-] only.
+   */
+  tags?: Record<string, string>;
 }
 
 export interface Mailer {

@@ -10,6 +10,12 @@ import type { Clock, Mailer, OutgoingEmail, SurveyStore } from '../domain/ports.
 import { signToken } from '../domain/token.ts';
 import type { WaveLookup } from './waves.ts';
 
+/**
+ * The SES message tag naming the invitation an email belongs to; bounce and complaint events carry it
+ * back (functions/use-cases/ses-events.ts). Invitation ids are base64url, which SES tag values allow.
+ */
+export const INVITATION_TAG = 'csat-invitation';
+
 export interface SendDeps {
   store: SurveyStore;
   mailer: Mailer;
@@ -117,6 +123,7 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
         ...(invitation.delivery ? { delivery: invitation.delivery.date } : {}),
       }),
     );
+    email = { ...email, tags: { ...email.tags, [INVITATION_TAG]: invitation.id } };
   } catch (e) {
     return notSent(e);
   }

@@ -98,6 +98,16 @@ describe('Handler: send', () => {
     expect((await store.getInvitation(invitation.id))?.sent.invite).toEqual(expect.any(String));
   });
 
+  it('should tag the email with its invitation id, which SES hands back on bounces and complaints', async () => {
+    const { invitation, email } = await invite('en');
+
+    await send(sqsEvent(sqsRecord(job(invitation.id))));
+
+    const [message] = await mailTo(email);
+    expect(message?.tags).toEqual({ 'csat-invitation': invitation.id });
+    expect(invitation.id).toMatch(/^[A-Za-z0-9_.-]{1,256}$/);
+  });
+
   it('should write in the customer language', async () => {
     const { invitation, email } = await invite('zh-CN');
 

@@ -44,13 +44,14 @@ describe('lib/bundling', () => {
 
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('should name an existing entry file for each of the six handlers', () => {
+  it('should name an existing entry file for each of the seven handlers', () => {
     expect(Object.keys(HANDLERS).sort()).toEqual([
       'dispatch',
       'import-customers',
       'remind',
       'report',
       'send',
+      'ses-events',
       'survey-page',
     ]);
     for (const entry of Object.values(HANDLERS)) expect(existsSync(entry), entry).toBe(true);

@@ -1,3 +1,4 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '../../functions/adapters/dynamo-store.ts';
@@ -203,6 +204,25 @@ describe('StatefulStack', () => {
         ReputationOptions: { ReputationMetricsEnabled: true },
         SendingOptions: { SendingEnabled: true },
         SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      });
+    });
+
+    it('should publish bounces and complaints, and nothing else, to the default event bus', () => {
+      const t = retained.statefulTemplate;
+      t.resourceCountIs('AWS::SES::ConfigurationSetEventDestination', 1);
+      t.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        ConfigurationSetName: {
+          Ref: logicalId(retained.stateful.configurationSet.node.defaultChild as CfnElement),
+        },
+        EventDestination: {
+          Enabled: true,
+          MatchingEventTypes: ['bounce', 'complaint'],
+          EventBridgeDestination: {
+            EventBusArn: {
+              'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':event-bus/default$')])],
+            },
+          },
+        },
       });
     });
   });

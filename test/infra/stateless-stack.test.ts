@@ -50,6 +50,7 @@ const functionsOf = ({ stateless }: Synthesised): Record<HandlerName, CsatFuncti
   report: stateless.report,
   'import-customers': stateless.importCustomers,
   remind: stateless.remind,
+  'ses-events': stateless.sesEvents,
 });
 
 describe('StatelessStack', () => {
@@ -192,6 +193,54 @@ describe('StatelessStack', () => {
           'sqs:SendMessage on failed-runs queue',
         ].sort(),
       );
+    });
+
+    it('should let ses-events only get the invitation and update the customer, and dead-letter its failures', () => {
+      expect(linesOf(fns['ses-events'])).toEqual(
+        [
+          ...BASE,
+          'dynamodb:GetItem on table',
+          'dynamodb:UpdateItem on table',
+          'sqs:GetQueueAttributes on failed-runs queue',
+          'sqs:GetQueueUrl on failed-runs queue',
+          'sqs:SendMessage on failed-runs queue',
+        ].sort(),
+      );
+    });
+
+    it('should route only bounces and complaints of the csat configuration set to ses-events', () => {
+      const configSet = {
+        'Fn::ImportValue': Match.stringLikeRegexp(`Ref${id(s.stateful.configurationSet)}`),
+      };
+      s.statelessTemplate.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.ses'],
+          'detail-type': ['Email Bounced', 'Email Complaint Received'],
+          detail: { mail: { tags: { 'ses:configuration-set': [configSet] } } },
+        },
+        State: 'ENABLED',
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [id(fns['ses-events'].fn), 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id(s.stateless.failedRuns), 'Arn'] } },
+          }),
+        ],
+      });
+      // The default bus: no EventBusName means the account's default one, where SES publishes.
+      const rule = resourcesOf(s.statelessTemplate)[id(s.stateless.sesEventsRule)]!;
+      expect(rule.Properties.EventBusName).toBeUndefined();
+      s.statelessTemplate.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [id(fns['ses-events'].fn), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [id(s.stateless.sesEventsRule), 'Arn'] },
+      });
+      const invokers = Object.values(resourcesOf(s.statelessTemplate)).filter(
+        (r) =>
+          r.Type === 'AWS::Lambda::Permission' &&
+          mentions(r.Properties.FunctionName, id(fns['ses-events'].fn)),
+      );
+      expect(invokers).toHaveLength(1);
     });
 
     it('should let the customer import update customers, read imports/ and write only reports there', () => {
@@ -340,6 +389,7 @@ describe('StatelessStack', () => {
         dispatch: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
         remind: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
         'import-customers': { ...shared, BUCKET_NAME: bucket },
+        'ses-events': shared,
         report: {
           ...shared,
           BUCKET_NAME: bucket,
@@ -623,7 +673,7 @@ describe('StatelessStack', () => {
     });
 
     it('should send failed scheduled runs of dispatch, report and remind to the failed-runs queue', () => {
-      for (const f of [fns.dispatch, fns.report, fns.remind]) {
+      for (const f of [fns.dispatch, fns.report, fns.remind, fns['ses-events']]) {
         s.statelessTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
           FunctionName: { Ref: id(f.fn) },
           DestinationConfig: {
