@@ -1,8 +1,9 @@
-import type { Exclusions } from './audience.ts';
+import type { Exclusions, Segment } from './audience.ts';
 import type { ResponseCleaning } from './cleaning.ts';
 import type { Language } from './language.ts';
 import type { Campaign, Customer } from './programme.ts';
 import type { GradeName, Questionnaire } from './questionnaire.ts';
+import type { InvitedBy } from './report/period-report.ts';
 
 /** One dispatch of a campaign: the questionnaire and campaign as they were when it was sent. */
 export interface Wave {
@@ -25,6 +26,11 @@ export interface Wave {
    * customers) and how many of the directory were left out, and why. Absent on waves from before it.
    */
   selection?: WaveSelection;
+  /**
+   * How many customers the wave invited per department, overall and per segment: what period reports
+   * count return rates against (report/period-report.ts). Absent on waves from before it.
+   */
+  invitedBy?: InvitedBy;
 }
 
 export interface WaveSelection {
@@ -55,7 +61,10 @@ export const previousStep = (step: SendStep): SendStep | undefined =>
   SEND_STEPS[SEND_STEPS.indexOf(step) - 1];
 
 /** The customer as the wave saw them (the directory may change later). */
-export type InvitedCustomer = Pick<Customer, 'id' | 'name' | 'email' | 'language' | 'department'>;
+export type InvitedCustomer = Pick<Customer, 'id' | 'name' | 'email' | 'language' | 'department'> & {
+  /** The customer's segments when invited (audience.ts), for reports per segment; absent before it existed. */
+  segments?: Segment[];
+};
 
 export interface StoredResponse {
   answeredAt: string;

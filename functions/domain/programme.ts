@@ -11,6 +11,7 @@ import { dispatchGapProblem, EventTrigger } from './events.ts';
 import { Language, LocalizedText } from './language.ts';
 import { MAX_REMINDERS } from './model.ts';
 import { Questionnaire } from './questionnaire.ts';
+import { PERIOD_KINDS } from './report/period.ts';
 import { checkVersionLock, type QuestionnaireFile, VersionLock } from './versions.ts';
 
 const Id = z
@@ -111,6 +112,23 @@ export const Campaign = z.strictObject({
     schedule: Schedule,
     managers: z.array(z.email()).min(1).max(50),
     language: Language.default('zh-CN'),
+    /**
+     * With a period, each scheduled run reports the period (of this kind, in the schedule's time zone)
+     * that holds the day before the run, over every wave dispatched in it (report/period.ts): the run on
+     * the 1st of a month reports the whole month before. Without one, it reports the latest wave.
+     */
+    period: z.enum(PERIOD_KINDS, { error: `must be one of ${PERIOD_KINDS.join(', ')}` }).optional(),
+    /** Department heads: each gets the digest of their own department only, in their language. */
+    departmentHeads: z
+      .array(
+        z.strictObject({
+          department: z.string().trim().min(1, 'a department cannot be empty'),
+          email: z.email(),
+          language: Language.optional(),
+        }),
+      )
+      .max(200)
+      .optional(),
   }),
   sender: z.strictObject({
     /** Must be an SES-verified identity in AWS. */
@@ -131,12 +149,25 @@ export const Campaign = z.strictObject({
        * The share of invited customers expected to answer, as a fraction (0.3 = 30 %). Seed 000 sets a
        * target per unit (10 % for some, 30 % for others); a department without its own takes the default.
        */
-      returnRate: z.strictObject({
-        default: ReturnRate.optional(),
-        departments: z
-          .record(z.string().trim().min(1, 'a department cannot be empty'), ReturnRate)
-          .optional(),
-      }),
+      returnRate: z
+        .strictObject({
+          default: ReturnRate.optional(),
+          departments: z
+            .record(z.string().trim().min(1, 'a department cannot be empty'), ReturnRate)
+            .optional(),
+        })
+        .optional(),
+      /**
+       * The share of rated answers expected at "basically satisfied" or better, as a fraction; seed 000
+       * asks for 95 % (DEFAULT_SATISFACTION_RATE_TARGET when absent).
+       */
+      satisfactionRate: ReturnRate.optional(),
+      /** The satisfaction index (mean total, 0–100) expected; no target when absent. */
+      index: z
+        .number({ error: 'must be a number from 0 to 100, e.g. 81 for grade B' })
+        .min(0, 'must be from 0 to 100')
+        .max(100, 'must be from 0 to 100')
+        .optional(),
     })
     .optional(),
   /** No `reminders`, no reminders; `"reminders": {}` takes every default. */
@@ -155,6 +186,13 @@ export function reminderSchedule(campaign: Campaign): Schedule | undefined {
   if (!reminders || reminders.max === 0) return undefined;
   return reminders.schedule ?? { cron: '0 10 * * *', timeZone: campaign.dispatch.timeZone };
 }
+
+/** Seed 000: 95 % of the answers at "basically satisfied" or better. */
+export const DEFAULT_SATISFACTION_RATE_TARGET = 0.95;
+
+/** A campaign's satisfaction-rate target: its own, else seed 000's 95 %. */
+export const satisfactionRateTarget = (campaign: Campaign): number =>
+  campaign.targets?.satisfactionRate ?? DEFAULT_SATISFACTION_RATE_TARGET;
 
 /** A campaign's return-rate target for a department: its own, else the campaign's default, else none. */
 export function returnRateTarget(campaign: Campaign, department?: string): number | null {
@@ -282,13 +320,20 @@ export function loadProgramme(files: ProgrammeFiles): Programme {
       problems.push(`${file}: questionnaire: no questionnaire has the id "${campaign.questionnaire}"`);
     }
     const scope = campaign.audience.departments;
-    for (const department of Object.keys(campaign.targets?.returnRate.departments ?? {})) {
+    for (const department of Object.keys(campaign.targets?.returnRate?.departments ?? {})) {
       if (scope && !scope.includes(department)) {
         problems.push(
           `${file}: targets.returnRate.departments.${department}: not one of audience.departments (${scope.join(', ')})`,
         );
       }
     }
+    campaign.report.departmentHeads?.forEach((head, i) => {
+      if (scope && !scope.includes(head.department)) {
+        problems.push(
+          `${file}: report.departmentHeads.${i}.department: "${head.department}" is not one of audience.departments (${scope.join(', ')})`,
+        );
+      }
+    });
     const reminderCalendar = campaign.reminders?.calendar;
     if (reminderCalendar !== undefined && !calendarIds.includes(reminderCalendar)) {
       problems.push(

@@ -163,7 +163,7 @@ describe('loadProgramme', () => {
     });
 
     // Assert
-    expect(accepted.campaigns[0]!.targets?.returnRate.default).toBe(1);
+    expect(accepted.campaigns[0]!.targets?.returnRate?.default).toBe(1);
     expect(problems).toEqual([expect.stringMatching(/^programme\/campaigns\/c\.json: targets: .*score/)]);
   });
 

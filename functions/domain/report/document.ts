@@ -1,7 +1,13 @@
 import type { CleaningRule } from '../cleaning.ts';
 import type { Language, LocalizedText } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
-import { choiceQuestionsOf, type Grades, isRequired, type ScaleKind } from '../questionnaire.ts';
+import {
+  choiceQuestionsOf,
+  type Grades,
+  isRequired,
+  type Questionnaire,
+  type ScaleKind,
+} from '../questionnaire.ts';
 import { type WaveStatistics, waveStatistics } from './statistics.ts';
 
 /** Every report file lives under this prefix, and nothing else does: IAM and report links rely on it. */
@@ -111,6 +117,39 @@ const orderedRule = (r: CleaningRule): CleaningRule =>
     ? { kind: r.kind, minSeconds: r.minSeconds }
     : { kind: r.kind, ...(r.withinSeconds === undefined ? {} : { withinSeconds: r.withinSeconds }) };
 
+/** The questionnaire as report.json describes it: ids, labels, levels, grades, in a fixed key order. */
+export function describeQuestionnaire(q: Questionnaire): ReportDocument['questionnaire'] {
+  return {
+    id: q.id,
+    version: q.version,
+    title: localized(q.title),
+    scaleKind: q.scale.kind,
+    targetMean: q.scale.kind === 'likert' ? (q.scale.targetMean ?? null) : null,
+    levels: q.scale.levels.map((l) => ({
+      id: l.id,
+      label: localized(l.label),
+      ...('percent' in l && { percent: l.percent }),
+      ...('points' in l && { points: l.points }),
+      ...('value' in l && { value: l.value }),
+    })),
+    satisfiedFrom: q.scale.satisfiedFrom,
+    categories: q.categories.map((c) => ({
+      id: c.id,
+      label: localized(c.label),
+      ...(c.weight !== undefined && { weight: c.weight }),
+      ...(c.points && { points: Object.fromEntries(q.scale.levels.map((l) => [l.id, c.points![l.id]!])) }),
+      required: isRequired(c),
+    })),
+    choiceQuestions: choiceQuestionsOf(q).map((o) => ({
+      id: o.id,
+      label: localized(o.label),
+      options: o.options.map((x) => ({ id: x.id, label: localized(x.label) })),
+    })),
+    openQuestions: q.openQuestions.map((o) => ({ id: o.id, label: localized(o.label) })),
+    grades: { A: q.grades.A, B: q.grades.B, C: q.grades.C, D: q.grades.D },
+  };
+}
+
 /** Builds report.json's content for a wave from its invitations. */
 export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: Date): ReportDocument {
   const q = wave.questionnaire;
@@ -125,35 +164,7 @@ export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: 
       timeZone: wave.campaign.report.schedule.timeZone,
     },
     wave: { id: wave.waveId, createdAt: wave.createdAt, deadline: wave.deadline },
-    questionnaire: {
-      id: q.id,
-      version: q.version,
-      title: localized(q.title),
-      scaleKind: q.scale.kind,
-      targetMean: q.scale.kind === 'likert' ? (q.scale.targetMean ?? null) : null,
-      levels: q.scale.levels.map((l) => ({
-        id: l.id,
-        label: localized(l.label),
-        ...('percent' in l && { percent: l.percent }),
-        ...('points' in l && { points: l.points }),
-        ...('value' in l && { value: l.value }),
-      })),
-      satisfiedFrom: q.scale.satisfiedFrom,
-      categories: q.categories.map((c) => ({
-        id: c.id,
-        label: localized(c.label),
-        ...(c.weight !== undefined && { weight: c.weight }),
-        ...(c.points && { points: Object.fromEntries(q.scale.levels.map((l) => [l.id, c.points![l.id]!])) }),
-        required: isRequired(c),
-      })),
-      choiceQuestions: choiceQuestionsOf(q).map((o) => ({
-        id: o.id,
-        label: localized(o.label),
-        options: o.options.map((x) => ({ id: x.id, label: localized(x.label) })),
-      })),
-      openQuestions: q.openQuestions.map((o) => ({ id: o.id, label: localized(o.label) })),
-      grades: { A: q.grades.A, B: q.grades.B, C: q.grades.C, D: q.grades.D },
-    },
+    questionnaire: describeQuestionnaire(q),
     cleaning: wave.campaign.cleaning ? { rules: wave.campaign.cleaning.rules.map(orderedRule) } : null,
     statistics: waveStatistics(wave, invitations),
   };

@@ -1,0 +1,488 @@
+import { SEGMENTS, type Segment } from '../audience.ts';
+import { CLEANING_FLAGS } from '../cleaning.ts';
+import type { Language, LocalizedText } from '../language.ts';
+import type { Wave } from '../model.ts';
+import { type Campaign, returnRateTarget, satisfactionRateTarget } from '../programme.ts';
+import { choiceQuestionsOf, type GradeName, type Questionnaire } from '../questionnaire.ts';
+import { grade, pointsRange } from '../scoring.ts';
+import { describeQuestionnaire, type ReportDocument } from './document.ts';
+import type { Period } from './period.ts';
+import {
+  byCodeUnits,
+  type CategoryStatistics,
+  type ChoiceStatistics,
+  type ReportComment,
+} from './statistics.ts';
+import {
+  commentOrder,
+  GRADE_NAMES,
+  itemMeans,
+  meanRaw,
+  meanTotal,
+  mergeTallies,
+  scored,
+  type Tally,
+} from './tally.ts';
+
+/*
+ * The report of a period: every wave dispatched in it (a response belongs to its wave's period, however
+ * late it came), from tallies that add up (tally.ts). One builder makes the whole campaign's report and
+ * each department's: a department's is built from that department's tallies only, so nothing of another
+ * department can reach it.
+ */
+
+/** One tally of a rollup: the responses of one wave, one department, and all of them or one segment. */
+export interface RollupEntry {
+  waveId: string;
+  department: string;
+  /** null: every response of the wave and department; else only those of customers in the segment. */
+  segment: Segment | null;
+  tally: Tally;
+}
+
+/** How many customers a wave invited, per department, overall and per segment (recorded at dispatch). */
+export type InvitedBy = Record<string, { all: number; segments: Partial<Record<Segment, number>> }>;
+
+/** How many of the period's answers came after how many reminders. */
+export interface ReminderEffect {
+  /** 0: answered after the invitation alone; 1: after reminder 1; … */
+  after: number;
+  answered: number;
+}
+
+export interface Targets {
+  /** Return rate (0–1) for the scope: the department's own, else the campaign's; null without one. */
+  returnRate: number | null;
+  /** Satisfaction rate (0–1); 0.95 unless the campaign sets another. */
+  satisfactionRate: number;
+  /** Satisfaction index (0–100); null without one. */
+  index: number | null;
+  /** A Likert scale's target mean per item (the scale's units); null otherwise. */
+  itemMean: number | null;
+}
+
+/** The headline figures of a group (the scope, a department, a segment), each against its target. */
+export interface GroupFigures {
+  invited: number;
+  answered: number;
+  cleaned: number;
+  returnRate: number | null;
+  returnRateTarget: number | null;
+  /** null without a target or a rate. */
+  returnRateMet: boolean | null;
+  /** The satisfaction index: mean total (0–100) of the scored responses. */
+  meanTotal: number | null;
+  grade: GradeName | null;
+  indexMet: boolean | null;
+  meanRaw: number | null;
+  /** Likert: meanRaw against the scale's target mean. */
+  targetMet: boolean | null;
+  satisfactionRate: number | null;
+  satisfactionRateMet: boolean | null;
+}
+
+export interface ItemStatistics extends CategoryStatistics {
+  label: LocalizedText;
+  /** Rated answers below the satisfied level. */
+  dissatisfied: number;
+  /** Likert: meanPoints against the target mean; null otherwise or without answers. */
+  targetMet: boolean | null;
+}
+
+/** One row of the problem ranking: the items most answered below "satisfied", then the lowest means. */
+export interface Problem {
+  id: string;
+  label: LocalizedText;
+  dissatisfied: number;
+  answers: number;
+  meanPercent: number | null;
+  satisfactionRate: number | null;
+}
+
+export interface TrendPoint {
+  period: string;
+  invited: number;
+  answered: number;
+  returnRate: number | null;
+  meanTotal: number | null;
+  grade: GradeName | null;
+  satisfactionRate: number | null;
+}
+
+export interface PeriodStatistics extends GroupFigures {
+  excluded: number;
+  cleaningFlags: Array<{ flag: (typeof CLEANING_FLAGS)[number]; count: number }>;
+  ratedAnswers: number;
+  satisfiedAnswers: number;
+  grades: Array<{ grade: GradeName; count: number }>;
+  /** The latest questionnaire's items in its order, then items only older versions of the period had. */
+  categories: ItemStatistics[];
+  choices: ChoiceStatistics[];
+  /** Sorted by name; only in the whole campaign's report. */
+  departments: Array<GroupFigures & { department: string }>;
+  /** active, new, key (audience.ts), for responses whose invitation recorded the customer's segments. */
+  segments: Array<GroupFigures & { segment: Segment }>;
+  /** At most PROBLEMS items with at least one answer below "satisfied", worst first. */
+  problems: Problem[];
+  reminders: ReminderEffect[];
+  /** The previous periods, oldest first, then this one. */
+  trend: TrendPoint[];
+  /** Open answers of scored responses: how many, in which language, and the worst KEPT_COMMENTS. */
+  commentCount: number;
+  commentLanguages: Record<Language, number>;
+  comments: ReportComment[];
+}
+
+export interface PeriodReportDocument {
+  schemaVersion: 2;
+  kind: 'period';
+  generatedAt: string;
+  language: Language;
+  definitions: Record<string, string>;
+  campaign: { id: string; name: LocalizedText; timeZone: string };
+  period: Period & {
+    /** Every wave of the period has passed its deadline: these figures are final. */
+    final: boolean;
+  };
+  /** The department the report is restricted to; null for the whole campaign. */
+  department: string | null;
+  waves: Array<{
+    id: string;
+    createdAt: string;
+    deadline: string;
+    invited: number;
+    questionnaireVersion: number;
+  }>;
+  /** The questionnaire of the period's latest wave (labels, levels, grades); null without waves. */
+  questionnaire: ReportDocument['questionnaire'] | null;
+  targets: Targets;
+  statistics: PeriodStatistics;
+}
+
+/** How many items the problem ranking lists. */
+export const PROBLEMS = 5;
+
+export interface PeriodInput {
+  campaignId: string;
+  /** Settings and names: the latest wave's snapshot, else the programme's current campaign. */
+  campaign: Campaign;
+  period: Period;
+  /** The waves dispatched in the period. */
+  waves: Wave[];
+  /** The rollup entries of those waves (closed days and today, merged or not). */
+  entries: RollupEntry[];
+  /** Earlier periods for the trend, oldest first: their waves and entries. */
+  previous: Array<{ period: Period; waves: Wave[]; entries: RollupEntry[] }>;
+  /** Restricts everything to one department. */
+  department?: string | undefined;
+  now: Date;
+  language: Language;
+}
+
+const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : round4(part / whole));
+const met = (value: number | null, target: number | null): boolean | null =>
+  value === null || target === null ? null : value >= target;
+
+/** Invitations of some waves, in one department or all, overall or in one segment. */
+export function invitedOf(waves: Wave[], department: string | undefined, segment: Segment | null): number {
+  let n = 0;
+  for (const wave of waves) {
+    const by = wave.invitedBy;
+    if (!by) {
+      // Waves from before invitedBy: only their total is known.
+      if (department === undefined && segment === null) n += wave.invited;
+      continue;
+    }
+    for (const [d, counts] of Object.entries(by)) {
+      if (department !== undefined && d !== department) continue;
+      n += segment === null ? counts.all : (counts.segments[segment] ?? 0);
+    }
+  }
+  return n;
+}
+
+function figures(
+  q: Questionnaire | null,
+  tally: Tally,
+  invited: number,
+  targets: Pick<Targets, 'returnRate' | 'satisfactionRate' | 'index'>,
+): GroupFigures {
+  const total = meanTotal(tally);
+  const raw = meanRaw(tally);
+  const likertTarget = q?.scale.kind === 'likert' ? (q.scale.targetMean ?? null) : null;
+  const returnRate = ratio(tally.answered, invited);
+  const satisfactionRate = ratio(tally.satisfied, tally.rated);
+  return {
+    invited,
+    answered: tally.answered,
+    cleaned: tally.cleaned,
+    returnRate,
+    returnRateTarget: targets.returnRate,
+    returnRateMet: met(returnRate, targets.returnRate),
+    meanTotal: total,
+    grade: total === null || !q ? null : grade(total, q.grades),
+    indexMet: met(total, targets.index),
+    meanRaw: raw,
+    targetMet: met(raw, likertTarget),
+    satisfactionRate,
+    satisfactionRateMet: met(satisfactionRate, targets.satisfactionRate),
+  };
+}
+
+/** The questionnaires of some waves, latest wave first, one per version. */
+function questionnairesOf(waves: Wave[]): Questionnaire[] {
+  const sorted = [...waves].sort(
+    (a, b) => byCodeUnits(b.createdAt, a.createdAt) || byCodeUnits(b.waveId, a.waveId),
+  );
+  const seen = new Set<string>();
+  return sorted.flatMap((w) => {
+    const key = `${w.questionnaire.id}@${w.questionnaire.version}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [w.questionnaire];
+  });
+}
+
+function itemStatistics(questionnaires: Questionnaire[], tally: Tally): ItemStatistics[] {
+  const latest = questionnaires[0];
+  if (!latest) return [];
+  const seen = new Set<string>();
+  const out: ItemStatistics[] = [];
+  const likertTarget = latest.scale.kind === 'likert' ? (latest.scale.targetMean ?? null) : null;
+  for (const q of questionnaires) {
+    for (const c of q.categories) {
+      if (seen.has(c.id)) continue;
+      seen.add(c.id);
+      const item = tally.items[c.id];
+      const means = itemMeans(item);
+      const answers = item?.answers ?? 0;
+      const levels = q.scale.levels.map((l) => l.id);
+      out.push({
+        id: c.id,
+        label: c.label,
+        weight: c.weight ?? null,
+        required: c.required !== false,
+        ...pointsRange(q, c.id),
+        answers,
+        meanPoints: means.points,
+        meanPercent: means.percent,
+        satisfactionRate: ratio(item?.satisfied ?? 0, answers),
+        distribution: levels.map((level) => ({ level, count: item?.levels[level] ?? 0 })),
+        dissatisfied: answers - (item?.satisfied ?? 0),
+        targetMet: q === latest ? met(means.points, likertTarget) : null,
+      });
+    }
+  }
+  return out;
+}
+
+/** Items with answers below "satisfied": most such answers first, then the lowest mean, then questionnaire order. */
+export function problemRanking(items: ItemStatistics[], count = PROBLEMS): Problem[] {
+  return items
+    .map((item, order) => ({ item, order }))
+    .filter(({ item }) => item.dissatisfied > 0)
+    .sort(
+      (a, b) =>
+        b.item.dissatisfied - a.item.dissatisfied ||
+        (a.item.meanPercent ?? 100) - (b.item.meanPercent ?? 100) ||
+        a.order - b.order,
+    )
+    .slice(0, count)
+    .map(({ item }) => ({
+      id: item.id,
+      label: item.label,
+      dissatisfied: item.dissatisfied,
+      answers: item.answers,
+      meanPercent: item.meanPercent,
+      satisfactionRate: item.satisfactionRate,
+    }));
+}
+
+const inScope = (department: string | undefined) => (e: RollupEntry) =>
+  department === undefined || e.department === department;
+
+/** The tally of the entries of one segment (null: all) in scope. */
+const tallyOf = (entries: RollupEntry[], department: string | undefined, segment: Segment | null): Tally =>
+  mergeTallies(
+    entries
+      .filter((e) => inScope(department)(e) && e.segment === segment)
+      .sort((a, b) => byCodeUnits(a.waveId, b.waveId) || byCodeUnits(a.department, b.department))
+      .map((e) => e.tally),
+  );
+
+/** Only the entries of the given waves: a rollup day also holds late answers to earlier periods' waves. */
+const ofWaves = (entries: RollupEntry[], waves: Wave[]): RollupEntry[] => {
+  const ids = new Set(waves.map((w) => w.waveId));
+  return entries.filter((e) => ids.has(e.waveId));
+};
+
+/** Builds the period's report.json content (see PeriodReportDocument). Pure: the same input, the same output. */
+export function buildPeriodReport(input: PeriodInput): PeriodReportDocument {
+  const { campaign, period, department, now } = input;
+  const waves = [...input.waves].sort(
+    (a, b) => byCodeUnits(a.createdAt, b.createdAt) || byCodeUnits(a.waveId, b.waveId),
+  );
+  const entries = ofWaves(input.entries, waves);
+  const questionnaires = questionnairesOf(waves);
+  const q = questionnaires[0] ?? null;
+  const targets: Targets = {
+    returnRate: returnRateTarget(campaign, department),
+    satisfactionRate: satisfactionRateTarget(campaign),
+    index: campaign.targets?.index ?? null,
+    itemMean: q?.scale.kind === 'likert' ? (q.scale.targetMean ?? null) : null,
+  };
+  const tally = tallyOf(entries, department, null);
+  const overall = figures(q, tally, invitedOf(waves, department, null), targets);
+  const categories = itemStatistics(questionnaires, tally);
+
+  const departments =
+    department === undefined
+      ? [
+          ...new Set([
+            ...entries.map((e) => e.department),
+            ...waves.flatMap((w) => Object.keys(w.invitedBy ?? {})),
+          ]),
+        ]
+          .sort(byCodeUnits)
+          .map((d) => ({
+            department: d,
+            ...figures(q, tallyOf(entries, d, null), invitedOf(waves, d, null), {
+              ...targets,
+              returnRate: returnRateTarget(campaign, d),
+            }),
+          }))
+      : [];
+  const segments = SEGMENTS.map((segment) => ({
+    segment,
+    ...figures(q, tallyOf(entries, department, segment), invitedOf(waves, department, segment), targets),
+  })).filter((s) => s.invited > 0 || s.answered > 0);
+
+  const trend: TrendPoint[] = [
+    ...input.previous.map((p) => ({
+      period: p.period,
+      waves: p.waves,
+      entries: ofWaves(p.entries, p.waves),
+    })),
+    { period, waves, entries },
+  ].map((p) => {
+    const f = figures(
+      questionnairesOf(p.waves)[0] ?? q,
+      tallyOf(p.entries, department, null),
+      invitedOf(p.waves, department, null),
+      targets,
+    );
+    return {
+      period: p.period.key,
+      invited: f.invited,
+      answered: f.answered,
+      returnRate: f.returnRate,
+      meanTotal: f.meanTotal,
+      grade: f.grade,
+      satisfactionRate: f.satisfactionRate,
+    };
+  });
+
+  const choices: ChoiceStatistics[] = q
+    ? choiceQuestionsOf(q).map((o) => {
+        const counts = tally.choices[o.id] ?? {};
+        return {
+          id: o.id,
+          answers: Object.values(counts).reduce((s, n) => s + n, 0),
+          distribution: o.options.map((x) => ({ option: x.id, count: counts[x.id] ?? 0 })),
+        };
+      })
+    : [];
+
+  return {
+    schemaVersion: 2,
+    kind: 'period',
+    generatedAt: now.toISOString(),
+    language: input.language,
+    definitions: { ...PERIOD_DEFINITIONS },
+    campaign: {
+      id: input.campaignId,
+      name: { 'zh-CN': campaign.name['zh-CN'], en: campaign.name.en },
+      timeZone: campaign.report.schedule.timeZone,
+    },
+    period: {
+      kind: period.kind,
+      key: period.key,
+      first: period.first,
+      last: period.last,
+      final:
+        waves.every((w) => now.getTime() >= Date.parse(w.deadline)) && periodIsOver(period, now, campaign),
+    },
+    department: department ?? null,
+    waves: waves.map((w) => ({
+      id: w.waveId,
+      createdAt: w.createdAt,
+      deadline: w.deadline,
+      invited: invitedOf([w], department, null),
+      questionnaireVersion: w.questionnaire.version,
+    })),
+    questionnaire: q ? describeQuestionnaire(q) : null,
+    targets,
+    statistics: {
+      ...overall,
+      excluded: tally.excluded,
+      cleaningFlags: CLEANING_FLAGS.map((flag) => ({ flag, count: tally.flags[flag] ?? 0 })),
+      ratedAnswers: tally.rated,
+      satisfiedAnswers: tally.satisfied,
+      grades: GRADE_NAMES.map((g) => ({ grade: g, count: tally.grades[g] ?? 0 })),
+      categories,
+      choices,
+      departments,
+      segments,
+      problems: problemRanking(categories),
+      reminders: tally.afterReminders.map((answered, after) => ({ after, answered })),
+      trend,
+      commentCount: Object.values(tally.comments).reduce((s, n) => s + n, 0),
+      commentLanguages: { 'zh-CN': tally.comments['zh-CN'] ?? 0, en: tally.comments.en ?? 0 },
+      comments: [...tally.worst].sort(commentOrder),
+    },
+  };
+}
+
+/** Whether the period's last local day is over (in the report schedule's time zone). */
+function periodIsOver(period: Period, now: Date, campaign: Campaign): boolean {
+  const today = new Intl.DateTimeFormat('en-CA', {
+    timeZone: campaign.report.schedule.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+  return today > period.last;
+}
+
+/** scored() re-exported for the readers of PeriodStatistics that need the scored count. */
+export { scored };
+
+const PERIOD_DEFINITIONS = {
+  period:
+    'The waves dispatched from period.first to period.last (local days in campaign.timeZone). A response belongs to the period of its wave, whenever it came.',
+  invited: 'Customers the period’s waves invited (recorded when each wave was dispatched).',
+  answered:
+    'Responses that fit their wave’s questionnaire, including those flagged by data cleaning (the customer did answer).',
+  cleaned:
+    'Of answered, responses flagged by the data-cleaning rules: kept, left out of every score and rate.',
+  excluded: 'Responses that do not fit their wave’s questionnaire: in no figure.',
+  returnRate:
+    'answered / invited, 0–1, four decimals; null when nobody was invited. Met when ≥ targets.returnRate.',
+  meanTotal:
+    'Satisfaction index: mean of the scored responses’ totals (0–100), two decimals, graded with the latest questionnaire’s grades. Met when ≥ targets.index.',
+  satisfactionRate:
+    'Share of all rated item answers of scored responses at or above the questionnaire’s satisfiedFrom level, 0–1, four decimals. Met when ≥ targets.satisfactionRate (95 % unless the campaign sets it).',
+  'categories[]':
+    'Per item: answers, mean points (scale units) and mean percent (0–100), satisfaction rate, answers per level (best first), dissatisfied = answers below satisfiedFrom; Likert items against targets.itemMean.',
+  'problems[]': 'Items with answers below satisfiedFrom: most such answers first, then lowest mean percent.',
+  'reminders[]': 'Answers by how many reminders had been sent before them (after: 0 = the invitation alone).',
+  'segments[]':
+    'The same figures for the customers in each segment (active, new, key) when they were invited; a customer may be in several.',
+  'departments[]':
+    'The same figures per department (the customer’s department when invited), sorted by name.',
+  'trend[]':
+    'The same headline figures for the previous periods of the same kind, oldest first, then this one.',
+  'comments[]':
+    'The open answers of the lowest-scoring responses (at most 20), lowest total first; commentCount and commentLanguages count all of them.',
+} as const;

@@ -1,0 +1,68 @@
+import type { Segment } from '../audience.ts';
+import type { Invitation, InvitedCustomer, Wave } from '../model.ts';
+import type { InvitedBy, RollupEntry } from './period-report.ts';
+import { byCodeUnits } from './statistics.ts';
+import { addResponse, emptyTally, type Tally } from './tally.ts';
+
+/*
+ * A rollup is the tallies of the responses answered on one closed local day of a campaign, per wave,
+ * department and segment. It never changes once written (a day is closed: nothing more can be answered
+ * on it), so a period report merges O(days) rollups plus today's responses (use-cases/period-report.ts).
+ */
+
+export interface DayRollup {
+  schemaVersion: 1;
+  campaignId: string;
+  /** The local day (report schedule's time zone), YYYY-MM-DD. */
+  day: string;
+  /** Responses tallied: to tell an empty day from a missing rollup at a glance. */
+  responses: number;
+  entries: RollupEntry[];
+}
+
+/**
+ * The rollup entries of some answered invitations: for every wave and department, one tally of all its
+ * responses and one per segment the customers were in. Invitations of a wave not in `waves` (deleted or
+ * another campaign's) are left out. Sorted, so the same responses give the same entries.
+ */
+export function rollupEntries(
+  waves: ReadonlyMap<string, Wave>,
+  invitations: Iterable<Invitation>,
+): RollupEntry[] {
+  const byKey = new Map<string, RollupEntry>();
+  const entry = (waveId: string, department: string, segment: Segment | null): Tally => {
+    const key = `${waveId}\u0000${department}\u0000${segment ?? ''}`;
+    let e = byKey.get(key);
+    if (!e) {
+      e = { waveId, department, segment, tally: emptyTally() };
+      byKey.set(key, e);
+    }
+    return e.tally;
+  };
+  for (const invitation of invitations) {
+    const wave = waves.get(invitation.waveId);
+    if (!wave || !invitation.response) continue;
+    const department = invitation.customer.department;
+    addResponse(entry(wave.waveId, department, null), wave.questionnaire, invitation);
+    for (const segment of invitation.customer.segments ?? []) {
+      addResponse(entry(wave.waveId, department, segment), wave.questionnaire, invitation);
+    }
+  }
+  return [...byKey.values()].sort(
+    (a, b) =>
+      byCodeUnits(a.waveId, b.waveId) ||
+      byCodeUnits(a.department, b.department) ||
+      byCodeUnits(a.segment ?? '', b.segment ?? ''),
+  );
+}
+
+/** How many customers per department (and segment within it) a wave invites. */
+export function invitedByOf(customers: Iterable<InvitedCustomer>): InvitedBy {
+  const by: InvitedBy = {};
+  for (const c of customers) {
+    const counts = (by[c.department] ??= { all: 0, segments: {} });
+    counts.all += 1;
+    for (const s of c.segments ?? []) counts.segments[s] = (counts.segments[s] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(by).sort(([a], [b]) => byCodeUnits(a, b)));
+}
