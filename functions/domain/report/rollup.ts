@@ -2,7 +2,7 @@ import type { Segment } from '../audience.ts';
 import type { Invitation, InvitedCustomer, Wave } from '../model.ts';
 import type { InvitedBy, RollupEntry } from './period-report.ts';
 import { byCodeUnits } from './statistics.ts';
-import { addResponse, emptyTally, type Tally } from './tally.ts';
+import { addResponse, emptyTally, slot, type Tally } from './tally.ts';
 
 /*
  * A rollup is the tallies of the responses answered on one closed local day of a campaign, per wave,
@@ -60,7 +60,7 @@ export function rollupEntries(
 export function invitedByOf(customers: Iterable<InvitedCustomer>): InvitedBy {
   const by: InvitedBy = {};
   for (const c of customers) {
-    const counts = (by[c.department] ??= { all: 0, segments: {} });
+    const counts = slot(by, c.department, () => ({ all: 0, segments: {} }));
     counts.all += 1;
     for (const s of c.segments ?? []) counts.segments[s] = (counts.segments[s] ?? 0) + 1;
   }

@@ -88,6 +88,17 @@ export const commentOrder = (a: ReportComment, b: ReportComment): number =>
 
 const fixed = (n: number, units: number): number => Math.round(n * units);
 
+/** The value under `key`, created with `make` when there is none. */
+export function slot<T>(record: Record<string, T>, key: string, make: () => T): T {
+  const existing = record[key];
+  if (existing !== undefined) return existing;
+  const created = make();
+  record[key] = created;
+  return created;
+}
+
+const emptyItem = (): ItemTally => ({ answers: 0, points: 0, percent: 0, satisfied: 0, levels: {} });
+
 /** How many reminders had gone out before the answer came. */
 export function remindersBefore(invitation: Invitation, answeredAt: string): number {
   let n = 0;
@@ -124,7 +135,7 @@ export function addResponse(tally: Tally, q: Questionnaire, invitation: Invitati
     const level = response.ratings[c.id];
     if (level === undefined) continue;
     const p = points(q, c.id, level);
-    const item = (tally.items[c.id] ??= { answers: 0, points: 0, percent: 0, satisfied: 0, levels: {} });
+    const item = slot(tally.items, c.id, emptyItem);
     const satisfied = isSatisfied(q, level);
     item.answers += 1;
     item.points += fixed(p, HUNDREDTHS);
@@ -139,7 +150,7 @@ export function addResponse(tally: Tally, q: Questionnaire, invitation: Invitati
   for (const o of choiceQuestionsOf(q)) {
     const option = response.choices?.[o.id];
     if (option === undefined) continue;
-    const counts = (tally.choices[o.id] ??= {});
+    const counts = slot(tally.choices, o.id, () => ({}));
     counts[option] = (counts[option] ?? 0) + 1;
   }
   const comments: ReportComment[] = [];
@@ -180,14 +191,18 @@ export function mergeInto(into: Tally, from: Tally): Tally {
   into.rated += from.rated;
   into.satisfied += from.satisfied;
   for (const [id, item] of Object.entries(from.items)) {
-    const mine = (into.items[id] ??= { answers: 0, points: 0, percent: 0, satisfied: 0, levels: {} });
+    const mine = slot(into.items, id, emptyItem);
     mine.answers += item.answers;
     mine.points += item.points;
     mine.percent += item.percent;
     mine.satisfied += item.satisfied;
     addCounts(mine.levels, item.levels);
   }
-  for (const [id, counts] of Object.entries(from.choices)) addCounts((into.choices[id] ??= {}), counts);
+  for (const [id, counts] of Object.entries(from.choices))
+    addCounts(
+      slot(into.choices, id, () => ({})),
+      counts,
+    );
   from.afterReminders.forEach((n, i) => {
     while (into.afterReminders.length <= i) into.afterReminders.push(0);
     into.afterReminders[i]! += n;
