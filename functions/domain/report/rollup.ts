@@ -60,7 +60,7 @@ export function rollupEntries(
 export function invitedByOf(customers: Iterable<InvitedCustomer>): InvitedBy {
   const by: InvitedBy = {};
   for (const c of customers) {
-    const counts = slot(by, c.department, () => ({ all: 0, segments: {} }));
+    const counts = slot<InvitedBy[string]>(by, c.department, () => ({ all: 0, segments: {} }));
     counts.all += 1;
     for (const s of c.segments ?? []) counts.segments[s] = (counts.segments[s] ?? 0) + 1;
   }

@@ -150,7 +150,7 @@ export function addResponse(tally: Tally, q: Questionnaire, invitation: Invitati
   for (const o of choiceQuestionsOf(q)) {
     const option = response.choices?.[o.id];
     if (option === undefined) continue;
-    const counts = slot(tally.choices, o.id, () => ({}));
+    const counts = slot<Record<string, number>>(tally.choices, o.id, () => ({}));
     counts[option] = (counts[option] ?? 0) + 1;
   }
   const comments: ReportComment[] = [];
@@ -200,7 +200,7 @@ export function mergeInto(into: Tally, from: Tally): Tally {
   }
   for (const [id, counts] of Object.entries(from.choices))
     addCounts(
-      slot(into.choices, id, () => ({})),
+      slot<Record<string, number>>(into.choices, id, () => ({})),
       counts,
     );
   from.afterReminders.forEach((n, i) => {
