@@ -68,6 +68,11 @@ export class StatefulStack extends Stack {
           partitionKey: { name: TABLE_KEYS.gsi1.partitionKey, type: AttributeType.STRING },
           sortKey: { name: TABLE_KEYS.gsi1.sortKey, type: AttributeType.STRING },
         },
+        {
+          indexName: TABLE_KEYS.gsi2.name,
+          partitionKey: { name: TABLE_KEYS.gsi2.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: TABLE_KEYS.gsi2.sortKey, type: AttributeType.STRING },
+        },
       ],
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },

@@ -284,10 +284,13 @@ export class StatelessStack extends Stack {
         PUBLIC_BASE_URL: publicBaseUrl,
       },
     });
-    this.report.grantTable(table, ['GetItem', 'Query'], gsi1);
+    // gsi2: a campaign's answers by date, which period reports roll up per closed day.
+    this.report.grantTable(table, ['GetItem', 'Query'], [TABLE_KEYS.gsi1.name, TABLE_KEYS.gsi2.name]);
     // Records a wave's final report on the wave item (the table, not the index).
     this.report.grantTable(table, ['UpdateItem']);
     this.report.attachPolicy(props.reportsWrite);
+    // Reads back the rollups of closed days it wrote under reports/{campaign}/rollups/.
+    this.report.attachPolicy(props.reportsRead);
     this.report.grantSecretValue(tokenSecret);
     this.report.grantSendRawEmail(sesIdentityArn, props.configurationSetArn);
     this.report.fn.configureAsyncInvoke({ onFailure, retryAttempts: 2, maxEventAge: Duration.hours(6) });

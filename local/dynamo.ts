@@ -46,6 +46,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
           { AttributeName: TABLE_KEYS.gsi1.partitionKey, AttributeType: 'S' },
           { AttributeName: TABLE_KEYS.gsi1.sortKey, AttributeType: 'S' },
+          { AttributeName: TABLE_KEYS.gsi2.partitionKey, AttributeType: 'S' },
+          { AttributeName: TABLE_KEYS.gsi2.sortKey, AttributeType: 'S' },
         ],
         KeySchema: [
           { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
@@ -60,6 +62,14 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
             ],
             Projection: { ProjectionType: 'ALL' },
           },
+          {
+            IndexName: TABLE_KEYS.gsi2.name,
+            KeySchema: [
+              { AttributeName: TABLE_KEYS.gsi2.partitionKey, KeyType: 'HASH' },
+              { AttributeName: TABLE_KEYS.gsi2.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
         ],
       }),
     );
@@ -68,7 +78,18 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
   for (let i = 0; i < 100; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Table?.TableStatus === 'ACTIVE') {
+      // dynalite cannot add an index to a table: local data from before an index was added must go.
+      const missing = [TABLE_KEYS.gsi1.name, TABLE_KEYS.gsi2.name].filter(
+        (name) => !Table.GlobalSecondaryIndexes?.some((g) => g.IndexName === name),
+      );
+      if (missing.length > 0) {
+        throw new Error(
+          `table ${tableName} has no index ${missing.join(', ')}: its local data predates it. Delete the local data folder (.csat-local) and start again.`,
+        );
+      }
+      return;
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`table ${tableName} did not become active`);

@@ -22,12 +22,18 @@ import { Customer } from '../domain/programme.ts';
  * Single-table layout (keys pk/sk, one sparse index gsi1):
  *   wave        pk CAMPAIGN#{campaign}  sk WAVE#{wave}
  *   invitation  pk INV#{id}             sk INV        gsi1 WAVE#{wave} / INV#{id}   (response stored on it)
+ *               once answered:                        gsi2 ANSWERS#{campaign}#{UTC date} / {answeredAt}#{id}
  *   customer    pk CUSTOMER#{id}        sk PROFILE    gsi1 CUSTOMERS / {id}
  *               (+ unsubscribedAt, suppressedAt, lastSurveyedAt/lastSurveyedWave: csat's own, kept on import)
  * Items holding personal data carry `purgeAt` (epoch seconds), the table's TTL attribute.
  * Only conditional writes, no transactions: dynalite has none, and none are needed.
  */
 export const GSI1 = 'gsi1';
+export const GSI2 = 'gsi2';
+
+const answersKey = (campaignId: string, utcDate: string): string => `ANSWERS#${campaignId}#${utcDate}`;
+const nextUtcDate = (date: string): string =>
+  new Date(Date.parse(`${date}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
 const DAY_S = 86_400;
 
 const isConditionFailure = (e: unknown): boolean =>
@@ -35,7 +41,7 @@ const isConditionFailure = (e: unknown): boolean =>
   (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 
 const strip = <T>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, purgeAt: _p, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, purgeAt: _p, ...rest } = item;
   return rest as T;
 };
 
@@ -245,22 +251,25 @@ export class DynamoStore implements SurveyStore {
     id: string,
     response: StoredResponse,
     now: string,
-    wave?: { campaignId: string; waveId: string },
+    wave: { campaignId: string; waveId: string },
   ): Promise<'stored' | 'unavailable'> {
     try {
       await this.ddb.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: `INV#${id}`, sk: 'INV' },
-          UpdateExpression: 'SET #response = :r',
-          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now${
-            wave ? ' AND campaignId = :campaign AND waveId = :wave' : ''
-          }`,
+          // gsi2 lists a campaign's answers by UTC date and time: what rollups of closed days read.
+          UpdateExpression: 'SET #response = :r, gsi2pk = :g2pk, gsi2sk = :g2sk',
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now AND campaignId = :campaign AND waveId = :wave',
           ExpressionAttributeNames: { '#response': 'response' },
           ExpressionAttributeValues: {
             ':r': response,
             ':now': now,
-            ...(wave ? { ':campaign': wave.campaignId, ':wave': wave.waveId } : {}),
+            ':campaign': wave.campaignId,
+            ':wave': wave.waveId,
+            ':g2pk': answersKey(wave.campaignId, response.answeredAt.slice(0, 10)),
+            ':g2sk': `${response.answeredAt}#${id}`,
           },
         }),
       );
@@ -269,6 +278,28 @@ export class DynamoStore implements SurveyStore {
       if (isConditionFailure(e)) return 'unavailable';
       throw e;
     }
+  }
+
+  async listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]> {
+    const items: Record<string, unknown>[] = [];
+    // One partition per UTC date the range touches; the sort key narrows each to the range.
+    for (let date = from.slice(0, 10); date <= to.slice(0, 10); date = nextUtcDate(date)) {
+      items.push(
+        ...(await this.queryAll({
+          TableName: this.table,
+          IndexName: GSI2,
+          KeyConditionExpression: 'gsi2pk = :p AND gsi2sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':p': answersKey(campaignId, date),
+            ':from': from,
+            ':to': `${to}#\uffff`,
+          },
+        })),
+      );
+    }
+    return items
+      .map((i) => strip<Invitation>(i))
+      .filter((i) => i.response !== undefined && i.response.answeredAt >= from && i.response.answeredAt < to);
   }
 
   async unsubscribe(id: string, at: string): Promise<'done' | 'gone'> {
@@ -412,5 +443,6 @@ export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
   gsi1: { name: GSI1, partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  gsi2: { name: GSI2, partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ttlAttribute: 'purgeAt',
 } as const;

@@ -39,6 +39,15 @@ export class S3Blobs implements BlobStore {
     );
   }
 
+  async find(key: string): Promise<string | undefined> {
+    try {
+      return new TextDecoder().decode(await this.get(key));
+    } catch (e) {
+      if ((e as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw e;
+    }
+  }
+
   /**
    * The object's bytes, or a BlobTooLargeError without reading the body when it holds more than
    * `maxBytes` (S3 says the length before the body is streamed).

@@ -372,6 +372,8 @@ export interface Selection {
   excluded: Exclusions;
   /** Each directory customer's outcome, by id. */
   outcomes: Map<string, Outcome>;
+  /** Each directory customer's segments on the wave's local date, by id (recorded on invitations for reports). */
+  segments: Map<string, Set<Segment>>;
 }
 
 /** The seed a wave samples with. */
@@ -447,5 +449,5 @@ export function selectAudience(input: SelectionInput): Selection {
     if (outcome === 'selected') selected.push(c);
     else excluded[outcome] += 1;
   }
-  return { seed, selected, excluded, outcomes };
+  return { seed, selected, excluded, outcomes, segments };
 }

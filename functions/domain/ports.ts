@@ -40,15 +40,18 @@ export interface SurveyStore {
   /**
    * Stores the response unless the invitation already has one, has expired at `now`, or is unknown.
    * Exactly one of any number of concurrent calls for an invitation returns `stored`.
-   * With `wave`, also only if the invitation belongs to that wave: for a caller that validated the answers
-   * against a wave it did not read from the invitation (the survey submit, to save a round trip).
+   * Also only if the invitation belongs to `wave` (the survey submit validates the answers against a wave
+   * it did not read from the invitation, to save a round trip); the campaign also files the answer under
+   * its date for rollups (`listAnswered`).
    */
   saveResponse(
     id: string,
     response: StoredResponse,
     now: string,
-    wave?: { campaignId: string; waveId: string },
+    wave: { campaignId: string; waveId: string },
   ): Promise<'stored' | 'unavailable'>;
+  /** The campaign's answered invitations with `from <= answeredAt < to` (ISO instants), in answer order. */
+  listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]>;
   /** Marks the invitation and the customer unsubscribed (idempotent). */
   unsubscribe(id: string, at: string): Promise<'done' | 'gone'>;
   putCustomers(customers: Customer[]): Promise<void>;
@@ -86,6 +89,8 @@ export interface Mailer {
 
 export interface BlobStore {
   put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
+  /** The object's text (UTF-8), or undefined when there is no such object. */
+  find(key: string): Promise<string | undefined>;
   /** A time-limited https link to read the object. */
   presign(key: string, expiresInSeconds: number): Promise<string>;
 }

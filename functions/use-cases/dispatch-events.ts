@@ -1,8 +1,10 @@
+import { segmentsOf } from '../domain/audience.ts';
 import { localDateOf } from '../domain/calendar/index.ts';
 import { type DueStep, dueSteps, eventInvitationId } from '../domain/events.ts';
 import type { Invitation, SendJob, Wave } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Customer } from '../domain/programme.ts';
+import { invitedByOf } from '../domain/report/rollup.ts';
 import {
   type DispatchInput,
   type DispatchResult,
@@ -66,13 +68,14 @@ export async function dispatchEvents(
   const waveId = waveIdFor(campaign.id, at);
   const day = localDateOf(at, campaign.dispatch.timeZone);
 
-  const candidates: Candidate[] = eligibleCustomers(campaign, await store.listCustomers()).flatMap(
-    (customer) =>
-      dueSteps(trigger, customer[trigger.after] ?? [], day).map((due) => ({
-        id: eventInvitationId(campaign.id, customer.id, due),
-        customer,
-        due,
-      })),
+  const directory = await store.listCustomers();
+  const segments = segmentsOf(directory, day);
+  const candidates: Candidate[] = eligibleCustomers(campaign, directory).flatMap((customer) =>
+    dueSteps(trigger, customer[trigger.after] ?? [], day).map((due) => ({
+      id: eventInvitationId(campaign.id, customer.id, due),
+      customer,
+      due,
+    })),
   );
 
   // Steps another wave already took are done; this wave's own (a retry) are picked up again.
@@ -108,6 +111,7 @@ export async function dispatchEvents(
     campaign,
     questionnaire: input.questionnaire,
     invited: mine.length,
+    invitedBy: invitedByOf(mine.map((c) => invitedCustomer(c.customer, segments.get(c.customer.id)))),
   } satisfies Wave);
 
   const jobs: SendJob[] = own
@@ -127,7 +131,7 @@ export async function dispatchEvents(
       id,
       campaignId: campaign.id,
       waveId,
-      customer: invitedCustomer(customer),
+      customer: invitedCustomer(customer, segments.get(customer.id)),
       createdAt: now.toISOString(),
       expiresAt: wave.deadline,
       sent: {},

@@ -2,6 +2,8 @@ import {
   contactCutoff,
   type DirectoryCustomer,
   type Exclusions,
+  SEGMENTS,
+  type Segment,
   selectAudience,
   waveSeed,
 } from '../domain/audience.ts';
@@ -9,6 +11,7 @@ import type { Invitation, InvitedCustomer, SendJob, Wave } from '../domain/model
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Campaign, Customer } from '../domain/programme.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
+import { invitedByOf } from '../domain/report/rollup.ts';
 import { invitationId } from '../domain/token.ts';
 
 const DAY_MS = 86_400_000;
@@ -57,12 +60,13 @@ export function eligibleCustomers(campaign: Campaign, customers: DirectoryCustom
 }
 
 /** The customer as an invitation keeps them: what the emails and reports need, frozen at dispatch. */
-export const invitedCustomer = (c: Customer): InvitedCustomer => ({
+export const invitedCustomer = (c: Customer, segments?: ReadonlySet<Segment>): InvitedCustomer => ({
   id: c.id,
   name: c.name,
   email: c.email,
   language: c.language,
   department: c.department,
+  ...(segments && segments.size > 0 ? { segments: SEGMENTS.filter((s) => segments.has(s)) } : {}),
 });
 
 /** Runs `fn` over `items` with at most `limit` calls in flight. */
@@ -127,6 +131,7 @@ export async function dispatch(
     campaign,
     questionnaire: input.questionnaire,
     invited: customers.length,
+    invitedBy: invitedByOf(customers.map((c) => invitedCustomer(c, selection.segments.get(c.id)))),
     selection: { seed: selection.seed, directory: directory.length, excluded },
   } satisfies Wave);
 
@@ -148,7 +153,7 @@ export async function dispatch(
       id,
       campaignId: campaign.id,
       waveId,
-      customer: invitedCustomer(customer),
+      customer: invitedCustomer(customer, selection.segments.get(customer.id)),
       createdAt: now.toISOString(),
       expiresAt: wave.deadline,
       sent: {},

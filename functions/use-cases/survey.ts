@@ -205,7 +205,10 @@ export async function submitSurvey(
   const now = at.toISOString();
   const cleaning = cleaningOf(deps, wave, invitation.id, input.form, parsed.answers.ratings, at);
   const response = toResponse(wave.questionnaire, parsed.answers, language, now, cleaning);
-  const outcome = await deps.store.saveResponse(invitation.id, response, now);
+  const outcome = await deps.store.saveResponse(invitation.id, response, now, {
+    campaignId: invitation.campaignId,
+    waveId: invitation.waveId,
+  });
   if (outcome !== 'stored') throw new LinkUnavailableError('not-saved');
   return { language, response };
 }

@@ -39,6 +39,7 @@ describe('retention', () => {
         questionnaireVersion: itss.version,
       },
       now.toISOString(),
+      { campaignId: wave.campaignId, waveId: wave.waveId },
     );
     await store.unsubscribe(second!.invitationId, now.toISOString());
     const { Items = [] } = await documentClient().send(

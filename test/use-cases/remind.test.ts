@@ -256,6 +256,7 @@ describe('Use case: remind (reminder sweep) with the send step', () => {
         questionnaireVersion: 1,
       },
       at('2026-02-14', '09:59').toISOString(),
+      { campaignId: answersMeanwhile.invitation.campaignId, waveId: answersMeanwhile.invitation.waveId },
     );
     const outcomes = [];
     for (const job of jobs) outcomes.push((await sendInvitation(deps.send, job)).outcome);

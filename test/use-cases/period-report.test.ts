@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { S3Blobs } from '../../functions/adapters/s3-blobs.ts';
+import type { Invitation, StoredResponse, Wave } from '../../functions/domain/model.ts';
+import type { SurveyStore } from '../../functions/domain/ports.ts';
+import { invitedByOf } from '../../functions/domain/report/rollup.ts';
+import { waveStatistics } from '../../functions/domain/report/statistics.ts';
+import { score } from '../../functions/domain/scoring.ts';
+import { gatherPeriod, periodDocument, rollupKey } from '../../functions/use-cases/period-report.ts';
+import { seedInvitation, seedWave, testStore } from '../support/fixtures.ts';
+import { allAt, demoCampaign, itss, MIXED } from '../support/programme.ts';
+
+/*
+ * Period reports against the local DynamoDB and S3: a wave dispatched on Mon 5 Oct 2026 (Asia/Shanghai),
+ * answered over several days. Closed days are rolled up once and read back; today's answers are read live.
+ */
+const blobs = new S3Blobs(process.env.BUCKET_NAME!);
+const store = testStore();
+
+/** Counts the answers read one by one (the store is the real one, on dynalite). */
+function countingStore(): { store: SurveyStore; reads: string[] } {
+  const reads: string[] = [];
+  const counting = Object.create(store) as SurveyStore;
+  counting.listAnswered = async (campaignId, from, to) => {
+    const found = await store.listAnswered(campaignId, from, to);
+    reads.push(`${from}..${to}: ${found.length}`);
+    return found;
+  };
+  return { store: counting, reads };
+}
+
+async function octoberWave(): Promise<{ wave: Wave; invitations: Invitation[] }> {
+  const campaign = { ...demoCampaign, id: `pr-${randomUUID().slice(0, 8)}` };
+  const rows = [
+    { department: 'North', ratings: allAt('very-satisfied'), at: '2026-10-05T03:00:00.000Z' }, // 5 Oct 11:00
+    { department: 'North', ratings: MIXED, at: '2026-10-06T15:59:00.000Z' }, // 6 Oct 23:59 local
+    { department: 'South', ratings: allAt('dissatisfied'), at: '2026-10-06T16:01:00.000Z' }, // 7 Oct 00:01
+    { department: 'South', ratings: undefined, at: '' },
+  ];
+  const customers = rows.map((r, i) => ({
+    id: `c${i}`,
+    name: `C ${i}`,
+    email: `c${i}@example.test`,
+    language: 'en' as const,
+    department: r.department,
+  }));
+  const wave = await seedWave({
+    campaign,
+    createdAt: '2026-10-05T01:00:00.000Z',
+    deadline: '2026-10-19T01:00:00.000Z',
+    questionnaire: itss,
+    invited: rows.length,
+    invitedBy: invitedByOf(customers),
+  });
+  const invitations: Invitation[] = [];
+  for (const [i, r] of rows.entries()) {
+    const { invitation } = await seedInvitation(wave, {
+      customer: customers[i],
+      sent: { invite: wave.createdAt },
+    });
+    if (r.ratings) {
+      const response: StoredResponse = {
+        answeredAt: r.at,
+        ratings: r.ratings,
+        comments: { suggestions: `comment ${i}` },
+        ...score(itss, r.ratings),
+        language: 'en',
+        questionnaireVersion: itss.version,
+      };
+      expect(await store.saveResponse(invitation.id, response, r.at, wave)).toBe('stored');
+      invitations.push({ ...invitation, response });
+    } else invitations.push(invitation);
+  }
+  return { wave, invitations };
+}
+
+describe('period reports from rollups (dynalite, s3rver)', () => {
+  it('should roll up each closed day once, then read the rollups instead of the responses', async () => {
+    // Arrange
+    const { wave, invitations } = await octoberWave();
+    const now = new Date('2026-11-01T02:00:00.000Z'); // Sun 1 Nov, 10:00 in Shanghai
+    const first = countingStore();
+
+    // Act
+    const figures = await gatherPeriod(
+      { store: first.store, blobs, clock: { now: () => now } },
+      {
+        campaignId: wave.campaignId,
+      },
+    );
+    const again = countingStore();
+    const second = await gatherPeriod(
+      { store: again.store, blobs, clock: { now: () => now } },
+      {
+        campaignId: wave.campaignId,
+      },
+    );
+
+    // Assert: the report of the day before the run is October's; 5 Oct (dispatch) to 19 Oct (deadline).
+    expect(figures.period.key).toBe('2026-10');
+    expect(figures.rolledUp).toHaveLength(15);
+    expect(figures.rolledUp[0]).toBe('2026-10-05');
+    expect(first.reads).toHaveLength(15);
+    expect(figures.liveResponses).toBe(0);
+    expect(second.rolledUp).toEqual([]);
+    expect(again.reads).toEqual([]);
+    const doc = periodDocument(figures, { now });
+    expect(periodDocument(second, { now })).toEqual(doc);
+    // The same figures as the wave computed from all its invitations.
+    const byWave = waveStatistics(wave, invitations);
+    expect(doc.statistics).toMatchObject({
+      invited: 4,
+      answered: 3,
+      meanTotal: byWave.meanTotal,
+      satisfactionRate: byWave.satisfactionRate,
+      returnRate: 0.75,
+    });
+    expect(doc.statistics.departments.map((d) => [d.department, d.answered, d.meanTotal])).toEqual(
+      byWave.departments.map((d) => [d.department, d.answered, d.meanTotal]),
+    );
+    // Local days: 23:59 on 6 Oct and 00:01 on 7 Oct fall in different rollups.
+    const day6 = JSON.parse((await blobs.find(rollupKey(wave.campaignId, '2026-10-06')))!);
+    const day7 = JSON.parse((await blobs.find(rollupKey(wave.campaignId, '2026-10-07')))!);
+    expect([day6.responses, day7.responses]).toEqual([1, 1]);
+    expect(day6.entries.map((e: { department: string }) => e.department)).toEqual(['North']);
+  });
+
+  it('should read today live and leave it out of the rollups until it is closed', async () => {
+    // Arrange: Wed 7 Oct 2026, 15:00 in Shanghai.
+    const { wave } = await octoberWave();
+    const now = new Date('2026-10-07T07:00:00.000Z');
+    const counting = countingStore();
+
+    // Act
+    const figures = await gatherPeriod(
+      { store: counting.store, blobs, clock: { now: () => now } },
+      {
+        campaignId: wave.campaignId,
+        period: '2026-10',
+      },
+    );
+
+    // Assert: 5 and 6 Oct rolled up; 7 Oct (one answer so far) read live and not stored.
+    expect(figures.rolledUp).toEqual(['2026-10-05', '2026-10-06']);
+    expect(figures.liveResponses).toBe(1);
+    expect(await blobs.find(rollupKey(wave.campaignId, '2026-10-07'))).toBeUndefined();
+    const doc = periodDocument(figures, { now });
+    expect(doc.statistics.answered).toBe(3);
+    expect(doc.period.final).toBe(false);
+  });
+
+  it('should report a department with nothing of the others', async () => {
+    const { wave } = await octoberWave();
+    const now = new Date('2026-11-01T02:00:00.000Z');
+    const figures = await gatherPeriod(
+      { store, blobs, clock: { now: () => now } },
+      { campaignId: wave.campaignId },
+    );
+    const south = periodDocument(figures, { now, department: 'South' });
+    expect(south.statistics).toMatchObject({ invited: 2, answered: 1, meanTotal: 40 });
+    expect(JSON.stringify(south)).not.toMatch(/North|comment 0|comment 1/);
+  });
+
+  it('should refuse a period that is not one, and a campaign without waves', async () => {
+    const { wave } = await octoberWave();
+    const deps = { store, blobs, clock: { now: () => new Date('2026-11-01T02:00:00.000Z') } };
+    await expect(gatherPeriod(deps, { campaignId: wave.campaignId, period: '2026-13' })).rejects.toThrow(
+      /not a period/,
+    );
+    await expect(gatherPeriod(deps, { campaignId: 'no-such-campaign' })).rejects.toThrow(/no-such-campaign/);
+  });
+});
