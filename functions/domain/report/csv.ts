@@ -1,7 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
+import type { Language } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
-import { choiceQuestionsOf } from '../questionnaire.ts';
-import { fittingResponses } from './statistics.ts';
+import { choiceQuestionsOf, type Questionnaire } from '../questionnaire.ts';
+import { questionnairesOf } from './period-report.ts';
+import { byAnswerTime, type CountedResponse, fittingResponses } from './statistics.ts';
 import { flagLabel, words } from './text.ts';
 
 /*
@@ -14,6 +16,82 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /** A cell as text no spreadsheet runs as a formula. */
 export const neutraliseCell = (value: string): string => (FORMULA_START.test(value) ? `'${value}` : value);
 
+/** Items of some questionnaires (latest first): the latest's in its order, then those only older ones had. */
+function itemsOf<T extends { id: string }>(
+  questionnaires: Questionnaire[],
+  items: (q: Questionnaire) => T[],
+): T[] {
+  const seen = new Set<string>();
+  return questionnaires.flatMap((q) =>
+    items(q).filter((item) => {
+      if (seen.has(item.id)) return false;
+      seen.add(item.id);
+      return true;
+    }),
+  );
+}
+
+/**
+ * The columns of responses.csv for responses to some questionnaires (latest first), from the invitation
+ * id on: the header, and a response's cells on its own questionnaire, empty in the columns of items that
+ * questionnaire does not have.
+ */
+function responseColumns(
+  questionnaires: Questionnaire[],
+  language: Language,
+): { header: string[]; cells: (q: Questionnaire, counted: CountedResponse) => string[] } {
+  const w = words(language);
+  const categories = itemsOf(questionnaires, (q) => q.categories);
+  const choiceQuestions = itemsOf(questionnaires, choiceQuestionsOf);
+  const openQuestions = itemsOf(questionnaires, (q) => q.openQuestions);
+  // The score in the scale's own units gets a column where it differs from the 0–100 total.
+  const rawScale = questionnaires.find((q) => q.scale.kind !== 'percent-of-weight')?.scale;
+  const header = [
+    w.invitation,
+    w.department,
+    w.language,
+    w.answeredAt,
+    w.score,
+    ...(rawScale ? [rawScale.kind === 'likert' ? w.meanLikert : w.meanRawPoints] : []),
+    w.grade,
+    ...categories.map((c) => c.label[language]),
+    ...choiceQuestions.map((o) => o.label[language]),
+    ...openQuestions.map((o) => o.label[language]),
+    w.cleaning,
+  ];
+  const cells = (q: Questionnaire, { invitation, response }: CountedResponse): string[] => {
+    const has = (items: Array<{ id: string }>, id: string): boolean => items.some((x) => x.id === id);
+    return [
+      invitation.id,
+      invitation.customer.department,
+      response.language,
+      response.answeredAt,
+      String(response.total),
+      ...(rawScale ? [String(response.raw ?? '')] : []),
+      response.grade,
+      ...categories.map((c) => {
+        const level = has(q.categories, c.id) ? (response.ratings[c.id] ?? '') : '';
+        return q.scale.levels.find((l) => l.id === level)?.label[language] ?? level;
+      }),
+      ...choiceQuestions.map((o) => {
+        const own = choiceQuestionsOf(q).find((x) => x.id === o.id);
+        const option = own ? (response.choices?.[o.id] ?? '') : '';
+        return own?.options.find((x) => x.id === option)?.label[language] ?? option;
+      }),
+      ...openQuestions.map((o) => (has(q.openQuestions, o.id) ? (response.comments[o.id] ?? '') : '')),
+      (response.cleaning?.flags ?? []).map((f) => flagLabel(w, f)).join(w.cleanedJoin),
+    ];
+  };
+  return { header, cells };
+}
+
+/** Rows as CSV: every cell neutralised, UTF-8 with a byte-order mark so Excel reads Chinese, CRLF (RFC 4180). */
+const csvOf = (rows: string[][]): string =>
+  stringify(
+    rows.map((row) => row.map(neutraliseCell)),
+    { bom: true, record_delimiter: 'windows' },
+  );
+
 /**
  * responses.csv: one row per response that fits the questionnaire, oldest first: invitation id,
  * department, language, answered at, total (0–100), the raw score (scales other than percent-of-weight),
@@ -25,46 +103,31 @@ export const neutraliseCell = (value: string): string => (FORMULA_START.test(val
  */
 export function responsesCsv(wave: Wave, invitations: Invitation[]): string {
   const q = wave.questionnaire;
-  const language = wave.campaign.report.language;
-  const w = words(language);
-  const levelLabel = new Map<string, string>(q.scale.levels.map((l) => [l.id, l.label[language]]));
-  const choiceQuestions = choiceQuestionsOf(q);
-  // The score in the scale's own units gets a column where it differs from the 0–100 total.
-  const rawColumn = q.scale.kind !== 'percent-of-weight';
-  const header = [
-    w.invitation,
-    w.department,
-    w.language,
-    w.answeredAt,
-    w.score,
-    ...(rawColumn ? [q.scale.kind === 'likert' ? w.meanLikert : w.meanRawPoints] : []),
-    w.grade,
-    ...q.categories.map((c) => c.label[language]),
-    ...choiceQuestions.map((o) => o.label[language]),
-    ...q.openQuestions.map((o) => o.label[language]),
-    w.cleaning,
-  ];
-  const rows = fittingResponses(q, invitations).map(({ invitation, response }) => [
-    invitation.id,
-    invitation.customer.department,
-    response.language,
-    response.answeredAt,
-    String(response.total),
-    ...(rawColumn ? [String(response.raw ?? '')] : []),
-    response.grade,
-    ...q.categories.map((c) => {
-      const level = response.ratings[c.id] ?? '';
-      return levelLabel.get(level) ?? level;
-    }),
-    ...choiceQuestions.map((o) => {
-      const option = response.choices?.[o.id] ?? '';
-      return o.options.find((x) => x.id === option)?.label[language] ?? option;
-    }),
-    ...q.openQuestions.map((o) => response.comments[o.id] ?? ''),
-    (response.cleaning?.flags ?? []).map((f) => flagLabel(w, f)).join(w.cleanedJoin),
-  ]);
-  return stringify(
-    [header, ...rows].map((row) => row.map(neutraliseCell)),
-    { bom: true, record_delimiter: 'windows' },
-  );
+  const { header, cells } = responseColumns([q], wave.campaign.report.language);
+  return csvOf([header, ...fittingResponses(q, invitations).map((counted) => cells(q, counted))]);
+}
+
+/**
+ * A period's responses.csv: the wave id, then the columns of responsesCsv for the questionnaire of the
+ * period's latest wave followed by items only older versions had (a response leaves the columns of items
+ * its own questionnaire lacks empty); one row per response that fits its own wave's questionnaire, by time
+ * of answer then invitation id across the waves. With a department, only that department's responses.
+ * Headers and levels in `language`.
+ */
+export function periodResponsesCsv(
+  waves: Array<{ wave: Wave; invitations: Invitation[] }>,
+  options: { language: Language; department?: string },
+): string {
+  const { department, language } = options;
+  const { header, cells } = responseColumns(questionnairesOf(waves.map((x) => x.wave)), language);
+  const rows = waves
+    .flatMap(({ wave, invitations }) =>
+      fittingResponses(
+        wave.questionnaire,
+        invitations.filter((i) => department === undefined || i.customer.department === department),
+      ).map((counted) => ({ wave, counted })),
+    )
+    .sort((a, b) => byAnswerTime(a.counted, b.counted))
+    .map(({ wave, counted }) => [wave.waveId, ...cells(wave.questionnaire, counted)]);
+  return csvOf([[words(language).wave, ...header], ...rows]);
 }

@@ -231,7 +231,7 @@ function figures(
 }
 
 /** The questionnaires of some waves, latest wave first, one per version. */
-function questionnairesOf(waves: Wave[]): Questionnaire[] {
+export function questionnairesOf(waves: Wave[]): Questionnaire[] {
   const sorted = [...waves].sort(
     (a, b) => byCodeUnits(b.createdAt, a.createdAt) || byCodeUnits(b.waveId, a.waveId),
   );

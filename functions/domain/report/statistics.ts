@@ -137,6 +137,10 @@ export function fitsQuestionnaire(q: Questionnaire, response: StoredResponse): b
 /** A response's score in the scale's units; responses stored before `raw` existed were complete percent-of-weight ones, where it is the total. */
 const rawOf = (response: StoredResponse): number => response.raw ?? response.total;
 
+/** Oldest answer first, then by invitation id: the order of every list of responses. */
+export const byAnswerTime = (a: CountedResponse, b: CountedResponse): number =>
+  byCodeUnits(a.response.answeredAt, b.response.answeredAt) || byCodeUnits(a.invitation.id, b.invitation.id);
+
 /**
  * Responses that fit the questionnaire, oldest first (then by invitation id), so every output has a
  * stable order: those data cleaning flagged included, as responses.csv lists them.
@@ -148,11 +152,7 @@ export function fittingResponses(q: Questionnaire, invitations: Invitation[]): C
         ? [{ invitation, response: invitation.response }]
         : [],
     )
-    .sort(
-      (a, b) =>
-        byCodeUnits(a.response.answeredAt, b.response.answeredAt) ||
-        byCodeUnits(a.invitation.id, b.invitation.id),
-    );
+    .sort(byAnswerTime);
 }
 
 /** Responses that count in the figures: they fit the questionnaire and data cleaning did not flag them. */
