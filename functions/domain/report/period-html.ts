@@ -296,7 +296,7 @@ export function periodReportHtml(report: PeriodReportDocument): string {
   const body = [
     `<header><h1>${esc(report.campaign.name[lang])}</h1>`,
     `<p class="meta">${esc(w.pReport)} · ${esc(w.pPeriod)} ${esc(p.key)} (${esc(p.first)} – ${esc(p.last)}) · <b>${esc(p.final ? w.pFinal : w.pProgress)}</b></p>`,
-    `<p class="meta">${esc(w.pScope)}: ${esc(scope)} · ${esc(w.pWaves)}: ${report.waves.length}${q ? ` · ${esc(w.questionnaire)}: ${esc(q.title[lang])} (${esc(w.version)} ${q.version})` : ''}</p>`,
+    `<p class="meta">${esc(scope)} · ${esc(w.pWaves)}: ${report.waves.length}${q ? ` · ${esc(w.questionnaire)}: ${esc(q.title[lang])} (${esc(w.version)} ${q.version})` : ''}</p>`,
     `<p class="meta">${esc(w.generated)} ${dateTime(report.generatedAt, tz)} (${esc(tz)})</p></header>`,
     headline,
     trend,
