@@ -1,6 +1,9 @@
 import { escapeHtml as esc } from '../html.ts';
+import type { Language, LocalizedText } from '../language.ts';
+import type { GradeName } from '../questionnaire.ts';
 import type { ReportDocument } from './document.ts';
-import { cleanedNote, dateTime, percent, rawHeadline, scoreText, words } from './text.ts';
+import type { CategoryStatistics, ChoiceStatistics, ReportComment } from './statistics.ts';
+import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
 
 /*
  * report.html: one self-contained, print-friendly page. Charts are inline SVG (they print in colour,
@@ -16,7 +19,7 @@ export function levelColours(count: number): string[] {
   });
 }
 
-const STYLE = `
+export const STYLE = `
 *{box-sizing:border-box}
 body{font:14px/1.5 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;color:#1a1a1a;margin:0 auto;max-width:60rem;padding:1.5rem;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 h1{font-size:1.6rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:2rem 0 .5rem;border-bottom:2px solid #333;padding-bottom:.2rem}h3{font-size:1rem;margin:1.2rem 0 .4rem}
@@ -34,7 +37,7 @@ td.chart{width:40%}svg{display:block;width:100%;height:1.1rem}
 `;
 
 /** A horizontal bar of stacked segments, widths proportional to the values. */
-function stackedBar(
+export function stackedBar(
   segments: Array<{ value: number; colour: string; title: string }>,
   label: string,
 ): string {
@@ -53,9 +56,116 @@ function stackedBar(
 }
 
 /** A single bar showing value out of max. */
-function bar(value: number | null, max: number, label: string): string {
+export function bar(value: number | null, max: number, label: string): string {
   const width = value === null ? 0 : Math.max(0, Math.min(100, (value / max) * 100));
   return `<svg viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="${esc(label)}"><rect width="100" height="10" fill="#eee"/><rect width="${width.toFixed(3)}" height="10" fill="#2f6fb0"/></svg>`;
+}
+
+type Questionnaire = ReportDocument['questionnaire'];
+
+/** The levels' colours, best first, as a legend. */
+export function levelLegend(q: Questionnaire, lang: Language): string {
+  const colours = levelColours(q.levels.length);
+  return `<ul class="legend">${q.levels
+    .map((l, i) => `<li><i style="background:${colours[i]}"></i>${esc(l.label[lang])}</li>`)
+    .join('')}</ul>`;
+}
+
+/** "✓ reached" / "✗ not reached" (never colour alone), or a dash when there is nothing to judge. */
+export function metText(w: Words, met: boolean | null): string {
+  return met === null ? '–' : met ? `✓ ${w.targetMet}` : `✗ ${w.targetMissed}`;
+}
+
+/**
+ * The items: worth, means, satisfaction rate and answers per level as a stacked bar. An item without the
+ * questionnaire's label (one only an older version had) brings its own. With a Likert `targetMean`, a
+ * column says whether each item's mean reaches it.
+ */
+export function categorySection(
+  q: Questionnaire,
+  lang: Language,
+  categories: Array<CategoryStatistics & { label?: LocalizedText; targetMet?: boolean | null }>,
+  targetMean: number | null = null,
+): string {
+  const w = words(lang);
+  const colours = levelColours(q.levels.length);
+  const levelName = (id: string) => q.levels.find((l) => l.id === id)?.label[lang] ?? id;
+  const weighted = q.scaleKind === 'percent-of-weight';
+  const targetHead =
+    targetMean === null ? '' : `<th class="n">${esc(w.target)} ${targetMean.toFixed(1)}</th>`;
+  const rows = categories
+    .map((c) => {
+      const name = c.label?.[lang] ?? q.categories.find((x) => x.id === c.id)?.label[lang] ?? c.id;
+      const label = `${name}${c.required ? '' : ` ${w.optional}`}`;
+      const worth = c.weight ?? `${c.worst} – ${c.best}`;
+      const segments = c.distribution.map((d, i) => ({
+        value: d.count,
+        colour: colours[i] ?? '#999',
+        title: `${levelName(d.level)}: ${d.count}`,
+      }));
+      const counts = c.distribution.map((d) => d.count).join(' / ');
+      const target = targetMean === null ? '' : `<td class="n">${esc(metText(w, c.targetMet ?? null))}</td>`;
+      return `<tr><td>${esc(label)}</td><td class="n">${esc(String(worth))}</td><td class="n">${c.meanPoints === null ? '–' : c.meanPoints.toFixed(2)}</td>${target}<td class="n">${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`}</td><td class="n">${percent(c.satisfactionRate)}</td><td class="chart">${stackedBar(segments, `${label} — ${w.chartAlt}: ${counts}`)}</td><td class="n">${esc(counts)}</td></tr>`;
+    })
+    .join('');
+  return `<section><h2>${esc(w.categories)}</h2>${levelLegend(q, lang)}<table><thead><tr><th>${esc(w.category)}</th><th class="n">${esc(weighted ? w.weight : w.range)}</th><th class="n">${esc(q.scaleKind === 'likert' ? w.meanLikert : w.meanPoints)}</th>${targetHead}<th class="n">${esc(weighted ? w.meanPercent : w.meanScaled)}</th><th class="n">${esc(w.satisfactionRate)}</th><th>${esc(w.distribution)}</th><th class="n"></th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+/** How often each option of each single-choice question was chosen; nothing without such questions. */
+export function choiceSection(q: Questionnaire, lang: Language, choices: ChoiceStatistics[]): string {
+  const w = words(lang);
+  if (choices.length === 0) return '';
+  return `<section><h2>${esc(w.choices)}</h2>${choices
+    .map((c) => {
+      const question = q.choiceQuestions.find((x) => x.id === c.id);
+      const rows = c.distribution
+        .map((d) => {
+          const option = question?.options.find((x) => x.id === d.option)?.label[lang] ?? d.option;
+          return `<tr><td>${esc(option)}</td><td class="n">${d.count}</td><td class="chart">${bar(d.count, Math.max(1, c.answers), `${option}: ${d.count}`)}</td></tr>`;
+        })
+        .join('');
+      return `<h3>${esc(question?.label[lang] ?? c.id)}</h3><table><thead><tr><th>${esc(w.option)}</th><th class="n">${esc(w.count)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+    })
+    .join('')}</section>`;
+}
+
+/** How many scored responses earned each grade. */
+export function gradeSection(
+  w: Words,
+  grades: Array<{ grade: GradeName; count: number }>,
+  scored: number,
+): string {
+  const rows = grades
+    .map(
+      (g) =>
+        `<tr><td>${g.grade}</td><td class="n">${g.count}</td><td class="chart">${bar(g.count, Math.max(1, scored), `${g.grade}: ${g.count}`)}</td></tr>`,
+    )
+    .join('');
+  return `<section><h2>${esc(w.gradeDistribution)}</h2><table><thead><tr><th>${esc(w.grade)}</th><th class="n">${esc(w.count)}</th><th></th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+/** One comment as text, with where it came from and the total of its response; `extra` goes first. */
+export function commentBlock(w: Words, c: ReportComment, extra = ''): string {
+  return `<div class="comment"><p>${esc(c.text)}</p><small>${extra ? `${esc(extra)} · ` : ''}${esc(c.department)} · ${esc(c.language)} · ${w.score} ${scoreText(c.total)} (${c.grade})</small></div>`;
+}
+
+/** The page around a body: the CSP that forbids scripts, fonts, images and fetches; the shared style. */
+export function htmlPage(lang: Language, title: string, body: string, style = ''): string {
+  return `<!doctype html>
+<html lang="${esc(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="referrer" content="no-referrer">
+<title>${esc(title)}</title>
+<style>${STYLE}${style}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
 }
 
 export function reportHtml(report: ReportDocument): string {
@@ -64,7 +174,6 @@ export function reportHtml(report: ReportDocument): string {
   const s = report.statistics;
   const q = report.questionnaire;
   const tz = report.campaign.timeZone;
-  const colours = levelColours(q.levels.length);
   const levelName = (id: string) => q.levels.find((l) => l.id === id)?.label[lang] ?? id;
   const title = `${report.campaign.name[lang]} — ${w.report}`;
   const cleaned = cleanedNote(w, s.cleaned, s.cleaningFlags);
@@ -83,43 +192,6 @@ export function reportHtml(report: ReportDocument): string {
     )
     .join('');
 
-  const legend = `<ul class="legend">${q.levels
-    .map((l, i) => `<li><i style="background:${colours[i]}"></i>${esc(l.label[lang])}</li>`)
-    .join('')}</ul>`;
-
-  const categoryRows = s.categories
-    .map((c) => {
-      const category = q.categories.find((x) => x.id === c.id);
-      const label = `${category?.label[lang] ?? c.id}${c.required ? '' : ` ${w.optional}`}`;
-      const worth = c.weight ?? `${c.worst} – ${c.best}`;
-      const segments = c.distribution.map((d, i) => ({
-        value: d.count,
-        colour: colours[i] ?? '#999',
-        title: `${levelName(d.level)}: ${d.count}`,
-      }));
-      const counts = c.distribution.map((d) => d.count).join(' / ');
-      return `<tr><td>${esc(label)}</td><td class="n">${esc(String(worth))}</td><td class="n">${c.meanPoints === null ? '–' : c.meanPoints.toFixed(2)}</td><td class="n">${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`}</td><td class="n">${percent(c.satisfactionRate)}</td><td class="chart">${stackedBar(segments, `${label} — ${w.chartAlt}: ${counts}`)}</td><td class="n">${esc(counts)}</td></tr>`;
-    })
-    .join('');
-
-  const weighted = q.scaleKind === 'percent-of-weight';
-
-  const choiceSection =
-    s.choices.length === 0
-      ? ''
-      : `<section><h2>${esc(w.choices)}</h2>${s.choices
-          .map((c) => {
-            const question = q.choiceQuestions.find((x) => x.id === c.id);
-            const rows = c.distribution
-              .map((d) => {
-                const option = question?.options.find((x) => x.id === d.option)?.label[lang] ?? d.option;
-                return `<tr><td>${esc(option)}</td><td class="n">${d.count}</td><td class="chart">${bar(d.count, Math.max(1, c.answers), `${option}: ${d.count}`)}</td></tr>`;
-              })
-              .join('');
-            return `<h3>${esc(question?.label[lang] ?? c.id)}</h3><table><thead><tr><th>${esc(w.option)}</th><th class="n">${esc(w.count)}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
-          })
-          .join('')}</section>`;
-
   const departmentRows = s.departments
     .map(
       (d) =>
@@ -127,21 +199,11 @@ export function reportHtml(report: ReportDocument): string {
     )
     .join('');
 
-  const gradeRows = s.grades
-    .map(
-      (g) =>
-        `<tr><td>${g.grade}</td><td class="n">${g.count}</td><td class="chart">${bar(g.count, Math.max(1, s.answered - s.cleaned), `${g.grade}: ${g.count}`)}</td></tr>`,
-    )
-    .join('');
-
   const comments = q.openQuestions
     .map((o) => {
       const items = s.comments
         .filter((c) => c.questionId === o.id)
-        .map(
-          (c) =>
-            `<div class="comment"><p>${esc(c.text)}</p><small>${esc(c.department)} · ${esc(c.language)} · ${w.score} ${scoreText(c.total)} (${c.grade})</small></div>`,
-        )
+        .map((c) => commentBlock(w, c))
         .join('');
       return `<h3>${esc(o.label[lang])}</h3>${items || `<p class="note">${esc(w.noComments)}</p>`}`;
     })
@@ -157,27 +219,13 @@ export function reportHtml(report: ReportDocument): string {
     cleaned ? `<p class="note" id="cleaned">${esc(cleaned)}</p>` : '',
     s.excluded > 0 ? `<p class="note">${s.excluded} ${esc(w.excluded)}</p>` : '',
     '</section>',
-    `<section><h2>${esc(w.categories)}</h2>${legend}<table><thead><tr><th>${esc(w.category)}</th><th class="n">${esc(weighted ? w.weight : w.range)}</th><th class="n">${esc(q.scaleKind === 'likert' ? w.meanLikert : w.meanPoints)}</th><th class="n">${esc(weighted ? w.meanPercent : w.meanScaled)}</th><th class="n">${esc(w.satisfactionRate)}</th><th>${esc(w.distribution)}</th><th class="n"></th></tr></thead><tbody>${categoryRows}</tbody></table></section>`,
-    choiceSection,
-    `<section><h2>${esc(w.gradeDistribution)}</h2><table><thead><tr><th>${esc(w.grade)}</th><th class="n">${esc(w.count)}</th><th></th></tr></thead><tbody>${gradeRows}</tbody></table></section>`,
+    categorySection(q, lang, s.categories),
+    choiceSection(q, lang, s.choices),
+    gradeSection(w, s.grades, s.answered - s.cleaned),
     `<section><h2>${esc(w.departments)}</h2><table><thead><tr><th>${esc(w.department)}</th><th class="n">${esc(w.answered)} / ${esc(w.invited)}</th><th class="n">${esc(w.returnRate)}</th><th class="n">${esc(w.satisfactionRate)}</th><th class="n">${esc(w.satisfactionIndex)}</th><th></th></tr></thead><tbody>${departmentRows}</tbody></table></section>`,
     `<section><h2>${esc(w.comments)}</h2>${comments}</section>`,
     `<footer><p class="note">${esc(w.definitions.replace('{level}', satisfiedLabel))}</p></footer>`,
   ].join('\n');
 
-  return `<!doctype html>
-<html lang="${esc(lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="referrer" content="no-referrer">
-<title>${esc(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+  return htmlPage(lang, title, body);
 }
