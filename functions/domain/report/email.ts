@@ -53,6 +53,9 @@ export function tableBar(share: number | null): string {
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>${filled}${empty}</tr></table>`;
 }
 
+/** An item's mean percent (0–100) with one decimal, or a dash. */
+export const meanPercentText = (n: number | null): string => (n === null ? '–' : `${n.toFixed(1)}%`);
+
 /** The style of a digest's table cells. */
 export const CELL = `font-family:${FONT};font-size:14px;line-height:20px;color:#1f2933;padding:6px 8px;border-bottom:1px solid #e4e7eb;`;
 
@@ -113,9 +116,20 @@ export const noteHtml = (text: string | undefined): string =>
 export const figureRow = (label: string, value: string, extra = ''): string =>
   `<tr><td style="${CELL}">${e(label)}</td><td style="${CELL}font-weight:bold;font-size:18px;">${e(value)}</td>${extra}</tr>`;
 
-/** A quoted comment: its text (shortened, escaped) over a grey line of what it belongs to (plain texts). */
-export const commentRow = (c: ReportComment, about: string[]): string =>
-  `<tr><td style="${CELL}"><div style="white-space:pre-wrap;">${e(shorten(c.text))}</div><div style="color:#616e7c;font-size:12px;">${about.map(e).join(' · ')}</div></td></tr>`;
+/** A table's head row: the label column, the bar's, then the value columns (plain texts). */
+export const headRow = (label: string, values: string[]): string =>
+  `<tr><th align="left" style="${CELL}">${e(label)}</th><th style="${CELL}"></th>${values.map((v) => `<th align="right" style="${CELL}">${e(v)}</th>`).join('')}</tr>`;
+
+/** A table row: a label (plain text), a table bar of the share (0–1), then value cells (markup). */
+export const barRow = (label: string, share: number | null, values: string[]): string =>
+  `<tr><td style="${CELL}">${e(label)}</td><td style="${CELL}width:40%;">${tableBar(share)}</td>${values.map((v) => `<td style="${CELL}text-align:right;white-space:nowrap;">${v}</td>`).join('')}</tr>`;
+
+/**
+ * A quoted comment: its text (shortened, escaped; in its language when given) over a grey line of what it
+ * belongs to (plain texts).
+ */
+export const commentRow = (c: ReportComment, about: string[], lang?: Language): string =>
+  `<tr><td style="${CELL}"><div${lang ? ` lang="${lang}"` : ''} style="white-space:pre-wrap;">${e(shorten(c.text))}</div><div style="color:#616e7c;font-size:12px;">${about.map(e).join(' · ')}</div></td></tr>`;
 
 /** A quoted comment in the text part, on one line. */
 export const commentLine = (c: ReportComment, about: string[]): string =>
@@ -179,8 +193,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
     '',
     `${w.categories} (${itemScore} · ${w.satisfactionRate}):`,
     ...s.categories.map(
-      (c) =>
-        `- ${categoryLabel(c.id)}: ${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`} · ${percent(c.satisfactionRate)}`,
+      (c) => `- ${categoryLabel(c.id)}: ${meanPercentText(c.meanPercent)} · ${percent(c.satisfactionRate)}`,
     ),
     ...(comments.length > 0
       ? [
@@ -197,9 +210,11 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
   ].join('\n');
 
   const categoryRows = s.categories
-    .map(
-      (c) =>
-        `<tr><td style="${CELL}">${e(categoryLabel(c.id))}</td><td style="${CELL}width:40%;">${tableBar(c.meanPercent === null ? null : c.meanPercent / 100)}</td><td style="${CELL}text-align:right;white-space:nowrap;">${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`}</td><td style="${CELL}text-align:right;white-space:nowrap;">${percent(c.satisfactionRate)}</td></tr>`,
+    .map((c) =>
+      barRow(categoryLabel(c.id), c.meanPercent === null ? null : c.meanPercent / 100, [
+        meanPercentText(c.meanPercent),
+        percent(c.satisfactionRate),
+      ]),
     )
     .join('');
 
@@ -215,7 +230,7 @@ ${noteHtml(cleaned)}
 </td></tr>
 ${sectionRow(
   w.categories,
-  `<tr><th align="left" style="${CELL}">${e(w.category)}</th><th style="${CELL}"></th><th align="right" style="${CELL}">${e(itemScore)}</th><th align="right" style="${CELL}">${e(w.satisfactionRate)}</th></tr>
+  `${headRow(w.category, [itemScore, w.satisfactionRate])}
 ${categoryRows}`,
 )}
 ${
