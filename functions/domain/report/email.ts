@@ -129,7 +129,7 @@ export const barRow = (label: string, share: number | null, values: string[]): s
  * belongs to (plain texts).
  */
 export const commentRow = (c: ReportComment, about: string[], lang?: Language): string =>
-  `<tr><td style="${CELL}"><div${lang ? ` lang="${lang}"` : ''} style="white-space:pre-wrap;">${e(shorten(c.text))}</div><div style="color:#616e7c;font-size:12px;">${about.map(e).join(' · ')}</div></td></tr>`;
+  `<tr><td style="${CELL}"><div${lang ? ` lang="${e(lang)}"` : ''} style="white-space:pre-wrap;">${e(shorten(c.text))}</div><div style="color:#616e7c;font-size:12px;">${about.map(e).join(' · ')}</div></td></tr>`;
 
 /** A quoted comment in the text part, on one line. */
 export const commentLine = (c: ReportComment, about: string[]): string =>

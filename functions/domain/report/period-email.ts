@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { emailHtml } from '../email/layout.ts';
+import { emailHtml, FONT } from '../email/layout.ts';
 import { type EmailMessage, oneLine } from '../email/message.ts';
 import { escapeHtml as e } from '../html.ts';
 import {
@@ -331,7 +331,7 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
 <tr><td style="padding:8px 24px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${figures.map(figureHtml).join('')}</table>
 ${notes.map(noteHtml).join('\n')}
-${shortfalls.map(([k, v]) => `<p style="margin:8px 0 0 0;font-size:14px;">${e(k)}: <strong>${e(v)}</strong></p>`).join('\n')}
+${shortfalls.map(([k, v]) => `<p style="margin:8px 0 0 0;font-family:${FONT};font-size:14px;color:#1f2933;">${e(k)}: <strong>${e(v)}</strong></p>`).join('\n')}
 </td></tr>
 ${
   departments.length > 0
