@@ -4,7 +4,7 @@ import { escapeHtml as e } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { ReportDocument } from './document.ts';
 import type { ReportComment } from './statistics.ts';
-import { cleanedNote, dateTime, percent, rawHeadline, scoreText, words } from './text.ts';
+import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
 
 export interface ReportEmailInput {
   report: ReportDocument;
@@ -33,13 +33,14 @@ export function lowestComments(comments: ReportComment[], count = EMAIL_COMMENTS
   return [...comments].sort((a, b) => a.total - b.total).slice(0, count);
 }
 
-const shorten = (text: string): string => {
+/** A comment cut to what an email should quote: the report has it whole. */
+export const shorten = (text: string): string => {
   const chars = [...text];
   return chars.length > COMMENT_CHARS ? `${chars.slice(0, COMMENT_CHARS).join('')}…` : text;
 };
 
 /** A bar as two table cells, because mail clients drop SVG and most CSS. */
-function tableBar(share: number | null): string {
+export function tableBar(share: number | null): string {
   const width = share === null ? 0 : Math.round(Math.max(0, Math.min(1, share)) * 100);
   const filled =
     width > 0
@@ -50,6 +51,106 @@ function tableBar(share: number | null): string {
       ? `<td width="${100 - width}%" bgcolor="#e4e7eb" style="background-color:#e4e7eb;height:10px;font-size:0;line-height:0;">&nbsp;</td>`
       : '';
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>${filled}${empty}</tr></table>`;
+}
+
+/** An item's mean percent (0–100) with one decimal, or a dash. */
+export const meanPercentText = (n: number | null): string => (n === null ? '–' : `${n.toFixed(1)}%`);
+
+/** The style of a digest's table cells. */
+export const CELL = `font-family:${FONT};font-size:14px;line-height:20px;color:#1f2933;padding:6px 8px;border-bottom:1px solid #e4e7eb;`;
+
+/** The digest's links as they are to be shown: where to, and until when (in the campaign's time zone). */
+export interface DigestLinks {
+  htmlUrl: string;
+  csvUrl: string;
+  linksExpireAt: Date;
+}
+
+/** "Links valid until 2025-04-17 18:00 (Asia/Shanghai)". */
+export const validUntil = (w: Words, expireAt: Date, timeZone: string): string =>
+  `${w.linksValidUntil} ${dateTime(expireAt.toISOString(), timeZone)} (${timeZone})`;
+
+/** The links in the text part. */
+export const linksText = (w: Words, links: DigestLinks, timeZone: string): string[] => [
+  `${w.openReport}:`,
+  links.htmlUrl,
+  '',
+  `${w.downloadCsv}:`,
+  links.csvUrl,
+  '',
+  validUntil(w, links.linksExpireAt, timeZone),
+];
+
+/** The links as the HTML part's last row. */
+export function linksRow(w: Words, links: DigestLinks, timeZone: string): string {
+  const link = (href: string, label: string) =>
+    `<a href="${e(href)}" target="_blank" style="color:#1a56db;">${e(label)}</a>`;
+  return `<tr><td style="padding:16px 24px 24px 24px;font-family:${FONT};font-size:14px;line-height:22px;color:#1f2933;">
+<p style="margin:0 0 8px 0;">${link(links.htmlUrl, w.openReport)}</p>
+<p style="margin:0 0 8px 0;">${link(links.csvUrl, w.downloadCsv)}</p>
+<p style="margin:0;font-size:12px;color:#616e7c;">${e(validUntil(w, links.linksExpireAt, timeZone))}</p>
+</td></tr>`;
+}
+
+/** The HTML part's first row: the title and a grey line under it (both plain text). */
+export const titleRow = (title: string, subtitle: string): string =>
+  `<tr><td style="padding:24px 24px 8px 24px;font-family:${FONT};color:#1f2933;">
+<h1 style="margin:0;font-size:20px;line-height:28px;">${e(title)}</h1>
+<p style="margin:4px 0 0 0;font-size:13px;color:#616e7c;">${e(subtitle)}</p>
+</td></tr>`;
+
+/** A section of the HTML part: a heading (plain text) over a full-width table of the given rows (markup). */
+export const sectionRow = (heading: string, rows: string): string =>
+  `<tr><td style="padding:8px 24px;">
+<h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${e(heading)}</h2>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">
+${rows}
+</table>
+</td></tr>`;
+
+/** A grey note in the HTML part, or nothing. */
+export const noteHtml = (text: string | undefined): string =>
+  text ? `<p style="font-family:${FONT};font-size:14px;color:#616e7c;">${e(text)}</p>` : '';
+
+/** A label-and-value row of the headline table: both plain text. */
+export const figureRow = (label: string, value: string, extra = ''): string =>
+  `<tr><td style="${CELL}">${e(label)}</td><td style="${CELL}font-weight:bold;font-size:18px;">${e(value)}</td>${extra}</tr>`;
+
+/** A table's head row: the label column, the bar's, then the value columns (plain texts). */
+export const headRow = (label: string, values: string[]): string =>
+  `<tr><th align="left" style="${CELL}">${e(label)}</th><th style="${CELL}"></th>${values.map((v) => `<th align="right" style="${CELL}">${e(v)}</th>`).join('')}</tr>`;
+
+/** A table row: a label (plain text), a table bar of the share (0–1), then value cells (markup). */
+export const barRow = (label: string, share: number | null, values: string[]): string =>
+  `<tr><td style="${CELL}">${e(label)}</td><td style="${CELL}width:40%;">${tableBar(share)}</td>${values.map((v) => `<td style="${CELL}text-align:right;white-space:nowrap;">${v}</td>`).join('')}</tr>`;
+
+/**
+ * A quoted comment: its text (shortened, escaped; in its language when given) over a grey line of what it
+ * belongs to (plain texts).
+ */
+export const commentRow = (c: ReportComment, about: string[], lang?: Language): string =>
+  `<tr><td style="${CELL}"><div${lang ? ` lang="${e(lang)}"` : ''} style="white-space:pre-wrap;">${e(shorten(c.text))}</div><div style="color:#616e7c;font-size:12px;">${about.map(e).join(' · ')}</div></td></tr>`;
+
+/** A quoted comment in the text part, on one line. */
+export const commentLine = (c: ReportComment, about: string[]): string =>
+  `- [${about.join(' · ')}] ${oneLine(shorten(c.text))}`;
+
+/** The message around a digest's subject and parts: sender, recipients, Message-ID under the sender's domain. */
+export function digestMessage(
+  input: { from: { name: string; address: string }; replyTo?: string | undefined; now: Date },
+  to: string[],
+  id: string,
+  content: Pick<EmailMessage, 'subject' | 'text' | 'html'>,
+): EmailMessage {
+  return {
+    from: { name: oneLine(input.from.name), address: input.from.address },
+    to: to.map((address) => ({ address })),
+    ...(input.replyTo ? { replyTo: { address: input.replyTo } } : {}),
+    ...content,
+    headers: {},
+    messageId: `<${id}.${input.now.getTime()}@${domainOf(input.from.address)}>`,
+    date: input.now,
+  };
 }
 
 /**
@@ -68,7 +169,6 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
   const campaign = oneLine(report.campaign.name[lang]);
   const index = `${scoreText(s.meanTotal)}${s.grade ? ` (${s.grade})` : ''}`;
   const subject = SUBJECT[lang](campaign, index, percent(s.returnRate));
-  const validUntil = `${w.linksValidUntil} ${dateTime(input.linksExpireAt.toISOString(), tz)} (${tz})`;
   const questionLabel = (id: string) => q.openQuestions.find((o) => o.id === id)?.label[lang] ?? id;
   const categoryLabel = (id: string) => q.categories.find((c) => c.id === id)?.label[lang] ?? id;
   const comments = lowestComments(s.comments);
@@ -93,96 +193,64 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
     '',
     `${w.categories} (${itemScore} · ${w.satisfactionRate}):`,
     ...s.categories.map(
-      (c) =>
-        `- ${categoryLabel(c.id)}: ${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`} · ${percent(c.satisfactionRate)}`,
+      (c) => `- ${categoryLabel(c.id)}: ${meanPercentText(c.meanPercent)} · ${percent(c.satisfactionRate)}`,
     ),
     ...(comments.length > 0
       ? [
           '',
           `${w.lowestComments}:`,
-          ...comments.map(
-            (c) =>
-              `- [${questionLabel(c.questionId)} · ${c.department} · ${scoreText(c.total)}] ${oneLine(shorten(c.text))}`,
+          ...comments.map((c) =>
+            commentLine(c, [questionLabel(c.questionId), c.department, scoreText(c.total)]),
           ),
         ]
       : []),
     '',
-    `${w.openReport}:`,
-    input.htmlUrl,
-    '',
-    `${w.downloadCsv}:`,
-    input.csvUrl,
-    '',
-    validUntil,
+    ...linksText(w, input, tz),
     '',
   ].join('\n');
 
-  const cell = `font-family:${FONT};font-size:14px;line-height:20px;color:#1f2933;padding:6px 8px;border-bottom:1px solid #e4e7eb;`;
-  const headlineRows = headline
-    .map(
-      ([k, v]) =>
-        `<tr><td style="${cell}">${e(k)}</td><td style="${cell}font-weight:bold;font-size:18px;">${e(v)}</td></tr>`,
-    )
-    .join('');
   const categoryRows = s.categories
-    .map(
-      (c) =>
-        `<tr><td style="${cell}">${e(categoryLabel(c.id))}</td><td style="${cell}width:40%;">${tableBar(c.meanPercent === null ? null : c.meanPercent / 100)}</td><td style="${cell}text-align:right;white-space:nowrap;">${c.meanPercent === null ? '–' : `${c.meanPercent.toFixed(1)}%`}</td><td style="${cell}text-align:right;white-space:nowrap;">${percent(c.satisfactionRate)}</td></tr>`,
+    .map((c) =>
+      barRow(categoryLabel(c.id), c.meanPercent === null ? null : c.meanPercent / 100, [
+        meanPercentText(c.meanPercent),
+        percent(c.satisfactionRate),
+      ]),
     )
     .join('');
-  const commentBlocks = comments
-    .map(
-      (c) =>
-        `<tr><td style="${cell}"><div style="white-space:pre-wrap;">${e(shorten(c.text))}</div><div style="color:#616e7c;font-size:12px;">${e(questionLabel(c.questionId))} · ${e(c.department)} · ${e(w.score)} ${scoreText(c.total)} (${c.grade})</div></td></tr>`,
-    )
-    .join('');
-  const link = (href: string, label: string) =>
-    `<a href="${e(href)}" target="_blank" style="color:#1a56db;">${e(label)}</a>`;
 
   const html = emailHtml({
     language: lang,
     title: subject,
     width: 640,
-    rows: `<tr><td style="padding:24px 24px 8px 24px;font-family:${FONT};color:#1f2933;">
-<h1 style="margin:0;font-size:20px;line-height:28px;">${e(campaign)} — ${e(w.report)}</h1>
-<p style="margin:4px 0 0 0;font-size:13px;color:#616e7c;">${e(w.wave)} ${e(report.wave.id)}</p>
-</td></tr>
+    rows: `${titleRow(`${campaign} — ${w.report}`, `${w.wave} ${report.wave.id}`)}
 <tr><td style="padding:8px 24px;">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${headlineRows}</table>
-${s.answered === 0 ? `<p style="font-family:${FONT};font-size:14px;color:#616e7c;">${e(w.noResponses)}</p>` : ''}
-${cleaned ? `<p style="font-family:${FONT};font-size:14px;color:#616e7c;">${e(cleaned)}</p>` : ''}
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${headline.map(([k, v]) => figureRow(k, v)).join('')}</table>
+${s.answered === 0 ? noteHtml(w.noResponses) : ''}
+${noteHtml(cleaned)}
 </td></tr>
-<tr><td style="padding:8px 24px;">
-<h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${e(w.categories)}</h2>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">
-<tr><th align="left" style="${cell}">${e(w.category)}</th><th style="${cell}"></th><th align="right" style="${cell}">${e(itemScore)}</th><th align="right" style="${cell}">${e(w.satisfactionRate)}</th></tr>
-${categoryRows}
-</table>
-</td></tr>
+${sectionRow(
+  w.categories,
+  `${headRow(w.category, [itemScore, w.satisfactionRate])}
+${categoryRows}`,
+)}
 ${
   comments.length > 0
-    ? `<tr><td style="padding:8px 24px;">
-<h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${e(w.lowestComments)}</h2>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${commentBlocks}</table>
-</td></tr>`
+    ? sectionRow(
+        w.lowestComments,
+        comments
+          .map((c) =>
+            commentRow(c, [
+              questionLabel(c.questionId),
+              c.department,
+              `${w.score} ${scoreText(c.total)} (${c.grade})`,
+            ]),
+          )
+          .join(''),
+      )
     : ''
 }
-<tr><td style="padding:16px 24px 24px 24px;font-family:${FONT};font-size:14px;line-height:22px;color:#1f2933;">
-<p style="margin:0 0 8px 0;">${link(input.htmlUrl, w.openReport)}</p>
-<p style="margin:0 0 8px 0;">${link(input.csvUrl, w.downloadCsv)}</p>
-<p style="margin:0;font-size:12px;color:#616e7c;">${e(validUntil)}</p>
-</td></tr>`,
+${linksRow(w, input, tz)}`,
   });
 
-  return {
-    from: { name: oneLine(input.from.name), address: input.from.address },
-    to: input.managers.map((address) => ({ address })),
-    ...(input.replyTo ? { replyTo: { address: input.replyTo } } : {}),
-    subject,
-    text,
-    html,
-    headers: {},
-    messageId: `<report.${report.wave.id}.${input.now.getTime()}@${domainOf(input.from.address)}>`,
-    date: input.now,
-  };
+  return digestMessage(input, input.managers, `report.${report.wave.id}`, { subject, text, html });
 }
