@@ -55,7 +55,9 @@ function newerInvitations(suggestions: Record<string, string> = {}): Invitation[
   ].map((r) => ({
     ...r,
     ...(r.answeredAt ? { ratings } : {}),
-    comments: suggestions[r.customer] ? { suggestions: suggestions[r.customer]! } : {},
+    comments: (suggestions[r.customer] === undefined
+      ? {}
+      : { suggestions: suggestions[r.customer] }) as Record<string, string>,
   }));
   return reportInvitations(newer, rows).map((i) =>
     i.customer.id === 'b1' && i.response
