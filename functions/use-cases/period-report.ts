@@ -3,6 +3,7 @@ import { fromLocal } from '../domain/calendar/zoned-time.ts';
 import type { Language } from '../domain/language.ts';
 import type { Wave } from '../domain/model.ts';
 import type { BlobStore, Clock, SurveyStore } from '../domain/ports.ts';
+import { periodResponsesCsv } from '../domain/report/csv.ts';
 import { REPORTS_PREFIX } from '../domain/report/document.ts';
 import { WaveNotFoundError } from '../domain/report/errors.ts';
 import {
@@ -13,6 +14,8 @@ import {
   periodOf,
   periodsBefore,
 } from '../domain/report/period.ts';
+import { periodDigestEmail } from '../domain/report/period-email.ts';
+import { periodReportHtml } from '../domain/report/period-html.ts';
 import {
   buildPeriodReport,
   type PeriodReportDocument,
@@ -20,7 +23,9 @@ import {
 } from '../domain/report/period-report.ts';
 import { type DayRollup, rollupEntries } from '../domain/report/rollup.ts';
 import { byCodeUnits } from '../domain/report/statistics.ts';
+import { signReportLink } from '../domain/token.ts';
 import { forEachLimited } from './dispatch.ts';
+import { CONTENT_TYPES, REPORT_LINK_SECONDS, type ReportDeps } from './report.ts';
 
 /** How many earlier periods the trend shows. */
 export const TREND_PERIODS = 5;
@@ -186,4 +191,100 @@ export function periodDocument(
     now: options.now,
     language: options.language ?? campaign.report.language,
   });
+}
+
+export interface PeriodReportResult {
+  campaignId: string;
+  period: string;
+  /** The whole campaign's files; each department's are under departments/{departmentKey}/. */
+  keys: { json: string; csv: string; html: string };
+  departments: string[];
+  /** Managers and department heads emailed. */
+  emailed: number;
+  final: boolean;
+  rolledUp: string[];
+  liveResponses: number;
+}
+
+/**
+ * Reports a period (by default the one holding yesterday, of the campaign's `report.period` kind): writes
+ * report.json, responses.csv and report.html for the whole campaign and for each department, then emails
+ * the managers the campaign's digest and each department head their department's only, in their
+ * language, with links (REPORT_LINK_SECONDS) to their own files. Everything is written before anything
+ * is sent; running it again rewrites the same files (same bytes apart from generatedAt).
+ */
+export async function generatePeriodReport(
+  deps: ReportDeps,
+  input: { campaignId: string; period?: string | undefined },
+): Promise<PeriodReportResult> {
+  const { store, blobs, mailer, compose, clock, links } = deps;
+  const now = clock.now();
+  const figures = await gatherPeriod(deps, input);
+  const campaign = figures.latest.campaign;
+  const language = campaign.report.language;
+  const period = figures.period.key;
+  const overall = periodDocument(figures, { now });
+  const departments = overall.statistics.departments.map((d) => d.department);
+
+  // responses.csv is the auditors' raw export: it lists every response, so it reads the period's waves.
+  const answered = await Promise.all(
+    figures.waves.map(async (wave) => ({ wave, invitations: await store.listInvitations(wave.waveId) })),
+  );
+  const write = async (doc: PeriodReportDocument, department?: string) => {
+    const keys = periodKeys(figures.latest.campaignId, period, department);
+    await Promise.all([
+      blobs.put(keys.json, `${JSON.stringify(doc, null, 2)}\n`, CONTENT_TYPES.json),
+      blobs.put(keys.csv, periodResponsesCsv(answered, { language, department }), CONTENT_TYPES.csv),
+      blobs.put(keys.html, periodReportHtml(doc), CONTENT_TYPES.html),
+    ]);
+    return keys;
+  };
+  const keys = await write(overall);
+  const departmentKeys = new Map<string, { json: string; csv: string; html: string }>();
+  await forEachLimited(departments, 4, async (department) => {
+    departmentKeys.set(department, await write(periodDocument(figures, { now, department }), department));
+  });
+
+  const secret = await links.secret();
+  const linksExpireAt = new Date((Math.floor(now.getTime() / 1000) + REPORT_LINK_SECONDS) * 1000);
+  const base = links.baseUrl.replace(/\/+$/, '');
+  const link = (key: string) => `${base}/r/${signReportLink(secret, key, linksExpireAt)}`;
+  const { sender } = campaign;
+  const from = (lang: Language) => ({ name: sender.name[lang], address: sender.from });
+  const digest = (report: PeriodReportDocument, to: string[], files: { csv: string; html: string }) =>
+    periodDigestEmail({
+      report,
+      from: from(report.language),
+      ...(sender.replyTo ? { replyTo: sender.replyTo } : {}),
+      to,
+      htmlUrl: link(files.html),
+      csvUrl: link(files.csv),
+      linksExpireAt,
+      now,
+    });
+  await mailer.send(await compose(digest(overall, campaign.report.managers, keys)));
+  let emailed = campaign.report.managers.length;
+  for (const head of campaign.report.departmentHeads ?? []) {
+    const files =
+      departmentKeys.get(head.department) ?? periodKeys(figures.latest.campaignId, period, head.department);
+    if (!departmentKeys.has(head.department))
+      await write(periodDocument(figures, { now, department: head.department }), head.department);
+    const doc = periodDocument(figures, {
+      now,
+      department: head.department,
+      language: head.language ?? language,
+    });
+    await mailer.send(await compose(digest(doc, [head.email], files)));
+    emailed += 1;
+  }
+  return {
+    campaignId: figures.latest.campaignId,
+    period,
+    keys,
+    departments,
+    emailed,
+    final: overall.period.final,
+    rolledUp: figures.rolledUp,
+    liveResponses: figures.liveResponses,
+  };
 }
