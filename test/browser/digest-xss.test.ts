@@ -1,17 +1,16 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../functions/domain/language.ts';
 import { periodDigestEmail } from '../../functions/domain/report/period-email.ts';
 import type { PeriodReportDocument } from '../../functions/domain/report/period-report.ts';
 import { periodReport } from '../domain/period-fixture.ts';
 import { XSS_IMG, XSS_SCRIPT } from '../domain/report-fixture.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 /*
  * The period digest's HTML part in a real Chromium (Debian's `chromium` package, as in survey-flow):
  * comments full of markup must stay text, with scripts enabled, the way a webmail shows the message.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Payloads that would leave a trace without a dialog, next to the fixture's alert() ones.
 const FLAG_IMG = '<img src=x onerror="window.__xss=1">';
 const FLAG_SCRIPT = '<script>window.__xss=2</script>';
@@ -51,22 +50,7 @@ describe('period digest in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Without these, Chromium tries the network at start and this machine refuses it.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

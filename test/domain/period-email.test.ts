@@ -112,6 +112,15 @@ describe('periodDigestEmail', () => {
     expect(m.text).not.toMatch(/[▲▼]/);
   });
 
+  it('should mark preliminary figures, and compare nothing with a period that invited nobody', () => {
+    const early = periodDigestEmail(input(periodReport({ now: new Date('2025-04-10T00:00:00.000Z') })));
+    expect(early.text).toContain('Preliminary: some of the period’s waves are still open.');
+    expect(all.text).not.toContain('Preliminary');
+    // South invited nobody in March: its digest has no arrow for the count.
+    const south = digest({ department: 'South' });
+    expect(south.text).toContain('Answered / invited: 1 / 3\n');
+  });
+
   it('should table the departments, with bars of table cells, only in the whole campaign’s digest', () => {
     expect(all.text).toContain(
       '- South: 40.00 (D) · Return rate 33.3% (target 30%: reached) · Satisfaction rate 0.0% (target 95%: not reached)',

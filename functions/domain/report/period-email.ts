@@ -147,12 +147,10 @@ function marked(w: Words, text: string, met: boolean | null): string {
  */
 export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
   const { report } = input;
-  const lang = report.language;
+  const { language: lang, statistics: s, questionnaire: q } = report;
+  const { timeZone: tz } = report.campaign;
+  const { key } = report.period;
   const w = words(lang);
-  const s = report.statistics;
-  const q = report.questionnaire;
-  const tz = report.campaign.timeZone;
-  const key = report.period.key;
   const campaign = oneLine(report.campaign.name[lang]);
   const department = report.department === null ? null : oneLine(report.department);
   const scope = department === null ? campaign : fill(w.eDepartmentDigest, { campaign, department });
@@ -160,6 +158,18 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
 
   const previous = s.trend.length > 1 ? s.trend[s.trend.length - 2] : undefined;
   const points = (d: number) => fill(w.ePoints, { n: (d * 100).toFixed(1) });
+  /** A rate (0–1) against its target and the previous period. */
+  const rateFigure = (
+    label: string,
+    rate: (f: Pick<TrendPoint, 'satisfactionRate' | 'returnRate'>) => number | null,
+    goal: number | null,
+    met: boolean | null,
+  ): KeyFigure => ({
+    label,
+    value: percent(rate(s)),
+    target: target(w, goal, met, targetPercent),
+    change: change(w, previous, rate(s), rate, (p) => percent(rate(p)), points),
+  });
   const rawLine = q ? rawHeadline({ language: lang, questionnaire: q }, s) : undefined;
   const figures: KeyFigure[] = [
     {
@@ -169,32 +179,13 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
       change: change(w, previous, s.meanTotal, (p) => p.meanTotal, indexText, scoreText),
     },
     ...(rawLine ? [{ label: rawLine[0], value: rawLine[1] }] : []),
-    {
-      label: w.satisfactionRate,
-      value: percent(s.satisfactionRate),
-      target: target(w, report.targets.satisfactionRate, s.satisfactionRateMet, targetPercent),
-      change: change(
-        w,
-        previous,
-        s.satisfactionRate,
-        (p) => p.satisfactionRate,
-        (p) => percent(p.satisfactionRate),
-        points,
-      ),
-    },
-    {
-      label: w.returnRate,
-      value: percent(s.returnRate),
-      target: target(w, s.returnRateTarget, s.returnRateMet, targetPercent),
-      change: change(
-        w,
-        previous,
-        s.returnRate,
-        (p) => p.returnRate,
-        (p) => percent(p.returnRate),
-        points,
-      ),
-    },
+    rateFigure(
+      w.satisfactionRate,
+      (f) => f.satisfactionRate,
+      report.targets.satisfactionRate,
+      s.satisfactionRateMet,
+    ),
+    rateFigure(w.returnRate, (f) => f.returnRate, s.returnRateTarget, s.returnRateMet),
     {
       label: w.eAnsweredInvited,
       value: `${s.answered} / ${s.invited}`,
