@@ -1,16 +1,15 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, portsFrom, startLocalStack } from '../../local/stack.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 /*
  * The customer's whole path in a real Chromium (Debian's `chromium` package, which .ci/run installs):
  * the local mailbox, the invitation email, the survey link, the form, the thank-you page.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
 
 describe('survey in a real browser', () => {
@@ -19,25 +18,10 @@ describe('survey in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-    }
+    browser = await launchChromium();
     dataDir = await mkdtemp(join(tmpdir(), 'csat-browser-'));
     stack = await startLocalStack({ dataDir, ports: portsFrom(0), log: () => {} });
     await stack.idle(60_000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Without these, Chromium tries the network at start and this machine refuses it.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
   });
 
   afterAll(async () => {
