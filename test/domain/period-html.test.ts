@@ -74,8 +74,8 @@ describe('periodReportHtml', () => {
       '<div class="card missed"><span>Satisfaction index</span><b>72.33 (C)</b><small>target 80.00 · ✗ not reached</small></div>',
     );
     expect(out.match(/<title>Index target 80.00<\/title><\/line>/g)).toHaveLength(2);
-    // 80 on the trend's 0–100 axis from y 190 (0) to y 10 (100)
-    expect(out).toContain('<line x1="50" y1="46.0" x2="560" y2="46.0" stroke="#2f6fb0"');
+    // 80 on the trend’s 0–100 axis from y 150 (0) to y 10 (100)
+    expect(out).toContain('<line x1="50" y1="38.0" x2="540" y2="38.0" stroke="#2f6fb0"');
   });
 
   it('should chart and list the trend, oldest period first', () => {
@@ -83,7 +83,7 @@ describe('periodReportHtml', () => {
     expect(trend).toContain('<svg class="plot"');
     expect(trend).toContain('<title>2025-03 Satisfaction index: 100.00 (A)</title>');
     expect(trend).toContain('<title>2025-04 Satisfaction rate: 57.1%</title>');
-    expect(trend).toContain('<polyline points="50.0,10.0 560.0,59.8"');
+    expect(trend).toContain('<polyline points="50.0,10.0 540.0,48.7"');
     expect(trend).toContain('<title>Satisfaction rate target 95.0%</title>');
     expect(trend).toContain(
       '<tr><td>2025-03</td><td class="n">1 / 2</td><td class="n">50.0%</td><td class="n">100.00 (A)</td><td class="n">100.0%</td></tr>',

@@ -90,9 +90,9 @@ function chartTargets(
 /** Index and satisfaction rate (both 0–100) per period as lines; the targets as dashed lines. */
 function trendChart(w: Words, trend: TrendPoint[], indexTarget: number | null, rateTarget: number): string {
   const left = 50;
-  const right = 560;
+  const right = 540;
   const top = 10;
-  const bottom = 190;
+  const bottom = 150;
   const y = (v: number) => bottom - ((bottom - top) * Math.max(0, Math.min(100, v))) / 100;
   const x = (i: number) =>
     trend.length === 1 ? (left + right) / 2 : left + ((right - left) * i) / (trend.length - 1);
@@ -128,7 +128,7 @@ function trendChart(w: Words, trend: TrendPoint[], indexTarget: number | null, r
     return lines + dots;
   };
   const targets = chartTargets(w, indexTarget, rateTarget, targetLine);
-  const svg = `<svg class="plot" viewBox="0 0 600 220" role="img" aria-label="${esc(w.pTrendChart)}">${grid}${labels}${targets.lines}${series(
+  const svg = `<svg class="plot" viewBox="0 0 600 175" role="img" aria-label="${esc(w.pTrendChart)}">${grid}${labels}${targets.lines}${series(
     INDEX_COLOUR,
     trend.map((p) => p.meanTotal),
     (i) => `${trend[i]!.period} ${w.satisfactionIndex}: ${indexText(trend[i]!)}`,
