@@ -1,17 +1,16 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodReportHtml } from '../../functions/domain/report/period-html.ts';
 import type { PeriodReportDocument } from '../../functions/domain/report/period-report.ts';
 import { periodReport } from '../domain/period-fixture.ts';
 import { XSS_IMG, XSS_SCRIPT } from '../domain/report-fixture.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 /*
  * The period report.html in a real Chromium (see survey-flow.test.ts): comments carrying script and img
  * payloads show as text and run nothing. Once with the page's CSP, and once without it, so that the
  * escaping alone is what is tested.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CSP = /<meta http-equiv="Content-Security-Policy"[^>]*>/;
 /** Sets a flag instead of alerting: a script that ran would leave it behind. */
 const FLAG_IMG = '<img src=x onerror="window.__xss=1">';
@@ -34,21 +33,7 @@ describe('period report in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -58,20 +58,41 @@ function card(w: Words, c: Card): string {
   return `<div class="card${state}"><span>${esc(c.label)}</span><b>${esc(c.value)}</b>${target}</div>`;
 }
 
-const legend = (items: Array<{ colour: string; label: string; dashed?: boolean }>): string =>
-  `<ul class="legend">${items
-    .map(
-      (i) =>
-        `<li><i style="${i.dashed ? `border-top:2px dashed ${i.colour};height:0` : `background:${i.colour}`}"></i>${esc(i.label)}</li>`,
-    )
-    .join('')}</ul>`;
+/**
+ * The targets of a chart of the index and the satisfaction rate (both 0–100), drawn by `line`, and the
+ * legend of its series and targets: the index target only when there is one.
+ */
+function chartTargets(
+  w: Words,
+  indexTarget: number | null,
+  rateTarget: number,
+  line: (value: number, colour: string, title: string) => string,
+): { lines: string; legend: string } {
+  const indexTitle = `${w.pIndexTarget} ${indexTarget === null ? '' : scoreText(indexTarget)}`;
+  const rateTitle = `${w.pRateTarget} ${percent(rateTarget)}`;
+  const items = [
+    { colour: INDEX_COLOUR, label: w.satisfactionIndex, dashed: false },
+    { colour: RATE_COLOUR, label: `${w.satisfactionRate} (%)`, dashed: false },
+    ...(indexTarget === null ? [] : [{ colour: INDEX_COLOUR, label: indexTitle, dashed: true }]),
+    { colour: RATE_COLOUR, label: rateTitle, dashed: true },
+  ];
+  return {
+    lines: `${indexTarget === null ? '' : line(indexTarget, INDEX_COLOUR, indexTitle)}${line(rateTarget * 100, RATE_COLOUR, rateTitle)}`,
+    legend: `<ul class="legend">${items
+      .map(
+        (i) =>
+          `<li><i style="${i.dashed ? `border-top:2px dashed ${i.colour};height:0` : `background:${i.colour}`}"></i>${esc(i.label)}</li>`,
+      )
+      .join('')}</ul>`,
+  };
+}
 
 /** Index and satisfaction rate (both 0–100) per period as lines; the targets as dashed lines. */
 function trendChart(w: Words, trend: TrendPoint[], indexTarget: number | null, rateTarget: number): string {
   const left = 50;
-  const right = 560;
+  const right = 540;
   const top = 10;
-  const bottom = 190;
+  const bottom = 150;
   const y = (v: number) => bottom - ((bottom - top) * Math.max(0, Math.min(100, v))) / 100;
   const x = (i: number) =>
     trend.length === 1 ? (left + right) / 2 : left + ((right - left) * i) / (trend.length - 1);
@@ -106,11 +127,8 @@ function trendChart(w: Words, trend: TrendPoint[], indexTarget: number | null, r
       .join('');
     return lines + dots;
   };
-  const indexTitle = `${w.pIndexTarget} ${indexTarget === null ? '' : scoreText(indexTarget)}`;
-  const rateTitle = `${w.pRateTarget} ${percent(rateTarget)}`;
-  const svg = `<svg class="plot" viewBox="0 0 600 220" role="img" aria-label="${esc(w.pTrendChart)}">${grid}${labels}${
-    indexTarget === null ? '' : targetLine(indexTarget, INDEX_COLOUR, indexTitle)
-  }${targetLine(rateTarget * 100, RATE_COLOUR, rateTitle)}${series(
+  const targets = chartTargets(w, indexTarget, rateTarget, targetLine);
+  const svg = `<svg class="plot" viewBox="0 0 600 175" role="img" aria-label="${esc(w.pTrendChart)}">${grid}${labels}${targets.lines}${series(
     INDEX_COLOUR,
     trend.map((p) => p.meanTotal),
     (i) => `${trend[i]!.period} ${w.satisfactionIndex}: ${indexText(trend[i]!)}`,
@@ -119,12 +137,7 @@ function trendChart(w: Words, trend: TrendPoint[], indexTarget: number | null, r
     trend.map((p) => (p.satisfactionRate === null ? null : p.satisfactionRate * 100)),
     (i) => `${trend[i]!.period} ${w.satisfactionRate}: ${percent(trend[i]!.satisfactionRate)}`,
   )}</svg>`;
-  return `${svg}${legend([
-    { colour: INDEX_COLOUR, label: w.satisfactionIndex },
-    { colour: RATE_COLOUR, label: `${w.satisfactionRate} (%)` },
-    ...(indexTarget === null ? [] : [{ colour: INDEX_COLOUR, label: indexTitle, dashed: true }]),
-    { colour: RATE_COLOUR, label: rateTitle, dashed: true },
-  ])}`;
+  return `${svg}${targets.legend}`;
 }
 
 /** Per department, the index and the satisfaction rate (0–100) as bars; the targets as dashed lines. */
@@ -159,17 +172,9 @@ function departmentChart(
     .join('');
   const targetLine = (value: number, colour: string, title: string) =>
     `<line x1="${n(x(value))}" y1="0" x2="${n(x(value))}" y2="${axisY}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="4 3"><title>${esc(title)}</title></line>`;
-  const indexTitle = `${w.pIndexTarget} ${indexTarget === null ? '' : scoreText(indexTarget)}`;
-  const rateTitle = `${w.pRateTarget} ${percent(rateTarget)}`;
-  const svg = `<svg class="plot" viewBox="0 0 600 ${height}" role="img" aria-label="${esc(w.pDepartmentChart)}"><line x1="${left}" y1="${axisY}" x2="${right}" y2="${axisY}" stroke="${TARGET_COLOUR}"/>${rows}${axis}${
-    indexTarget === null ? '' : targetLine(indexTarget, INDEX_COLOUR, indexTitle)
-  }${targetLine(rateTarget * 100, RATE_COLOUR, rateTitle)}</svg>`;
-  return `${svg}${legend([
-    { colour: INDEX_COLOUR, label: w.satisfactionIndex },
-    { colour: RATE_COLOUR, label: `${w.satisfactionRate} (%)` },
-    ...(indexTarget === null ? [] : [{ colour: INDEX_COLOUR, label: indexTitle, dashed: true }]),
-    { colour: RATE_COLOUR, label: rateTitle, dashed: true },
-  ])}`;
+  const targets = chartTargets(w, indexTarget, rateTarget, targetLine);
+  const svg = `<svg class="plot" viewBox="0 0 600 ${height}" role="img" aria-label="${esc(w.pDepartmentChart)}"><line x1="${left}" y1="${axisY}" x2="${right}" y2="${axisY}" stroke="${TARGET_COLOUR}"/>${rows}${axis}${targets.lines}</svg>`;
+  return `${svg}${targets.legend}`;
 }
 
 /** The columns a department's or a segment's row shares: answered, return rate against its target, index, rate. */
