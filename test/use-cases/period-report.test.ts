@@ -1,12 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { composeMime } from '../../functions/adapters/mime.ts';
 import { S3Blobs } from '../../functions/adapters/s3-blobs.ts';
+import { sesClient } from '../../functions/adapters/ses-client.ts';
+import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
+import type { EmailMessage } from '../../functions/domain/email/message.ts';
 import type { Invitation, StoredResponse, Wave } from '../../functions/domain/model.ts';
 import type { SurveyStore } from '../../functions/domain/ports.ts';
 import { invitedByOf } from '../../functions/domain/report/rollup.ts';
 import { waveStatistics } from '../../functions/domain/report/statistics.ts';
 import { score } from '../../functions/domain/scoring.ts';
-import { gatherPeriod, periodDocument, rollupKey } from '../../functions/use-cases/period-report.ts';
+import {
+  departmentKey,
+  gatherPeriod,
+  generatePeriodReport,
+  periodDocument,
+  periodKeys,
+  rollupKey,
+} from '../../functions/use-cases/period-report.ts';
 import { seedInvitation, seedWave, testStore } from '../support/fixtures.ts';
 import { allAt, demoCampaign, itss, MIXED } from '../support/programme.ts';
 
@@ -29,8 +40,14 @@ function countingStore(): { store: SurveyStore; reads: string[] } {
   return { store: counting, reads };
 }
 
-async function octoberWave(): Promise<{ wave: Wave; invitations: Invitation[] }> {
-  const campaign = { ...demoCampaign, id: `pr-${randomUUID().slice(0, 8)}` };
+async function octoberWave(
+  report: Partial<Wave['campaign']['report']> = {},
+): Promise<{ wave: Wave; invitations: Invitation[] }> {
+  const campaign = {
+    ...demoCampaign,
+    id: `pr-${randomUUID().slice(0, 8)}`,
+    report: { ...demoCampaign.report, ...report },
+  };
   const rows = [
     { department: 'North', ratings: allAt('very-satisfied'), at: '2026-10-05T03:00:00.000Z' }, // 5 Oct 11:00
     { department: 'North', ratings: MIXED, at: '2026-10-06T15:59:00.000Z' }, // 6 Oct 23:59 local
@@ -168,5 +185,62 @@ describe('period reports from rollups (dynalite, s3rver)', () => {
       /not a period/,
     );
     await expect(gatherPeriod(deps, { campaignId: 'no-such-campaign' })).rejects.toThrow(/no-such-campaign/);
+  });
+});
+
+describe('generatePeriodReport (dynalite, s3rver, local SES)', () => {
+  it('should write the files of the campaign and of each department, and email managers and department heads their own', async () => {
+    // Arrange
+    const { wave } = await octoberWave({
+      managers: ['gm@example.test'],
+      language: 'zh-CN',
+      departmentHeads: [{ department: 'South', email: 'south@example.test', language: 'en' }],
+    });
+    const now = new Date('2026-11-01T02:00:00.000Z');
+    const sent: EmailMessage[] = [];
+    const deps = {
+      store,
+      blobs,
+      mailer: new SesMailer(sesClient(), {}),
+      compose: async (message: EmailMessage) => {
+        sent.push(message);
+        return composeMime(message);
+      },
+      clock: { now: () => now },
+      links: { secret: async () => process.env.TOKEN_SECRET!, baseUrl: 'https://survey.example.test' },
+    };
+
+    // Act
+    const result = await generatePeriodReport(deps, { campaignId: wave.campaignId });
+    const json = await blobs.find(result.keys.json);
+    const again = await generatePeriodReport(deps, { campaignId: wave.campaignId });
+
+    // Assert
+    expect(result).toMatchObject({
+      period: '2026-10',
+      departments: ['North', 'South'],
+      emailed: 2,
+      final: true,
+    });
+    const south = periodKeys(wave.campaignId, '2026-10', 'South');
+    expect(south.html).toContain(`/departments/${departmentKey('South')}/`);
+    const southFiles = await Promise.all([south.json, south.csv, south.html].map((k) => blobs.find(k)));
+    for (const file of southFiles) {
+      expect(file).toBeDefined();
+      expect(file).not.toMatch(/North|comment 0|comment 1/);
+    }
+    expect([...(await blobs.get(south.csv)).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM
+    expect(await blobs.find(result.keys.csv)).toMatch(/comment 0[\s\S]*comment 1[\s\S]*comment 2/);
+    // Same bytes apart from generatedAt.
+    const strip = (s: string | undefined) => s?.replace(/"generatedAt": "[^"]+"/, '');
+    expect(strip(await blobs.find(again.keys.json))).toBe(strip(json));
+    // One digest to the managers in Chinese, one to the head of South in English with South only.
+    const [gm, head] = sent;
+    expect(gm!.to.map((a) => a.address)).toEqual(['gm@example.test']);
+    expect(gm!.subject).toContain('2026-10');
+    expect(gm!.html).toContain('North');
+    expect(head!.to.map((a) => a.address)).toEqual(['south@example.test']);
+    expect(head!.subject).toMatch(/South.*2026-10/);
+    expect(`${head!.html}${head!.text}`).not.toMatch(/North|comment 0|comment 1/);
   });
 });
