@@ -247,6 +247,16 @@ function human(command: string, result: unknown): string {
   }
   if (command === 'report') {
     const r = result as ReportResponse;
+    if ('period' in r) {
+      return [
+        `Report of ${r.campaignId} for ${r.period}${r.final ? ' (final)' : ''}: emailed to ${r.emailed} recipient(s); ${r.departments.length} department(s); ${r.rolledUp.length} day(s) rolled up, ${r.liveResponses} response(s) read live.`,
+        table(
+          ['File', 'Key'],
+          (['html', 'csv', 'json'] as const).map((k) => [k, r.keys[k]]),
+          [],
+        ),
+      ].join('\n');
+    }
     // Only a scheduled run skips, but a function that answers so should not print `undefined`s.
     if (isSkipped(r)) return describeReportOutcome(r);
     return [

@@ -10,7 +10,8 @@ import { findCampaign } from '../functions/domain/programme.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
 import type { RemindResponse } from '../functions/handlers/remind/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
-import { describeReportOutcome } from '../functions/use-cases/report.ts';
+import type { PeriodReportResult } from '../functions/use-cases/period-report.ts';
+import { describeReportOutcome, type ReportOutcome } from '../functions/use-cases/report.ts';
 import { type CampaignStatusReport, getCampaignStatus } from '../functions/use-cases/status.ts';
 import { loadDemoCustomers, programme } from '../programme/index.ts';
 import { ensureTable, type Running, startDynamo } from './dynamo.ts';
@@ -339,7 +340,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
                   ? `wave ${dispatched.waveId}, ${dispatched.invited} invited`
                   : job.kind === 'remind'
                     ? `${(result as RemindResponse).queued} reminders queued`
-                    : describeReportOutcome(result as ReportResponse)
+                    : 'period' in (result as ReportResponse)
+                      ? `period ${(result as PeriodReportResult).period} reported, ${(result as PeriodReportResult).emailed} emailed`
+                      : describeReportOutcome(result as ReportOutcome)
               }`,
             );
           },

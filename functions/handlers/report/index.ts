@@ -13,6 +13,7 @@ import { sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
 import { findCampaign } from '../../domain/programme.ts';
 import { ReportRequestError } from '../../domain/report/errors.ts';
+import { generatePeriodReport, type PeriodReportResult } from '../../use-cases/period-report.ts';
 import { generateReport, isSkipped, type ReportDeps, type ReportOutcome } from '../../use-cases/report.ts';
 
 const deps: ReportDeps = {
@@ -39,6 +40,11 @@ const ReportEvent = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9][\w.-]{0,127}$/, 'must be a wave id such as "demo-20250101T0100"')
     .optional(),
+  /** A period report (2026-11, 2026-Q4, 2026-H2, 2026) instead of a wave report. */
+  period: z
+    .string()
+    .regex(/^\d{4}(-(\d{2}|Q[1-4]|H[12]))?$/, 'must be a period such as 2026-11, 2026-Q4, 2026-H2 or 2026')
+    .optional(),
   // Only the schedule's runs may find nothing to report: see generateReport.
   trigger: z
     .literal('schedule', { error: 'must be "schedule" (or absent, for a run a person asked for)' })
@@ -46,7 +52,7 @@ const ReportEvent = z.strictObject({
 });
 export type ReportEvent = z.input<typeof ReportEvent>;
 /** A report, or (scheduled runs only) `{ campaignId, skipped: 'no-wave' | 'already-final', … }`. */
-export type ReportResponse = ReportOutcome;
+export type ReportResponse = ReportOutcome | PeriodReportResult;
 
 export const handler = middy<unknown, ReportResponse>()
   .use(injectLambdaContext(logger))
@@ -56,6 +62,19 @@ export const handler = middy<unknown, ReportResponse>()
       throw new ReportRequestError(
         parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`),
       );
+    }
+    const { campaignId, period, trigger } = parsed.data;
+    // A campaign with report.period gets period reports from its schedule (the period holding yesterday).
+    if (period || (trigger === 'schedule' && findCampaign(programme, campaignId)?.report.period)) {
+      const report = await generatePeriodReport(deps, { campaignId, period });
+      logger.info('period report written and sent', {
+        campaignId,
+        period: report.period,
+        emailed: report.emailed,
+        rolledUp: report.rolledUp.length,
+        liveResponses: report.liveResponses,
+      });
+      return report;
     }
     const result = await generateReport(deps, parsed.data);
     if (isSkipped(result)) {
