@@ -32,6 +32,14 @@ describe('StatefulStack', () => {
             ],
             Projection: { ProjectionType: 'ALL' },
           },
+          {
+            IndexName: TABLE_KEYS.gsi2.name,
+            KeySchema: [
+              { AttributeName: TABLE_KEYS.gsi2.partitionKey, KeyType: 'HASH' },
+              { AttributeName: TABLE_KEYS.gsi2.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
         ],
         AttributeDefinitions: Match.arrayWith([
           { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },

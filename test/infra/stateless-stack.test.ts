@@ -86,7 +86,9 @@ describe('StatelessStack', () => {
       ];
       const json = JSON.stringify(resource);
       if (mentions(resource, id(stateful.table)))
-        return json.includes('/index/gsi1"') ? 'table index gsi1' : 'table';
+        return /\/index\/(gsi\d)"/.exec(json)?.[1]
+          ? `table index ${/\/index\/(gsi\d)"/.exec(json)![1]}`
+          : 'table';
       if (mentions(resource, id(stateful.bucket))) {
         const objects = /\/((?:reports|imports)\/[^"]*)"\]\]\}$/.exec(json);
         return objects?.[1] ?? json;
@@ -163,11 +165,16 @@ describe('StatelessStack', () => {
           ...BASE,
           'dynamodb:GetItem on table',
           'dynamodb:GetItem on table index gsi1',
+          'dynamodb:GetItem on table index gsi2',
           'dynamodb:Query on table',
           'dynamodb:Query on table index gsi1',
+          // gsi2: a campaign's answers by date, rolled up per closed day for period reports.
+          'dynamodb:Query on table index gsi2',
           // finalReportAt on the wave item; not on the index.
           'dynamodb:UpdateItem on table',
-          // Writes only: its emailed links are signed tokens, not URLs presigned with its credentials.
+          // Its emailed links are signed tokens, not URLs presigned with its credentials; it reads back
+          // only the rollups of closed days it wrote under reports/.
+          's3:GetObject on reports/*',
           's3:PutObject on reports/*',
           'secretsmanager:GetSecretValue on token secret',
           'ses:SendRawEmail on SES identity example.com',
