@@ -265,10 +265,10 @@ export async function generatePeriodReport(
   await mailer.send(await compose(digest(overall, campaign.report.managers, keys)));
   let emailed = campaign.report.managers.length;
   for (const head of campaign.report.departmentHeads ?? []) {
+    // A head of a department with no invitations in the period still gets its (empty) files.
     const files =
-      departmentKeys.get(head.department) ?? periodKeys(figures.latest.campaignId, period, head.department);
-    if (!departmentKeys.has(head.department))
-      await write(periodDocument(figures, { now, department: head.department }), head.department);
+      departmentKeys.get(head.department) ??
+      (await write(periodDocument(figures, { now, department: head.department }), head.department));
     const doc = periodDocument(figures, {
       now,
       department: head.department,

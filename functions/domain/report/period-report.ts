@@ -1,9 +1,10 @@
 import { SEGMENTS, type Segment } from '../audience.ts';
+import { localDateOf } from '../calendar/index.ts';
 import { CLEANING_FLAGS } from '../cleaning.ts';
 import type { Language, LocalizedText } from '../language.ts';
 import type { Wave } from '../model.ts';
 import { type Campaign, returnRateTarget, satisfactionRateTarget } from '../programme.ts';
-import { choiceQuestionsOf, type GradeName, type Questionnaire } from '../questionnaire.ts';
+import { choiceQuestionsOf, type GradeName, isRequired, type Questionnaire } from '../questionnaire.ts';
 import { grade, pointsRange } from '../scoring.ts';
 import { describeQuestionnaire, type ReportDocument } from './document.ts';
 import type { Period } from './period.ts';
@@ -20,7 +21,6 @@ import {
   meanRaw,
   meanTotal,
   mergeTallies,
-  scored,
   type Tally,
 } from './tally.ts';
 
@@ -262,7 +262,7 @@ function itemStatistics(questionnaires: Questionnaire[], tally: Tally): ItemStat
         id: c.id,
         label: c.label,
         weight: c.weight ?? null,
-        required: c.required !== false,
+        required: isRequired(c),
         ...pointsRange(q, c.id),
         answers,
         meanPoints: means.points,
@@ -411,7 +411,8 @@ export function buildPeriodReport(input: PeriodInput): PeriodReportDocument {
       first: period.first,
       last: period.last,
       final:
-        waves.every((w) => now.getTime() >= Date.parse(w.deadline)) && periodIsOver(period, now, campaign),
+        waves.every((w) => now.getTime() >= Date.parse(w.deadline)) &&
+        localDateOf(now, campaign.report.schedule.timeZone) > period.last,
     },
     department: department ?? null,
     waves: waves.map((w) => ({
@@ -443,20 +444,6 @@ export function buildPeriodReport(input: PeriodInput): PeriodReportDocument {
     },
   };
 }
-
-/** Whether the period's last local day is over (in the report schedule's time zone). */
-function periodIsOver(period: Period, now: Date, campaign: Campaign): boolean {
-  const today = new Intl.DateTimeFormat('en-CA', {
-    timeZone: campaign.report.schedule.timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-  return today > period.last;
-}
-
-/** scored() re-exported for the readers of PeriodStatistics that need the scored count. */
-export { scored };
 
 const PERIOD_DEFINITIONS = {
   period:

@@ -165,6 +165,30 @@ export function cleanedResponses(q: Questionnaire, invitations: Invitation[]): C
   return fittingResponses(q, invitations).filter((c) => isFlagged(c.response));
 }
 
+/** The open answers of one response, in question order, as reports quote them. */
+export function responseComments(
+  q: Questionnaire,
+  invitation: Invitation,
+  response: StoredResponse,
+): ReportComment[] {
+  return q.openQuestions.flatMap((o) => {
+    const text = response.comments[o.id];
+    if (!text) return [];
+    return [
+      {
+        questionId: o.id,
+        text,
+        language: response.language,
+        department: invitation.customer.department,
+        total: response.total,
+        grade: response.grade,
+        answeredAt: response.answeredAt,
+        invitationId: invitation.id,
+      },
+    ];
+  });
+}
+
 /** Rated item answers of some responses, and how many of them are at or above the satisfied level. */
 function tally(q: Questionnaire, counted: CountedResponse[]): { rated: number; satisfied: number } {
   let satisfied = 0;
@@ -256,22 +280,7 @@ export function waveStatistics(wave: Wave, allInvitations: Invitation[]): WaveSt
   const departments = [...new Set(invitations.map((i) => i.customer.department))].sort(byCodeUnits);
   const questionOrder = new Map(q.openQuestions.map((o, i) => [o.id, i]));
   const comments: ReportComment[] = counted.flatMap(({ invitation, response }) =>
-    q.openQuestions.flatMap((o) => {
-      const text = response.comments[o.id];
-      if (!text) return [];
-      return [
-        {
-          questionId: o.id,
-          text,
-          language: response.language,
-          department: invitation.customer.department,
-          total: response.total,
-          grade: response.grade,
-          answeredAt: response.answeredAt,
-          invitationId: invitation.id,
-        },
-      ];
-    }),
+    responseComments(q, invitation, response),
   );
   comments.sort(
     (a, b) =>

@@ -3,7 +3,7 @@ import { LANGUAGES, type Language } from '../language.ts';
 import type { Invitation, StoredResponse } from '../model.ts';
 import { choiceQuestionsOf, type GradeName, type Questionnaire } from '../questionnaire.ts';
 import { isSatisfied, itemPercent, points } from '../scoring.ts';
-import { byCodeUnits, fitsQuestionnaire, type ReportComment } from './statistics.ts';
+import { byCodeUnits, fitsQuestionnaire, type ReportComment, responseComments } from './statistics.ts';
 
 /*
  * A tally is what a report needs of a set of responses, in a form that adds up: two tallies of disjoint
@@ -153,22 +153,8 @@ export function addResponse(tally: Tally, q: Questionnaire, invitation: Invitati
     const counts = slot<Record<string, number>>(tally.choices, o.id, () => ({}));
     counts[option] = (counts[option] ?? 0) + 1;
   }
-  const comments: ReportComment[] = [];
-  for (const o of q.openQuestions) {
-    const text = response.comments[o.id];
-    if (!text) continue;
-    tally.comments[response.language] += 1;
-    comments.push({
-      questionId: o.id,
-      text,
-      language: response.language,
-      department: invitation.customer.department,
-      total: response.total,
-      grade: response.grade,
-      answeredAt: response.answeredAt,
-      invitationId: invitation.id,
-    });
-  }
+  const comments = responseComments(q, invitation, response);
+  for (const c of comments) tally.comments[c.language] += 1;
   if (comments.length > 0) tally.worst = keepWorst([...tally.worst, ...comments]);
 }
 
