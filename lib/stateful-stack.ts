@@ -126,7 +126,11 @@ export class StatefulStack extends Stack {
     // stateless stack imports its ARN, and a new id would remove an export that is still in use.
     this.reportsWrite = new ManagedPolicy(this, 'ReportsAccess', {
       description: 'csat: write reports under reports/',
-      statements: [new PolicyStatement({ actions: ['s3:PutObject'], resources: [reports] })],
+      // responses.csv goes up in parts (multipart upload, all under s3:PutObject); a run that fails midway
+      // aborts its upload rather than leave its parts to the bucket's one-day lifecycle rule.
+      statements: [
+        new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [reports] }),
+      ],
     });
     this.reportsRead = new ManagedPolicy(this, 'ReportsRead', {
       description: 'csat: read reports under reports/, to presign the redirect of a report link',

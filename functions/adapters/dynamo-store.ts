@@ -281,25 +281,32 @@ export class DynamoStore implements SurveyStore {
   }
 
   async listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]> {
-    const items: Record<string, unknown>[] = [];
+    const all: Invitation[] = [];
+    for await (const page of this.answeredPages(campaignId, from, to)) all.push(...page);
+    return all;
+  }
+
+  async *answeredPages(campaignId: string, from: string, to: string): AsyncIterable<Invitation[]> {
     // One partition per UTC date the range touches; the sort key narrows each to the range.
     for (let date = from.slice(0, 10); date <= to.slice(0, 10); date = nextUtcDate(date)) {
-      items.push(
-        ...(await this.queryAll({
-          TableName: this.table,
-          IndexName: GSI2,
-          KeyConditionExpression: 'gsi2pk = :p AND gsi2sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':p': answersKey(campaignId, date),
-            ':from': from,
-            ':to': `${to}#\uffff`,
-          },
-        })),
-      );
+      for await (const items of this.queryPages({
+        TableName: this.table,
+        IndexName: GSI2,
+        KeyConditionExpression: 'gsi2pk = :p AND gsi2sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':p': answersKey(campaignId, date),
+          ':from': from,
+          ':to': `${to}#\uffff`,
+        },
+      })) {
+        const page = items
+          .map((i) => strip<Invitation>(i))
+          .filter(
+            (i) => i.response !== undefined && i.response.answeredAt >= from && i.response.answeredAt < to,
+          );
+        if (page.length > 0) yield page;
+      }
     }
-    return items
-      .map((i) => strip<Invitation>(i))
-      .filter((i) => i.response !== undefined && i.response.answeredAt >= from && i.response.answeredAt < to);
   }
 
   async unsubscribe(id: string, at: string): Promise<'done' | 'gone'> {
@@ -428,13 +435,17 @@ export class DynamoStore implements SurveyStore {
 
   private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
+    for await (const page of this.queryPages(input)) items.push(...page);
+    return items;
+  }
+
+  private async *queryPages(input: QueryCommandInput): AsyncIterable<Record<string, unknown>[]> {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.ddb.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-      items.push(...(page.Items ?? []));
+      yield page.Items ?? [];
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return items;
   }
 }
 

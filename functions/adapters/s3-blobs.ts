@@ -1,6 +1,14 @@
+import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../domain/ports.ts';
 import { s3Client } from './s3-client.ts';
+
+/** The smallest part S3 takes in a multipart upload (all but the last). */
+export const PART_BYTES = 5 * 1024 * 1024;
+
+async function* utf8(chunks: AsyncIterable<string>): AsyncIterable<Buffer> {
+  for await (const chunk of chunks) yield Buffer.from(chunk, 'utf8');
+}
 
 /** SigV4 presigned URLs cannot live longer than 7 days. */
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
@@ -37,6 +45,28 @@ export class S3Blobs implements BlobStore {
         CacheControl: 'no-cache',
       }),
     );
+  }
+
+  /**
+   * Parts of PART_BYTES go up one at a time as the text comes (S3's multipart upload, through the SDK's
+   * lib-storage), so memory holds about one part whatever the object's size; a small object is one PUT.
+   */
+  async putStream(key: string, body: AsyncIterable<string>, contentType: string): Promise<void> {
+    const [s3, { Upload }] = await Promise.all([this.client(), import('@aws-sdk/lib-storage')]);
+    const upload = new Upload({
+      client: s3,
+      queueSize: 1,
+      partSize: PART_BYTES,
+      leavePartsOnError: false,
+      params: {
+        Bucket: this.bucket,
+        Key: key,
+        Body: Readable.from(utf8(body)),
+        ContentType: contentType,
+        CacheControl: 'no-cache',
+      },
+    });
+    await upload.done();
   }
 
   async find(key: string): Promise<string | undefined> {

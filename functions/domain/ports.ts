@@ -52,6 +52,8 @@ export interface SurveyStore {
   ): Promise<'stored' | 'unavailable'>;
   /** The campaign's answered invitations with `from <= answeredAt < to` (ISO instants), in answer order. */
   listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]>;
+  /** The same as listAnswered, a page at a time, so a caller can go through any number of them. */
+  answeredPages(campaignId: string, from: string, to: string): AsyncIterable<Invitation[]>;
   /** Marks the invitation and the customer unsubscribed (idempotent). */
   unsubscribe(id: string, at: string): Promise<'done' | 'gone'>;
   putCustomers(customers: Customer[]): Promise<void>;
@@ -89,6 +91,8 @@ export interface Mailer {
 
 export interface BlobStore {
   put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
+  /** Writes an object from text as it comes (in parts when it is large), never holding all of it. */
+  putStream(key: string, body: AsyncIterable<string>, contentType: string): Promise<void>;
   /** The object's text (UTF-8), or undefined when there is no such object. */
   find(key: string): Promise<string | undefined>;
   /** A time-limited https link to read the object. */

@@ -1,9 +1,11 @@
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { localDateOf } from '../domain/calendar/index.ts';
 import { fromLocal } from '../domain/calendar/zoned-time.ts';
 import type { Language } from '../domain/language.ts';
 import type { Wave } from '../domain/model.ts';
 import type { BlobStore, Clock, SurveyStore } from '../domain/ports.ts';
-import { periodResponsesCsv } from '../domain/report/csv.ts';
+import { periodResponsesWriter } from '../domain/report/csv.ts';
 import { REPORTS_PREFIX } from '../domain/report/document.ts';
 import { WaveNotFoundError } from '../domain/report/errors.ts';
 import {
@@ -193,6 +195,62 @@ export function periodDocument(
   });
 }
 
+/**
+ * The period's responses.csv, for the whole campaign and for each of `departments`: the auditors' raw
+ * export lists every response, so it is the one part of a report that reads O(responses) — in one pass
+ * over the period's answers a page at a time (store.answeredPages), each page's rows streamed into every
+ * file at once, so memory holds a page and an upload part per file whatever the period's size.
+ * Returns how many answered invitations it read.
+ */
+export async function writePeriodResponses(
+  deps: { store: SurveyStore; blobs: BlobStore; clock: Clock },
+  figures: PeriodFigures,
+  options: { language: Language; departments: string[] },
+): Promise<number> {
+  const { store, blobs, clock } = deps;
+  const { waves, latest } = figures;
+  const files = [undefined, ...options.departments].map((department) => {
+    const channel = new PassThrough({ objectMode: true, highWaterMark: 4 });
+    return {
+      writer: periodResponsesWriter(waves, { language: options.language, department }),
+      channel,
+      done: blobs.putStream(
+        periodKeys(latest.campaignId, figures.period.key, department).csv,
+        channel,
+        CONTENT_TYPES.csv,
+      ),
+    };
+  });
+  const send = async (channel: PassThrough, text: string) => {
+    if (text !== '' && !channel.write(text)) await once(channel, 'drain');
+  };
+  let read = 0;
+  const feed = async () => {
+    for (const f of files) await send(f.channel, f.writer.head);
+    if (waves.length > 0) {
+      // Nothing is answered before its wave starts or after its deadline (nor after now).
+      const from = waves.map((w) => w.createdAt).sort(byCodeUnits)[0]!;
+      const last = waves
+        .map((w) => w.deadline)
+        .sort(byCodeUnits)
+        .at(-1)!;
+      const until = Math.min(new Date(last).getTime(), clock.now().getTime()) + 1;
+      for await (const page of store.answeredPages(latest.campaignId, from, new Date(until).toISOString())) {
+        read += page.length;
+        for (const f of files) await send(f.channel, f.writer.rows(page));
+      }
+    }
+    for (const f of files) f.channel.end();
+  };
+  try {
+    await Promise.all([feed(), ...files.map((f) => f.done)]);
+  } catch (e) {
+    for (const f of files) f.channel.destroy(e as Error);
+    throw e;
+  }
+  return read;
+}
+
 export interface PeriodReportResult {
   campaignId: string;
   period: string;
@@ -217,24 +275,42 @@ export async function generatePeriodReport(
   deps: ReportDeps,
   input: { campaignId: string; period?: string | undefined },
 ): Promise<PeriodReportResult> {
-  const { store, blobs, mailer, compose, clock, links } = deps;
-  const now = clock.now();
   const figures = await gatherPeriod(deps, input);
+  const overall = periodDocument(figures, { now: deps.clock.now() });
+  const { report } = figures.latest.campaign;
+  await writePeriodResponses(deps, figures, {
+    language: report.language,
+    departments: [
+      ...new Set([
+        ...overall.statistics.departments.map((d) => d.department),
+        ...(report.departmentHeads ?? []).map((h) => h.department),
+      ]),
+    ],
+  });
+  return publishPeriodReport(deps, figures, overall);
+}
+
+/**
+ * The part of a period report that reads O(days): report.json and report.html of the campaign (`overall`,
+ * periodDocument of the figures) and of each department, then the digests. responses.csv
+ * (writePeriodResponses) must be written first: the digests link to it.
+ */
+export async function publishPeriodReport(
+  deps: ReportDeps,
+  figures: PeriodFigures,
+  overall: PeriodReportDocument,
+): Promise<PeriodReportResult> {
+  const { blobs, mailer, compose, clock, links } = deps;
+  const now = clock.now();
   const campaign = figures.latest.campaign;
   const language = campaign.report.language;
   const period = figures.period.key;
-  const overall = periodDocument(figures, { now });
   const departments = overall.statistics.departments.map((d) => d.department);
-
-  // responses.csv is the auditors' raw export: it lists every response, so it reads the period's waves.
-  const answered = await Promise.all(
-    figures.waves.map(async (wave) => ({ wave, invitations: await store.listInvitations(wave.waveId) })),
-  );
+  const heads = campaign.report.departmentHeads ?? [];
   const write = async (doc: PeriodReportDocument, department?: string) => {
     const keys = periodKeys(figures.latest.campaignId, period, department);
     await Promise.all([
       blobs.put(keys.json, `${JSON.stringify(doc, null, 2)}\n`, CONTENT_TYPES.json),
-      blobs.put(keys.csv, periodResponsesCsv(answered, { language, department }), CONTENT_TYPES.csv),
       blobs.put(keys.html, periodReportHtml(doc), CONTENT_TYPES.html),
     ]);
     return keys;
@@ -264,7 +340,7 @@ export async function generatePeriodReport(
     });
   await mailer.send(await compose(digest(overall, campaign.report.managers, keys)));
   let emailed = campaign.report.managers.length;
-  for (const head of campaign.report.departmentHeads ?? []) {
+  for (const head of heads) {
     // A head of a department with no invitations in the period still gets its (empty) files.
     const files =
       departmentKeys.get(head.department) ??

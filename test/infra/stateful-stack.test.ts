@@ -164,7 +164,7 @@ describe('StatefulStack', () => {
       expect(logicalId(reportsWrite.node.defaultChild as never)).toMatch(/^ReportsAccess[0-9A-F]{8}$/);
       expect(
         policies[logicalId(reportsWrite.node.defaultChild as never)]!.Properties.PolicyDocument.Statement,
-      ).toEqual([{ Effect: 'Allow', Action: 's3:PutObject', Resource: under }]);
+      ).toEqual([{ Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Resource: under }]);
       expect(
         policies[logicalId(reportsRead.node.defaultChild as never)]!.Properties.PolicyDocument.Statement,
       ).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: under }]);

@@ -174,6 +174,7 @@ describe('StatelessStack', () => {
           'dynamodb:UpdateItem on table',
           // Its emailed links are signed tokens, not URLs presigned with its credentials; it reads back
           // only the rollups of closed days it wrote under reports/.
+          's3:AbortMultipartUpload on reports/*',
           's3:GetObject on reports/*',
           's3:PutObject on reports/*',
           'secretsmanager:GetSecretValue on token secret',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { composeMime } from '../../functions/adapters/mime.ts';
-import { S3Blobs } from '../../functions/adapters/s3-blobs.ts';
+import { PART_BYTES, S3Blobs } from '../../functions/adapters/s3-blobs.ts';
 import { sesClient } from '../../functions/adapters/ses-client.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { EmailMessage } from '../../functions/domain/email/message.ts';
@@ -17,6 +17,7 @@ import {
   periodDocument,
   periodKeys,
   rollupKey,
+  writePeriodResponses,
 } from '../../functions/use-cases/period-report.ts';
 import { seedInvitation, seedWave, testStore } from '../support/fixtures.ts';
 import { allAt, demoCampaign, itss, MIXED } from '../support/programme.ts';
@@ -242,5 +243,60 @@ describe('generatePeriodReport (dynalite, s3rver, local SES)', () => {
     expect(head!.to.map((a) => a.address)).toEqual(['south@example.test']);
     expect(head!.subject).toMatch(/South.*2026-10/);
     expect(`${head!.html}${head!.text}`).not.toMatch(/North|comment 0|comment 1/);
+  });
+});
+
+describe('responses.csv a page at a time (dynalite, s3rver)', () => {
+  it('should upload a file larger than one part in parts and read back the same bytes', async () => {
+    // 12 MB of rows in 64 KB chunks: three multipart parts of S3Blobs.PART_BYTES (5 MB) on s3rver.
+    const key = `reports/test/${randomUUID()}/responses.csv`;
+    const line = `${'行,'.repeat(40)}\r\n`;
+    const chunk = line.repeat(Math.ceil(65_536 / Buffer.byteLength(line)));
+    const count = Math.ceil((12 * 1024 * 1024) / Buffer.byteLength(chunk));
+    async function* chunks() {
+      for (let i = 0; i < count; i++) yield chunk;
+    }
+
+    await blobs.putStream(key, chunks(), 'text/csv; charset=utf-8');
+
+    const bytes = await blobs.get(key);
+    expect(bytes.byteLength).toBe(Buffer.byteLength(chunk) * count);
+    expect(bytes.byteLength).toBeGreaterThan(2 * PART_BYTES);
+    expect(Buffer.from(bytes).equals(Buffer.from(chunk.repeat(count), 'utf8'))).toBe(true);
+  });
+
+  it('should write the rows of every page, and no file at all when a page cannot be read', async () => {
+    // Arrange
+    const { wave } = await octoberWave();
+    const now = new Date('2026-11-01T02:00:00.000Z');
+    const source = { store, blobs, clock: { now: () => now } };
+    const figures = await gatherPeriod(source, { campaignId: wave.campaignId });
+    const failing = Object.create(store) as SurveyStore;
+    failing.answeredPages = async function* (campaignId, from, to) {
+      for await (const page of store.answeredPages(campaignId, from, to)) {
+        yield page;
+        throw new Error('ProvisionedThroughputExceededException');
+      }
+    };
+
+    // Act
+    const read = await writePeriodResponses(source, figures, { language: 'en', departments: ['South'] });
+    const broken = { ...figures, period: { ...figures.period, key: '2026-09' } };
+    const failure = await writePeriodResponses({ ...source, store: failing }, broken, {
+      language: 'en',
+      departments: ['South'],
+    }).catch((e: unknown) => e);
+
+    // Assert
+    expect(read).toBe(3);
+    const csv = await blobs.find(periodKeys(wave.campaignId, '2026-10').csv);
+    expect(csv?.split('\r\n').filter(Boolean)).toHaveLength(4); // header + 3 responses
+    const south = await blobs.find(periodKeys(wave.campaignId, '2026-10', 'South').csv);
+    expect(south?.split('\r\n').filter(Boolean)).toHaveLength(2);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe('ProvisionedThroughputExceededException');
+    for (const department of [undefined, 'South']) {
+      expect(await blobs.find(periodKeys(wave.campaignId, '2026-09', department).csv)).toBeUndefined();
+    }
   });
 });

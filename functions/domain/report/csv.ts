@@ -3,7 +3,7 @@ import type { Language } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
 import { choiceQuestionsOf, type Questionnaire } from '../questionnaire.ts';
 import { questionnairesOf } from './period-report.ts';
-import { byAnswerTime, type CountedResponse, fittingResponses } from './statistics.ts';
+import { byAnswerTime, type CountedResponse, fitsQuestionnaire, fittingResponses } from './statistics.ts';
 import { flagLabel, words } from './text.ts';
 
 /*
@@ -86,10 +86,10 @@ function responseColumns(
 }
 
 /** Rows as CSV: every cell neutralised, UTF-8 with a byte-order mark so Excel reads Chinese, CRLF (RFC 4180). */
-const csvOf = (rows: string[][]): string =>
+const csvOf = (rows: string[][], bom = true): string =>
   stringify(
     rows.map((row) => row.map(neutraliseCell)),
-    { bom: true, record_delimiter: 'windows' },
+    { bom, record_delimiter: 'windows' },
   );
 
 /**
@@ -108,26 +108,50 @@ export function responsesCsv(wave: Wave, invitations: Invitation[]): string {
 }
 
 /**
- * A period's responses.csv: the wave id, then the columns of responsesCsv for the questionnaire of the
+ * A period's responses.csv, written a page of responses at a time (any number of them in bounded memory):
+ * `head` is the byte-order mark and the header row; `rows` turns answered invitations (in answer order,
+ * as the store's answeredPages gives them) into rows, leaving out other waves' and, with a department,
+ * other departments'. The columns: the wave id, then those of responsesCsv for the questionnaire of the
  * period's latest wave followed by items only older versions had (a response leaves the columns of items
- * its own questionnaire lacks empty); one row per response that fits its own wave's questionnaire, by time
- * of answer then invitation id across the waves. With a department, only that department's responses.
- * Headers and levels in `language`.
+ * its own questionnaire lacks empty); only responses that fit their own wave's questionnaire. Headers
+ * and levels in `language`. head + rows(page 1) + rows(page 2)… is periodResponsesCsv of all of them.
  */
+export function periodResponsesWriter(
+  waves: Wave[],
+  options: { language: Language; department?: string | undefined },
+): { head: string; rows: (answered: Iterable<Invitation>) => string } {
+  const { department, language } = options;
+  const { header, cells } = responseColumns(questionnairesOf(waves), language);
+  const byId = new Map(waves.map((w) => [w.waveId, w]));
+  return {
+    head: csvOf([[words(language).wave, ...header]], true),
+    rows: (answered) => {
+      const rows: Array<{ wave: Wave; counted: CountedResponse }> = [];
+      for (const invitation of answered) {
+        const wave = byId.get(invitation.waveId);
+        const response = invitation.response;
+        if (!wave || !response || (department !== undefined && invitation.customer.department !== department))
+          continue;
+        if (fitsQuestionnaire(wave.questionnaire, response))
+          rows.push({ wave, counted: { invitation, response } });
+      }
+      rows.sort((a, b) => byAnswerTime(a.counted, b.counted));
+      return csvOf(
+        rows.map(({ wave, counted }) => [wave.waveId, ...cells(wave.questionnaire, counted)]),
+        false,
+      );
+    },
+  };
+}
+
+/** periodResponsesWriter's file of some answered invitations at once (in any order). */
 export function periodResponsesCsv(
   waves: Array<{ wave: Wave; invitations: Invitation[] }>,
   options: { language: Language; department?: string },
 ): string {
-  const { department, language } = options;
-  const { header, cells } = responseColumns(questionnairesOf(waves.map((x) => x.wave)), language);
-  const rows = waves
-    .flatMap(({ wave, invitations }) =>
-      fittingResponses(
-        wave.questionnaire,
-        invitations.filter((i) => department === undefined || i.customer.department === department),
-      ).map((counted) => ({ wave, counted })),
-    )
-    .sort((a, b) => byAnswerTime(a.counted, b.counted))
-    .map(({ wave, counted }) => [wave.waveId, ...cells(wave.questionnaire, counted)]);
-  return csvOf([[words(language).wave, ...header], ...rows]);
+  const writer = periodResponsesWriter(
+    waves.map((x) => x.wave),
+    options,
+  );
+  return writer.head + writer.rows(waves.flatMap((x) => x.invitations));
 }
