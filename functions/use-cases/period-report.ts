@@ -23,7 +23,7 @@ import {
   type PeriodReportDocument,
   type RollupEntry,
 } from '../domain/report/period-report.ts';
-import { type DayRollup, rollupEntries } from '../domain/report/rollup.ts';
+import { type DayRollup, mergedEntries, mergeEntries, rollupEntries } from '../domain/report/rollup.ts';
 import { byCodeUnits } from '../domain/report/statistics.ts';
 import { signReportLink } from '../domain/token.ts';
 import { forEachLimited } from './dispatch.ts';
@@ -71,7 +71,10 @@ const dayStart = (day: string, timeZone: string): Date => {
 export interface PeriodFigures {
   period: Period;
   waves: Wave[];
-  /** Rollup entries of every day the period's waves could be answered on (and of the trend's periods). */
+  /**
+   * The tallies of the period's waves (and of the trend's periods'), one per wave, department and segment:
+   * the rollups of every day they could be answered on, merged.
+   */
   entries: RollupEntry[];
   previous: Array<{ period: Period; waves: Wave[]; entries: RollupEntry[] }>;
   /** The latest wave of the campaign: its snapshot gives the settings and names. */
@@ -115,7 +118,9 @@ export async function gatherPeriod(
   const byId = new Map(relevant.map((w) => [w.waveId, w]));
 
   const rolledUp: string[] = [];
-  const entries: RollupEntry[] = [];
+  // Merged as they are read: a report holds one tally per wave, department and segment, not one per day.
+  const merged = new Map<string, RollupEntry>();
+  const relevantWave = (waveId: string) => byId.has(waveId);
   let liveResponses = 0;
   if (relevant.length > 0) {
     const first = relevant.map((w) => localDateOf(new Date(w.createdAt), tz)).sort(byCodeUnits)[0]!;
@@ -153,7 +158,7 @@ export async function gatherPeriod(
         await blobs.put(key, `${JSON.stringify(rollup)}\n`, 'application/json; charset=utf-8');
         rolledUp.push(day);
       }
-      entries.push(...rollup.entries.filter((e) => byId.has(e.waveId)));
+      mergeEntries(merged, rollup.entries, relevantWave);
     });
     if (open.length > 0) {
       const answered = await store.listAnswered(
@@ -162,9 +167,10 @@ export async function gatherPeriod(
         now.toISOString(),
       );
       liveResponses = answered.length;
-      entries.push(...rollupEntries(byId, answered));
+      mergeEntries(merged, rollupEntries(byId, answered), relevantWave);
     }
   }
+  const entries = mergedEntries(merged);
   return {
     period,
     waves,

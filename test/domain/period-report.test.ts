@@ -8,10 +8,11 @@ import {
   periodOf,
   periodsBefore,
 } from '../../functions/domain/report/period.ts';
-import { rollupEntries } from '../../functions/domain/report/rollup.ts';
+import type { RollupEntry } from '../../functions/domain/report/period-report.ts';
+import { mergedEntries, mergeEntries, rollupEntries } from '../../functions/domain/report/rollup.ts';
 import { waveStatistics } from '../../functions/domain/report/statistics.ts';
 import { addResponse, emptyTally, meanTotal, mergeTallies } from '../../functions/domain/report/tally.ts';
-import { periodReport, periodWave } from './period-fixture.ts';
+import { marchWave, periodReport, periodWave } from './period-fixture.ts';
 import { answeredWithTotals, reportWave } from './report-fixture.ts';
 
 describe('periods', () => {
@@ -216,5 +217,43 @@ describe('tallies', () => {
       ['South', null, 1],
       ['South', 'key', 1],
     ]);
+  });
+
+  it('should keep comments in the tallies of a scope only, not of a segment', () => {
+    const { wave: w, invitations } = periodWave();
+    const entries = rollupEntries(new Map([[w.waveId, w]]), invitations);
+    expect(entries.filter((e) => e.segment === null).some((e) => e.tally.worst.length > 0)).toBe(true);
+    for (const e of entries.filter((x) => x.segment !== null)) {
+      expect(e.tally.worst).toEqual([]);
+      expect(e.tally.answered).toBeGreaterThan(0);
+    }
+  });
+
+  it('should merge the rollups of any split of the answers into the rollup of all of them', () => {
+    const april = periodWave();
+    const march = marchWave();
+    const waves = new Map([april.wave, march.wave].map((w) => [w.waveId, w]));
+    const all = [...april.invitations, ...march.invitations];
+    const whole = rollupEntries(waves, all);
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: all.length, maxLength: all.length }),
+        fc.boolean(),
+        (days, aprilOnly) => {
+          // Each answer lands on one of four "days"; the days' rollups are merged in reverse order.
+          const merged = new Map<string, RollupEntry>();
+          for (const day of [3, 2, 1, 0]) {
+            const rollup = rollupEntries(
+              waves,
+              all.filter((_, k) => days[k] === day),
+            );
+            mergeEntries(merged, structuredClone(rollup), (id) => !aprilOnly || id === april.wave.waveId);
+          }
+          expect(mergedEntries(merged)).toEqual(
+            aprilOnly ? whole.filter((e) => e.waveId === april.wave.waveId) : whole,
+          );
+        },
+      ),
+    );
   });
 });

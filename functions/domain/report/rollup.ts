@@ -2,7 +2,7 @@ import type { Segment } from '../audience.ts';
 import type { Invitation, InvitedCustomer, Wave } from '../model.ts';
 import type { InvitedBy, RollupEntry } from './period-report.ts';
 import { byCodeUnits } from './statistics.ts';
-import { addResponse, emptyTally, slot, type Tally } from './tally.ts';
+import { addResponse, emptyTally, mergeInto, slot, type Tally } from './tally.ts';
 
 /*
  * A rollup is the tallies of the responses answered on one closed local day of a campaign, per wave,
@@ -48,13 +48,41 @@ export function rollupEntries(
       addResponse(entry(wave.waveId, department, segment), wave.questionnaire, invitation);
     }
   }
-  return [...byKey.values()].sort(
-    (a, b) =>
-      byCodeUnits(a.waveId, b.waveId) ||
-      byCodeUnits(a.department, b.department) ||
-      byCodeUnits(a.segment ?? '', b.segment ?? ''),
-  );
+  const entries = [...byKey.values()].sort(entryOrder);
+  // A report quotes comments of a scope (the campaign, a department), never of a segment: the segment
+  // tallies keep only the counts, which keeps a busy day's rollup (and every read of it) smaller.
+  for (const e of entries) if (e.segment !== null) e.tally.worst = [];
+  return entries;
 }
+
+/** Entries by wave, department, then segment (all before the segments). */
+export const entryOrder = (a: RollupEntry, b: RollupEntry): number =>
+  byCodeUnits(a.waveId, b.waveId) ||
+  byCodeUnits(a.department, b.department) ||
+  byCodeUnits(a.segment ?? '', b.segment ?? '');
+
+/**
+ * Entries of the same wave, department and segment merged into one (each tally merged once, in any
+ * order: the sums are exact), leaving out waves `keep` says no to. `into` holds them by key and may own
+ * (and change) the entries given. Call `mergedEntries` for the result.
+ */
+export function mergeEntries(
+  into: Map<string, RollupEntry>,
+  entries: Iterable<RollupEntry>,
+  keep: (waveId: string) => boolean,
+): void {
+  for (const e of entries) {
+    if (!keep(e.waveId)) continue;
+    const key = `${e.waveId}\u0000${e.department}\u0000${e.segment ?? ''}`;
+    const mine = into.get(key);
+    if (mine) mergeInto(mine.tally, e.tally);
+    else into.set(key, e);
+  }
+}
+
+/** The merged entries, in entryOrder. */
+export const mergedEntries = (merged: Map<string, RollupEntry>): RollupEntry[] =>
+  [...merged.values()].sort(entryOrder);
 
 /** How many customers per department (and segment within it) a wave invites. */
 export function invitedByOf(customers: Iterable<InvitedCustomer>): InvitedBy {
