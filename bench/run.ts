@@ -3,7 +3,9 @@
  * same emulators (machines here are noisy, so the ratio is the figure, not the milliseconds):
  *   - survey page GET and submit latency (p50/p99) vs a bare GetItem / PutItem round trip;
  *   - emails/s through the send handler vs a bare SendRawEmail loop at the same concurrency;
- *   - each Lambda's bundle size and import time (fresh process per import, median).
+ *   - each Lambda's bundle size and import time (fresh process per import, median);
+ *   - period reports of a quarter of 1 k, 100 k and 1 M responses: the report's time and peak memory
+ *     against the smallest's, and responses.csv (bench/period.ts, bench/period-bench.ts).
  * The emulators run in a child process (bench/emulators.ts), as AWS's services run elsewhere.
  * Prints a table and writes bench/results/latest.json.
  */
@@ -344,6 +346,17 @@ console.log(
     ' sdk_bundled_*: the same bundle with the SDK inside, the trade-off the construct does not take)\n',
 );
 console.log(table(bundleRows));
+
+// --- Period reports at scale ---------------------------------------------------------------------------
+const { HEAP_MB, periodBench, PERIOD_SIZES } = await import('./period-bench.ts');
+console.log(
+  `\nPeriod reports of a quarter (92 daily waves, 4 departments), ${PERIOD_SIZES.join(' / ')} responses: ` +
+    'report = gatherPeriod (one rollup per day)\n + report.json/html of the campaign and each department + ' +
+    `digests (median of 5); responses.csv lists every response. Each step in a fresh process, V8 heap\n capped at ${HEAP_MB} MB; peak_mb = its maxRSS.\n`,
+);
+const period = await periodBench();
+console.log(table(period.rows));
+results.periodReports = period.results;
 
 await mkdir(join('bench', 'results'), { recursive: true });
 await writeFile(join('bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
