@@ -1,8 +1,8 @@
 #!/usr/bin/env tsx
 /*
- * `csat` ops CLI (`npx csat …`, `npm run csat -- …`): dispatch a wave, run a report, show the return
- * rate, import the customer directory, against the running local stack (found through .csat-local/stack.json) or, with --stack NAME,
- * a deployed one (its CloudFormation outputs name the functions and the table).
+ * `csat` ops CLI (`npx csat …`, `npm run csat -- …`): dispatch a wave, run a wave or period report,
+ * show the return rate, import the customer directory, against the running local stack (found through
+ * .csat-local/stack.json) or, with --stack NAME, a deployed one (its CloudFormation outputs name the functions and the table).
  * Exit codes: 0 ok, 1 failure, 2 usage.
  */
 import { realpathSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
 import { EXCLUSION_REASONS, type ExclusionReason, type Exclusions } from '../functions/domain/audience.ts';
 import { COLUMNS, type ImportFormat } from '../functions/domain/customers/import.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
+import { PeriodError, parsePeriod } from '../functions/domain/report/period.ts';
 import type { DepartmentTally, Tally } from '../functions/domain/status.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
 import type { RemindResponse } from '../functions/handlers/remind/index.ts';
@@ -42,7 +43,11 @@ const USAGE = `Usage: csat <command> <campaign> [options]
 
 Commands:
   dispatch <campaign>              send a new wave of the campaign now
-  report <campaign> [--wave ID]    write the report (of the latest wave unless --wave) and email it
+  report <campaign> [--wave ID | --period KEY]
+                                   write the report of the latest wave (or of --wave ID), or with
+                                   --period the report of a month (2026-11), quarter (2026-Q4),
+                                   half-year (2026-H2) or year (2026) over every wave dispatched in it,
+                                   and email it (period reports: also to the department heads)
   remind <campaign>                send the reminders due today to customers who have not answered
   status <campaign>                invited, answered, return rate vs target, per wave and department
   customers import <file>          add or update customers (by id) from a CSV or JSON file; bad rows
@@ -51,6 +56,8 @@ Commands:
 
 Options:
   --json             machine-readable output on stdout
+  --wave ID          report: the wave to report (default: the latest)
+  --period KEY       report: the period to report, 2026-11, 2026-Q4, 2026-H2 or 2026
   --format FORMAT    csv or json: the import file's format (default: json for *.json, else csv)
   --stack NAME       talk to this deployed stack (CloudFormation stack name; env CSAT_STACK)
   --region REGION    region of the deployed stack (default: the AWS SDK's)
@@ -61,10 +68,19 @@ Without --stack, csat talks to the local stack that \`npm start\` runs.`;
 
 class UsageError extends Error {}
 
+/** Which report: a wave's (the latest unless `waveId`) or, with `period`, a period's. Never both. */
+export type ReportRequest = { waveId?: string; period?: never } | { period: string; waveId?: never };
+
+/** The report function's event fields beside `campaignId` (the local control API takes the same). */
+const reportFields = (which: ReportRequest): { waveId?: string; period?: string } => ({
+  ...(which.waveId ? { waveId: which.waveId } : {}),
+  ...(which.period ? { period: which.period } : {}),
+});
+
 /** Where the commands run: the local stack or a deployed one. */
 interface Target {
   dispatch(campaignId: string): Promise<DispatchResponse>;
-  report(campaignId: string, waveId?: string): Promise<ReportResponse>;
+  report(campaignId: string, which: ReportRequest): Promise<ReportResponse>;
   remind(campaignId: string): Promise<RemindResponse>;
   status(campaignId: string): Promise<CampaignStatusReport>;
   importCustomers(input: ImportCustomersInput): Promise<ImportCustomersReport>;
@@ -84,8 +100,8 @@ async function localTarget(dataDir: string): Promise<Target> {
   );
   return {
     dispatch: (id) => callControl<DispatchResponse>(info, 'POST', `dispatch/${encodeURIComponent(id)}`),
-    report: (id, waveId) =>
-      callControl<ReportResponse>(info, 'POST', `report/${encodeURIComponent(id)}`, waveId ? { waveId } : {}),
+    report: (id, which) =>
+      callControl<ReportResponse>(info, 'POST', `report/${encodeURIComponent(id)}`, reportFields(which)),
     remind: (id) => callControl<RemindResponse>(info, 'POST', `remind/${encodeURIComponent(id)}`),
     status: (id) => getCampaignStatus({ store }, { campaignId: id }),
     importCustomers: (input) => importCustomers({ store }, input),
@@ -129,8 +145,8 @@ async function deployedTarget(stackName: string, region: string | undefined): Pr
   const store = new DynamoStore(DynamoDBDocumentClient.from(new DynamoDBClient(config)), output('TableName'));
   return {
     dispatch: (campaignId) => invoke(output('DispatchFunctionName'), { campaignId }),
-    report: (campaignId, waveId) =>
-      invoke(output('ReportFunctionName'), { campaignId, ...(waveId ? { waveId } : {}) }),
+    report: (campaignId, which) =>
+      invoke(output('ReportFunctionName'), { campaignId, ...reportFields(which) }),
     remind: (campaignId) => invoke(output('RemindFunctionName'), { campaignId }),
     status: (campaignId) => getCampaignStatus({ store }, { campaignId }),
     importCustomers: (input) => importCustomers({ store }, input),
@@ -248,13 +264,20 @@ function human(command: string, result: unknown): string {
   if (command === 'report') {
     const r = result as ReportResponse;
     if ('period' in r) {
+      const folder = r.keys.html.replace(/report\.html$/, '');
       return [
-        `Report of ${r.campaignId} for ${r.period}${r.final ? ' (final)' : ''}: emailed to ${r.emailed} recipient(s); ${r.departments.length} department(s); ${r.rolledUp.length} day(s) rolled up, ${r.liveResponses} response(s) read live.`,
+        `Report of ${r.campaignId} for ${r.period}${r.final ? ' (final)' : ''}: emailed to ${r.emailed} recipient(s).`,
+        r.departments.length > 0
+          ? `Departments: ${r.departments.join(', ')} (the files of each under ${folder}departments/).`
+          : 'No department had invitations in the period.',
+        `${r.rolledUp.length} closed day(s) rolled up now, ${r.liveResponses} response(s) of today read live.`,
         table(
           ['File', 'Key'],
           (['html', 'csv', 'json'] as const).map((k) => [k, r.keys[k]]),
           [],
         ),
+        // A report function deployed before the result carried the link answers without one.
+        ...(r.htmlUrl ? ['', `Open: ${r.htmlUrl}`] : []),
       ].join('\n');
     }
     // Only a scheduled run skips, but a function that answers so should not print `undefined`s.
@@ -292,6 +315,7 @@ interface Options {
   stack?: string;
   region?: string;
   wave?: string;
+  period?: string;
   format?: string;
   'data-dir'?: string;
 }
@@ -311,6 +335,7 @@ async function customersCommand(args: string[], values: Options, io: Io): Promis
     throw new UsageError('customers import needs a file, e.g. `csat customers import customers.csv`');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (values.wave !== undefined) throw new UsageError('--wave goes with report only');
+  if (values.period !== undefined) throw new UsageError('--period goes with report only');
   const format = values.format ?? (file.toLowerCase().endsWith('.json') ? 'json' : 'csv');
   if (format !== 'csv' && format !== 'json') throw new UsageError(`--format is csv or json, not "${format}"`);
 
@@ -324,6 +349,22 @@ async function customersCommand(args: string[], values: Options, io: Io): Promis
   });
   io.stdout(values.json ? JSON.stringify(report, null, 2) : importReport(report));
   return report.problems.length > 0 ? 1 : 0;
+}
+
+/** `--wave ID` or `--period KEY` (checked here, so a typo never reaches the stack), or neither. */
+function reportRequest(values: Options): ReportRequest {
+  if (values.wave !== undefined && values.period !== undefined) {
+    throw new UsageError(
+      '--wave and --period ask for different reports (a wave, a period): give one of them',
+    );
+  }
+  if (values.period === undefined) return values.wave === undefined ? {} : { waveId: values.wave };
+  try {
+    return { period: parsePeriod(values.period).key };
+  } catch (e) {
+    if (e instanceof PeriodError) throw new UsageError(`--period: ${e.message}`);
+    throw e;
+  }
 }
 
 /** A bar redrawn in place on a terminal's stderr; nothing when stderr is a file or a pipe. */
@@ -357,6 +398,7 @@ export async function main(
           stack: { type: 'string' },
           region: { type: 'string' },
           wave: { type: 'string' },
+          period: { type: 'string' },
           format: { type: 'string' },
           'data-dir': { type: 'string' },
           help: { type: 'boolean', short: 'h', default: false },
@@ -382,6 +424,9 @@ export async function main(
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (values.wave !== undefined && command !== 'report')
       throw new UsageError('--wave goes with report only');
+    if (values.period !== undefined && command !== 'report')
+      throw new UsageError('--period goes with report only');
+    const which = reportRequest(values);
     if (!findCampaign(programme, campaignId)) {
       throw new UsageError(
         `no campaign "${campaignId}" in the programme (known: ${programme.campaigns.map((c) => c.id).join(', ')})`,
@@ -393,7 +438,7 @@ export async function main(
       command === 'dispatch'
         ? await target.dispatch(campaignId)
         : command === 'report'
-          ? await target.report(campaignId, values.wave)
+          ? await target.report(campaignId, which)
           : command === 'remind'
             ? await target.remind(campaignId)
             : await target.status(campaignId);

@@ -3,6 +3,9 @@
  * Env: CSAT_PORT_BASE (default 4500; 0 for random ports), CSAT_DATA_DIR (default .csat-local/).
  */
 import { relative } from 'node:path';
+import { localDateOf } from '../functions/domain/calendar/index.ts';
+import { findCampaign } from '../functions/domain/programme.ts';
+import { periodOf } from '../functions/domain/report/period.ts';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_PORT_BASE,
@@ -10,6 +13,7 @@ import {
   portsFrom,
   startLocalStack,
 } from '../local/stack.ts';
+import { programme } from '../programme/index.ts';
 
 // The SDK warns that it will need Node 22 from 2027 (the Lambdas run 22+); on every start it only
 // buries the banner. Set the variable to 'false' to see it.
@@ -47,6 +51,13 @@ const shown = rel === '' ? '.' : rel.startsWith('..') ? info.dataDir : rel;
 const wave = firstWave
   ? `sent wave ${firstWave.waveId}: ${firstWave.invited} invitation(s) on their way`
   : 'the demo campaign already has a wave: nothing re-sent (delete the data folder to start over)';
+// The demo reports by period (report.period): the one holding today holds the wave sent at start.
+const demo = findCampaign(programme, 'demo');
+const periodKind = demo?.report.period;
+const periodLine =
+  demo && periodKind
+    ? `\n  ${`Report this ${periodKind}:`.padEnd(21)} npx csat report demo --period ${periodOf(periodKind, localDateOf(new Date(), demo.report.schedule.timeZone)).key}`
+    : '';
 const next = stack.schedules
   .map(
     (j) =>
@@ -63,7 +74,7 @@ csat local stack is up (pid ${info.pid}, data in ${shown.replace(/\/$/, '')}/)
   Schedules
 ${next}
 
-  Run a report now:     npx csat report demo      (or: npm run csat -- report demo)
+  Run a report now:     npx csat report demo      (or: npm run csat -- report demo)${periodLine}
   Return so far:        npx csat status demo
   Dispatch a new wave:  npx csat dispatch demo
 

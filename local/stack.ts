@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
 import { IMPORTS_PREFIX } from '../functions/domain/customers/import-file.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
+import { ReportRequestError } from '../functions/domain/report/errors.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
 import type { RemindResponse } from '../functions/handlers/remind/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
@@ -88,7 +89,8 @@ export interface LocalStack {
   firstWave: DispatchResponse | undefined;
   schedules: ScheduledJob[];
   dispatch(campaignId: string, scheduledTime?: string): Promise<DispatchResponse>;
-  report(campaignId: string, waveId?: string): Promise<ReportResponse>;
+  /** A wave's report (the latest unless `waveId`) or, with `period` (2026-Q4, …), a period's. */
+  report(campaignId: string, which?: { waveId?: string; period?: string }): Promise<ReportResponse>;
   /** Runs the campaign's reminder sweep now and waits until the queued reminders are sent. */
   remind(campaignId: string): Promise<RemindResponse>;
   status(campaignId: string): Promise<CampaignStatusReport>;
@@ -277,8 +279,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         { campaignId, ...(scheduledTime ? { scheduledTime } : {}) },
         lambdaContext('dispatch'),
       );
-    const report = (campaignId: string, waveId?: string): Promise<ReportResponse> =>
-      reportFn.handler({ campaignId, ...(waveId ? { waveId } : {}) }, lambdaContext('report'));
+    // The CLI's event, as the deployed function gets it: the handler checks it (a bad period is its 400).
+    const report = (
+      campaignId: string,
+      which: { waveId?: string; period?: string } = {},
+    ): Promise<ReportResponse> =>
+      reportFn.handler(
+        {
+          campaignId,
+          // Passed as given, so the handler refuses an empty one rather than making another report.
+          ...(which.waveId !== undefined ? { waveId: which.waveId } : {}),
+          ...(which.period !== undefined ? { period: which.period } : {}),
+        },
+        lambdaContext('report'),
+      );
     const remind = (campaignId: string): Promise<RemindResponse> =>
       remindFn.handler({ campaignId }, lambdaContext('remind'));
 
@@ -301,12 +315,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           `no campaign "${campaignId}" in the programme (known: ${programme.campaigns.map((c) => c.id).join(', ')})`,
         );
       }
-      const body = (req.body ?? {}) as { waveId?: unknown };
+      const body = (req.body ?? {}) as { waveId?: unknown; period?: unknown };
       if (action === 'report') {
-        if (body.waveId !== undefined && typeof body.waveId !== 'string') {
+        const { waveId, period } = body;
+        if (waveId !== undefined && typeof waveId !== 'string') {
           throw new ControlError(400, 'waveId must be a string');
         }
-        return { status: 200, body: await report(campaignId, body.waveId) };
+        if (period !== undefined && typeof period !== 'string') {
+          throw new ControlError(400, 'period must be a string such as 2026-Q4');
+        }
+        if (waveId !== undefined && period !== undefined) {
+          throw new ControlError(400, 'a wave report (waveId) or a period report (period), not both');
+        }
+        try {
+          return { status: 200, body: await report(campaignId, { waveId, period }) };
+        } catch (e) {
+          // The handler's refusal of the request (a malformed period, say) is the caller's mistake.
+          if (e instanceof ReportRequestError) throw new ControlError(400, e.message);
+          throw e;
+        }
       }
       const result = action === 'remind' ? await remind(campaignId) : await dispatch(campaignId);
       // The CLI returns once the invitations (or reminders) are out, so the mailbox is worth a look when it does.

@@ -262,6 +262,8 @@ export interface PeriodReportResult {
   period: string;
   /** The whole campaign's files; each department's are under departments/{departmentKey}/. */
   keys: { json: string; csv: string; html: string };
+  /** A signed link (REPORT_LINK_SECONDS) to the whole campaign's report.html, as the managers' digest has. */
+  htmlUrl: string;
   departments: string[];
   /** Managers and department heads emailed. */
   emailed: number;
@@ -363,6 +365,7 @@ export async function publishPeriodReport(
     campaignId: figures.latest.campaignId,
     period,
     keys,
+    htmlUrl: link(keys.html),
     departments,
     emailed,
     final: overall.period.final,

@@ -430,8 +430,16 @@ describe('Schema: campaign audience', () => {
   const load = (audience: unknown) =>
     loadProgramme({
       questionnaires: {},
-      // Without targets: the demo's per-department target would have to be in the audience's departments.
-      campaigns: { 'programme/campaigns/x.json': { ...demoCampaign, targets: undefined, audience } },
+      // Without targets and department heads: the demo's per-department target and heads would have to
+      // be in the audience's departments.
+      campaigns: {
+        'programme/campaigns/x.json': {
+          ...demoCampaign,
+          targets: undefined,
+          report: { ...demoCampaign.report, departmentHeads: undefined },
+          audience,
+        },
+      },
       calendars: calendarFiles,
     });
   const problems = (audience: unknown): string[] => {

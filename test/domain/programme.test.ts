@@ -170,7 +170,8 @@ describe('loadProgramme', () => {
   it('should refuse a target for a department the campaign does not survey', () => {
     // Arrange: a typo in the target's department would otherwise silently fall back to the default.
     const c = clone(demoCampaign) as typeof demoCampaign & { audience?: { departments: string[] } };
-    c.audience = { departments: ['east-region', 'north-region'] };
+    // The demo's department heads are of north-region and south-region.
+    c.audience = { departments: ['east-region', 'north-region', 'south-region'] };
     c.targets.returnRate.departments = { 'north-regoin': 0.1 } as never;
 
     // Act
@@ -182,7 +183,7 @@ describe('loadProgramme', () => {
 
     // Assert
     expect(problems).toEqual([
-      `${C_FILE}: targets.returnRate.departments.north-regoin: not one of audience.departments (east-region, north-region)`,
+      `${C_FILE}: targets.returnRate.departments.north-regoin: not one of audience.departments (east-region, north-region, south-region)`,
     ]);
   });
 

@@ -4,15 +4,22 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PRESIGN_SECONDS, S3Blobs } from '../../functions/adapters/s3-blobs.ts';
 import { s3Client } from '../../functions/adapters/s3-client.ts';
+import { localDateOf } from '../../functions/domain/calendar/index.ts';
 import type { Wave } from '../../functions/domain/model.ts';
+import { findCampaign } from '../../functions/domain/programme.ts';
 import type { ReportDocument } from '../../functions/domain/report/document.ts';
+import { addDays, periodOf } from '../../functions/domain/report/period.ts';
+import type { PeriodReportDocument } from '../../functions/domain/report/period-report.ts';
 import { verifyReportLink } from '../../functions/domain/token.ts';
 import { handler } from '../../functions/handlers/report/index.ts';
 import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
+import type { PeriodReportResult } from '../../functions/use-cases/period-report.ts';
 import { REPORT_LINK_SECONDS, type ReportResult } from '../../functions/use-cases/report.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
+import { programme } from '../../programme/index.ts';
 import { reportInvitations, reportWave } from '../domain/report-fixture.ts';
 import { type HttpResult, httpEvent, lambdaContext, testStore } from '../support/fixtures.ts';
+import { demoCampaign } from '../support/programme.ts';
 
 /* The local SES mailbox is shared by every test file running at once: only look at this file's addresses. */
 const TAG = randomUUID().slice(0, 8);
@@ -45,10 +52,24 @@ async function reportKeysInBucket(): Promise<string[]> {
   return (out.Contents ?? []).map((o) => o.Key ?? '').sort();
 }
 
-async function seed(waveId: string, createdAt: string): Promise<Wave> {
+/**
+ * A wave of report-fixture.ts. The demo campaign reports by quarter (its report.period), so the runs of
+ * its schedule make period reports; after-delivery reports by wave.
+ */
+async function seed(waveId: string, createdAt: string, campaignId = 'demo'): Promise<Wave> {
   const template = reportWave({ waveId, managers: MANAGERS, language: 'en' });
+  const campaign = findCampaign(programme, campaignId)!;
   const wave = {
     ...template,
+    campaignId,
+    ...(campaignId === 'demo'
+      ? {}
+      : {
+          campaign: {
+            ...campaign,
+            report: { ...campaign.report, managers: MANAGERS, language: 'en' as const },
+          },
+        }),
     createdAt,
     deadline: new Date(Date.parse(createdAt) + 14 * 86_400_000).toISOString(),
   };
@@ -84,15 +105,21 @@ async function follow(link: string): Promise<Response> {
 }
 
 describe('report handler', () => {
-  it('should skip a scheduled run before the first wave: no error to retry or alarm on, nothing written or sent', async () => {
-    // Act
-    const result = await run({ campaignId: 'demo', trigger: 'schedule' });
+  it.each([
+    ['by quarter', 'demo'],
+    ['by wave', 'after-delivery'],
+  ])(
+    'should skip a scheduled run before the first wave of a campaign reporting %s: no error to retry or alarm on, nothing written or sent',
+    async (_kind, campaignId) => {
+      // Act
+      const result = await run({ campaignId, trigger: 'schedule' });
 
-    // Assert
-    expect(result).toEqual({ campaignId: 'demo', skipped: 'no-wave' });
-    expect(await reportKeysInBucket()).toEqual([]);
-    expect(await mailToManagers()).toEqual([]);
-  });
+      // Assert
+      expect(result).toEqual({ campaignId, skipped: 'no-wave' });
+      expect(await reportKeysInBucket()).toEqual([]);
+      expect(await mailToManagers()).toEqual([]);
+    },
+  );
 
   it('should refuse a campaign without any wave, writing and sending nothing', async () => {
     await expect(run({ campaignId: 'demo' })).rejects.toThrow(
@@ -221,24 +248,50 @@ describe('report handler', () => {
       expect(withoutGenerated(htmlAfter)).toBe(withoutGenerated(htmlBefore));
     });
 
-    it('should skip a scheduled run once the closed latest wave has had its final report', async () => {
-      // Arrange: the run in beforeAll reported LATEST after its deadline.
+    it('should report a period over the waves dispatched in it, to the managers and the department heads', async () => {
+      // Arrange
       const mails = (await mailToManagers()).length;
 
-      // Act
-      const skipped = await run({ campaignId: 'demo', trigger: 'schedule' });
+      // Act: LATEST went out on 1 July 2025 (Shanghai), OLDER in April.
+      const period = (await run({ campaignId: 'demo', period: '2025-Q3' })) as PeriodReportResult;
 
-      // Assert
-      expect(skipped).toEqual({
+      // Assert: demo.json's two department heads get their own digest besides the managers' one. (The
+      // figures are period-report.test.ts's: these seeded waves carry no invitedBy and no rollup index.)
+      expect(period).toMatchObject({
         campaignId: 'demo',
-        skipped: 'already-final',
-        waveId: LATEST,
-        finalReportAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        period: '2025-Q3',
+        keys: {
+          json: 'reports/demo/2025-Q3/report.json',
+          csv: 'reports/demo/2025-Q3/responses.csv',
+          html: 'reports/demo/2025-Q3/report.html',
+        },
+        htmlUrl: expect.stringMatching(REPORT_LINK),
+        emailed: 2 + demoCampaign.report.departmentHeads!.length,
+        final: true,
       });
-      expect(await mailToManagers()).toHaveLength(mails);
-      expect((await store.getWave('demo', LATEST))?.finalReportAt).toBe(
-        (skipped as { finalReportAt: string }).finalReportAt,
-      );
+      const doc = JSON.parse(
+        (await getObject(period.keys.json)).bytes.toString('utf8'),
+      ) as PeriodReportDocument;
+      expect(doc).toMatchObject({ schemaVersion: 2, period: { key: '2025-Q3' } });
+      expect(doc.waves.map((w) => w.id)).toEqual([LATEST]);
+      const page = await follow(period.htmlUrl);
+      expect(await page.text()).toBe((await getObject(period.keys.html)).bytes.toString('utf8'));
+      const digests = (await mailToManagers()).slice(mails);
+      expect(digests).toHaveLength(1);
+      expect((await parse(digests[0]!)).subject).toContain('2025-Q3');
+    });
+
+    it('should make a scheduled run of the demo, which reports by quarter, report the quarter holding yesterday', async () => {
+      // Arrange
+      const tz = demoCampaign.report.schedule.timeZone;
+      const yesterday = addDays(localDateOf(new Date(), tz), -1);
+
+      // Act
+      const result = await run({ campaignId: 'demo', trigger: 'schedule' });
+
+      // Assert: a period report, not the latest wave's.
+      expect(result).toMatchObject({ campaignId: 'demo', period: periodOf('quarter', yesterday).key });
+      expect(result).not.toHaveProperty('waveId');
     });
 
     it.each([
@@ -255,6 +308,26 @@ describe('report handler', () => {
       ['a number as campaign', { campaignId: 42 }, /campaignId: must be the id of a campaign/],
       ['an unknown trigger', { campaignId: 'demo', trigger: 'cron' }, /trigger: must be "schedule"/],
       [
+        'a month 13',
+        { campaignId: 'demo', period: '2025-13' },
+        /period: "2025-13" is not a period: write a month \(2026-11\), a quarter \(2026-Q4\)/,
+      ],
+      [
+        'a period of another shape',
+        { campaignId: 'demo', period: 'Q3-2025' },
+        /period: "Q3-2025" is not a period/,
+      ],
+      [
+        'a period that is no string',
+        { campaignId: 'demo', period: 2025 },
+        /period: must be a period such as/,
+      ],
+      [
+        'a wave and a period at once',
+        { campaignId: 'demo', waveId: LATEST, period: '2025-Q3' },
+        /period: a wave report \(waveId\) or a period report \(period\), not both/,
+      ],
+      [
         'an unknown wave',
         { campaignId: 'demo', waveId: 'demo-20000101T0000' },
         /campaign "demo" has no wave "demo-20000101T0000"/,
@@ -269,22 +342,45 @@ describe('report handler', () => {
   });
 });
 
-describe('report handler, scheduled while the latest wave is open', () => {
-  it('should send a progress report on every scheduled run, not a final one', async () => {
-    // Arrange: a wave dispatched just now, newer than the closed ones above, open for 14 days.
-    const now = new Date();
-    const open = await seed(`demo-${stamp(now)}`, now.toISOString());
+describe('report handler, scheduled runs of a campaign reporting by wave (after-delivery)', () => {
+  it('should send the final report of the closed latest wave once, then skip the scheduled runs', async () => {
+    // Arrange
+    const closed = await seed('after-delivery-20250701T0100', '2025-07-01T01:00:00.000Z', 'after-delivery');
     const mails = (await mailToManagers()).length;
 
     // Act
-    const first = await runReport({ campaignId: 'demo', trigger: 'schedule' });
-    const second = await runReport({ campaignId: 'demo', trigger: 'schedule' });
+    const final = await runReport({ campaignId: 'after-delivery', trigger: 'schedule' });
+    const skipped = await run({ campaignId: 'after-delivery', trigger: 'schedule' });
+
+    // Assert
+    expect(final).toMatchObject({ waveId: closed.waveId, emailed: 2, final: true });
+    expect(skipped).toEqual({
+      campaignId: 'after-delivery',
+      skipped: 'already-final',
+      waveId: closed.waveId,
+      finalReportAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(await mailToManagers()).toHaveLength(mails + 1);
+    expect((await store.getWave('after-delivery', closed.waveId))?.finalReportAt).toBe(
+      (skipped as { finalReportAt: string }).finalReportAt,
+    );
+  });
+
+  it('should send a progress report on every scheduled run while the latest wave is open, not a final one', async () => {
+    // Arrange: a wave dispatched just now, newer than the closed one above, open for 14 days.
+    const now = new Date();
+    const open = await seed(`after-delivery-${stamp(now)}`, now.toISOString(), 'after-delivery');
+    const mails = (await mailToManagers()).length;
+
+    // Act
+    const first = await runReport({ campaignId: 'after-delivery', trigger: 'schedule' });
+    const second = await runReport({ campaignId: 'after-delivery', trigger: 'schedule' });
 
     // Assert
     expect(first).toMatchObject({ waveId: open.waveId, emailed: 2, final: false });
     expect(second).toMatchObject({ waveId: open.waveId, emailed: 2, final: false });
     expect(await mailToManagers()).toHaveLength(mails + 2);
-    expect((await store.getWave('demo', open.waveId))?.finalReportAt).toBeUndefined();
+    expect((await store.getWave('after-delivery', open.waveId))?.finalReportAt).toBeUndefined();
   });
 });
 

@@ -127,6 +127,65 @@ describe('csat against a deployed stack', () => {
     });
   });
 
+  it('should pass --period to the report function and print the period report', async () => {
+    // Arrange
+    const result = {
+      campaignId: 'demo',
+      period: '2026-Q4',
+      keys: {
+        json: 'reports/demo/2026-Q4/report.json',
+        csv: 'reports/demo/2026-Q4/responses.csv',
+        html: 'reports/demo/2026-Q4/report.html',
+      },
+      htmlUrl: 'https://survey.example.test/r/abc.def',
+      departments: ['east-region', 'north-region'],
+      emailed: 4,
+      final: true,
+      rolledUp: ['2026-12-30', '2026-12-31'],
+      liveResponses: 0,
+    };
+    lambda.on(InvokeCommand).resolves({ Payload: payload(result) });
+
+    // Act
+    const human = await csat('report', 'demo', '--period', '2026-Q4', '--stack', 'csat-prod');
+    const json = await csat('report', 'demo', '--period', '2026-Q4', '--stack', 'csat-prod', '--json');
+
+    // Assert
+    expect(human.code).toBe(0);
+    expect(human.stdout.split('\n')).toEqual([
+      'Report of demo for 2026-Q4 (final): emailed to 4 recipient(s).',
+      'Departments: east-region, north-region (the files of each under reports/demo/2026-Q4/departments/).',
+      '2 closed day(s) rolled up now, 0 response(s) of today read live.',
+      'File  Key',
+      'html  reports/demo/2026-Q4/report.html',
+      'csv   reports/demo/2026-Q4/responses.csv',
+      'json  reports/demo/2026-Q4/report.json',
+      '',
+      'Open: https://survey.example.test/r/abc.def',
+    ]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(result);
+    const calls = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.FunctionName)).toEqual(['csat-prod-report', 'csat-prod-report']);
+    for (const call of calls) {
+      expect(JSON.parse(new TextDecoder().decode(call.Payload as Uint8Array))).toEqual({
+        campaignId: 'demo',
+        period: '2026-Q4',
+      });
+    }
+  });
+
+  it('should refuse a malformed --period before asking CloudFormation or Lambda anything', async () => {
+    // Act
+    const out = await csat('report', 'demo', '--period', '2026-H3', '--stack', 'csat-prod');
+
+    // Assert
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('--period: "2026-H3" is not a period: write a month (2026-11)');
+    expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+
   it.each([
     [
       { campaignId: 'demo', skipped: 'no-wave' },

@@ -5,10 +5,20 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../bin/csat.ts';
+import { localDateOf } from '../../functions/domain/calendar/index.ts';
+import { periodOf } from '../../functions/domain/report/period.ts';
+import type { PeriodReportResult } from '../../functions/use-cases/period-report.ts';
 import type { CampaignStatusReport } from '../../functions/use-cases/status.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
-import { type LocalStack, type Ports, portsFrom, STACK_FILE, startLocalStack } from '../../local/stack.ts';
-import { allAt, ratingFields } from '../support/programme.ts';
+import {
+  callControl,
+  type LocalStack,
+  type Ports,
+  portsFrom,
+  STACK_FILE,
+  startLocalStack,
+} from '../../local/stack.ts';
+import { allAt, demoCampaign, ratingFields } from '../support/programme.ts';
 
 /** Runs the CLI in this process against the stack in `dataDir`. */
 async function csat(dataDir: string, ...argv: string[]) {
@@ -111,6 +121,81 @@ describe('local stack (npm start)', () => {
       await stack.close();
     }
     await expect(access(join(dataDir, STACK_FILE))).rejects.toThrow();
+  });
+
+  it('should make the period report through the CLI: the control API passes --period to the report function', async () => {
+    // Arrange: the demo reports by quarter; the first wave is in the quarter of the day it went out.
+    const stack = await startLocalStack({ dataDir, ports, log: () => {}, schedules: false });
+    const tz = demoCampaign.report.schedule.timeZone;
+    const firstWave = (await stack.status('demo')).waves.find((w) => w.waveId === firstWaveId)!;
+    const quarter = periodOf('quarter', localDateOf(new Date(firstWave.createdAt), tz)).key;
+    const heads = demoCampaign.report.departmentHeads!;
+    try {
+      // Act
+      const json = await csat(dataDir, 'report', 'demo', '--period', quarter, '--json');
+      const human = await csat(dataDir, 'report', 'demo', '--period', quarter);
+      await stack.idle();
+      const messages = await mailbox(stack);
+
+      // Assert: the period's report over the wave (its invitees are of the three regions), emailed to
+      // the two managers and to each department head; the printed link opens the report.
+      expect(json).toMatchObject({ code: 0, stderr: '' });
+      const result = JSON.parse(json.stdout) as PeriodReportResult;
+      expect(result).toMatchObject({
+        campaignId: 'demo',
+        period: quarter,
+        keys: { html: `reports/demo/${quarter}/report.html` },
+        departments: ['east-region', 'north-region', 'south-region'],
+        emailed: 2 + heads.length,
+        final: false,
+      });
+      expect(human.code).toBe(0);
+      expect(human.stdout).toContain(
+        `Report of demo for ${quarter}: emailed to ${2 + heads.length} recipient(s).`,
+      );
+      expect(human.stdout).toContain('Departments: east-region, north-region, south-region');
+      expect(human.stdout).toMatch(new RegExp(`html\\s+reports/demo/${quarter}/report\\.html`));
+      const open = /^Open: (\S+)$/m.exec(human.stdout)?.[1];
+      expect(open).toMatch(new RegExp(`^${stack.info.urls.survey}/r/[A-Za-z0-9_.-]+$`));
+      const redirect = await fetch(open!, { redirect: 'manual' });
+      expect(redirect.status).toBe(302);
+      const page = await (await fetch(redirect.headers.get('location')!)).text();
+      expect(page).toContain('<!doctype html>');
+      expect(page).toContain(quarter);
+
+      const digests = messages.slice(sentBeforeRestart);
+      // Two runs (--json, then for people), each: one digest to both managers, one to each head.
+      expect(digests).toHaveLength(2 * (1 + heads.length));
+      const recipients = digests.map((m) => m.to.join(',')).sort();
+      const once = [demoCampaign.report.managers.join(','), ...heads.map((h) => h.email)];
+      expect(recipients).toEqual([...once, ...once].sort());
+      for (const m of digests) expect(m.subject).toContain(quarter);
+      sentBeforeRestart = messages.length;
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('should refuse a malformed period at the control API, running nothing', async () => {
+    // Arrange: what an older csat, or a script calling the control API itself, could send.
+    const stack = await startLocalStack({ dataDir, ports, log: () => {}, schedules: false });
+    try {
+      // Act
+      const month13 = callControl(stack.info, 'POST', 'report/demo', { period: '2026-13' });
+      const both = callControl(stack.info, 'POST', 'report/demo', { waveId: firstWaveId, period: '2026-Q4' });
+      const number = callControl(stack.info, 'POST', 'report/demo', { period: 2026 });
+      const empty = callControl(stack.info, 'POST', 'report/demo', { period: '' });
+
+      // Assert
+      await expect(month13).rejects.toThrow('"2026-13" is not a period: write a month (2026-11)');
+      await expect(both).rejects.toThrow('not both');
+      await expect(number).rejects.toThrow('period must be a string');
+      await expect(empty).rejects.toThrow('"" is not a period');
+      await stack.idle();
+      expect(await mailbox(stack)).toHaveLength(sentBeforeRestart);
+    } finally {
+      await stack.close();
+    }
   });
 
   it('should keep the data and send nothing when restarted on the same folder', async () => {
@@ -230,6 +315,44 @@ describe('csat CLI', () => {
     expect(results[3]!.stderr).toContain('no campaign "nope" in the programme (known: demo, after-delivery)');
   });
 
+  it('should refuse a malformed --period, naming the forms it takes, without looking for a stack', async () => {
+    // Act
+    const results = await Promise.all(
+      ['2026-13', '2026-Q5', 'Q4', '2026-q4', '26-Q4', '2026-11-01', ''].map((key) =>
+        csat(empty, 'report', 'demo', '--period', key),
+      ),
+    );
+
+    // Assert: exit 2 (a stack lookup would have exited 1 with "npm start").
+    for (const r of results) {
+      expect(r).toMatchObject({ code: 2, stdout: '' });
+      expect(r.stderr).toContain(
+        'is not a period: write a month (2026-11), a quarter (2026-Q4), a half-year (2026-H2) or a year (2026)',
+      );
+      expect(r.stderr).toContain('Usage: csat');
+    }
+    expect(results[0]!.stderr).toContain('csat: --period: "2026-13" is not a period');
+  });
+
+  it('should refuse --period with --wave, and --period on any command but report', async () => {
+    // Act
+    const both = await csat(empty, 'report', 'demo', '--wave', 'demo-20261001T0100', '--period', '2026-Q4');
+    const others = await Promise.all([
+      csat(empty, 'status', 'demo', '--period', '2026-Q4'),
+      csat(empty, 'dispatch', 'demo', '--period', '2026-Q4'),
+      csat(empty, 'remind', 'demo', '--period', '2026-Q4'),
+      csat(empty, 'customers', 'import', 'customers.csv', '--period', '2026-Q4'),
+    ]);
+
+    // Assert
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('csat: --wave and --period ask for different reports');
+    for (const r of others) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('csat: --period goes with report only');
+    }
+  });
+
   it('should print the usage and exit 0 on --help', async () => {
     // Act
     const help = await csat(empty, '--help');
@@ -237,6 +360,10 @@ describe('csat CLI', () => {
     // Assert
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--stack NAME');
+    expect(help.stdout).toContain('report <campaign> [--wave ID | --period KEY]');
+    expect(help.stdout).toMatch(
+      /--period KEY\s+report: the period to report, 2026-11, 2026-Q4, 2026-H2 or 2026/,
+    );
   });
 });
 
@@ -273,6 +400,8 @@ describe('npm start (bin/local.ts)', () => {
       expect(banner).toContain(`Mailbox      ${info.urls.mailbox}/`);
       expect(banner).toContain(`Survey base  ${info.urls.survey}/s/{token}`);
       expect(banner).toContain('npx csat report demo');
+      // demo.json reports by quarter: the banner names the quarter the first wave went out in.
+      expect(banner).toMatch(/Report this quarter:\s+npx csat report demo --period \d{4}-Q[1-4]\n/);
       expect(banner).toMatch(/sent wave demo-\d{8}T\d{4}: \d+ invitation/);
       expect(code).toBe(0);
       await expect(access(join(dataDir, STACK_FILE))).rejects.toThrow();

@@ -44,10 +44,13 @@ function countingStore(): { store: SurveyStore; reads: string[] } {
 async function octoberWave(
   report: Partial<Wave['campaign']['report']> = {},
 ): Promise<{ wave: Wave; invitations: Invitation[] }> {
+  // Monthly, and no department heads unless the test names some (the demo reports by quarter to its
+  // regions' heads; these rows are of North and South).
+  const { departmentHeads: _, ...demoReport } = demoCampaign.report;
   const campaign = {
     ...demoCampaign,
     id: `pr-${randomUUID().slice(0, 8)}`,
-    report: { ...demoCampaign.report, ...report },
+    report: { ...demoReport, period: 'month' as const, ...report },
   };
   const rows = [
     { department: 'North', ratings: allAt('very-satisfied'), at: '2026-10-05T03:00:00.000Z' }, // 5 Oct 11:00

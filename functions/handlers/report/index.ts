@@ -12,9 +12,16 @@ import { tokenSecret } from '../../adapters/secrets.ts';
 import { sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
 import { findCampaign } from '../../domain/programme.ts';
-import { ReportRequestError } from '../../domain/report/errors.ts';
+import { ReportRequestError, WaveNotFoundError } from '../../domain/report/errors.ts';
+import { PeriodError, parsePeriod } from '../../domain/report/period.ts';
 import { generatePeriodReport, type PeriodReportResult } from '../../use-cases/period-report.ts';
-import { generateReport, isSkipped, type ReportDeps, type ReportOutcome } from '../../use-cases/report.ts';
+import {
+  generateReport,
+  isSkipped,
+  type ReportDeps,
+  type ReportOutcome,
+  type ReportSkipped,
+} from '../../use-cases/report.ts';
 
 const deps: ReportDeps = {
   store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME')),
@@ -27,29 +34,42 @@ const deps: ReportDeps = {
 };
 
 /**
- * What the report schedule (`{ campaignId, trigger: 'schedule' }`) or the CLI (`{ campaignId, waveId? }`)
- * sends. Strict, so a misspelt `waveID` is refused, not ignored.
+ * What the report schedule (`{ campaignId, trigger: 'schedule' }`) or the CLI (`{ campaignId, waveId? }`
+ * or `{ campaignId, period }`) sends. Strict, so a misspelt `waveID` is refused, not ignored.
  */
-const ReportEvent = z.strictObject({
-  campaignId: z
-    .string({ error: 'must be the id of a campaign in the programme' })
-    .refine((id) => findCampaign(programme, id) !== undefined, {
-      message: `no such campaign in the programme (known: ${programme.campaigns.map((c) => c.id).join(', ')})`,
-    }),
-  waveId: z
-    .string()
-    .regex(/^[A-Za-z0-9][\w.-]{0,127}$/, 'must be a wave id such as "demo-20250101T0100"')
-    .optional(),
-  /** A period report (2026-11, 2026-Q4, 2026-H2, 2026) instead of a wave report. */
-  period: z
-    .string()
-    .regex(/^\d{4}(-(\d{2}|Q[1-4]|H[12]))?$/, 'must be a period such as 2026-11, 2026-Q4, 2026-H2 or 2026')
-    .optional(),
-  // Only the schedule's runs may find nothing to report: see generateReport.
-  trigger: z
-    .literal('schedule', { error: 'must be "schedule" (or absent, for a run a person asked for)' })
-    .optional(),
-});
+const ReportEvent = z
+  .strictObject({
+    campaignId: z
+      .string({ error: 'must be the id of a campaign in the programme' })
+      .refine((id) => findCampaign(programme, id) !== undefined, {
+        message: `no such campaign in the programme (known: ${programme.campaigns.map((c) => c.id).join(', ')})`,
+      }),
+    waveId: z
+      .string()
+      .regex(/^[A-Za-z0-9][\w.-]{0,127}$/, 'must be a wave id such as "demo-20250101T0100"')
+      .optional(),
+    /** A period report (2026-11, 2026-Q4, 2026-H2, 2026) instead of a wave report. */
+    period: z
+      .string({ error: 'must be a period such as 2026-11, 2026-Q4, 2026-H2 or 2026' })
+      .superRefine((key, ctx) => {
+        // parsePeriod, not a pattern: 2026-13 has the shape of a month but is none.
+        try {
+          parsePeriod(key);
+        } catch (e) {
+          if (!(e instanceof PeriodError)) throw e;
+          ctx.addIssue({ code: 'custom', message: e.message });
+        }
+      })
+      .optional(),
+    // Only the schedule's runs may find nothing to report: see generateReport.
+    trigger: z
+      .literal('schedule', { error: 'must be "schedule" (or absent, for a run a person asked for)' })
+      .optional(),
+  })
+  .refine((e) => e.waveId === undefined || e.period === undefined, {
+    message: 'a wave report (waveId) or a period report (period), not both',
+    path: ['period'],
+  });
 export type ReportEvent = z.input<typeof ReportEvent>;
 /** A report, or (scheduled runs only) `{ campaignId, skipped: 'no-wave' | 'already-final', … }`. */
 export type ReportResponse = ReportOutcome | PeriodReportResult;
@@ -66,7 +86,18 @@ export const handler = middy<unknown, ReportResponse>()
     const { campaignId, period, trigger } = parsed.data;
     // A campaign with report.period gets period reports from its schedule (the period holding yesterday).
     if (period || (trigger === 'schedule' && findCampaign(programme, campaignId)?.report.period)) {
-      const report = await generatePeriodReport(deps, { campaignId, period });
+      let report: PeriodReportResult;
+      try {
+        report = await generatePeriodReport(deps, { campaignId, period });
+      } catch (e) {
+        // As for wave reports: a scheduled run before the first wave is not a failure to retry and alarm on.
+        if (trigger === 'schedule' && !period && e instanceof WaveNotFoundError) {
+          const skipped: ReportSkipped = { campaignId, skipped: 'no-wave' };
+          logger.info('nothing new to report', { ...skipped });
+          return skipped;
+        }
+        throw e;
+      }
       logger.info('period report written and sent', {
         campaignId,
         period: report.period,
