@@ -1,4 +1,4 @@
-import { localDateOf } from '../domain/calendar/index.ts';
+import { localDateOf } from '../domain/calendar/working-days.ts';
 import { fromLocal } from '../domain/calendar/zoned-time.ts';
 import type { Language } from '../domain/language.ts';
 import type { Wave } from '../domain/model.ts';
@@ -24,7 +24,7 @@ import {
 import { type DayRollup, rollupEntries } from '../domain/report/rollup.ts';
 import { byCodeUnits } from '../domain/report/statistics.ts';
 import { signReportLink } from '../domain/token.ts';
-import { forEachLimited } from './dispatch.ts';
+import { forEachLimited } from './concurrency.ts';
 import { CONTENT_TYPES, REPORT_LINK_SECONDS, type ReportDeps } from './report.ts';
 
 /** How many earlier periods the trend shows. */
