@@ -19,7 +19,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
-import { BUNDLE_ESBUILD_OPTIONS, HANDLERS } from '../lib/bundling.ts';
+import { BUNDLE_ESBUILD_OPTIONS, BUNDLE_SIZE_LIMIT_BYTES, HANDLERS } from '../lib/bundling.ts';
 import { ensureTable } from '../local/dynamo.ts';
 import { median, percentile, round, table } from './stats.ts';
 
@@ -56,7 +56,7 @@ const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { programme } = await import('../programme/index.ts');
 const { currentQuestionnaire, findCampaign } = await import('../functions/domain/programme.ts');
 const { invitationId, signToken } = await import('../functions/domain/token.ts');
-const { ratingField } = await import('../functions/domain/answers.ts');
+const { ratingField } = await import('../functions/domain/form-fields.ts');
 const { buildMime } = await import('../functions/adapters/mime.ts');
 const { httpEvent, lambdaContext, sqsEvent, sqsRecord } = await import('../test/support/fixtures.ts');
 
@@ -323,11 +323,11 @@ for (const [name, entry] of Object.entries(HANDLERS)) {
   bundleRows.push({
     function: name,
     bundle_kb: bytes / 1024,
-    size_target: '≤ 300 KB',
+    size_target: `≤ ${BUNDLE_SIZE_LIMIT_BYTES / 1024} KB`,
     import_ms_median: importMs,
     sdk_only_ms_median: sdkMs,
     import_target: '≤ 150 ms',
-    met: bytes <= 300 * 1024 && importMs <= 150 ? 'yes' : 'NO',
+    met: bytes <= BUNDLE_SIZE_LIMIT_BYTES && importMs <= 150 ? 'yes' : 'NO',
     sdk_bundled_kb: withSdkBytes / 1024,
     sdk_bundled_import_ms: withSdkMs,
   });

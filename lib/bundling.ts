@@ -41,6 +41,12 @@ export const RUNTIME_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*', '@smit
 
 export const NODE_TARGET = 'node22';
 
+/**
+ * The most a Lambda bundle may weigh (minified, the SDK left to the runtime): the test suite and the
+ * benchmark hold every bundle to it. `npm run bench:bundles -- <handler> [module]` shows what one is made of.
+ */
+export const BUNDLE_SIZE_LIMIT_BYTES = 300 * 1024;
+
 export const BUNDLE_ESBUILD_OPTIONS = {
   bundle: true,
   platform: 'node',

@@ -16,7 +16,7 @@ import {
   type Wave,
 } from '../domain/model.ts';
 import type { SurveyStore } from '../domain/ports.ts';
-import { Customer } from '../domain/programme.ts';
+import type { Customer } from '../domain/programme.ts';
 
 /*
  * Single-table layout (keys pk/sk, one sparse index gsi1):
@@ -45,8 +45,25 @@ const strip = <T>(item: Record<string, unknown>): T => {
   return rest as T;
 };
 
-/** Every attribute of a customer's profile, taken from the schema so a new field is stored too. */
-const CUSTOMER_FIELDS = Object.keys(Customer.shape) as Array<keyof Customer>;
+/**
+ * Every attribute of a customer's profile. Listed here rather than read off the schema, so that the
+ * functions that never import customers do not bundle zod; `satisfies` fails to compile when the schema
+ * gains a field the list lacks, so a new field is stored too.
+ */
+const CUSTOMER_FIELDS = Object.keys({
+  id: true,
+  name: true,
+  email: true,
+  language: true,
+  department: true,
+  registeredAt: true,
+  lastInteractionAt: true,
+  spend12m: true,
+  interactions12m: true,
+  key: true,
+  deliveryDates: true,
+  tags: true,
+} satisfies Record<keyof Customer, true>) as Array<keyof Customer>;
 
 export interface DynamoStoreOptions {
   /** How long personal data is kept, in days (DOMAIN.md §6: one year). */

@@ -1,14 +1,8 @@
 import * as z from 'zod';
-import { choiceQuestionsOf, isRequired, type Questionnaire } from './questionnaire.ts';
+import { choiceField, commentField, FORM_META_FIELDS, ratingField } from './form-fields.ts';
+import type { Questionnaire } from './questionnaire.ts';
+import { choiceQuestionsOf, isRequired } from './questionnaire-defaults.ts';
 import type { Answers } from './scoring.ts';
-
-/** Form field names: one radio group per category and per single-choice question, one textarea per open question. */
-export const ratingField = (categoryId: string): string => `r-${categoryId}`;
-export const commentField = (questionId: string): string => `c-${questionId}`;
-export const choiceField = (questionId: string): string => `s-${questionId}`;
-
-/** Fields the survey form carries besides the answers. */
-export const FORM_META_FIELDS = ['lang', 'opened'] as const;
 
 export type FieldError = 'required' | 'invalid-choice' | 'too-long';
 

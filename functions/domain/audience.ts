@@ -10,12 +10,9 @@ import * as z from 'zod';
 import { localDateOf } from './calendar/working-days.ts';
 import { civilDate, epochDay, isoDateOf, parseIsoDate } from './calendar/zoned-time.ts';
 import type { Customer } from './programme.ts';
+import { SEGMENTS, type Segment } from './segments.ts';
 
 const DAY_MS = 86_400_000;
-
-/** Segments of seed 003; a campaign targeting several takes their union. */
-export const SEGMENTS = ['active', 'new', 'key'] as const;
-export type Segment = (typeof SEGMENTS)[number];
 
 /**
  * The segment rules of seed 003. Key by spend or interactions ranks the customer among the whole

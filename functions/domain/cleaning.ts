@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CLEANING_FLAGS, type CleaningFlag, type ResponseCleaning } from './cleaning-flags.ts';
 
 /*
  * Data cleaning (seed 003: "invalid answers are excluded from the statistics, but kept and flagged").
@@ -47,21 +48,6 @@ export const Cleaning = z
   });
 export type Cleaning = z.infer<typeof Cleaning>;
 
-/**
- * Why a response was left out of the statistics: a rule's kind, or `unverifiable-timing` when a rule needs
- * the time taken and the form did not carry a genuine opening time (missing, or altered).
- */
-export const CLEANING_FLAGS = ['straight-lining', 'too-fast', 'unverifiable-timing'] as const;
-export type CleaningFlag = (typeof CLEANING_FLAGS)[number];
-
-/** What data cleaning recorded on a stored response of a campaign that has rules. */
-export interface ResponseCleaning {
-  /** Empty when the response passed every rule; in CLEANING_FLAGS order. */
-  flags: CleaningFlag[];
-  /** From opening the page to submitting it, to the millisecond; absent when the opening time is unknown. */
-  secondsTaken?: number;
-}
-
 /** Whether a rule can only be judged with the time the customer took. */
 export const needsTiming = (rule: CleaningRule): boolean =>
   rule.kind === 'too-fast' || rule.withinSeconds !== undefined;
@@ -103,7 +89,3 @@ export function judgeResponse(
     ...(known ? { secondsTaken } : {}),
   };
 }
-
-/** Whether a stored response was flagged by data cleaning (responses from before it never were). */
-export const isFlagged = (response: { cleaning?: ResponseCleaning }): boolean =>
-  (response.cleaning?.flags.length ?? 0) > 0;

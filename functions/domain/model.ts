@@ -1,9 +1,10 @@
-import type { Exclusions, Segment } from './audience.ts';
-import type { ResponseCleaning } from './cleaning.ts';
+import type { Exclusions } from './audience.ts';
+import type { ResponseCleaning } from './cleaning-flags.ts';
 import type { Language } from './language.ts';
 import type { Campaign, Customer } from './programme.ts';
 import type { GradeName, Questionnaire } from './questionnaire.ts';
 import type { InvitedBy } from './report/period-report.ts';
+import type { Segment } from './segments.ts';
 
 /** One dispatch of a campaign: the questionnaire and campaign as they were when it was sent. */
 export interface Wave {

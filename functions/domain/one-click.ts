@@ -3,7 +3,7 @@
  * links, and the survey page opens with the clicked level already chosen. A GET only preselects; the
  * answer counts when the customer submits the form.
  */
-import { ratingField } from './answers.ts';
+import { ratingField } from './form-fields.ts';
 import type { Category, Questionnaire } from './questionnaire.ts';
 
 /** A level of any scale kind: the emails need only its id and label. */

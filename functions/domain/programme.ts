@@ -8,7 +8,7 @@ import {
 } from './calendar/holiday-calendar.ts';
 import { Cleaning } from './cleaning.ts';
 import { dispatchGapProblem, EventTrigger } from './events.ts';
-import { Language, LocalizedText } from './language.ts';
+import { Language, LocalizedText } from './language-schemas.ts';
 import { MAX_REMINDERS } from './model.ts';
 import { Questionnaire } from './questionnaire.ts';
 import { PERIOD_KINDS } from './report/period.ts';
@@ -185,20 +185,6 @@ export function reminderSchedule(campaign: Campaign): Schedule | undefined {
   const reminders = campaign.reminders;
   if (!reminders || reminders.max === 0) return undefined;
   return reminders.schedule ?? { cron: '0 10 * * *', timeZone: campaign.dispatch.timeZone };
-}
-
-/** Seed 000: 95 % of the answers at "basically satisfied" or better. */
-export const DEFAULT_SATISFACTION_RATE_TARGET = 0.95;
-
-/** A campaign's satisfaction-rate target: its own, else seed 000's 95 %. */
-export const satisfactionRateTarget = (campaign: Campaign): number =>
-  campaign.targets?.satisfactionRate ?? DEFAULT_SATISFACTION_RATE_TARGET;
-
-/** A campaign's return-rate target for a department: its own, else the campaign's default, else none. */
-export function returnRateTarget(campaign: Campaign, department?: string): number | null {
-  const targets = campaign.targets?.returnRate;
-  const own = department === undefined ? undefined : targets?.departments?.[department];
-  return own ?? targets?.default ?? null;
 }
 
 /** A calendar day, YYYY-MM-DD (checked: no 2026-02-30). */

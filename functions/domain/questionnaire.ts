@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { LocalizedText } from './language.ts';
+import { LocalizedText } from './language-schemas.ts';
 
 const Id = z
   .string()
@@ -263,10 +263,3 @@ function worthCheck(
     issue(path, `the best level must be worth more ${what} than the worst (${worth.join(' / ')})`);
   }
 }
-
-/*
- * Wave snapshots stored before optional items and single-choice questions existed lack those fields (they
- * are read back as stored, not parsed again): these read them with the defaults the schema gives.
- */
-export const isRequired = (c: Pick<Category, 'required'>): boolean => c.required !== false;
-export const choiceQuestionsOf = (q: Questionnaire): ChoiceQuestion[] => q.choiceQuestions ?? [];

@@ -1,10 +1,5 @@
-import {
-  type Category,
-  type GradeName,
-  type Grades,
-  isRequired,
-  type Questionnaire,
-} from './questionnaire.ts';
+import type { Category, GradeName, Grades, Questionnaire } from './questionnaire.ts';
+import { isRequired } from './questionnaire-defaults.ts';
 
 /**
  * A customer's answers: the chosen level per rated category, the text per open question and, when the

@@ -1,5 +1,6 @@
 import { type Invitation, type Wave, type WaveSelection, wasInvited } from './model.ts';
-import { type Campaign, returnRateTarget } from './programme.ts';
+import type { Campaign } from './programme.ts';
+import { returnRateTarget } from './targets.ts';
 
 /** How many were invited and answered, and the share that answered, against the return-rate target. */
 export interface Tally {

@@ -5,11 +5,11 @@ import type { Invitation, SendJob, Wave } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Customer } from '../domain/programme.ts';
 import { invitedByOf } from '../domain/report/rollup.ts';
+import { forEachLimited } from './concurrency.ts';
 import {
   type DispatchInput,
   type DispatchResult,
   eligibleCustomers,
-  forEachLimited,
   invitedCustomer,
   waveIdFor,
 } from './dispatch.ts';

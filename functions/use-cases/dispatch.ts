@@ -2,8 +2,6 @@ import {
   contactCutoff,
   type DirectoryCustomer,
   type Exclusions,
-  SEGMENTS,
-  type Segment,
   selectAudience,
   waveSeed,
 } from '../domain/audience.ts';
@@ -12,7 +10,9 @@ import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Campaign, Customer } from '../domain/programme.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
 import { invitedByOf } from '../domain/report/rollup.ts';
+import { SEGMENTS, type Segment } from '../domain/segments.ts';
 import { invitationId } from '../domain/token.ts';
+import { forEachLimited } from './concurrency.ts';
 
 const DAY_MS = 86_400_000;
 /** DynamoDB writes in flight at once: fast, but well below what one partition or the SDK pool takes. */
@@ -68,19 +68,6 @@ export const invitedCustomer = (c: Customer, segments?: ReadonlySet<Segment>): I
   department: c.department,
   ...(segments && segments.size > 0 ? { segments: SEGMENTS.filter((s) => segments.has(s)) } : {}),
 });
-
-/** Runs `fn` over `items` with at most `limit` calls in flight. */
-export async function forEachLimited<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 /**
  * Starts a wave of a campaign: selects its customers (audience, exclusions, seeded sample), claims each

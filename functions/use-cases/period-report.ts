@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { localDateOf } from '../domain/calendar/index.ts';
+import { localDateOf } from '../domain/calendar/working-days.ts';
 import { fromLocal } from '../domain/calendar/zoned-time.ts';
 import type { Language } from '../domain/language.ts';
 import type { Wave } from '../domain/model.ts';
@@ -26,7 +26,7 @@ import {
 import { type DayRollup, mergedEntries, mergeEntries, rollupEntries } from '../domain/report/rollup.ts';
 import { byCodeUnits } from '../domain/report/statistics.ts';
 import { signReportLink } from '../domain/token.ts';
-import { forEachLimited } from './dispatch.ts';
+import { forEachLimited } from './concurrency.ts';
 import { CONTENT_TYPES, REPORT_LINK_SECONDS, type ReportDeps } from './report.ts';
 
 /** How many earlier periods the trend shows. */

@@ -1,5 +1,7 @@
-import { type FieldError, FORM_META_FIELDS, parseAnswers } from '../domain/answers.ts';
-import { judgeResponse, type ResponseCleaning } from '../domain/cleaning.ts';
+import { type FieldError, parseAnswers } from '../domain/answers.ts';
+import { judgeResponse } from '../domain/cleaning.ts';
+import type { ResponseCleaning } from '../domain/cleaning-flags.ts';
+import { FORM_META_FIELDS } from '../domain/form-fields.ts';
 import { LANGUAGES, type Language, toLanguage } from '../domain/language.ts';
 import type { Invitation, StoredResponse, Wave } from '../domain/model.ts';
 import { preselectedRatings } from '../domain/one-click.ts';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commentField, parseAnswers, ratingField } from '../../functions/domain/answers.ts';
+import { parseAnswers } from '../../functions/domain/answers.ts';
+import { commentField, ratingField } from '../../functions/domain/form-fields.ts';
 import { allAt, itss, ratingFields } from '../support/programme.ts';
 
 /** A complete, valid form: every category rated, as the page posts it. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commentField, ratingField } from '../../functions/domain/answers.ts';
+import { commentField, ratingField } from '../../functions/domain/form-fields.ts';
 import { escapeHtml } from '../../functions/domain/html.ts';
 import { html, raw, SafeHtml } from '../../functions/domain/pages/html.ts';
 import { STYLESHEET } from '../../functions/domain/pages/layout.ts';

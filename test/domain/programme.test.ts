@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   loadProgramme,
   ProgrammeError,
-  returnRateTarget,
   Schedule,
   toEventBridgeCron,
 } from '../../functions/domain/programme.ts';
+import { returnRateTarget } from '../../functions/domain/targets.ts';
 import cnMainland from '../../programme/calendars/cn-mainland.json' with { type: 'json' };
 import demoCampaign from '../../programme/campaigns/demo.json' with { type: 'json' };
 import itssV1 from '../../programme/questionnaires/itss-satisfaction.v1.json' with { type: 'json' };

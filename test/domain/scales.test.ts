@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { choiceField, commentField, parseAnswers, ratingField } from '../../functions/domain/answers.ts';
+import { parseAnswers } from '../../functions/domain/answers.ts';
+import { choiceField, commentField, ratingField } from '../../functions/domain/form-fields.ts';
 import type { Invitation, Wave } from '../../functions/domain/model.ts';
 import { surveyPage } from '../../functions/domain/pages/survey-page.ts';
 import { currentQuestionnaire, loadProgramme, ProgrammeError } from '../../functions/domain/programme.ts';

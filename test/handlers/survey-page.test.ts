@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { commentField, ratingField } from '../../functions/domain/answers.ts';
+import { commentField, ratingField } from '../../functions/domain/form-fields.ts';
 import { escapeHtml } from '../../functions/domain/html.ts';
 import type { Wave } from '../../functions/domain/model.ts';
 import { STYLESHEET } from '../../functions/domain/pages/layout.ts';

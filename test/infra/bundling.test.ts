@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertLocalEsbuild,
   BUNDLE_ESBUILD_OPTIONS,
+  BUNDLE_SIZE_LIMIT_BYTES,
   CREATE_REQUIRE_BANNER,
   cdkBundlingOptions,
   HANDLER_NAMES,
@@ -98,6 +99,24 @@ describe('lib/bundling', () => {
         imports.some((p) => p.startsWith('@aws-sdk/')),
         name,
       ).toBe(true);
+    }
+  });
+
+  it('should keep every bundle within the size limit', () => {
+    for (const name of HANDLER_NAMES) {
+      const output = Object.values(bundles[name].metafile.outputs).find((o) => o.entryPoint);
+      // Over it? `npm run bench:bundles -- <name>` shows what the bundle is made of.
+      expect(output?.bytes, name).toBeLessThanOrEqual(BUNDLE_SIZE_LIMIT_BYTES);
+    }
+  });
+
+  it('should keep the programme schemas out of send and report, which validate only their events (zod/mini)', () => {
+    for (const name of ['send', 'report'] as const) {
+      const classic = Object.keys(bundles[name].metafile.inputs).filter((i) =>
+        /node_modules\/zod\/v4\/classic\//.test(i),
+      );
+      // `npm run bench:bundles -- <name> zod` shows which import brings zod in.
+      expect(classic, name).toEqual([]);
     }
   });
 

@@ -1,4 +1,4 @@
-import { ratingField } from '../../functions/domain/answers.ts';
+import { ratingField } from '../../functions/domain/form-fields.ts';
 import { currentQuestionnaire, findCampaign } from '../../functions/domain/programme.ts';
 import type { Questionnaire } from '../../functions/domain/questionnaire.ts';
 import { programme } from '../../programme/index.ts';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { LocalizedText } from '../language.ts';
+import { LocalizedText } from '../language-schemas.ts';
 import { parseIsoDate, weekdayOf } from './zoned-time.ts';
 
 const IsoDate = z.string().refine((s) => parseIsoDate(s) !== undefined, {

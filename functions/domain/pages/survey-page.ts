@@ -1,6 +1,8 @@
-import { choiceField, commentField, type FieldError, ratingField } from '../answers.ts';
+import type { FieldError } from '../answers.ts';
+import { choiceField, commentField, ratingField } from '../form-fields.ts';
 import type { Language } from '../language.ts';
-import { choiceQuestionsOf, isRequired, type Questionnaire } from '../questionnaire.ts';
+import type { Questionnaire } from '../questionnaire.ts';
+import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
 import { html, type SafeHtml } from './html.ts';
 import { layout } from './layout.ts';
 import { TEXTS } from './texts.ts';

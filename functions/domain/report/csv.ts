@@ -1,7 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Language } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
-import { choiceQuestionsOf, type Questionnaire } from '../questionnaire.ts';
+import type { Questionnaire } from '../questionnaire.ts';
+import { choiceQuestionsOf } from '../questionnaire-defaults.ts';
 import { questionnairesOf } from './period-report.ts';
 import { byAnswerTime, type CountedResponse, fitsQuestionnaire, fittingResponses } from './statistics.ts';
 import { flagLabel, words } from './text.ts';

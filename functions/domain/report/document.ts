@@ -1,13 +1,8 @@
 import type { CleaningRule } from '../cleaning.ts';
 import type { Language, LocalizedText } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
-import {
-  choiceQuestionsOf,
-  type Grades,
-  isRequired,
-  type Questionnaire,
-  type ScaleKind,
-} from '../questionnaire.ts';
+import type { Grades, Questionnaire, ScaleKind } from '../questionnaire.ts';
+import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
 import { type WaveStatistics, waveStatistics } from './statistics.ts';
 
 /** Every report file lives under this prefix, and nothing else does: IAM and report links rely on it. */

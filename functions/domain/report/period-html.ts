@@ -1,5 +1,5 @@
-import type { Segment } from '../audience.ts';
 import { escapeHtml as esc } from '../html.ts';
+import type { Segment } from '../segments.ts';
 import {
   bar,
   categorySection,

@@ -1,11 +1,13 @@
-import { SEGMENTS, type Segment } from '../audience.ts';
-import { localDateOf } from '../calendar/index.ts';
-import { CLEANING_FLAGS } from '../cleaning.ts';
+import { localDateOf } from '../calendar/working-days.ts';
+import { CLEANING_FLAGS } from '../cleaning-flags.ts';
 import type { Language, LocalizedText } from '../language.ts';
 import type { Wave } from '../model.ts';
-import { type Campaign, returnRateTarget, satisfactionRateTarget } from '../programme.ts';
-import { choiceQuestionsOf, type GradeName, isRequired, type Questionnaire } from '../questionnaire.ts';
+import type { Campaign } from '../programme.ts';
+import type { GradeName, Questionnaire } from '../questionnaire.ts';
+import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
 import { grade, pointsRange } from '../scoring.ts';
+import { SEGMENTS, type Segment } from '../segments.ts';
+import { returnRateTarget, satisfactionRateTarget } from '../targets.ts';
 import { describeQuestionnaire, type ReportDocument } from './document.ts';
 import type { Period } from './period.ts';
 import {

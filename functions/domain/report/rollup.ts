@@ -1,5 +1,5 @@
-import type { Segment } from '../audience.ts';
 import type { Invitation, InvitedCustomer, Wave } from '../model.ts';
+import type { Segment } from '../segments.ts';
 import type { InvitedBy, RollupEntry } from './period-report.ts';
 import { byCodeUnits } from './statistics.ts';
 import { addResponse, emptyTally, mergeInto, slot, type Tally } from './tally.ts';

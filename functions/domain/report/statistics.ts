@@ -1,7 +1,8 @@
-import { CLEANING_FLAGS, type CleaningFlag, isFlagged } from '../cleaning.ts';
+import { CLEANING_FLAGS, type CleaningFlag, isFlagged } from '../cleaning-flags.ts';
 import type { Language } from '../language.ts';
 import { type Invitation, type StoredResponse, type Wave, wasInvited } from '../model.ts';
-import { choiceQuestionsOf, type GradeName, isRequired, type Questionnaire } from '../questionnaire.ts';
+import type { GradeName, Questionnaire } from '../questionnaire.ts';
+import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
 import { grade, isSatisfied, itemPercent, points, pointsRange } from '../scoring.ts';
 
 /** How many rated answers a category received at one level of the scale. */

@@ -1,7 +1,8 @@
-import { CLEANING_FLAGS, type CleaningFlag, isFlagged } from '../cleaning.ts';
+import { CLEANING_FLAGS, type CleaningFlag, isFlagged } from '../cleaning-flags.ts';
 import { LANGUAGES, type Language } from '../language.ts';
 import type { Invitation, StoredResponse } from '../model.ts';
-import { choiceQuestionsOf, type GradeName, type Questionnaire } from '../questionnaire.ts';
+import type { GradeName, Questionnaire } from '../questionnaire.ts';
+import { choiceQuestionsOf } from '../questionnaire-defaults.ts';
 import { isSatisfied, itemPercent, points } from '../scoring.ts';
 import { byCodeUnits, fitsQuestionnaire, type ReportComment, responseComments } from './statistics.ts';
 

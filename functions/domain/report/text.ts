@@ -1,4 +1,4 @@
-import type { CleaningFlag } from '../cleaning.ts';
+import type { CleaningFlag } from '../cleaning-flags.ts';
 import type { Language } from '../language.ts';
 import type { ReportDocument } from './document.ts';
 import type { GroupStatistics } from './statistics.ts';

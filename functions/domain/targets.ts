@@ -1,0 +1,19 @@
+/*
+ * A campaign's targets (Campaign.targets) with their defaults. Apart from the programme's schemas, so that
+ * the reports do not bundle zod.
+ */
+import type { Campaign } from './programme.ts';
+
+/** Seed 000: 95 % of the answers at "basically satisfied" or better. */
+export const DEFAULT_SATISFACTION_RATE_TARGET = 0.95;
+
+/** A campaign's satisfaction-rate target: its own, else seed 000's 95 %. */
+export const satisfactionRateTarget = (campaign: Campaign): number =>
+  campaign.targets?.satisfactionRate ?? DEFAULT_SATISFACTION_RATE_TARGET;
+
+/** A campaign's return-rate target for a department: its own, else the campaign's default, else none. */
+export function returnRateTarget(campaign: Campaign, department?: string): number | null {
+  const targets = campaign.targets?.returnRate;
+  const own = department === undefined ? undefined : targets?.departments?.[department];
+  return own ?? targets?.default ?? null;
+}
