@@ -220,6 +220,7 @@ if (mode === 'seed') {
   const t = performance.now();
   for (const wave of waves) await store.putWave(wave);
   let responses = 0;
+  let bytes = 0;
   for (const day of answerDays) {
     const answers = answersOn(day);
     responses += answers.length;
@@ -230,7 +231,9 @@ if (mode === 'seed') {
       responses: answers.length,
       entries: rollupEntries(wavesById, answers),
     };
-    await blobs.put(rollupKey(campaignId, day), `${JSON.stringify(rollup)}\n`, 'application/json');
+    const text = `${JSON.stringify(rollup)}\n`;
+    bytes += Buffer.byteLength(text);
+    await blobs.put(rollupKey(campaignId, day), text, 'application/json');
   }
   if (responses !== size) throw new Error(`generated ${responses} responses, not ${size}`);
   console.log(
