@@ -240,6 +240,7 @@ if (mode === 'seed') {
     JSON.stringify({
       responses,
       rollups: answerDays.length,
+      rollupMb: bytes / 1024 / 1024,
       seedMs: performance.now() - t,
       peakMb: peakMb(),
     }),
