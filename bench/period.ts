@@ -27,7 +27,12 @@ import type { Invitation, InvitedCustomer, Wave } from '../functions/domain/mode
 import type { SurveyStore } from '../functions/domain/ports.ts';
 import { currentQuestionnaire, findCampaign } from '../functions/domain/programme.ts';
 import { addDays, daysFrom } from '../functions/domain/report/period.ts';
-import { type DayRollup, invitedByOf, rollupEntries } from '../functions/domain/report/rollup.ts';
+import {
+  type DayRollup,
+  invitedByOf,
+  ROLLUP_SCHEMA,
+  rollupEntries,
+} from '../functions/domain/report/rollup.ts';
 import { score } from '../functions/domain/scoring.ts';
 import { invitationId } from '../functions/domain/token.ts';
 import {
@@ -225,11 +230,11 @@ if (mode === 'seed') {
     const answers = answersOn(day);
     responses += answers.length;
     const rollup: DayRollup = {
-      schemaVersion: 1,
+      schemaVersion: ROLLUP_SCHEMA,
       campaignId,
       day,
       responses: answers.length,
-      entries: rollupEntries(wavesById, answers),
+      entries: rollupEntries(wavesById, answers, TIME_ZONE),
     };
     const text = `${JSON.stringify(rollup)}\n`;
     bytes += Buffer.byteLength(text);

@@ -20,10 +20,17 @@ import { periodDigestEmail } from '../domain/report/period-email.ts';
 import { periodReportHtml } from '../domain/report/period-html.ts';
 import {
   buildPeriodReport,
+  cohortOf,
   type PeriodReportDocument,
   type RollupEntry,
 } from '../domain/report/period-report.ts';
-import { type DayRollup, mergedEntries, mergeEntries, rollupEntries } from '../domain/report/rollup.ts';
+import {
+  type DayRollup,
+  mergedEntries,
+  mergeEntries,
+  ROLLUP_SCHEMA,
+  rollupEntries,
+} from '../domain/report/rollup.ts';
 import { byCodeUnits } from '../domain/report/statistics.ts';
 import { signReportLink } from '../domain/token.ts';
 import { forEachLimited } from './concurrency.ts';
@@ -72,7 +79,7 @@ export interface PeriodFigures {
   period: Period;
   waves: Wave[];
   /**
-   * The tallies of the period's waves (and of the trend's periods'), one per wave, department and segment:
+   * The tallies of the period's waves (and of the trend's periods'), one per cohort, department and segment:
    * the rollups of every day they could be answered on, merged.
    */
   entries: RollupEntry[];
@@ -115,19 +122,21 @@ export async function gatherPeriod(
   const waves = wavesOf(period);
   const earlier = previousPeriods.map((p) => ({ period: p, waves: wavesOf(p) }));
   const relevant = [...waves, ...earlier.flatMap((e) => e.waves)];
-  const byId = new Map(relevant.map((w) => [w.waveId, w]));
+  const cohorts = new Set(relevant.map((w) => cohortOf(w, tz)));
+  const relevantCohort = (cohort: string) => cohorts.has(cohort);
 
   const rolledUp: string[] = [];
-  // Merged as they are read: a report holds one tally per wave, department and segment, not one per day.
+  // Merged as they are read: a report holds one tally per cohort, department and segment, not one per day.
   const merged = new Map<string, RollupEntry>();
-  const relevantWave = (waveId: string) => byId.has(waveId);
   let liveResponses = 0;
   if (relevant.length > 0) {
+    const wavesById = new Map(all.map((w) => [w.waveId, w]));
     const first = relevant.map((w) => localDateOf(new Date(w.createdAt), tz)).sort(byCodeUnits)[0]!;
     const lastDeadline = relevant
       .map((w) => localDateOf(new Date(w.deadline), tz))
       .sort(byCodeUnits)
       .at(-1)!;
+    // biome-ignore lint/complexity/useMathMinMax: ISO dates as strings; Math.min would turn them into NaN.
     const last = lastDeadline < today ? lastDeadline : today;
     const closed: string[] = [];
     const open: string[] = [];
@@ -135,30 +144,28 @@ export async function gatherPeriod(
       if (now.getTime() >= dayStart(addDays(day, 1), tz).getTime() + CLOSE_GRACE_MS) closed.push(day);
       else open.push(day);
     }
-    const wavesById = new Map(all.map((w) => [w.waveId, w]));
     await forEachLimited(closed, READ_CONCURRENCY, async (day) => {
       const key = rollupKey(input.campaignId, day);
       const stored = await blobs.find(key);
-      let rollup: DayRollup;
-      if (stored !== undefined) {
-        rollup = JSON.parse(stored) as DayRollup;
-      } else {
+      let rollup = stored === undefined ? undefined : (JSON.parse(stored) as DayRollup);
+      // A rollup of an older schema is made again, from the same answers (the day is still closed).
+      if (rollup?.schemaVersion !== ROLLUP_SCHEMA) {
         const answered = await store.listAnswered(
           input.campaignId,
           dayStart(day, tz).toISOString(),
           dayStart(addDays(day, 1), tz).toISOString(),
         );
         rollup = {
-          schemaVersion: 1,
+          schemaVersion: ROLLUP_SCHEMA,
           campaignId: input.campaignId,
           day,
           responses: answered.length,
-          entries: rollupEntries(wavesById, answered),
+          entries: rollupEntries(wavesById, answered, tz),
         };
         await blobs.put(key, `${JSON.stringify(rollup)}\n`, 'application/json; charset=utf-8');
         rolledUp.push(day);
       }
-      mergeEntries(merged, rollup.entries, relevantWave);
+      mergeEntries(merged, rollup.entries, relevantCohort);
     });
     if (open.length > 0) {
       const answered = await store.listAnswered(
@@ -167,7 +174,7 @@ export async function gatherPeriod(
         now.toISOString(),
       );
       liveResponses = answered.length;
-      mergeEntries(merged, rollupEntries(byId, answered), relevantWave);
+      mergeEntries(merged, rollupEntries(wavesById, answered, tz), relevantCohort);
     }
   }
   const entries = mergedEntries(merged);

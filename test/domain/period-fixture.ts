@@ -11,6 +11,9 @@ import { reportInvitations, reportWave } from './report-fixture.ts';
  * wave of March as the previous period for the trend (one North answer, all very satisfied).
  */
 
+/** The report schedule's time zone of the demo campaign: cohorts are its months. */
+export const TZ = 'Asia/Shanghai';
+
 export function periodWave(options: { language?: Language; managers?: string[] } = {}): {
   wave: Wave;
   invitations: Invitation[];
@@ -77,12 +80,12 @@ export function periodReport(
     campaign: april.wave.campaign,
     period: parsePeriod('2025-04'),
     waves: [april.wave],
-    entries: rollupEntries(new Map([[april.wave.waveId, april.wave]]), april.invitations),
+    entries: rollupEntries(new Map([[april.wave.waveId, april.wave]]), april.invitations, TZ),
     previous: [
       {
         period: parsePeriod('2025-03'),
         waves: [march.wave],
-        entries: rollupEntries(new Map([[march.wave.waveId, march.wave]]), march.invitations),
+        entries: rollupEntries(new Map([[march.wave.waveId, march.wave]]), march.invitations, TZ),
       },
     ],
     department: options.department,

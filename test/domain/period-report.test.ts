@@ -12,7 +12,7 @@ import type { RollupEntry } from '../../functions/domain/report/period-report.ts
 import { mergedEntries, mergeEntries, rollupEntries } from '../../functions/domain/report/rollup.ts';
 import { waveStatistics } from '../../functions/domain/report/statistics.ts';
 import { addResponse, emptyTally, meanTotal, mergeTallies } from '../../functions/domain/report/tally.ts';
-import { marchWave, periodReport, periodWave } from './period-fixture.ts';
+import { marchWave, periodReport, periodWave, TZ } from './period-fixture.ts';
 import { answeredWithTotals, reportWave } from './report-fixture.ts';
 
 describe('periods', () => {
@@ -209,7 +209,7 @@ describe('tallies', () => {
 
   it('should tally a wave per department and segment, sorted', () => {
     const { wave: w, invitations } = periodWave();
-    const entries = rollupEntries(new Map([[w.waveId, w]]), invitations);
+    const entries = rollupEntries(new Map([[w.waveId, w]]), invitations, TZ);
     expect(entries.map((e) => [e.department, e.segment, e.tally.answered])).toEqual([
       ['North', null, 2],
       ['North', 'active', 2],
@@ -219,9 +219,27 @@ describe('tallies', () => {
     ]);
   });
 
+  it('should tally waves by the local month they were dispatched in, the waves of a month together', () => {
+    const { wave: april, invitations } = periodWave();
+    // 31 Mar 17:30 UTC is 1 Apr 01:30 in Shanghai: an April wave; 31 Mar 15:00 UTC (23:00 local) is March's.
+    const lateApril = { ...april, waveId: 'w-apr', createdAt: '2025-03-31T17:30:00.000Z' };
+    const march = { ...april, waveId: 'w-mar', createdAt: '2025-03-31T15:00:00.000Z' };
+    const again = (waveId: string) => invitations.map((i) => ({ ...i, id: `${waveId}-${i.id}`, waveId }));
+    const waves = new Map([april, lateApril, march].map((w) => [w.waveId, w]));
+
+    const entries = rollupEntries(waves, [...invitations, ...again('w-apr'), ...again('w-mar')], TZ);
+
+    const all = (cohort: string, department: string) =>
+      entries.find((e) => e.cohort === cohort && e.department === department && e.segment === null)?.tally;
+    expect([...new Set(entries.map((e) => e.cohort))]).toEqual(['2025-03', '2025-04']);
+    expect(all('2025-04', 'North')?.answered).toBe(4); // 2 of each April wave
+    expect(all('2025-03', 'North')?.answered).toBe(2);
+    expect(all('2025-04', 'South')?.answered).toBe(2);
+  });
+
   it('should keep comments in the tallies of a scope only, not of a segment', () => {
     const { wave: w, invitations } = periodWave();
-    const entries = rollupEntries(new Map([[w.waveId, w]]), invitations);
+    const entries = rollupEntries(new Map([[w.waveId, w]]), invitations, TZ);
     expect(entries.filter((e) => e.segment === null).some((e) => e.tally.worst.length > 0)).toBe(true);
     for (const e of entries.filter((x) => x.segment !== null)) {
       expect(e.tally.worst).toEqual([]);
@@ -234,7 +252,7 @@ describe('tallies', () => {
     const march = marchWave();
     const waves = new Map([april.wave, march.wave].map((w) => [w.waveId, w]));
     const all = [...april.invitations, ...march.invitations];
-    const whole = rollupEntries(waves, all);
+    const whole = rollupEntries(waves, all, TZ);
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 3 }), { minLength: all.length, maxLength: all.length }),
@@ -246,11 +264,12 @@ describe('tallies', () => {
             const rollup = rollupEntries(
               waves,
               all.filter((_, k) => days[k] === day),
+              TZ,
             );
-            mergeEntries(merged, structuredClone(rollup), (id) => !aprilOnly || id === april.wave.waveId);
+            mergeEntries(merged, structuredClone(rollup), (cohort) => !aprilOnly || cohort === '2025-04');
           }
           expect(mergedEntries(merged)).toEqual(
-            aprilOnly ? whole.filter((e) => e.waveId === april.wave.waveId) : whole,
+            aprilOnly ? whole.filter((e) => e.cohort === '2025-04') : whole,
           );
         },
       ),

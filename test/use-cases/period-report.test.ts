@@ -146,6 +146,31 @@ describe('period reports from rollups (dynalite, s3rver)', () => {
     expect(day6.entries.map((e: { department: string }) => e.department)).toEqual(['North']);
   });
 
+  it('should roll up again a day whose rollup has an older schema, and count it the same', async () => {
+    // Arrange: the rollups of a first run, then 6 Oct's replaced by one of schema 1 (entries per wave).
+    const { wave } = await octoberWave();
+    const now = new Date('2026-11-01T02:00:00.000Z');
+    const deps = { store, blobs, clock: { now: () => now } };
+    const first = await gatherPeriod(deps, { campaignId: wave.campaignId });
+    const key = rollupKey(wave.campaignId, '2026-10-06');
+    const stale = {
+      schemaVersion: 1,
+      campaignId: wave.campaignId,
+      day: '2026-10-06',
+      responses: 1,
+      entries: [],
+    };
+    await blobs.put(key, JSON.stringify(stale), 'application/json');
+
+    // Act
+    const again = await gatherPeriod(deps, { campaignId: wave.campaignId });
+
+    // Assert
+    expect(again.rolledUp).toEqual(['2026-10-06']);
+    expect(JSON.parse((await blobs.find(key))!).schemaVersion).toBe(2);
+    expect(periodDocument(again, { now })).toEqual(periodDocument(first, { now }));
+  });
+
   it('should read today live and leave it out of the rollups until it is closed', async () => {
     // Arrange: Wed 7 Oct 2026, 15:00 in Shanghai.
     const { wave } = await octoberWave();

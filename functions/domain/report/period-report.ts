@@ -33,14 +33,28 @@ import {
  * department can reach it.
  */
 
-/** One tally of a rollup: the responses of one wave, one department, and all of them or one segment. */
+/**
+ * One tally of a rollup: the responses to the waves of one cohort (the local month they were dispatched
+ * in: every period kind is whole months, so a cohort is in exactly one period of each kind), one
+ * department, and all of them or one segment. Cohorts, not waves: a campaign that dispatches every day
+ * would otherwise multiply each day's rollup by the waves still open.
+ */
 export interface RollupEntry {
-  waveId: string;
+  /** YYYY-MM, in the report schedule's time zone. */
+  cohort: string;
   department: string;
-  /** null: every response of the wave and department; else only those of customers in the segment. */
+  /** null: every response of the cohort and department; else only those of customers in the segment. */
   segment: Segment | null;
   tally: Tally;
 }
+
+/** The cohort of a wave: the local month (YYYY-MM) of its dispatch in the report's time zone. */
+export const cohortOf = (wave: Pick<Wave, 'createdAt'>, timeZone: string): string =>
+  localDateOf(new Date(wave.createdAt), timeZone).slice(0, 7);
+
+/** Whether a cohort's waves belong to a period (whose days are whole months). */
+export const inPeriod = (cohort: string, period: Pick<Period, 'first' | 'last'>): boolean =>
+  cohort >= period.first.slice(0, 7) && cohort <= period.last.slice(0, 7);
 
 /** How many customers a wave invited, per department, overall and per segment (recorded at dispatch). */
 export type InvitedBy = Record<string, { all: number; segments: Partial<Record<Segment, number>> }>;
@@ -171,7 +185,7 @@ export interface PeriodInput {
   period: Period;
   /** The waves dispatched in the period. */
   waves: Wave[];
-  /** The rollup entries of those waves (closed days and today, merged or not). */
+  /** Rollup entries (closed days and today, merged or not): those of the period's cohorts count. */
   entries: RollupEntry[];
   /** Earlier periods for the trend, oldest first: their waves and entries. */
   previous: Array<{ period: Period; waves: Wave[]; entries: RollupEntry[] }>;
@@ -309,15 +323,13 @@ const tallyOf = (entries: RollupEntry[], department: string | undefined, segment
   mergeTallies(
     entries
       .filter((e) => inScope(department)(e) && e.segment === segment)
-      .sort((a, b) => byCodeUnits(a.waveId, b.waveId) || byCodeUnits(a.department, b.department))
+      .sort((a, b) => byCodeUnits(a.cohort, b.cohort) || byCodeUnits(a.department, b.department))
       .map((e) => e.tally),
   );
 
-/** Only the entries of the given waves: a rollup day also holds late answers to earlier periods' waves. */
-const ofWaves = (entries: RollupEntry[], waves: Wave[]): RollupEntry[] => {
-  const ids = new Set(waves.map((w) => w.waveId));
-  return entries.filter((e) => ids.has(e.waveId));
-};
+/** Only the entries of a period's cohorts: a rollup day also holds late answers to earlier periods' waves. */
+const ofPeriod = (entries: RollupEntry[], period: Period): RollupEntry[] =>
+  entries.filter((e) => inPeriod(e.cohort, period));
 
 /** Builds the period's report.json content (see PeriodReportDocument). Pure: the same input, the same output. */
 export function buildPeriodReport(input: PeriodInput): PeriodReportDocument {
@@ -325,7 +337,7 @@ export function buildPeriodReport(input: PeriodInput): PeriodReportDocument {
   const waves = [...input.waves].sort(
     (a, b) => byCodeUnits(a.createdAt, b.createdAt) || byCodeUnits(a.waveId, b.waveId),
   );
-  const entries = ofWaves(input.entries, waves);
+  const entries = ofPeriod(input.entries, period);
   const questionnaires = questionnairesOf(waves);
   const q = questionnaires[0] ?? null;
   const targets: Targets = {
@@ -364,7 +376,7 @@ export function buildPeriodReport(input: PeriodInput): PeriodReportDocument {
     ...input.previous.map((p) => ({
       period: p.period,
       waves: p.waves,
-      entries: ofWaves(p.entries, p.waves),
+      entries: ofPeriod(p.entries, p.period),
     })),
     { period, waves, entries },
   ].map((p) => {

@@ -1,17 +1,20 @@
 import type { Invitation, InvitedCustomer, Wave } from '../model.ts';
 import type { Segment } from '../segments.ts';
-import type { InvitedBy, RollupEntry } from './period-report.ts';
+import { cohortOf, type InvitedBy, type RollupEntry } from './period-report.ts';
 import { byCodeUnits } from './statistics.ts';
 import { addResponse, emptyTally, mergeInto, slot, type Tally } from './tally.ts';
 
 /*
- * A rollup is the tallies of the responses answered on one closed local day of a campaign, per wave,
+ * A rollup is the tallies of the responses answered on one closed local day of a campaign, per cohort,
  * department and segment. It never changes once written (a day is closed: nothing more can be answered
  * on it), so a period report merges O(days) rollups plus today's responses (use-cases/period-report.ts).
  */
 
+/** 2: entries per cohort (1 had them per wave; a report rolls such a day up again). */
+export const ROLLUP_SCHEMA = 2;
+
 export interface DayRollup {
-  schemaVersion: 1;
+  schemaVersion: typeof ROLLUP_SCHEMA;
   campaignId: string;
   /** The local day (report schedule's time zone), YYYY-MM-DD. */
   day: string;
@@ -20,32 +23,43 @@ export interface DayRollup {
   entries: RollupEntry[];
 }
 
+const entryKey = (e: Pick<RollupEntry, 'cohort' | 'department' | 'segment'>): string =>
+  `${e.cohort}\u0000${e.department}\u0000${e.segment ?? ''}`;
+
 /**
- * The rollup entries of some answered invitations: for every wave and department, one tally of all its
- * responses and one per segment the customers were in. Invitations of a wave not in `waves` (deleted or
+ * The rollup entries of some answered invitations: for every cohort (month of dispatch in `timeZone`,
+ * cohortOf) and department, one tally of all its responses and one per segment the customers were in,
+ * each response scored on its own wave's questionnaire. Invitations of a wave not in `waves` (deleted or
  * another campaign's) are left out. Sorted, so the same responses give the same entries.
  */
 export function rollupEntries(
   waves: ReadonlyMap<string, Wave>,
   invitations: Iterable<Invitation>,
+  timeZone: string,
 ): RollupEntry[] {
   const byKey = new Map<string, RollupEntry>();
-  const entry = (waveId: string, department: string, segment: Segment | null): Tally => {
-    const key = `${waveId}\u0000${department}\u0000${segment ?? ''}`;
+  const entry = (cohort: string, department: string, segment: Segment | null): Tally => {
+    const key = entryKey({ cohort, department, segment });
     let e = byKey.get(key);
     if (!e) {
-      e = { waveId, department, segment, tally: emptyTally() };
+      e = { cohort, department, segment, tally: emptyTally() };
       byKey.set(key, e);
     }
     return e.tally;
   };
+  const cohorts = new Map<string, string>();
   for (const invitation of invitations) {
     const wave = waves.get(invitation.waveId);
     if (!wave || !invitation.response) continue;
+    let cohort = cohorts.get(wave.waveId);
+    if (cohort === undefined) {
+      cohort = cohortOf(wave, timeZone);
+      cohorts.set(wave.waveId, cohort);
+    }
     const department = invitation.customer.department;
-    addResponse(entry(wave.waveId, department, null), wave.questionnaire, invitation);
+    addResponse(entry(cohort, department, null), wave.questionnaire, invitation);
     for (const segment of invitation.customer.segments ?? []) {
-      addResponse(entry(wave.waveId, department, segment), wave.questionnaire, invitation);
+      addResponse(entry(cohort, department, segment), wave.questionnaire, invitation);
     }
   }
   const entries = [...byKey.values()].sort(entryOrder);
@@ -55,25 +69,25 @@ export function rollupEntries(
   return entries;
 }
 
-/** Entries by wave, department, then segment (all before the segments). */
+/** Entries by cohort, department, then segment (all before the segments). */
 export const entryOrder = (a: RollupEntry, b: RollupEntry): number =>
-  byCodeUnits(a.waveId, b.waveId) ||
+  byCodeUnits(a.cohort, b.cohort) ||
   byCodeUnits(a.department, b.department) ||
   byCodeUnits(a.segment ?? '', b.segment ?? '');
 
 /**
- * Entries of the same wave, department and segment merged into one (each tally merged once, in any
- * order: the sums are exact), leaving out waves `keep` says no to. `into` holds them by key and may own
- * (and change) the entries given. Call `mergedEntries` for the result.
+ * Entries of the same cohort, department and segment merged into one (each tally merged once, in any
+ * order: the sums are exact), leaving out cohorts `keep` says no to. `into` holds them by key and may
+ * own (and change) the entries given. Call `mergedEntries` for the result.
  */
 export function mergeEntries(
   into: Map<string, RollupEntry>,
   entries: Iterable<RollupEntry>,
-  keep: (waveId: string) => boolean,
+  keep: (cohort: string) => boolean,
 ): void {
   for (const e of entries) {
-    if (!keep(e.waveId)) continue;
-    const key = `${e.waveId}\u0000${e.department}\u0000${e.segment ?? ''}`;
+    if (!keep(e.cohort)) continue;
+    const key = entryKey(e);
     const mine = into.get(key);
     if (mine) mergeInto(mine.tally, e.tally);
     else into.set(key, e);
