@@ -21,6 +21,7 @@ import { periodReportHtml } from '../domain/report/period-html.ts';
 import {
   buildPeriodReport,
   cohortOf,
+  inPeriod,
   type PeriodReportDocument,
   type RollupEntry,
 } from '../domain/report/period-report.ts';
@@ -69,6 +70,19 @@ export const departmentKey = (department: string): string =>
 export const rollupKey = (campaignId: string, day: string): string =>
   `${REPORTS_PREFIX}${campaignId}/rollups/${day}.json`;
 
+/** A closed period's tallies, merged once from its days' rollups (gatherPeriod). */
+export interface PeriodRollup {
+  schemaVersion: typeof ROLLUP_SCHEMA;
+  campaignId: string;
+  period: string;
+  /** The entries of the period's cohorts, in entryOrder. */
+  entries: RollupEntry[];
+}
+
+/** The rollup of a closed period, beside those of the days. */
+export const periodRollupKey = (campaignId: string, period: string): string =>
+  `${REPORTS_PREFIX}${campaignId}/rollups/periods/${period}.json`;
+
 /** The instant a local day starts in a time zone. */
 const dayStart = (day: string, timeZone: string): Date => {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
@@ -88,15 +102,19 @@ export interface PeriodFigures {
   latest: Wave;
   /** Days whose rollup this run computed (closed days nobody had rolled up yet). */
   rolledUp: string[];
+  /** Periods read from their own rollup (closed ones: none of their days was read). */
+  fromPeriodRollups: string[];
   /** Responses read one by one: those of days not closed yet (today's). */
   liveResponses: number;
 }
 
 /**
- * Gathers what a period's report needs, reading O(days + today's responses): the campaign's waves, the
- * rollup of every closed day from the first wave of the earliest trend period to the last deadline, and
- * today's answers. A closed day without a rollup (nobody reported since) is rolled up now and stored:
- * it never changes again, so every later report reads it instead of its responses.
+ * Gathers what a period's report needs, reading O(days + today's responses): the campaign's waves; for
+ * the period and each trend period, its own rollup if it is closed, else the rollup of every closed day
+ * from its first wave to its last deadline, and today's answers. A closed day without a rollup (nobody
+ * reported since) is rolled up now and stored: it never changes again, so every later report reads it
+ * instead of its responses. Likewise a period whose last deadline day has closed is stored merged
+ * (periodRollupKey), so the trends of the periods after it read one object instead of its days.
  */
 export async function gatherPeriod(
   deps: PeriodSource,
@@ -121,13 +139,27 @@ export async function gatherPeriod(
     });
   const waves = wavesOf(period);
   const earlier = previousPeriods.map((p) => ({ period: p, waves: wavesOf(p) }));
-  const relevant = [...waves, ...earlier.flatMap((e) => e.waves)];
-  const cohorts = new Set(relevant.map((w) => cohortOf(w, tz)));
-  const relevantCohort = (cohort: string) => cohorts.has(cohort);
-
   const rolledUp: string[] = [];
+  const fromPeriodRollups: string[] = [];
   // Merged as they are read: a report holds one tally per cohort, department and segment, not one per day.
   const merged = new Map<string, RollupEntry>();
+  // A closed period's tallies were merged once into its own rollup: read that instead of its days.
+  const open: Array<{ period: Period; waves: Wave[] }> = [];
+  await forEachLimited(
+    [{ period, waves }, ...earlier].filter((p) => p.waves.length > 0),
+    READ_CONCURRENCY,
+    async (p) => {
+      const stored = await blobs.find(periodRollupKey(input.campaignId, p.period.key));
+      const rollup = stored === undefined ? undefined : (JSON.parse(stored) as PeriodRollup);
+      if (rollup?.schemaVersion === ROLLUP_SCHEMA) {
+        mergeEntries(merged, rollup.entries, () => true);
+        fromPeriodRollups.push(p.period.key);
+      } else open.push(p);
+    },
+  );
+  const relevant = open.flatMap((p) => p.waves);
+  const cohorts = new Set(relevant.map((w) => cohortOf(w, tz)));
+  const relevantCohort = (cohort: string) => cohorts.has(cohort);
   let liveResponses = 0;
   if (relevant.length > 0) {
     const wavesById = new Map(all.map((w) => [w.waveId, w]));
@@ -138,12 +170,11 @@ export async function gatherPeriod(
       .at(-1)!;
     // biome-ignore lint/complexity/useMathMinMax: ISO dates as strings; Math.min would turn them into NaN.
     const last = lastDeadline < today ? lastDeadline : today;
+    const isClosed = (day: string) =>
+      now.getTime() >= dayStart(addDays(day, 1), tz).getTime() + CLOSE_GRACE_MS;
     const closed: string[] = [];
-    const open: string[] = [];
-    for (const day of daysFrom(first, last)) {
-      if (now.getTime() >= dayStart(addDays(day, 1), tz).getTime() + CLOSE_GRACE_MS) closed.push(day);
-      else open.push(day);
-    }
+    const openDays: string[] = [];
+    for (const day of daysFrom(first, last)) (isClosed(day) ? closed : openDays).push(day);
     await forEachLimited(closed, READ_CONCURRENCY, async (day) => {
       const key = rollupKey(input.campaignId, day);
       const stored = await blobs.find(key);
@@ -167,14 +198,34 @@ export async function gatherPeriod(
       }
       mergeEntries(merged, rollup.entries, relevantCohort);
     });
-    if (open.length > 0) {
+    if (openDays.length > 0) {
       const answered = await store.listAnswered(
         input.campaignId,
-        dayStart(open[0]!, tz).toISOString(),
+        dayStart(openDays[0]!, tz).toISOString(),
         now.toISOString(),
       );
       liveResponses = answered.length;
       mergeEntries(merged, rollupEntries(wavesById, answered, tz), relevantCohort);
+    }
+    // A period whose waves can no longer be answered (the day of its last deadline closed) never changes
+    // again: its merged tallies are stored, and later reports (the next periods' trends) read that.
+    for (const p of open) {
+      const lastDay = p.waves
+        .map((w) => localDateOf(new Date(w.deadline), tz))
+        .sort(byCodeUnits)
+        .at(-1)!;
+      if (!isClosed(lastDay)) continue;
+      const rollup: PeriodRollup = {
+        schemaVersion: ROLLUP_SCHEMA,
+        campaignId: input.campaignId,
+        period: p.period.key,
+        entries: mergedEntries(merged).filter((e) => inPeriod(e.cohort, p.period)),
+      };
+      await blobs.put(
+        periodRollupKey(input.campaignId, p.period.key),
+        `${JSON.stringify(rollup)}\n`,
+        'application/json; charset=utf-8',
+      );
     }
   }
   const entries = mergedEntries(merged);
@@ -185,6 +236,7 @@ export async function gatherPeriod(
     previous: earlier.map((e) => ({ ...e, entries })),
     latest,
     rolledUp: rolledUp.sort(byCodeUnits),
+    fromPeriodRollups: fromPeriodRollups.sort(byCodeUnits),
     liveResponses,
   };
 }

@@ -16,6 +16,7 @@ import {
   generatePeriodReport,
   periodDocument,
   periodKeys,
+  periodRollupKey,
   rollupKey,
   writePeriodResponses,
 } from '../../functions/use-cases/period-report.ts';
@@ -125,6 +126,9 @@ describe('period reports from rollups (dynalite, s3rver)', () => {
     expect(figures.liveResponses).toBe(0);
     expect(second.rolledUp).toEqual([]);
     expect(again.reads).toEqual([]);
+    // October is closed (its deadline day, 19 Oct, is over): the second run read its period rollup only.
+    expect(figures.fromPeriodRollups).toEqual([]);
+    expect(second.fromPeriodRollups).toEqual(['2026-10']);
     const doc = periodDocument(figures, { now });
     expect(periodDocument(second, { now })).toEqual(doc);
     // The same figures as the wave computed from all its invitations.
@@ -147,7 +151,7 @@ describe('period reports from rollups (dynalite, s3rver)', () => {
   });
 
   it('should roll up again a day whose rollup has an older schema, and count it the same', async () => {
-    // Arrange: the rollups of a first run, then 6 Oct's replaced by one of schema 1 (entries per wave).
+    // Arrange: the rollups of a first run, then 6 Oct's and October's replaced by ones of schema 1.
     const { wave } = await octoberWave();
     const now = new Date('2026-11-01T02:00:00.000Z');
     const deps = { store, blobs, clock: { now: () => now } };
@@ -161,14 +165,53 @@ describe('period reports from rollups (dynalite, s3rver)', () => {
       entries: [],
     };
     await blobs.put(key, JSON.stringify(stale), 'application/json');
+    const october = periodRollupKey(wave.campaignId, '2026-10');
+    await blobs.put(october, JSON.stringify({ ...stale, period: '2026-10' }), 'application/json');
 
     // Act
     const again = await gatherPeriod(deps, { campaignId: wave.campaignId });
 
     // Assert
     expect(again.rolledUp).toEqual(['2026-10-06']);
+    expect(again.fromPeriodRollups).toEqual([]);
     expect(JSON.parse((await blobs.find(key))!).schemaVersion).toBe(2);
+    expect(JSON.parse((await blobs.find(october))!).schemaVersion).toBe(2);
     expect(periodDocument(again, { now })).toEqual(periodDocument(first, { now }));
+  });
+
+  it('should read a closed earlier period from its own rollup, not from its days', async () => {
+    // Arrange: October's wave, then a November wave of the same campaign (2 Nov, deadline 16 Nov).
+    const { wave: october } = await octoberWave({ period: 'month' });
+    const november = await seedWave({
+      campaign: october.campaign,
+      waveId: `${october.campaignId}-20261102T0100`,
+      createdAt: '2026-11-02T01:00:00.000Z',
+      deadline: '2026-11-16T01:00:00.000Z',
+      questionnaire: itss,
+      invited: 0,
+    });
+    const now = new Date('2026-11-20T02:00:00.000Z');
+    const read: string[] = [];
+    const counting = Object.create(blobs) as typeof blobs;
+    counting.find = async (key: string) => {
+      read.push(key);
+      return blobs.find(key);
+    };
+    const deps = { store, blobs: counting, clock: { now: () => now } };
+
+    // Act
+    const first = await gatherPeriod(deps, { campaignId: november.campaignId, period: '2026-11' });
+    const firstReads = read.splice(0);
+    const second = await gatherPeriod(deps, { campaignId: november.campaignId, period: '2026-11' });
+
+    // Assert: the first run read October's days (5 to 19 Oct); the second, October's period rollup.
+    const dayReads = (keys: string[]) => keys.filter((k) => /rollups\/\d{4}-\d{2}-\d{2}\.json$/.test(k));
+    expect(dayReads(firstReads)).toContain(rollupKey(october.campaignId, '2026-10-05'));
+    expect(second.fromPeriodRollups).toEqual(['2026-10', '2026-11']);
+    expect(dayReads(read)).toEqual([]);
+    const trend = (f: typeof first) => periodDocument(f, { now }).statistics.trend;
+    expect(trend(second)).toEqual(trend(first));
+    expect(trend(first).find((t) => t.period === '2026-10')?.answered).toBe(3);
   });
 
   it('should read today live and leave it out of the rollups until it is closed', async () => {
