@@ -7,7 +7,7 @@ import { type Campaign, type Programme, toEventBridgeCron } from '../../function
 import { ROUTES } from '../../functions/handlers/survey-page/http.ts';
 import { HANDLERS, type HandlerName } from '../../lib/bundling.ts';
 import type { CsatFunction } from '../../lib/csat-function.ts';
-import { SEND_MAX_RECEIVE_COUNT } from '../../lib/stateless-stack.ts';
+import { REPORT_TIMEOUT, SEND_MAX_RECEIVE_COUNT } from '../../lib/stateless-stack.ts';
 import { programme } from '../../programme/index.ts';
 import {
   logicalId,
@@ -446,6 +446,13 @@ describe('StatelessStack', () => {
       expect(envOf('send', custom).PUBLIC_BASE_URL).toBe('https://survey.example.com');
       expect(envOf('report', custom).PUBLIC_BASE_URL).toBe('https://survey.example.com');
       custom.statelessTemplate.hasOutput('PublicBaseUrl', { Value: 'https://survey.example.com' });
+    });
+  });
+
+  describe('report function', () => {
+    it('should have Lambda’s longest timeout, for the responses.csv of a large period', () => {
+      expect(resources()[id(fns.report.fn)]!.Properties.Timeout).toBe(REPORT_TIMEOUT.toSeconds());
+      expect(REPORT_TIMEOUT.toSeconds()).toBe(900);
     });
   });
 
