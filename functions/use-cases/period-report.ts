@@ -75,9 +75,16 @@ export interface PeriodRollup {
   schemaVersion: typeof ROLLUP_SCHEMA;
   campaignId: string;
   period: string;
+  /** The ids of the waves it was made from, sorted. */
+  waves: string[];
   /** The entries of the period's cohorts, in entryOrder. */
   entries: RollupEntry[];
 }
+
+const waveIds = (waves: Wave[]): string[] => waves.map((w) => w.waveId).sort(byCodeUnits);
+
+const sameWaves = (ids: string[] | undefined, waves: Wave[]): boolean =>
+  ids !== undefined && ids.join('\u0000') === waveIds(waves).join('\u0000');
 
 /** The rollup of a closed period, beside those of the days. */
 export const periodRollupKey = (campaignId: string, period: string): string =>
@@ -113,8 +120,8 @@ export interface PeriodFigures {
  * the period and each trend period, its own rollup if it is closed, else the rollup of every closed day
  * from its first wave to its last deadline, and today's answers. A closed day without a rollup (nobody
  * reported since) is rolled up now and stored: it never changes again, so every later report reads it
- * instead of its responses. Likewise a period whose last deadline day has closed is stored merged
- * (periodRollupKey), so the trends of the periods after it read one object instead of its days.
+ * instead of its responses. Likewise a period that is over and whose last deadline day has closed is
+ * stored merged (periodRollupKey), so the trends of the periods after it read one object, not its days.
  */
 export async function gatherPeriod(
   deps: PeriodSource,
@@ -151,7 +158,9 @@ export async function gatherPeriod(
     async (p) => {
       const stored = await blobs.find(periodRollupKey(input.campaignId, p.period.key));
       const rollup = stored === undefined ? undefined : (JSON.parse(stored) as PeriodRollup);
-      if (rollup?.schemaVersion === ROLLUP_SCHEMA) {
+      // Made from exactly these waves: a wave the rollup does not know of (a clock set back, a time zone
+      // changed) makes it stale.
+      if (rollup?.schemaVersion === ROLLUP_SCHEMA && sameWaves(rollup.waves, p.waves)) {
         mergeEntries(merged, rollup.entries, () => true);
         fromPeriodRollups.push(p.period.key);
       } else open.push(p);
@@ -207,18 +216,20 @@ export async function gatherPeriod(
       liveResponses = answered.length;
       mergeEntries(merged, rollupEntries(wavesById, answered, tz), relevantCohort);
     }
-    // A period whose waves can no longer be answered (the day of its last deadline closed) never changes
-    // again: its merged tallies are stored, and later reports (the next periods' trends) read that.
+    // A period that is over and whose waves can no longer be answered (the day of its last deadline
+    // closed) never changes again: its merged tallies are stored, and later reports' trends read that.
     for (const p of open) {
       const lastDay = p.waves
         .map((w) => localDateOf(new Date(w.deadline), tz))
         .sort(byCodeUnits)
         .at(-1)!;
-      if (!isClosed(lastDay)) continue;
+      // Over (no wave can be dispatched in it any more) and answered for good.
+      if (!isClosed(p.period.last) || !isClosed(lastDay)) continue;
       const rollup: PeriodRollup = {
         schemaVersion: ROLLUP_SCHEMA,
         campaignId: input.campaignId,
         period: p.period.key,
+        waves: waveIds(p.waves),
         entries: mergedEntries(merged).filter((e) => inPeriod(e.cohort, p.period)),
       };
       await blobs.put(

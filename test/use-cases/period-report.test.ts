@@ -204,14 +204,30 @@ describe('period reports from rollups (dynalite, s3rver)', () => {
     const firstReads = read.splice(0);
     const second = await gatherPeriod(deps, { campaignId: november.campaignId, period: '2026-11' });
 
-    // Assert: the first run read October's days (5 to 19 Oct); the second, October's period rollup.
+    // Assert: the first run read October's days (5 to 19 Oct); the second, October's period rollup and
+    // November's days: November is not over (a wave may still go out in it), so it has no period rollup.
     const dayReads = (keys: string[]) => keys.filter((k) => /rollups\/\d{4}-\d{2}-\d{2}\.json$/.test(k));
     expect(dayReads(firstReads)).toContain(rollupKey(october.campaignId, '2026-10-05'));
-    expect(second.fromPeriodRollups).toEqual(['2026-10', '2026-11']);
-    expect(dayReads(read)).toEqual([]);
+    expect(second.fromPeriodRollups).toEqual(['2026-10']);
+    expect(await blobs.find(periodRollupKey(october.campaignId, '2026-11'))).toBeUndefined();
+    expect(dayReads(read).every((k) => /2026-11-\d{2}\.json$/.test(k))).toBe(true);
+    expect(dayReads(read)).toContain(rollupKey(october.campaignId, '2026-11-02'));
     const trend = (f: typeof first) => periodDocument(f, { now }).statistics.trend;
     expect(trend(second)).toEqual(trend(first));
     expect(trend(first).find((t) => t.period === '2026-10')?.answered).toBe(3);
+
+    // A wave of October the period rollup was not made from (say, a clock set back) makes it stale.
+    await seedWave({
+      campaign: october.campaign,
+      waveId: `${october.campaignId}-20261030T0100`,
+      createdAt: '2026-10-30T01:00:00.000Z',
+      deadline: '2026-11-13T01:00:00.000Z',
+      questionnaire: itss,
+      invited: 0,
+    });
+    const third = await gatherPeriod(deps, { campaignId: november.campaignId, period: '2026-11' });
+    expect(third.fromPeriodRollups).toEqual([]);
+    expect(trend(third)).toEqual(trend(first));
   });
 
   it('should read today live and leave it out of the rollups until it is closed', async () => {
