@@ -21,7 +21,7 @@ import { composeMime } from '../functions/adapters/mime.ts';
 import { S3Blobs } from '../functions/adapters/s3-blobs.ts';
 import { sesClient } from '../functions/adapters/ses-client.ts';
 import { SesMailer } from '../functions/adapters/ses-mailer.ts';
-import { fromLocal } from '../functions/domain/calendar/zoned-time.ts';
+import { startOfLocalDate } from '../functions/domain/calendar/working-days.ts';
 import type { Language } from '../functions/domain/language.ts';
 import type { Invitation, InvitedCustomer, Wave } from '../functions/domain/model.ts';
 import type { SurveyStore } from '../functions/domain/ports.ts';
@@ -33,6 +33,7 @@ import {
   ROLLUP_SCHEMA,
   rollupEntries,
 } from '../functions/domain/report/rollup.ts';
+import { byCodeUnits } from '../functions/domain/report/statistics.ts';
 import { score } from '../functions/domain/scoring.ts';
 import { invitationId } from '../functions/domain/token.ts';
 import {
@@ -95,18 +96,13 @@ function hash(a: number, b: number, salt: number): number {
   return h >>> 0;
 }
 
-const dayStart = (day: string): Date => {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  return fromLocal({ year, month, day: date, hour: 0, minute: 0, second: 0, millisecond: 0 }, TIME_ZONE);
-};
-
 const waveDays = [...daysFrom(FIRST_DAY, addDays(FIRST_DAY, WAVE_DAYS - 1))];
 /** Responses per wave: N spread evenly; a quarter more are invited and never answer. */
 const answeredOf = (w: number): number => Math.floor(size / WAVE_DAYS) + (w < size % WAVE_DAYS ? 1 : 0);
 const invitedOf = (w: number): number => Math.ceil((answeredOf(w) * 4) / 3);
 
 const waves: Wave[] = waveDays.map((day, w) => {
-  const createdAt = new Date(dayStart(day).getTime() + 9 * 3600_000); // 09:00 local
+  const createdAt = new Date(startOfLocalDate(day, TIME_ZONE).getTime() + 9 * 3600_000); // 09:00 local
   return {
     campaignId,
     waveId: `${campaignId}-${day.replaceAll('-', '')}`,
@@ -167,7 +163,7 @@ function answered(w: number, i: number): Invitation {
   const day = addDays(waveDays[w]!, offset);
   const start = offset === 0 ? 9 * 3600 + 60 : 0; // not before the 09:00 dispatch
   const second = start + (hash(w, i, 3) % (86_400 - start));
-  const answeredAt = new Date(dayStart(day).getTime() + second * 1000).toISOString();
+  const answeredAt = new Date(startOfLocalDate(day, TIME_ZONE).getTime() + second * 1000).toISOString();
   const ratings = Object.fromEntries(
     questionnaire.categories.map((c, k) => [c.id, levelOf(hash(w, i, 10 + k) + (i % 4) * 3)]),
   );
@@ -209,9 +205,7 @@ function answersOn(day: string): Invitation[] {
     }
   }
   return out.sort(
-    (a, b) =>
-      a.response!.answeredAt.localeCompare(b.response!.answeredAt) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) => byCodeUnits(a.response!.answeredAt, b.response!.answeredAt) || byCodeUnits(a.id, b.id),
   );
 }
 

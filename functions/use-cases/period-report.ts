@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { localDateOf } from '../domain/calendar/working-days.ts';
-import { fromLocal } from '../domain/calendar/zoned-time.ts';
+import { localDateOf, startOfLocalDate } from '../domain/calendar/working-days.ts';
 import type { Language } from '../domain/language.ts';
 import type { Wave } from '../domain/model.ts';
 import type { BlobStore, Clock, SurveyStore } from '../domain/ports.ts';
@@ -90,12 +89,6 @@ const sameWaves = (ids: string[] | undefined, waves: Wave[]): boolean =>
 export const periodRollupKey = (campaignId: string, period: string): string =>
   `${REPORTS_PREFIX}${campaignId}/rollups/periods/${period}.json`;
 
-/** The instant a local day starts in a time zone. */
-const dayStart = (day: string, timeZone: string): Date => {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  return fromLocal({ year, month, day: date, hour: 0, minute: 0, second: 0, millisecond: 0 }, timeZone);
-};
-
 export interface PeriodFigures {
   period: Period;
   waves: Wave[];
@@ -166,6 +159,8 @@ export async function gatherPeriod(
       } else open.push(p);
     },
   );
+  const isClosed = (day: string) =>
+    now.getTime() >= startOfLocalDate(addDays(day, 1), tz).getTime() + CLOSE_GRACE_MS;
   const relevant = open.flatMap((p) => p.waves);
   const cohorts = new Set(relevant.map((w) => cohortOf(w, tz)));
   const relevantCohort = (cohort: string) => cohorts.has(cohort);
@@ -179,8 +174,6 @@ export async function gatherPeriod(
       .at(-1)!;
     // biome-ignore lint/complexity/useMathMinMax: ISO dates as strings; Math.min would turn them into NaN.
     const last = lastDeadline < today ? lastDeadline : today;
-    const isClosed = (day: string) =>
-      now.getTime() >= dayStart(addDays(day, 1), tz).getTime() + CLOSE_GRACE_MS;
     const closed: string[] = [];
     const openDays: string[] = [];
     for (const day of daysFrom(first, last)) (isClosed(day) ? closed : openDays).push(day);
@@ -192,8 +185,8 @@ export async function gatherPeriod(
       if (rollup?.schemaVersion !== ROLLUP_SCHEMA) {
         const answered = await store.listAnswered(
           input.campaignId,
-          dayStart(day, tz).toISOString(),
-          dayStart(addDays(day, 1), tz).toISOString(),
+          startOfLocalDate(day, tz).toISOString(),
+          startOfLocalDate(addDays(day, 1), tz).toISOString(),
         );
         rollup = {
           schemaVersion: ROLLUP_SCHEMA,
@@ -202,7 +195,7 @@ export async function gatherPeriod(
           responses: answered.length,
           entries: rollupEntries(wavesById, answered, tz),
         };
-        await blobs.put(key, `${JSON.stringify(rollup)}\n`, 'application/json; charset=utf-8');
+        await blobs.put(key, `${JSON.stringify(rollup)}\n`, CONTENT_TYPES.json);
         rolledUp.push(day);
       }
       mergeEntries(merged, rollup.entries, relevantCohort);
@@ -210,36 +203,36 @@ export async function gatherPeriod(
     if (openDays.length > 0) {
       const answered = await store.listAnswered(
         input.campaignId,
-        dayStart(openDays[0]!, tz).toISOString(),
+        startOfLocalDate(openDays[0]!, tz).toISOString(),
         now.toISOString(),
       );
       liveResponses = answered.length;
       mergeEntries(merged, rollupEntries(wavesById, answered, tz), relevantCohort);
     }
-    // A period that is over and whose waves can no longer be answered (the day of its last deadline
-    // closed) never changes again: its merged tallies are stored, and later reports' trends read that.
-    for (const p of open) {
-      const lastDay = p.waves
-        .map((w) => localDateOf(new Date(w.deadline), tz))
-        .sort(byCodeUnits)
-        .at(-1)!;
-      // Over (no wave can be dispatched in it any more) and answered for good.
-      if (!isClosed(p.period.last) || !isClosed(lastDay)) continue;
-      const rollup: PeriodRollup = {
-        schemaVersion: ROLLUP_SCHEMA,
-        campaignId: input.campaignId,
-        period: p.period.key,
-        waves: waveIds(p.waves),
-        entries: mergedEntries(merged).filter((e) => inPeriod(e.cohort, p.period)),
-      };
-      await blobs.put(
-        periodRollupKey(input.campaignId, p.period.key),
-        `${JSON.stringify(rollup)}\n`,
-        'application/json; charset=utf-8',
-      );
-    }
   }
   const entries = mergedEntries(merged);
+  // A period that is over and whose waves can no longer be answered (the day of its last deadline
+  // closed) never changes again: its merged tallies are stored, and later reports' trends read that.
+  for (const p of open) {
+    const lastDay = p.waves
+      .map((w) => localDateOf(new Date(w.deadline), tz))
+      .sort(byCodeUnits)
+      .at(-1)!;
+    // Over (no wave can be dispatched in it any more) and answered for good.
+    if (!isClosed(p.period.last) || !isClosed(lastDay)) continue;
+    const rollup: PeriodRollup = {
+      schemaVersion: ROLLUP_SCHEMA,
+      campaignId: input.campaignId,
+      period: p.period.key,
+      waves: waveIds(p.waves),
+      entries: entries.filter((e) => inPeriod(e.cohort, p.period)),
+    };
+    await blobs.put(
+      periodRollupKey(input.campaignId, p.period.key),
+      `${JSON.stringify(rollup)}\n`,
+      CONTENT_TYPES.json,
+    );
+  }
   return {
     period,
     waves,

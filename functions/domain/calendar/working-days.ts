@@ -65,6 +65,12 @@ export function localDateOf(instant: Date, timeZone: string): string {
   return isoDateOf(localDay(instant, timeZone));
 }
 
+/** The instant a local date (YYYY-MM-DD) starts in a time zone: localDateOf's inverse. */
+export function startOfLocalDate(date: string, timeZone: string): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return fromLocal({ year, month, day, hour: 0, minute: 0, second: 0, millisecond: 0 }, timeZone);
+}
+
 /** Whether a local date (YYYY-MM-DD) is a working day, and why. */
 export function describeDate(date: string, calendar: HolidayCalendar): DayInfo {
   const days = parseIsoDate(date);
