@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { iamScopePlugin } from './test/iam/vite-plugin.ts';
 
 export default defineConfig({
+  // Each handler invocation runs as its function, whose calls the IAM guard checks (test/iam).
+  plugins: [iamScopePlugin()],
   test: {
     include: ['test/**/*.test.ts'],
     // The emulators (dynalite, s3rver, the local SES endpoint) start once for the whole run.

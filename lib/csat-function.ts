@@ -4,6 +4,7 @@ import { type IManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aw
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -133,6 +134,13 @@ export class CsatFunction extends Construct {
         'ses:GetSendQuota supports no resource-level permissions, so AWS requires "*"; it reads the ' +
         "account's sending rate, which the send function paces itself by, and nothing else.",
     });
+  }
+
+  /** s3:ListBucket on the bucket itself (key names only; no object is read through it). */
+  grantListBucket(bucket: IBucket): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
   }
 
   /** A managed policy that belongs with its resource (see StatefulStack.reportsWrite and reportsRead). */

@@ -267,7 +267,8 @@ export class StatelessStack extends Stack {
       removalPolicy,
       environment: { ...common, SEND_QUEUE_URL: this.sendQueue.queueUrl },
     });
-    this.dispatch.grantTable(table, ['GetItem', 'PutItem', 'Query'], gsi1);
+    // UpdateItem: claimContact stamps the customer's last survey (a conditional update on the customer).
+    this.dispatch.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem', 'Query'], gsi1);
     this.dispatch.grantSendMessages(this.sendQueue);
     // Dispatch is idempotent per scheduled time, so Lambda's own retries are safe.
     this.dispatch.fn.configureAsyncInvoke({ onFailure, retryAttempts: 2, maxEventAge: Duration.hours(6) });
@@ -296,6 +297,10 @@ export class StatelessStack extends Stack {
     this.report.attachPolicy(props.reportsWrite);
     // Reads back the rollups of closed days it wrote under reports/{campaign}/rollups/.
     this.report.attachPolicy(props.reportsRead);
+    // A rollup not yet written is a missing key: S3 answers it with 404 only to a caller that may list the
+    // bucket, and with 403 to any other, which the report would take for a failure. Not narrowed by an
+    // s3:prefix condition: a GetObject request carries no s3:prefix, so such a grant would still get 403.
+    this.report.grantListBucket(bucket);
     this.report.grantSecretValue(tokenSecret);
     this.report.grantSendRawEmail(sesIdentityArn, props.configurationSetArn);
     this.report.fn.configureAsyncInvoke({ onFailure, retryAttempts: 2, maxEventAge: Duration.hours(6) });

@@ -6,14 +6,18 @@ import { startDynamo } from '../../local/dynamo.ts';
 import { startS3 } from '../../local/s3.ts';
 import { startSes } from '../../local/ses-server.ts';
 import { startSqs } from '../../local/sqs-server.ts';
+import type { IamModel } from '../iam/guard.ts';
+import { synthIamModel } from '../iam/model.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     endpoints: { dynamodb: string; s3: string; ses: string; sqs: string };
+    /** The synthesized stack's templates, which the IAM guard checks every handler's calls against. */
+    iamModel: IamModel;
   }
 }
 
-/** Starts the real local emulators once for the whole test run. */
+/** Starts the real local emulators and synthesizes the CDK app, once for the whole test run. */
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(join(tmpdir(), 'csat-test-'));
   const [dynamo, s3, ses, sqs] = await Promise.all([
@@ -23,6 +27,7 @@ export default async function setup(project: TestProject) {
     // In memory and without consumers: tests read what was enqueued with ReceiveMessage.
     startSqs(),
   ]);
+  project.provide('iamModel', synthIamModel());
   project.provide('endpoints', {
     dynamodb: dynamo.endpoint,
     s3: s3.endpoint,

@@ -2,8 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { ensureTable } from '../../local/dynamo.ts';
+import { describeDenials, IamGuard } from '../iam/guard.ts';
 
 /*
  * Points the SDK at the emulators and gives this test file a fresh table, bucket and token secret,
@@ -24,6 +25,7 @@ Object.assign(process.env, {
   BUCKET_NAME: `csat-test-${suffix}`,
   TOKEN_SECRET: randomBytes(32).toString('base64url'),
   PUBLIC_BASE_URL: 'https://survey.example.test',
+  SES_CONFIGURATION_SET: `csat-test-${suffix}`,
   POWERTOOLS_LOG_LEVEL: 'ERROR',
 });
 
@@ -37,3 +39,17 @@ await ensureTable(new DynamoDBClient({}), process.env.TABLE_NAME!);
 await new S3Client({ forcePathStyle: true }).send(
   new CreateBucketCommand({ Bucket: process.env.BUCKET_NAME }),
 );
+
+/*
+ * Every SDK call a handler makes is checked against its function's role as synthesized (test/iam). A
+ * denied call fails the test it happened in, even when the handler caught the error.
+ */
+export const iamGuard = new IamGuard(inject('iamModel')).install();
+afterEach(() => {
+  const denials = iamGuard.takeDenials();
+  if (denials.length > 0) {
+    throw new Error(
+      `AWS would deny ${denials.length} call(s) these handlers made:\n${describeDenials(denials)}`,
+    );
+  }
+});
