@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { s3Client } from '../../functions/adapters/s3-client.ts';
 import { handler as dispatch } from '../../functions/handlers/dispatch/index.ts';
 import { handler as report } from '../../functions/handlers/report/index.ts';
@@ -19,7 +19,7 @@ import {
 } from '../support/fixtures.ts';
 import { runAsFunction } from './scope.ts';
 import type { PolicyDocument } from './template-policies.ts';
-import { physicalNamesFromEnv } from './template-policies.ts';
+import { functionEnvironments, physicalNamesFromEnv } from './template-policies.ts';
 
 type Statement = { Action?: string | string[] };
 
@@ -53,6 +53,29 @@ describe('IAM guard: the synthesized roles', () => {
     expect(json).not.toMatch(/"(Ref|Fn::[A-Za-z]+)"/);
     expect(json).toContain(`:table/${process.env.TABLE_NAME}`);
     expect(json).toContain(`arn:aws:s3:::${process.env.BUCKET_NAME}/reports/*`);
+  });
+});
+
+describe('IAM guard: what the tests cannot call for real', () => {
+  // The tests hand handlers the link key directly (TOKEN_SECRET); in AWS each one that is given the
+  // secret's ARN fetches it at its first request, so its role must allow that.
+  it('should let every function given TOKEN_SECRET_ARN read that secret (the three that sign or check links)', async () => {
+    const names = physicalNamesFromEnv();
+    const environments = functionEnvironments(inject('iamModel').templates, names);
+    const readers: string[] = [];
+    for (const fn of HANDLER_NAMES) {
+      const arn = environments.get(fn)?.TOKEN_SECRET_ARN;
+      const secret = arn ?? 'arn:aws:secretsmanager:us-east-1:123456789012:secret:TokenSecret-AbCdEf';
+      const denied = await iamGuard.evaluate(fn, {
+        action: 'secretsmanager:GetSecretValue',
+        resource: secret,
+      });
+      if (arn) {
+        expect(denied, fn).toBeUndefined();
+        readers.push(fn);
+      }
+    }
+    expect(readers.sort()).toEqual(['report', 'send', 'survey-page']);
   });
 });
 

@@ -243,3 +243,28 @@ export function functionPolicies(
   }
   return out;
 }
+
+/**
+ * Each csat function's environment variables as deployed (intrinsics resolved), keyed by handler name:
+ * what a handler reads at init, such as the ARN of the secret it will fetch.
+ */
+export function functionEnvironments(
+  stacks: StackTemplates,
+  names: PhysicalNames,
+): Map<string, Record<string, string>> {
+  const resolver = new Resolver(stacks, names);
+  const out = new Map<string, Record<string, string>>();
+  for (const [stack, template] of Object.entries(stacks)) {
+    const resources = template.Resources ?? {};
+    for (const fn of Object.values(resources)) {
+      if (fn.Type !== 'AWS::Lambda::Function') continue;
+      const roleId = (fn.Properties?.Role as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0];
+      const description = String(resources[roleId ?? '']?.Properties?.Description ?? '');
+      const handler = ROLE_DESCRIPTION.exec(description)?.[1];
+      if (!handler) continue;
+      const variables = (fn.Properties?.Environment as { Variables?: unknown } | undefined)?.Variables ?? {};
+      out.set(handler, resolver.resolve(stack, variables) as Record<string, string>);
+    }
+  }
+  return out;
+}
