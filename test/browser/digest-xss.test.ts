@@ -8,7 +8,7 @@ import { XSS_IMG, XSS_SCRIPT } from '../domain/report-fixture.ts';
 import { launchChromium } from '../support/chromium.ts';
 
 /*
- * The period digest's HTML part in a real Chromium (Debian's `chromium` package, as in survey-flow):
+ * The period digest's HTML part in a real Chromium (test/support/chromium.ts finds one):
  * comments full of markup must stay text, with scripts enabled, the way a webmail shows the message.
  */
 // Payloads that would leave a trace without a dialog, next to the fixture's alert() ones.

@@ -7,7 +7,7 @@ import { type LocalStack, portsFrom, startLocalStack } from '../../local/stack.t
 import { launchChromium } from '../support/chromium.ts';
 
 /*
- * The customer's whole path in a real Chromium (Debian's `chromium` package, which .ci/run installs):
+ * The customer's whole path in a real Chromium (test/support/chromium.ts finds one):
  * the local mailbox, the invitation email, the survey link, the form, the thank-you page.
  */
 const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
