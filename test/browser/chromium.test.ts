@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompressSync } from 'node:zlib';
+import { c as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../support/chromium.ts';
 import { npmChromiumPackage } from '../support/npm-chromium.ts';
@@ -123,7 +124,15 @@ describe('the Chromium from npm', () => {
     await mkdir(bin);
     await writeFile(join(bin, 'chromium.br'), brotliCompressSync(Buffer.from('#!/bin/sh\necho fake\n')));
     for (const archive of ['al2023.tar.br', 'fonts.tar.br']) {
-      await writeFile(join(bin, archive), brotliCompressSync(Buffer.alloc(1024)));
+      // A real archive of one small file, as the package's are archives of libraries and fonts.
+      const source = join(dir, `${archive}.d`);
+      await mkdir(source);
+      await writeFile(join(source, `${archive}.txt`), archive);
+      const tarball = join(dir, `${archive}.tar`);
+      await createTar({ file: tarball, cwd: source }, [`${archive}.txt`]);
+      await writeFile(join(bin, archive), brotliCompressSync(await readFile(tarball)));
+      await rm(tarball);
+      await rm(source, { recursive: true });
     }
     const script = join(dir, 'unpack.mts');
     await writeFile(

@@ -1,11 +1,11 @@
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { brotliDecompressSync, createBrotliDecompress } from 'node:zlib';
-import { extractTar } from './tar.ts';
+import { createBrotliDecompress } from 'node:zlib';
+import { x as untar } from 'tar';
 
 /*
  * The Chromium inside the npm package @sparticuz/chromium (a devDependency), made to run on any x86-64
@@ -69,7 +69,8 @@ async function unpack(binDir: string, dir: string, final: string): Promise<void>
     createWriteStream(join(dir, 'chromium'), { mode: 0o755 }),
   );
   for (const archive of ['al2023.tar.br', 'fonts.tar.br']) {
-    extractTar(brotliDecompressSync(await readFile(join(binDir, archive))), dir);
+    // node-tar refuses members that would land outside `dir` (absolute paths, `..`).
+    await pipeline(createReadStream(join(binDir, archive)), createBrotliDecompress(), untar({ cwd: dir }));
   }
   // The package's fonts.conf lists Lambda's directories; this one keeps the system's configuration (and
   // so any CJK font installed there) and adds the package's fonts, with a cache of its own.
