@@ -157,8 +157,13 @@ export async function deployedTarget(stackName: string, region: string | undefin
       ddb,
       tableName: output('TableName'),
       s3: new S3Client(config),
-      bucketName: output('BucketName'),
-      surveyBaseUrl: output('PublicBaseUrl').replace(/\/+$/, ''),
+      // Read when smoke needs them, so the other commands work with a stack that lacks these outputs.
+      get bucketName() {
+        return output('BucketName');
+      },
+      get surveyBaseUrl() {
+        return output('PublicBaseUrl').replace(/\/+$/, '');
+      },
       tokenSecret,
       description: `stack ${stackName}`,
     },
