@@ -10,10 +10,10 @@ import { sqsClient } from '../../adapters/sqs-client.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
 import type { Exclusions } from '../../domain/audience.ts';
 import { currentQuestionnaire, findCampaign } from '../../domain/programme.ts';
-import { isSmokeCustomerOf, SMOKE_PREFIX, SMOKE_ROLES, SMOKE_RUN_ID } from '../../domain/smoke.ts';
 import { dispatch } from '../../use-cases/dispatch.ts';
 import { dispatchEvents } from '../../use-cases/dispatch-events.ts';
 import { dispatchSmoke } from '../../use-cases/dispatch-smoke.ts';
+import { SmokeEvent } from './smoke-event.ts';
 
 const deps = {
   store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME'), {
@@ -32,16 +32,7 @@ const DispatchEvent = z
     /** `<aws.scheduler.scheduled-time>`: names the wave, so a retried tick finds the same one. */
     scheduledTime: z.iso.datetime({ offset: true }).optional(),
     /** `csat smoke`: a one-off wave to the run's customers only, never the audience (domain/smoke.ts). */
-    smoke: z
-      .strictObject({
-        runId: z.string().regex(SMOKE_RUN_ID, 'must be 8 to 32 lowercase letters and digits'),
-        customerIds: z.array(z.string()).min(1, 'must name the smoke customers').max(SMOKE_ROLES.length),
-      })
-      .refine((s) => s.customerIds.every((id) => isSmokeCustomerOf(s.runId, id)), {
-        message: `every customer id must start with "${SMOKE_PREFIX}-{runId}-"`,
-        path: ['customerIds'],
-      })
-      .optional(),
+    smoke: SmokeEvent.optional(),
   })
   .refine((e) => !(e.smoke && e.scheduledTime), {
     message: 'a smoke wave is not a schedule tick: give smoke or scheduledTime, not both',
