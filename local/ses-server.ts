@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { escapeHtml as esc } from '../functions/domain/html.ts';
+import { SIMULATOR } from '../functions/domain/smoke.ts';
 import type { Running } from './dynamo.ts';
 
 /*
@@ -17,6 +18,9 @@ import type { Running } from './dynamo.ts';
  *   GET  /                        mailbox (newest first)      GET /messages/{id}  one message
  *   GET  /api/messages            JSON list                   GET /api/messages/{id}/raw  the MIME
  *   DELETE /api/messages          empty the mailbox
+ * Mail to SES's mailbox simulator behaves as SES's does: bounce@simulator.amazonses.com bounces
+ * permanently and complaint@simulator.amazonses.com complains, each reported to `onEvent` as the
+ * configuration set publishes it to EventBridge (what the deployed rule hands to the ses-events function).
  */
 export interface StoredMessage {
   id: string;
@@ -26,6 +30,109 @@ export interface StoredMessage {
   subject: string;
   /** SendRawEmail's message tags, as SES would hand them back on events. */
   tags?: Record<string, string>;
+}
+
+/** An SES bounce or complaint event as EventBridge delivers it (the fields SES sends; no real addresses here). */
+export interface SesEventBridgeEvent {
+  version: '0';
+  id: string;
+  'detail-type': 'Email Bounced' | 'Email Complaint Received';
+  source: 'aws.ses';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown> & { eventType: 'Bounce' | 'Complaint' };
+}
+
+const ACCOUNT = '000000000000';
+const REGION = 'us-east-1';
+
+/**
+ * The event SES's simulator gives a message to `to`, or undefined when `to` is not a simulator address
+ * that bounces or complains. As SES does, it hands every message tag back as a list, with the
+ * configuration set's own tag beside them.
+ */
+export function simulatorEvent(
+  message: Pick<StoredMessage, 'id' | 'from' | 'receivedAt' | 'tags'>,
+  to: string,
+  configurationSet: string,
+): SesEventBridgeEvent | undefined {
+  const kind =
+    to.toLowerCase() === SIMULATOR.bounce
+      ? 'bounce'
+      : to.toLowerCase() === SIMULATOR.complaint
+        ? 'complaint'
+        : undefined;
+  if (!kind) return undefined;
+  const now = new Date().toISOString();
+  const feedbackId = randomUUID();
+  const mail = {
+    timestamp: message.receivedAt,
+    source: message.from,
+    sourceArn: `arn:aws:ses:${REGION}:${ACCOUNT}:identity/${message.from.split('@')[1] ?? message.from}`,
+    sendingAccountId: ACCOUNT,
+    messageId: message.id,
+    destination: [to],
+    headersTruncated: false,
+    tags: {
+      'ses:configuration-set': [configurationSet],
+      ...Object.fromEntries(Object.entries(message.tags ?? {}).map(([k, v]) => [k, [v]])),
+    },
+  };
+  const detail =
+    kind === 'bounce'
+      ? {
+          eventType: 'Bounce' as const,
+          bounce: {
+            bounceType: 'Permanent',
+            bounceSubType: 'General',
+            bouncedRecipients: [
+              {
+                emailAddress: to,
+                action: 'failed',
+                status: '5.1.1',
+                diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+              },
+            ],
+            timestamp: now,
+            feedbackId,
+            reportingMTA: 'dsn; local-ses',
+          },
+          mail,
+        }
+      : {
+          eventType: 'Complaint' as const,
+          complaint: {
+            feedbackId,
+            complaintSubType: null,
+            complainedRecipients: [{ emailAddress: to }],
+            timestamp: now,
+            complaintFeedbackType: 'abuse',
+            arrivalDate: now,
+          },
+          mail,
+        };
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': kind === 'bounce' ? 'Email Bounced' : 'Email Complaint Received',
+    source: 'aws.ses',
+    account: ACCOUNT,
+    time: now.replace(/\.\d{3}Z$/, 'Z'),
+    region: REGION,
+    resources: [`arn:aws:ses:${REGION}:${ACCOUNT}:configuration-set/${configurationSet}`],
+    detail,
+  };
+}
+
+export interface SesOptions {
+  directory: string;
+  port?: number;
+  /** Receives the simulator's bounce and complaint events, after SendRawEmail has answered. */
+  onEvent?: (event: SesEventBridgeEvent) => void;
+  /** The configuration set named on events when the request names none (default `csat-local`). */
+  configurationSet?: string;
 }
 
 export interface RunningSes extends Running {
@@ -58,7 +165,7 @@ function sesError(res: ServerResponse, code: string, message: string): void {
   );
 }
 
-export async function startSes(options: { directory: string; port?: number }): Promise<RunningSes> {
+export async function startSes(options: SesOptions): Promise<RunningSes> {
   const dir = options.directory;
   await mkdir(dir, { recursive: true });
   const index: StoredMessage[] = [];
@@ -71,7 +178,7 @@ export async function startSes(options: { directory: string; port?: number }): P
     destinations: string[],
     source: string | undefined,
     tags: Record<string, string>,
-  ): Promise<string> {
+  ): Promise<StoredMessage> {
     const parsed = await simpleParser(raw);
     const addresses = (v: typeof parsed.to): string[] =>
       (Array.isArray(v) ? v : v ? [v] : []).flatMap((a) => a.value.map((x) => x.address ?? ''));
@@ -89,7 +196,7 @@ export async function startSes(options: { directory: string; port?: number }): P
     await writeFile(join(dir, `${id}.eml`), raw);
     await writeFile(join(dir, `${id}.json`), JSON.stringify(message));
     index.push(message);
-    return id;
+    return message;
   }
 
   async function handleSes(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -107,12 +214,19 @@ export async function startSes(options: { directory: string; port?: number }): P
       for (let n = 1; form.has(`Tags.member.${n}.Name`); n++) {
         tags[form.get(`Tags.member.${n}.Name`) ?? ''] = form.get(`Tags.member.${n}.Value`) ?? '';
       }
-      const id = await store(
+      const message = await store(
         Buffer.from(data, 'base64'),
         destinations,
         form.get('Source') ?? undefined,
         tags,
       );
+      const { id } = message;
+      const configurationSet = form.get('ConfigurationSetName') ?? options.configurationSet ?? 'csat-local';
+      // SES reports a simulator's bounce or complaint a moment after it took the message, never inside the call.
+      for (const to of message.to) {
+        const event = simulatorEvent(message, to, configurationSet);
+        if (event && options.onEvent) setImmediate(() => options.onEvent?.(event));
+      }
       return xml(
         res,
         200,

@@ -8,9 +8,11 @@ import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
 import { IMPORTS_PREFIX } from '../functions/domain/customers/import-file.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
 import { ReportRequestError } from '../functions/domain/report/errors.ts';
+import { campaignOfSmokeId } from '../functions/domain/smoke.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
 import type { RemindResponse } from '../functions/handlers/remind/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
+import { SmokeDispatchError } from '../functions/use-cases/dispatch-smoke.ts';
 import type { PeriodReportResult } from '../functions/use-cases/period-report.ts';
 import { describeReportOutcome, type ReportOutcome } from '../functions/use-cases/report.ts';
 import { type CampaignStatusReport, getCampaignStatus } from '../functions/use-cases/status.ts';
@@ -37,6 +39,8 @@ export const STACK_FILE = 'stack.json';
 export const SEND_QUEUE = 'csat-send';
 const TABLE = 'csat';
 const BUCKET = 'csat-local';
+/** The configuration set the local SES endpoint names on its events (the functions send without one). */
+const SES_CONFIGURATION_SET = 'csat-local';
 const REGION = 'us-east-1';
 // s3rver accepts only its own key pair; the other emulators take any.
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -183,12 +187,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const secret = await tokenSecretIn(dataDir);
+    // Loaded once the environment below is set (handlers read it at import); SES events come later.
+    let loadSesEvents = (_: unknown) => {};
+    const sesEvents = new Promise<typeof import('../functions/handlers/ses-events/index.ts')>((done) => {
+      loadSesEvents = done as (_: unknown) => void;
+    });
     const controlToken = randomBytes(24).toString('base64url');
     // Emulators first, the bridge last: `stop` closes in reverse, so requests stop before what they use.
     const emulators = await Promise.allSettled([
       startDynamo({ port: ports.dynamodb, path: join(dataDir, 'dynamodb') }),
       startS3({ port: ports.s3, directory: join(dataDir, 's3'), buckets: [BUCKET] }),
-      startSes({ port: ports.ses, directory: join(dataDir, 'mail') }),
+      // What the deployed EventBridge rule does with the simulator's bounces and complaints.
+      startSes({
+        port: ports.ses,
+        directory: join(dataDir, 'mail'),
+        configurationSet: SES_CONFIGURATION_SET,
+        onEvent: (event) =>
+          sesEvents
+            .then((fn) => fn.handler(event, lambdaContext('ses-events')))
+            .then(({ outcome }) => log(`[ses-events] ${event['detail-type']}: ${outcome}`))
+            .catch((e) => log(`[ses-events] failed: ${e instanceof Error ? e.message : e}`)),
+      }),
     ]);
     for (const r of emulators) if (r.status === 'fulfilled') started.push(r.value);
     const failed = emulators.find((r) => r.status === 'rejected');
@@ -248,14 +267,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const store = new DynamoStore(DynamoDBDocumentClient.from(client), TABLE);
 
     // Only now: the handler modules read the environment set above when they load.
-    const [surveyPage, dispatchFn, sendFn, reportFn, importFn, remindFn] = await Promise.all([
+    const [surveyPage, dispatchFn, sendFn, reportFn, importFn, remindFn, sesEventsFn] = await Promise.all([
       import('../functions/handlers/survey-page/index.ts'),
       import('../functions/handlers/dispatch/index.ts'),
       import('../functions/handlers/send/index.ts'),
       import('../functions/handlers/report/index.ts'),
       import('../functions/handlers/import-customers/index.ts'),
       import('../functions/handlers/remind/index.ts'),
+      import('../functions/handlers/ses-events/index.ts'),
     ]);
+    loadSesEvents(sesEventsFn);
     bridge.setHandler((event, context) => surveyPage.handler(event, context));
     queue.consume((event) => sendFn.handler(event, lambdaContext('send')));
     // What the deployed bucket notification does (lib/stateless-stack.ts): same filter, same handler.
@@ -274,9 +295,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         .catch((e) => log(`[import] failed: ${e instanceof Error ? e.message : e}`));
     });
 
-    const dispatch = (campaignId: string, scheduledTime?: string): Promise<DispatchResponse> =>
+    const dispatch = (
+      campaignId: string,
+      scheduledTime?: string,
+      smoke?: unknown,
+    ): Promise<DispatchResponse> =>
       dispatchFn.handler(
-        { campaignId, ...(scheduledTime ? { scheduledTime } : {}) },
+        {
+          campaignId,
+          ...(scheduledTime ? { scheduledTime } : {}),
+          ...(smoke !== undefined ? { smoke } : {}),
+        },
         lambdaContext('dispatch'),
       );
     // The CLI's event, as the deployed function gets it: the handler checks it (a bad period is its 400).
@@ -309,13 +338,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ) {
         throw new ControlError(404, 'no such control action');
       }
-      if (!findCampaign(programme, campaignId)) {
+      // A smoke wave is reported under its own id (csat smoke); the report handler checks it.
+      const reportsSmoke = action === 'report' && campaignOfSmokeId(campaignId) !== undefined;
+      if (!findCampaign(programme, campaignId) && !reportsSmoke) {
         throw new ControlError(
           404,
           `no campaign "${campaignId}" in the programme (known: ${programme.campaigns.map((c) => c.id).join(', ')})`,
         );
       }
-      const body = (req.body ?? {}) as { waveId?: unknown; period?: unknown };
+      const body = (req.body ?? {}) as { waveId?: unknown; period?: unknown; smoke?: unknown };
       if (action === 'report') {
         const { waveId, period } = body;
         if (waveId !== undefined && typeof waveId !== 'string') {
@@ -335,7 +366,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           throw e;
         }
       }
-      const result = action === 'remind' ? await remind(campaignId) : await dispatch(campaignId);
+      let result: DispatchResponse | RemindResponse;
+      try {
+        result =
+          action === 'remind' ? await remind(campaignId) : await dispatch(campaignId, undefined, body.smoke);
+      } catch (e) {
+        // The handler's refusal of the event (a bad smoke request) is the caller's mistake.
+        if (e instanceof dispatchFn.InvalidDispatchEventError || e instanceof SmokeDispatchError)
+          throw new ControlError(400, e.message);
+        throw e;
+      }
       // The CLI returns once the invitations (or reminders) are out, so the mailbox is worth a look when it does.
       await queue.idle({ timeoutMs: 120_000 }).catch(() => {});
       return { status: 200, body: result };

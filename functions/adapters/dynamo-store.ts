@@ -437,6 +437,15 @@ export class DynamoStore implements SurveyStore {
     }
   }
 
+  async getCustomer(customerId: string): Promise<DirectoryCustomer | undefined> {
+    const { Item } = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' } }),
+    );
+    if (!Item) return undefined;
+    const { updatedAt: _u, ...c } = strip<DirectoryCustomer & { updatedAt?: string }>(Item);
+    return c;
+  }
+
   async listCustomers(): Promise<DirectoryCustomer[]> {
     const items = await this.queryAll({
       TableName: this.table,

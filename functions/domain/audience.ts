@@ -11,6 +11,7 @@ import { localDateOf } from './calendar/working-days.ts';
 import { civilDate, epochDay, isoDateOf, parseIsoDate } from './calendar/zoned-time.ts';
 import type { Customer } from './programme.ts';
 import { SEGMENTS, type Segment } from './segments.ts';
+import { isSmokeCustomer } from './smoke.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -403,7 +404,9 @@ export function selectAudience(input: SelectionInput): Selection {
   const cutoff = contactCutoff(audience, at);
   const segments = segmentsOf(directory, localDateOf(at, input.timeZone));
 
+  // A smoke run's customers (smoke.ts) are in no campaign's audience, whatever its filters.
   const inAudience = (c: DirectoryCustomer): boolean =>
+    !isSmokeCustomer(c) &&
     (!audience.departments || audience.departments.includes(c.department)) &&
     (!audience.tags || audience.tags.some((t) => c.tags?.includes(t))) &&
     (!audience.segments || audience.segments.some((s) => segments.get(c.id)!.has(s)));

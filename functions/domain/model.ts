@@ -32,6 +32,8 @@ export interface Wave {
    * count return rates against (report/period-report.ts). Absent on waves from before it.
    */
   invitedBy?: InvitedBy;
+  /** A smoke run's one-off wave (domain/smoke.ts), filed apart from the campaign's waves. */
+  smoke?: { runId: string };
 }
 
 export interface WaveSelection {

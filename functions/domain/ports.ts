@@ -58,6 +58,8 @@ export interface SurveyStore {
   unsubscribe(id: string, at: string): Promise<'done' | 'gone'>;
   putCustomers(customers: Customer[]): Promise<void>;
   listCustomers(): Promise<DirectoryCustomer[]>;
+  /** One customer of the directory, with what csat recorded (suppressedAt, …); undefined when unknown. */
+  getCustomer(customerId: string): Promise<DirectoryCustomer | undefined>;
   /**
    * The frequency rule's claim: records that `waveId` (at its time `at`) surveys the customer, only if
    * they exist, are neither unsubscribed nor suppressed, and were last surveyed at or before `cutoff` or

@@ -11,6 +11,7 @@ import type { Campaign, Customer } from '../domain/programme.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
 import { invitedByOf } from '../domain/report/rollup.ts';
 import { SEGMENTS, type Segment } from '../domain/segments.ts';
+import { isSmokeCustomer } from '../domain/smoke.ts';
 import { invitationId } from '../domain/token.ts';
 import { forEachLimited } from './concurrency.ts';
 
@@ -48,14 +49,18 @@ export function waveIdFor(campaignId: string, at: Date): string {
 }
 
 /**
- * Customers the campaign addresses: not unsubscribed nor suppressed, and in one of its departments when
+ * Customers the campaign addresses: not a smoke run's (domain/smoke.ts), not unsubscribed nor suppressed, and in one of its departments when
  * it names any. Event-triggered waves use this; periodic ones select with `selectAudience`
  * (domain/audience.ts), which applies segments, tags and sampling too.
  */
 export function eligibleCustomers(campaign: Campaign, customers: DirectoryCustomer[]): Customer[] {
   const departments = campaign.audience.departments;
   return customers.filter(
-    (c) => !c.unsubscribedAt && !c.suppressedAt && (!departments || departments.includes(c.department)),
+    (c) =>
+      !isSmokeCustomer(c) &&
+      !c.unsubscribedAt &&
+      !c.suppressedAt &&
+      (!departments || departments.includes(c.department)),
   );
 }
 

@@ -12,6 +12,8 @@ import type { Exclusions } from '../../domain/audience.ts';
 import { currentQuestionnaire, findCampaign } from '../../domain/programme.ts';
 import { dispatch } from '../../use-cases/dispatch.ts';
 import { dispatchEvents } from '../../use-cases/dispatch-events.ts';
+import { dispatchSmoke } from '../../use-cases/dispatch-smoke.ts';
+import { SmokeEvent } from './smoke-event.ts';
 
 const deps = {
   store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME'), {
@@ -22,13 +24,20 @@ const deps = {
 };
 
 /** What the EventBridge Scheduler schedule (or the local cron, or the CLI) sends. */
-const DispatchEvent = z.object({
-  campaignId: z.string().refine((id) => findCampaign(programme, id) !== undefined, {
-    message: `no such campaign in the programme (known: ${programme.campaigns.map((c) => c.id).join(', ')})`,
-  }),
-  /** `<aws.scheduler.scheduled-time>`: names the wave, so a retried tick finds the same one. */
-  scheduledTime: z.iso.datetime({ offset: true }).optional(),
-});
+const DispatchEvent = z
+  .object({
+    campaignId: z.string().refine((id) => findCampaign(programme, id) !== undefined, {
+      message: `no such campaign in the programme (known: ${programme.campaigns.map((c) => c.id).join(', ')})`,
+    }),
+    /** `<aws.scheduler.scheduled-time>`: names the wave, so a retried tick finds the same one. */
+    scheduledTime: z.iso.datetime({ offset: true }).optional(),
+    /** `csat smoke`: a one-off wave to the run's customers only, never the audience (domain/smoke.ts). */
+    smoke: SmokeEvent.optional(),
+  })
+  .refine((e) => !(e.smoke && e.scheduledTime), {
+    message: 'a smoke wave is not a schedule tick: give smoke or scheduledTime, not both',
+    path: ['smoke'],
+  });
 export type DispatchEvent = z.input<typeof DispatchEvent>;
 
 export interface DispatchResponse {
@@ -40,6 +49,8 @@ export interface DispatchResponse {
   seed?: string;
   /** Customers of the directory left out, by reason (counts only, never who; periodic campaigns). */
   excluded?: Exclusions;
+  /** Set on a smoke run's wave, which is filed under the campaign's smoke id (`campaignId` says which). */
+  smoke?: { runId: string };
 }
 
 export class InvalidDispatchEventError extends Error {
@@ -58,15 +69,17 @@ export const handler = middy<unknown, DispatchResponse>()
         parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`),
       );
     }
-    const { campaignId, scheduledTime } = parsed.data;
+    const { campaignId, scheduledTime, smoke } = parsed.data;
     const campaign = findCampaign(programme, campaignId)!;
-    // An event-triggered campaign invites the customers with a step due, not its whole audience.
-    const run = campaign.trigger ? dispatchEvents : dispatch;
-    const result = await run(deps, {
+    const input = {
       campaign,
       questionnaire: currentQuestionnaire(programme, campaign.questionnaire),
       ...(scheduledTime ? { scheduledTime: new Date(scheduledTime) } : {}),
-    });
+    };
+    // An event-triggered campaign invites the customers with a step due, not its whole audience.
+    const result = smoke
+      ? await dispatchSmoke(deps, { ...input, smoke })
+      : await (campaign.trigger ? dispatchEvents : dispatch)(deps, input);
     logger.info('wave dispatched', { ...result });
     return {
       campaignId: result.campaignId,
@@ -74,5 +87,6 @@ export const handler = middy<unknown, DispatchResponse>()
       invited: result.invited,
       created: result.created,
       ...('seed' in result ? { seed: result.seed, excluded: result.excluded } : {}),
+      ...('smoke' in result ? { smoke: result.smoke } : {}),
     };
   });

@@ -15,6 +15,7 @@ import { sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
 import { ReportRequestError, WaveNotFoundError } from '../../domain/report/errors.ts';
 import { PeriodError, parsePeriod } from '../../domain/report/period.ts';
+import { campaignOfSmokeId } from '../../domain/smoke.ts';
 import { generatePeriodReport, type PeriodReportResult } from '../../use-cases/period-report.ts';
 import {
   generateReport,
@@ -37,6 +38,8 @@ const deps: ReportDeps = {
 };
 
 const findCampaign = (id: string) => campaignSummaries.find((c) => c.id === id);
+/** A campaign's id, or the id its smoke waves are filed under (`csat smoke` reports its wave). */
+const knownId = (id: string): boolean => findCampaign(campaignOfSmokeId(id) ?? id) !== undefined;
 
 /**
  * What the report schedule (`{ campaignId, trigger: 'schedule' }`) or the CLI (`{ campaignId, waveId? }`
@@ -45,7 +48,7 @@ const findCampaign = (id: string) => campaignSummaries.find((c) => c.id === id);
 const ReportEvent = z
   .strictObject({
     campaignId: z.string({ error: 'must be the id of a campaign in the programme' }).check(
-      z.refine((id) => findCampaign(id) !== undefined, {
+      z.refine(knownId, {
         message: `no such campaign in the programme (known: ${campaignSummaries.map((c) => c.id).join(', ')})`,
       }),
     ),

@@ -1,0 +1,156 @@
+/* How the `csat` commands print their results for a person (`--json` prints the result itself). */
+import { EXCLUSION_REASONS, type ExclusionReason, type Exclusions } from '../../functions/domain/audience.ts';
+import type { DepartmentTally, Tally } from '../../functions/domain/status.ts';
+import type { DispatchResponse } from '../../functions/handlers/dispatch/index.ts';
+import type { RemindResponse } from '../../functions/handlers/remind/index.ts';
+import type { ReportResponse } from '../../functions/handlers/report/index.ts';
+import type { ImportCustomersReport } from '../../functions/use-cases/import-customers.ts';
+import { describeReportOutcome, isSkipped } from '../../functions/use-cases/report.ts';
+import type { CampaignStatusReport } from '../../functions/use-cases/status.ts';
+
+const percent = (rate: number): string => `${(rate * 100).toFixed(1)} %`;
+
+/** A plain aligned table: text columns left, numbers right. */
+export function table(head: string[], rows: string[][], right: number[]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (right.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+const NONE = '–';
+
+/** "yes", or "NO" in capitals so a missed target stands out in a column of yeses. */
+const metCell = (met: boolean | null): string => (met === null ? NONE : met ? 'yes' : 'NO');
+
+function statusTable(status: CampaignStatusReport): string {
+  const head = ['Wave', 'Department', 'Invited', 'Answered', 'Return', 'Target', 'Met'];
+  const row = (wave: string, department: string, t: Tally) => [
+    wave,
+    department,
+    String(t.invited),
+    String(t.answered),
+    percent(t.returnRate),
+    t.target === null ? NONE : percent(t.target),
+    metCell(t.met),
+  ];
+  const rows: string[][] = [];
+  const block = (label: string, departments: DepartmentTally[], total: Tally) => {
+    departments.forEach((d, i) => {
+      rows.push(row(i === 0 ? label : '', d.department, d));
+    });
+    rows.push(row(departments.length === 0 ? label : '', 'all', total));
+  };
+  for (const w of status.waves) block(w.waveId, w.departments, w);
+  if (status.waves.length > 1) block('all waves', status.departments, status);
+  return table(head, rows, [2, 3, 4, 5]);
+}
+
+/** `[#######·······]  350/1000` */
+export function progressBar(done: number, total: number, width = 30): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  const count = `${String(done).padStart(String(total).length)}/${total}`;
+  return `[${'#'.repeat(filled)}${'·'.repeat(width - filled)}] ${count}`;
+}
+
+export function importReport(r: ImportCustomersReport): string {
+  const summary = `Imported ${r.imported} customer(s); rejected ${r.rejected} row(s).`;
+  if (r.problems.length === 0) return summary;
+  const rows = r.problems.map((p) => [String(p.line), p.field, p.reason]);
+  return [summary, '', table(['Line', 'Field', 'Reason'], rows, [0])].join('\n');
+}
+
+const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
+  notInAudience: 'not in audience',
+  unsubscribed: 'unsubscribed',
+  suppressed: 'suppressed',
+  surveyedRecently: 'surveyed recently',
+  notSampled: 'not sampled',
+};
+
+/** `3 not in audience · 1 unsubscribed · …`, every reason shown so a zero reads as checked. */
+export const exclusionsText = (e: Exclusions): string =>
+  EXCLUSION_REASONS.map((r) => `${e[r]} ${EXCLUSION_LABELS[r]}`).join(' · ');
+
+export function human(command: string, result: unknown): string {
+  if (command === 'dispatch') {
+    const r = result as DispatchResponse;
+    const what =
+      r.created > 0
+        ? `${r.created} new invitation(s) queued`
+        : 'already dispatched for this tick: no new invitations';
+    const left = r.excluded ? `\nLeft out: ${exclusionsText(r.excluded)} (seed ${r.seed}).` : '';
+    return `Wave ${r.waveId} of ${r.campaignId}: ${r.invited} invited, ${what}.${left}`;
+  }
+  if (command === 'remind') {
+    const r = result as RemindResponse;
+    if (r.waves.length === 0) return `Campaign ${r.campaignId} has no open wave: no reminders.`;
+    return [
+      `Campaign ${r.campaignId}: ${r.queued} reminder(s) queued.`,
+      '',
+      table(
+        ['Wave', 'Queued', 'Not due'],
+        r.waves.map((w) => [
+          w.waveId,
+          Object.entries(w.queued)
+            .map(([step, n]) => `${step} ${n}`)
+            .join(', ') || '0',
+          Object.entries(w.notDue)
+            .map(([reason, n]) => `${reason} ${n}`)
+            .join(', ') || '–',
+        ]),
+        [],
+      ),
+    ].join('\n');
+  }
+  if (command === 'report') {
+    const r = result as ReportResponse;
+    if ('period' in r) {
+      const folder = r.keys.html.replace(/report\.html$/, '');
+      return [
+        `Report of ${r.campaignId} for ${r.period}${r.final ? ' (final)' : ''}: emailed to ${r.emailed} recipient(s).`,
+        r.departments.length > 0
+          ? `Departments: ${r.departments.join(', ')} (the files of each under ${folder}departments/).`
+          : 'No department had invitations in the period.',
+        `${r.rolledUp.length} closed day(s) rolled up now, ${r.liveResponses} response(s) of today read live.`,
+        table(
+          ['File', 'Key'],
+          (['html', 'csv', 'json'] as const).map((k) => [k, r.keys[k]]),
+          [],
+        ),
+        // A report function deployed before the result carried the link answers without one.
+        ...(r.htmlUrl ? ['', `Open: ${r.htmlUrl}`] : []),
+      ].join('\n');
+    }
+    // Only a scheduled run skips, but a function that answers so should not print `undefined`s.
+    if (isSkipped(r)) return describeReportOutcome(r);
+    return [
+      describeReportOutcome(r),
+      table(
+        ['File', 'Key'],
+        (['html', 'csv', 'json'] as const).map((k) => [k, r.keys[k]]),
+        [],
+      ),
+      '',
+      `Open: ${r.htmlUrl}`,
+    ].join('\n');
+  }
+  const s = result as CampaignStatusReport;
+  if (s.waves.length === 0) return `Campaign ${s.campaignId} has no wave yet.`;
+  const selections = s.waves.flatMap((w) =>
+    w.selection
+      ? [
+          `  ${w.waveId}: ${exclusionsText(w.selection.excluded)} (of ${w.selection.directory}; seed ${w.selection.seed})`,
+        ]
+      : [],
+  );
+  return [
+    `Campaign ${s.campaignId}: ${s.invited} invited, ${s.answered} answered, return rate ${percent(s.returnRate)}`,
+    '',
+    statusTable(s),
+    ...(selections.length > 0 ? ['', 'Left out of each wave:', ...selections] : []),
+  ].join('\n');
+}
