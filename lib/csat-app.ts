@@ -46,7 +46,7 @@ export function buildApp(programme: Programme, options: BuildAppOptions = {}): C
     shared: importSharedResources(config.stackPrefix, config.domain !== undefined),
     ...(options.warn ? { warn: options.warn } : {}),
   });
-  stateless.addDependency(stateful);
+  stateless.addStackDependency(stateful);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, config, stateful, stateless };
 }

@@ -185,7 +185,7 @@ function nagName(scope: Construct, resource: string): string {
     const o = p as Record<string, unknown>;
     if (o.Ref) return `<${o.Ref}>`;
     if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-    if (o['Fn::ImportValue']) return `<${String(o['Fn::ImportValue'])}>`;
+    if (o['Fn::ImportValue']) return String(o['Fn::ImportValue']);
     return JSON.stringify(p);
   };
   const join = (resolved as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];

@@ -79,10 +79,13 @@ export class StatelessStack extends Stack {
   readonly failedRuns: Queue;
   readonly alarmTopic: Topic;
   readonly operations: Operations;
+  /** The stateful stack's values as this stack imports them. */
+  readonly shared: SharedResources;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { config, programme, shared } = props;
+    this.shared = shared;
     const table = { tableArn: shared.tableArn };
     const bucket = { bucketArn: shared.bucketArn };
     const removalPolicy = removalPolicyOf(config);
@@ -221,7 +224,8 @@ export class StatelessStack extends Stack {
       environment: { ...common, SEND_QUEUE_URL: this.sendQueue.queueUrl },
     });
     // UpdateItem: claiming a customer for a wave (claimContact) updates the customer item.
-    this.dispatch.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem', 'Query'], gsi1);
+    this.dispatch.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem']);
+    this.dispatch.grantTable(table, ['Query'], gsi1);
     this.dispatch.grantSendMessages(this.sendQueue);
     // Dispatch is idempotent per scheduled time, so Lambda's own retries are safe.
     this.dispatch.fn.configureAsyncInvoke({ onFailure, ...ASYNC_RETRIES });
