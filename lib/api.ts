@@ -87,7 +87,7 @@ export class SurveyApi extends Construct {
         domainName: props.domain.importedName,
         stage: '$default',
       });
-      mapping.addDependency(this.stage.node.defaultChild as CfnStage);
+      mapping.addResourceDependency(this.stage.node.defaultChild as CfnStage);
     }
 
     const domainUrl = props.domain ? `https://${props.domain.name}` : undefined;
