@@ -20,6 +20,17 @@ const wholeNumber = (min: number, max: number, what: string) =>
       .max(max, `must be at most ${max} ${what}`),
   );
 
+/*
+ * The survey page's default throttle, sized for a wave's peak rather than for an idle day. Each page view
+ * is one request (GET) and each answer one more (POST); a wave of 50,000 emails whose recipients mostly
+ * open within the first minutes peaks at hundreds to a few thousand requests/s. 2,000/s steady with a
+ * burst of 5,000 leaves that peak room while keeping a loop or scanner from taking the whole account:
+ * HTTP APIs share 10,000 requests/s (burst 5,000, AWS's maximum) per account and region. At ~50–100 ms
+ * per request the survey page needs about 2,000 × 0.1 s = 200 concurrent Lambda instances at the full
+ * rate, well inside the default account concurrency of 1,000 (the send and report functions use a few).
+ */
+export const DEFAULT_API_THROTTLE = { rateLimit: 2000, burstLimit: 5000 } as const;
+
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 const ContextSchema = z.object({
@@ -53,7 +64,63 @@ const ContextSchema = z.object({
       })
       .optional(),
   ),
-  alarmEmail: z.preprocess(unsetWhenEmpty, z.email('must be an email address').optional()),
+  /**
+   * Required: a deployed stack whose alarms notify nobody fails silently. `none` is the explicit opt-out
+   * (a test stack, or `cdk synth` on a laptop); anything else must be an address.
+   */
+  alarmEmail: z.preprocess(
+    unsetWhenEmpty,
+    z
+      .string({
+        error:
+          'is required: the address the alarms notify (-c alarmEmail=ops@example.com), or ' +
+          '-c alarmEmail=none to deploy without alarm notifications (a test stack)',
+      })
+      .trim()
+      .refine(
+        (v) => v === 'none' || z.email().safeParse(v).success,
+        'must be an email address, or "none" to deploy without alarm notifications',
+      )
+      .transform((v) => (v === 'none' ? undefined : v)),
+  ),
+  /**
+   * A custom domain for the survey, unsubscribe and report links, owned by the long-lived stateful stack
+   * so links already emailed keep working when the stateless stack is replaced. Needs certificateArn.
+   */
+  domainName: z.preprocess(
+    unsetWhenEmpty,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(DOMAIN, 'must be a domain name such as "survey.example.com"')
+      .optional(),
+  ),
+  certificateArn: z.preprocess(
+    unsetWhenEmpty,
+    z
+      .string()
+      .trim()
+      .regex(
+        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/,
+        'must be the ARN of an ACM certificate in the region you deploy to, ' +
+          'e.g. "arn:aws:acm:eu-west-1:123456789012:certificate/…"',
+      )
+      .optional(),
+  ),
+  /**
+   * Requests per second the HTTP API's stage lets through, steady and in a burst. A wave's emails land
+   * in thousands of inboxes within minutes and people open them together; see DEFAULT_API_THROTTLE.
+   * HTTP APIs allow at most 10,000 requests/s and a burst of 5,000 per account and region.
+   */
+  apiRateLimit: z.preprocess(
+    unsetWhenEmpty,
+    wholeNumber(1, 10_000, 'requests per second').default(DEFAULT_API_THROTTLE.rateLimit),
+  ),
+  apiBurstLimit: z.preprocess(
+    unsetWhenEmpty,
+    wholeNumber(1, 5_000, 'requests').default(DEFAULT_API_THROTTLE.burstLimit),
+  ),
   retentionDays: z.preprocess(unsetWhenEmpty, wholeNumber(1, 3650, 'days').default(365)),
   removalPolicy: z.preprocess(
     unsetWhenEmpty,
@@ -70,10 +137,17 @@ export const CONTEXT_KEYS = Object.keys(ContextSchema.shape) as Array<keyof type
 
 export interface StackConfig {
   stackPrefix: string;
-  /** Where survey links point; undefined means the HTTP API's own URL. No trailing slash. */
+  /**
+   * Where survey links point when set explicitly (a domain set up elsewhere, e.g. CloudFront); otherwise
+   * https://<domainName>, otherwise the HTTP API's own URL. No trailing slash.
+   */
   publicBaseUrl: string | undefined;
+  /** The custom domain the stateful stack owns and the HTTP API is mapped to, with its certificate. */
+  domain: { name: string; certificateArn: string } | undefined;
+  apiThrottle: { rateLimit: number; burstLimit: number };
   /** The SES identity every campaign sends from, and the resource SES send permissions are scoped to. */
   sesIdentity: string;
+  /** Who the alarms notify; undefined only when the context says `alarmEmail=none`. */
   alarmEmail: string | undefined;
   retentionDays: number;
   removalPolicy: 'retain' | 'destroy';
@@ -119,6 +193,13 @@ export function readConfig(context: (key: string) => unknown, programme: Program
     );
   }
   const c = parsed.data;
+  if (Boolean(c.domainName) !== Boolean(c.certificateArn)) {
+    throw new ConfigError([
+      c.domainName
+        ? `certificateArn: is required with domainName "${c.domainName}": the ARN of an ACM certificate for it, in the region you deploy to`
+        : 'domainName: is required with certificateArn: the domain the certificate is for, such as "survey.example.com"',
+    ]);
+  }
   const senders = [...new Set(programme.campaigns.map((camp) => camp.sender.from.toLowerCase()))];
   const domains = [...new Set(senders.map(senderDomain))];
   let sesIdentity = c.sesIdentity;
@@ -142,6 +223,9 @@ export function readConfig(context: (key: string) => unknown, programme: Program
   return {
     stackPrefix: c.stackPrefix,
     publicBaseUrl: c.publicBaseUrl,
+    domain:
+      c.domainName && c.certificateArn ? { name: c.domainName, certificateArn: c.certificateArn } : undefined,
+    apiThrottle: { rateLimit: c.apiRateLimit, burstLimit: c.apiBurstLimit },
     sesIdentity,
     alarmEmail: c.alarmEmail,
     retentionDays: c.retentionDays,

@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Programme } from '../functions/domain/programme.ts';
 import { readConfig, type StackConfig } from './config.ts';
+import { importSharedResources } from './shared-resources.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
@@ -22,6 +23,8 @@ export interface BuildAppOptions {
   context?: Record<string, unknown>;
   /** CDK's schema and lint check of the templates at synth (the default); tests may skip it for speed. */
   builtinCloudFormationValidation?: boolean;
+  /** Where synth-time warnings are printed besides CDK's annotations; stderr by default. */
+  warn?: (line: string) => void;
 }
 
 export function buildApp(programme: Programme, options: BuildAppOptions = {}): CsatApp {
@@ -32,21 +35,18 @@ export function buildApp(programme: Programme, options: BuildAppOptions = {}): C
   const config = readConfig((key) => app.node.tryGetContext(key), programme);
   const stateful = new StatefulStack(app, `${config.stackPrefix}Stateful`, {
     config,
-    description: 'csat: survey data, reports, link-signing key, SES configuration set',
+    description: 'csat: survey data, reports, link-signing key, SES configuration set, link domain',
   });
+  // Imports by explicit export name (lib/shared-resources.ts), not CDK's automatic references: the
+  // dependency that orders the deploy is declared here instead.
   const stateless = new StatelessStack(app, `${config.stackPrefix}Stateless`, {
     config,
     programme,
-    description: 'csat: survey pages, send queue, scheduled dispatch and report',
-    table: stateful.table,
-    bucket: stateful.bucket,
-    reportsWrite: stateful.reportsWrite,
-    reportsRead: stateful.reportsRead,
-    importsAccess: stateful.importsAccess,
-    tokenSecret: stateful.tokenSecret,
-    configurationSetName: stateful.configurationSet.configurationSetName,
-    configurationSetArn: stateful.configurationSetArn,
+    description: 'csat: survey pages, send queue, scheduled dispatch and report, alarms',
+    shared: importSharedResources(config.stackPrefix, config.domain !== undefined),
+    ...(options.warn ? { warn: options.warn } : {}),
   });
+  stateless.addStackDependency(stateful);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, config, stateful, stateless };
 }

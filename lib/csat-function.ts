@@ -1,11 +1,8 @@
-import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { type IManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -30,6 +27,8 @@ export interface CsatFunctionProps {
 }
 
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'Query';
+/** s3:PutObject also authorises a multipart upload's parts; AbortMultipartUpload ends a failed one. */
+export type ObjectAction = 'GetObject' | 'PutObject' | 'AbortMultipartUpload';
 
 /**
  * The one Lambda function construct: Node.js 22 on arm64, an ESM bundle built locally by esbuild with
@@ -96,7 +95,7 @@ export class CsatFunction extends Construct {
   }
 
   /** DynamoDB item actions on the table, and on the named indexes when the handler queries them. */
-  grantTable(table: ITableV2, actions: TableAction[], indexes: readonly string[] = []): void {
+  grantTable(table: { tableArn: string }, actions: TableAction[], indexes: readonly string[] = []): void {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: actions.map((a) => `dynamodb:${a}`),
@@ -106,9 +105,40 @@ export class CsatFunction extends Construct {
   }
 
   /** Reads the secret's value (GetSecretValue only; the handler never describes or lists it). */
-  grantSecretValue(secret: ISecret): void {
+  grantSecretValue(secretArn: string): void {
     this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),
+    );
+  }
+
+  /**
+   * Object actions on the keys `pattern` matches in the bucket (`reports/*`, `imports/*.report.json`).
+   * A pattern with a wildcard is a cdk-nag IAM5 finding: `why` says why that wildcard is as narrow as the
+   * keys allow, and acknowledges exactly that finding on this function.
+   */
+  grantObjects(bucket: { bucketArn: string }, pattern: string, actions: ObjectAction[], why?: string): void {
+    const resource = `${bucket.bucketArn}/${pattern}`;
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: actions.map((a) => `s3:${a}`), resources: [resource] }),
+    );
+    if (!pattern.includes('*')) return;
+    if (!why)
+      throw new Error(`grantObjects(${pattern}): a wildcard needs a reason (cdk-nag AwsSolutions-IAM5)`);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagName(this, resource)}]`,
+      reason: why,
+    });
+  }
+
+  /**
+   * s3:ListBucket on the bucket itself. Not for listing: without it S3 answers a GetObject of a missing
+   * key with 403 AccessDenied instead of 404 NoSuchKey, and the handler cannot tell "not there yet" from
+   * "not allowed". No s3:prefix condition: a GetObject request carries no s3:prefix key, so a ListBucket
+   * limited to a prefix would not turn that 403 into a 404.
+   */
+  grantListBucket(bucket: { bucketArn: string }): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
     );
   }
 
@@ -136,22 +166,28 @@ export class CsatFunction extends Construct {
     });
   }
 
-  /** s3:ListBucket on the bucket itself (key names only; no object is read through it). */
-  grantListBucket(bucket: IBucket): void {
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
-    );
-  }
-
-  /** A managed policy that belongs with its resource (see StatefulStack.reportsWrite and reportsRead). */
-  attachPolicy(policy: IManagedPolicy): void {
-    this.role.addManagedPolicy(policy);
-  }
-
   /** sqs:SendMessage only: SendMessageBatch is authorised by it, and the queue URL comes from env. */
   grantSendMessages(queue: IQueue): void {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
     );
   }
+}
+
+/**
+ * How cdk-nag names a resource in an IAM5 finding: CloudFormation intrinsics written as `<LogicalId.Arn>`
+ * or, for an import, `<ExportName>`, joined with the literal parts.
+ */
+function nagName(scope: Construct, resource: string): string {
+  const resolved: unknown = Stack.of(scope).resolve(resource);
+  const part = (p: unknown): string => {
+    if (typeof p === 'string') return p;
+    const o = p as Record<string, unknown>;
+    if (o.Ref) return `<${o.Ref}>`;
+    if (o['Fn::GetAtt']) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
+    if (o['Fn::ImportValue']) return String(o['Fn::ImportValue']);
+    return JSON.stringify(p);
+  };
+  const join = (resolved as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  return join ? join[1].map(part).join(join[0]) : part(resolved);
 }

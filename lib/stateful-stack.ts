@@ -1,14 +1,9 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { DomainName, EndpointType, SecurityPolicy } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   ConfigurationSet,
@@ -18,9 +13,9 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/adapters/dynamo-store.ts';
-import { IMPORTS_PREFIX, REPORT_SUFFIX } from '../functions/domain/customers/import-file.ts';
 import { REPORTS_PREFIX } from '../functions/domain/report/document.ts';
 import type { StackConfig } from './config.ts';
+import { exportSharedResources } from './shared-resources.ts';
 
 export interface StatefulStackProps extends StackProps {
   config: StackConfig;
@@ -35,22 +30,18 @@ export function removalPolicyOf(config: StackConfig): RemovalPolicy {
 
 /**
  * What holds data and must survive a redeploy of the code: the table, the report bucket, the key that
- * signs survey links (replacing it would break every link already sent) and the SES configuration set.
- * Each takes the configured removal policy explicitly; the default keeps them when the stack goes.
+ * signs survey links (replacing it would break every link already sent), the SES configuration set and
+ * the links' custom domain (emailed links must outlive the stateless stack). Each takes the configured
+ * removal policy explicitly; the default keeps them when the stack goes. Access to them is granted in the
+ * stateless stack, which imports the few values lib/shared-resources.ts exports.
  */
 export class StatefulStack extends Stack {
   readonly table: TableV2;
   readonly bucket: Bucket;
-  /** Put objects under reports/: attached to the report function's role. */
-  readonly reportsWrite: ManagedPolicy;
-  /** Get objects under reports/: attached to the survey page's role, which answers report links. */
-  readonly reportsRead: ManagedPolicy;
-  /** Get files under imports/, put their reports beside them: attached to the import function's role. */
-  readonly importsAccess: ManagedPolicy;
   readonly tokenSecret: Secret;
   readonly configurationSet: ConfigurationSet;
-  /** `arn:…:ses:<region>:<account>:configuration-set/<name>`, what ses:SendRawEmail is scoped to. */
-  readonly configurationSetArn: string;
+  /** The custom domain of the survey, unsubscribe and report links, when `domainName` is set. */
+  readonly apiDomain: DomainName | undefined;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -117,57 +108,6 @@ export class StatefulStack extends Stack {
       autoDeleteObjects: destroy,
     });
 
-    // Defined here, beside the bucket, rather than as grants in the stateless stack: cdk-nag names the
-    // wildcard by the bucket's logical id here, which is stable, instead of by a generated export name.
-    // Writing and reading are separate policies: the report function writes and never reads; the survey
-    // page presigns reads for report links and never writes.
-    const reports = this.bucket.arnForObjects(`${REPORTS_PREFIX}*`);
-    // The id stays 'ReportsAccess' (what this policy was called when it also allowed GetObject): the
-    // stateless stack imports its ARN, and a new id would remove an export that is still in use.
-    this.reportsWrite = new ManagedPolicy(this, 'ReportsAccess', {
-      description: 'csat: write reports under reports/',
-      // responses.csv goes up in parts (multipart upload, all under s3:PutObject); a run that fails midway
-      // aborts its upload rather than leave its parts to the bucket's one-day lifecycle rule.
-      statements: [
-        new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [reports] }),
-      ],
-    });
-    this.reportsRead = new ManagedPolicy(this, 'ReportsRead', {
-      description: 'csat: read reports under reports/, to presign the redirect of a report link',
-      statements: [new PolicyStatement({ actions: ['s3:GetObject'], resources: [reports] })],
-    });
-    const bucketId = this.resolve(this.getLogicalId(this.bucket.node.defaultChild as CfnBucket));
-    for (const policy of [this.reportsWrite, this.reportsRead]) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${REPORTS_PREFIX}*]`,
-        reason:
-          'Report keys are reports/{campaign}/{wave}/…, created as waves happen; the wildcard is limited to ' +
-          'that prefix of the one report bucket.',
-      });
-    }
-
-    this.importsAccess = new ManagedPolicy(this, 'ImportsAccess', {
-      description: 'csat: read customer files under imports/ and write their reports beside them',
-      statements: [
-        new PolicyStatement({
-          actions: ['s3:GetObject'],
-          resources: [this.bucket.arnForObjects(`${IMPORTS_PREFIX}*`)],
-        }),
-        new PolicyStatement({
-          actions: ['s3:PutObject'],
-          resources: [this.bucket.arnForObjects(`${IMPORTS_PREFIX}*${REPORT_SUFFIX}`)],
-        }),
-      ],
-    });
-    for (const pattern of [`${IMPORTS_PREFIX}*`, `${IMPORTS_PREFIX}*${REPORT_SUFFIX}`]) {
-      Validations.of(this.importsAccess).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${pattern}]`,
-        reason:
-          'Customer files are put under imports/ with names people choose; the function reads only that ' +
-          'prefix and writes only *.report.json there.',
-      });
-    }
-
     this.tokenSecret = new Secret(this, 'TokenSecret', {
       description: 'csat: HMAC key that signs survey, unsubscribe and report links',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
@@ -194,10 +134,34 @@ export class StatefulStack extends Stack {
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
       events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
-    this.configurationSetArn = this.formatArn({
-      service: 'ses',
-      resource: 'configuration-set',
-      resourceName: this.configurationSet.configurationSetName,
+
+    // Regional, in this stack: the stateless stack maps its HTTP API to it, and a replaced stateless stack
+    // maps its new API to the same name, so links already in inboxes keep working. DNS (a CNAME or an
+    // alias record to the regional target below) is set up wherever the domain's zone lives.
+    this.apiDomain = config.domain
+      ? new DomainName(this, 'ApiDomain', {
+          domainName: config.domain.name,
+          certificate: Certificate.fromCertificateArn(this, 'ApiCertificate', config.domain.certificateArn),
+          endpointType: EndpointType.REGIONAL,
+          securityPolicy: SecurityPolicy.TLS_1_2,
+        })
+      : undefined;
+    if (this.apiDomain) {
+      new CfnOutput(this, 'ApiDomainTarget', {
+        value: this.apiDomain.regionalDomainName,
+        description: `DNS: point ${config.domain?.name} here (CNAME, or an alias record with the zone id below)`,
+      });
+      new CfnOutput(this, 'ApiDomainHostedZoneId', { value: this.apiDomain.regionalHostedZoneId });
+    }
+
+    exportSharedResources(this, config.stackPrefix, {
+      tableName: this.table.tableName,
+      tableArn: this.table.tableArn,
+      bucketName: this.bucket.bucketName,
+      bucketArn: this.bucket.bucketArn,
+      tokenSecretArn: this.tokenSecret.secretArn,
+      configurationSetName: this.configurationSet.configurationSetName,
+      ...(this.apiDomain ? { apiDomainName: this.apiDomain.name } : {}),
     });
   }
 }

@@ -31,9 +31,9 @@ function problemsOf(fn: () => unknown): string[] {
 }
 
 describe('readConfig', () => {
-  it('should apply the defaults when the context sets nothing', () => {
+  it('should apply the defaults when the context sets nothing but the alarm opt-out', () => {
     // Arrange
-    const empty = context({});
+    const empty = context({ alarmEmail: 'none' });
 
     // Act
     const config = readConfig(empty, programme);
@@ -42,12 +42,68 @@ describe('readConfig', () => {
     expect(config).toEqual({
       stackPrefix: 'Csat',
       publicBaseUrl: undefined,
+      domain: undefined,
+      apiThrottle: { rateLimit: 2000, burstLimit: 5000 },
       sesIdentity: 'example.com',
       alarmEmail: undefined,
       retentionDays: 365,
       removalPolicy: 'retain',
       sendConcurrency: 2,
     });
+  });
+
+  it('should refuse a context without alarmEmail, saying how to set it or opt out', () => {
+    // Arrange
+    const unset = context({ alarmEmail: '' });
+
+    // Act
+    const problems = problemsOf(() => readConfig(unset, programme));
+
+    // Assert
+    expect(problems).toEqual([
+      expect.stringMatching(/^alarmEmail: is required: .*-c alarmEmail=ops@example\.com.*-c alarmEmail=none/),
+    ]);
+  });
+
+  it('should take a custom domain with its certificate, and refuse one without the other', () => {
+    // Arrange
+    const certificateArn =
+      'arn:aws:acm:eu-west-1:123456789012:certificate/0e1f2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7';
+    const both = context({ alarmEmail: 'none', domainName: 'Survey.Example.com', certificateArn });
+
+    // Act
+    const config = readConfig(both, programme);
+    const noCertificate = problemsOf(() =>
+      readConfig(context({ alarmEmail: 'none', domainName: 'survey.example.com' }), programme),
+    );
+    const noDomain = problemsOf(() => readConfig(context({ alarmEmail: 'none', certificateArn }), programme));
+
+    // Assert
+    expect(config.domain).toEqual({ name: 'survey.example.com', certificateArn });
+    expect(noCertificate).toEqual([expect.stringMatching(/^certificateArn: is required with domainName/)]);
+    expect(noDomain).toEqual([expect.stringMatching(/^domainName: is required with certificateArn/)]);
+  });
+
+  it('should refuse a domain or certificate that is not one, and a throttle outside what HTTP APIs allow', () => {
+    // Arrange
+    const bad = context({
+      alarmEmail: 'none',
+      domainName: 'https://survey.example.com',
+      certificateArn: 'arn:aws:iam::123456789012:server-certificate/x',
+      apiRateLimit: '20000',
+      apiBurstLimit: 0,
+    });
+
+    // Act
+    const problems = problemsOf(() => readConfig(bad, programme));
+
+    // Assert
+    expect(problems).toEqual([
+      expect.stringMatching(/^domainName: must be a domain name/),
+      expect.stringMatching(/^certificateArn: must be the ARN of an ACM certificate/),
+      expect.stringMatching(/^apiRateLimit: must be at most 10000 requests per second \(got "20000"\)$/),
+      expect.stringMatching(/^apiBurstLimit: must be at least 1 requests \(got 0\)$/),
+    ]);
   });
 
   it('should accept `-c key=value` strings and cdk.json numbers alike', () => {
@@ -60,6 +116,8 @@ describe('readConfig', () => {
       retentionDays: '30',
       removalPolicy: 'destroy',
       sendConcurrency: 4,
+      apiRateLimit: '300',
+      apiBurstLimit: 600,
     });
 
     // Act
@@ -69,6 +127,8 @@ describe('readConfig', () => {
     expect(config).toEqual({
       stackPrefix: 'CsatStaging',
       publicBaseUrl: 'https://survey.example.com',
+      domain: undefined,
+      apiThrottle: { rateLimit: 300, burstLimit: 600 },
       sesIdentity: 'example.com',
       alarmEmail: 'ops@example.com',
       retentionDays: 30,
@@ -79,13 +139,13 @@ describe('readConfig', () => {
 
   it('should treat an empty value as unset, so the command line can clear a cdk.json setting', () => {
     // Arrange
-    const cleared = context({ alarmEmail: '', publicBaseUrl: ' ', retentionDays: '' });
+    const cleared = context({ alarmEmail: 'none', publicBaseUrl: ' ', retentionDays: '', apiRateLimit: '' });
 
     // Act
     const config = readConfig(cleared, programme);
 
     // Assert
-    expect(config.alarmEmail).toBeUndefined();
+    expect(config.apiThrottle.rateLimit).toBe(2000);
     expect(config.publicBaseUrl).toBeUndefined();
     expect(config.retentionDays).toBe(365);
   });
@@ -111,7 +171,7 @@ describe('readConfig', () => {
     expect(problems).toEqual([
       expect.stringMatching(/^stackPrefix: must start with a capital letter.*\(got "csat-dev"\)$/),
       expect.stringMatching(/^publicBaseUrl: must be an https URL/),
-      expect.stringMatching(/^alarmEmail: must be an email address \(got "ops"\)$/),
+      expect.stringMatching(/^alarmEmail: must be an email address, or "none" .*\(got "ops"\)$/),
       expect.stringMatching(/^retentionDays: must be a whole number of days \(got "1\.5"\)$/),
       expect.stringMatching(/^removalPolicy: must be "retain" or "destroy" \(got "snapshot"\)$/),
       expect.stringMatching(/^sendConcurrency: must be at least 2 instances \(got "1"\)$/),
@@ -120,7 +180,7 @@ describe('readConfig', () => {
 
   it('should refuse a public base URL with a query, which would break the link format', () => {
     // Arrange
-    const withQuery = context({ publicBaseUrl: 'https://survey.example.com/?utm=1' });
+    const withQuery = context({ alarmEmail: 'none', publicBaseUrl: 'https://survey.example.com/?utm=1' });
 
     // Act
     const problems = problemsOf(() => readConfig(withQuery, programme));
@@ -134,7 +194,7 @@ describe('readConfig', () => {
     const twoSenders = withSenders('survey@acme.test', 'quality@ACME.test');
 
     // Act
-    const config = readConfig(context({}), twoSenders);
+    const config = readConfig(context({ alarmEmail: 'none' }), twoSenders);
 
     // Assert
     expect(config.sesIdentity).toBe('acme.test');
@@ -145,7 +205,7 @@ describe('readConfig', () => {
     const mixed = withSenders('survey@acme.test', 'survey@other.test');
 
     // Act
-    const problems = problemsOf(() => readConfig(context({}), mixed));
+    const problems = problemsOf(() => readConfig(context({ alarmEmail: 'none' }), mixed));
 
     // Assert
     expect(problems).toEqual([
@@ -155,7 +215,7 @@ describe('readConfig', () => {
 
   it('should refuse an SES identity that does not cover a campaign sender', () => {
     // Arrange
-    const elsewhere = context({ sesIdentity: 'survey@example.com' });
+    const elsewhere = context({ alarmEmail: 'none', sesIdentity: 'survey@example.com' });
     const twoAddresses = withSenders('survey@example.com', 'quality@example.com');
 
     // Act
@@ -167,7 +227,7 @@ describe('readConfig', () => {
 
   it('should refuse an SES identity that is neither a domain nor an address', () => {
     // Arrange
-    const bad = context({ sesIdentity: 'not an identity' });
+    const bad = context({ alarmEmail: 'none', sesIdentity: 'not an identity' });
 
     // Act
     const problems = problemsOf(() => readConfig(bad, programme));
@@ -193,17 +253,22 @@ describe('readConfig', () => {
             sendConcurrency: anyValue,
             removalPolicy: anyValue,
             publicBaseUrl: anyValue,
+            apiRateLimit: anyValue,
+            apiBurstLimit: anyValue,
           },
           { requiredKeys: [] },
         ),
         (values) => {
           try {
-            const c = readConfig(context(values), programme);
+            const c = readConfig(context({ alarmEmail: 'none', ...values }), programme);
             expect(Number.isInteger(c.retentionDays) && c.retentionDays >= 1 && c.retentionDays <= 3650).toBe(
               true,
             );
             expect(Number.isInteger(c.sendConcurrency) && c.sendConcurrency >= 2).toBe(true);
             expect(['retain', 'destroy']).toContain(c.removalPolicy);
+            const { rateLimit, burstLimit } = c.apiThrottle;
+            expect(Number.isInteger(rateLimit) && rateLimit >= 1 && rateLimit <= 10_000).toBe(true);
+            expect(Number.isInteger(burstLimit) && burstLimit >= 1 && burstLimit <= 5_000).toBe(true);
             if (c.publicBaseUrl !== undefined) expect(c.publicBaseUrl).toMatch(/^https:\/\/[^?#]*[^/]$/);
           } catch (e) {
             expect(e).toBeInstanceOf(ConfigError);

@@ -7,7 +7,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/csat-app.ts';
 import { programme } from '../../programme/index.ts';
-import { CDK_JSON_CONTEXT, type Synthesised, synthCsat } from './synth.ts';
+import { CDK_JSON_CONTEXT, type Synthesised, synthCsat, TEST_CONTEXT } from './synth.ts';
 
 function acknowledgements(root: IConstruct): Array<{ path: string; id: string; reason: string }> {
   return root.node.findAll().flatMap((c) =>
@@ -26,11 +26,19 @@ function acknowledgements(root: IConstruct): Array<{ path: string; id: string; r
 describe('cdk-nag AwsSolutions', () => {
   let defaults: Synthesised;
   let destroyWithEmail: Synthesised;
+  let withDomain: Synthesised;
 
   beforeAll(() => {
     // As `cdk synth` runs it: CDK's CloudFormation validation on too.
     defaults = synthCsat({}, { cloudFormationValidation: true });
     destroyWithEmail = synthCsat({ removalPolicy: 'destroy', alarmEmail: 'ops@example.com' });
+    withDomain = synthCsat(
+      {
+        domainName: 'survey.example.com',
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0e1f2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7',
+      },
+      { cloudFormationValidation: true },
+    );
   });
 
   it('should find no unacknowledged error or warning in the default app', () => {
@@ -44,32 +52,38 @@ describe('cdk-nag AwsSolutions', () => {
     expect(report.success).toBe(true);
   });
 
-  it('should find none either with removalPolicy=destroy and an alarm email', () => {
-    const report = new AwsSolutionsChecks().validateScope(destroyWithEmail.app);
-    expect(
-      report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`),
-    ).toEqual([]);
+  it('should find none either with removalPolicy=destroy and an alarm email, or with a custom domain', () => {
+    for (const app of [destroyWithEmail.app, withDomain.app]) {
+      const report = new AwsSolutionsChecks().validateScope(app);
+      expect(
+        report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`),
+      ).toEqual([]);
+    }
   });
 
-  it('should leave nothing in the synth validation report, CloudFormation checks included', () => {
+  it('should leave only the execute-api links warning in the synth validation report, CloudFormation checks included', () => {
     // Arrange
-    const assembly = defaults.app.synth();
-    const file = join(assembly.directory, 'validation-report.json');
+    const violationsOf = (synthesised: Synthesised) => {
+      const assembly = synthesised.app.synth();
+      const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'));
+      expect(report.title).toBe('Validation Report');
+      return (report.pluginReports as Array<{ violations?: Array<{ ruleName: string; severity: string }> }>)
+        .flatMap((r) => r.violations ?? [])
+        .map((v) => `${v.severity} ${v.ruleName}`);
+    };
 
     // Act
-    const report = JSON.parse(readFileSync(file, 'utf8'));
+    const onExecuteApi = violationsOf(defaults);
+    const onDomain = violationsOf(withDomain);
 
-    // Assert
-    expect(report.title).toBe('Validation Report');
-    const violations = (report.pluginReports as Array<{ violations?: unknown[] }>).flatMap(
-      (r) => r.violations ?? [],
-    );
-    expect(violations).toEqual([]);
+    // Assert: the default app's links sit on the execute-api URL, which synth says loudly.
+    expect(onExecuteApi).toEqual(['warning Annotation::csat:links-on-execute-api']);
+    expect(onDomain).toEqual([]);
   });
 
   it('should give every acknowledged finding a written reason', () => {
     // Act
-    const acks = [...acknowledgements(defaults.app), ...acknowledgements(destroyWithEmail.app)];
+    const acks = [defaults, destroyWithEmail, withDomain].flatMap((app) => acknowledgements(app.app));
 
     // Assert
     expect(acks.length).toBeGreaterThan(0);
@@ -88,7 +102,7 @@ describe('cdk-nag AwsSolutions', () => {
   it('should fail synth when a resource breaks a rule nobody acknowledged', () => {
     // Arrange
     const { app, stateless } = buildApp(programme, {
-      context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
+      context: { ...CDK_JSON_CONTEXT, ...TEST_CONTEXT, 'aws:cdk:bundling-stacks': [] },
       builtinCloudFormationValidation: false,
     });
     new Queue(stateless, 'QueueWithoutDeadLetterQueue');

@@ -2,7 +2,6 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '../../functions/adapters/dynamo-store.ts';
-import { IMPORTS_PREFIX, REPORT_SUFFIX } from '../../functions/domain/customers/import-file.ts';
 import { reportKeys } from '../../functions/domain/report/document.ts';
 import { REPORTS_PREFIX } from '../../lib/stateful-stack.ts';
 import { logicalId, resourcesOf, type Synthesised, synthCsat } from './synth.ts';
@@ -139,54 +138,18 @@ describe('StatefulStack', () => {
       retained.statefulTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
     });
 
-    it('should grant writing and reading reports separately, exactly under the prefix the report keys use', () => {
-      // Arrange
+    it('should hold no IAM policy: each function is granted access in the stateless stack', () => {
+      // Arrange: the report keys the stateless stack's reports/* grants cover.
       const keys = Object.values(reportKeys('demo', 'demo-20250101T0100'));
-      const under = {
-        'Fn::Join': ['', [{ 'Fn::GetAtt': [reportsBucketId(), 'Arn'] }, `/${REPORTS_PREFIX}*`]],
-      };
-      const { reportsWrite, reportsRead, importsAccess } = retained.stateful;
 
       // Act
-      const policies = resourcesOf(retained.statefulTemplate);
-      const managed = Object.entries(policies).filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy');
+      const policies = Object.values(resourcesOf(retained.statefulTemplate)).filter((r) =>
+        ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy'].includes(r.Type),
+      );
 
       // Assert
       for (const key of keys) expect(key.startsWith(REPORTS_PREFIX)).toBe(true);
-      expect(managed.map(([id]) => id).sort()).toEqual(
-        [
-          logicalId(reportsWrite.node.defaultChild as never),
-          logicalId(reportsRead.node.defaultChild as never),
-          logicalId(importsAccess.node.defaultChild as never),
-        ].sort(),
-      );
-      // The write policy keeps the id it had when it also allowed reads: the stateless stack imports it.
-      expect(logicalId(reportsWrite.node.defaultChild as never)).toMatch(/^ReportsAccess[0-9A-F]{8}$/);
-      expect(
-        policies[logicalId(reportsWrite.node.defaultChild as never)]!.Properties.PolicyDocument.Statement,
-      ).toEqual([{ Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Resource: under }]);
-      expect(
-        policies[logicalId(reportsRead.node.defaultChild as never)]!.Properties.PolicyDocument.Statement,
-      ).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: under }]);
-    });
-
-    it('should let the customer import read under imports/ and write only *.report.json there', () => {
-      // Arrange
-      const objects = (pattern: string) => ({
-        'Fn::Join': ['', [{ 'Fn::GetAtt': [reportsBucketId(), 'Arn'] }, `/${pattern}`]],
-      });
-      const { importsAccess } = retained.stateful;
-
-      // Act
-      const statements = resourcesOf(retained.statefulTemplate)[
-        logicalId(importsAccess.node.defaultChild as never)
-      ]!.Properties.PolicyDocument.Statement;
-
-      // Assert
-      expect(statements).toEqual([
-        { Effect: 'Allow', Action: 's3:GetObject', Resource: objects(`${IMPORTS_PREFIX}*`) },
-        { Effect: 'Allow', Action: 's3:PutObject', Resource: objects(`${IMPORTS_PREFIX}*${REPORT_SUFFIX}`) },
-      ]);
+      expect(policies).toEqual([]);
     });
   });
 

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Programme } from '../../functions/domain/programme.ts';
-import { PROJECT_ROOT } from '../../lib/bundling.ts';
+import { type HandlerName, PROJECT_ROOT } from '../../lib/bundling.ts';
 import { buildApp, type CsatApp } from '../../lib/csat-app.ts';
+import type { CsatFunction } from '../../lib/csat-function.ts';
 import { programme as exampleProgramme } from '../../programme/index.ts';
 
 /** cdk.json's context (feature flags and csat settings), as `cdk synth` sees it. */
@@ -15,7 +16,15 @@ export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
 export interface Synthesised extends CsatApp {
   statefulTemplate: Template;
   statelessTemplate: Template;
+  /** What synth printed to stderr (the execute-api links warning). */
+  warnings: string[];
 }
+
+/**
+ * Context every test synth starts from besides cdk.json: `alarmEmail` is required, and tests are not a
+ * production deploy.
+ */
+export const TEST_CONTEXT: Record<string, unknown> = { alarmEmail: 'none' };
 
 /**
  * Builds the app as bin/app.ts does (cdk-nag attached) and synthesises it once. For speed, bundling is
@@ -26,12 +35,15 @@ export function synthCsat(
   context: Record<string, unknown> = {},
   options: { programme?: Programme; cloudFormationValidation?: boolean } = {},
 ): Synthesised {
+  const warnings: string[] = [];
   const built = buildApp(options.programme ?? exampleProgramme, {
-    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
+    context: { ...CDK_JSON_CONTEXT, ...TEST_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
+    warn: (line) => warnings.push(line),
   });
   return {
     ...built,
+    warnings,
     statefulTemplate: Template.fromStack(built.stateful),
     statelessTemplate: Template.fromStack(built.stateless),
   };
@@ -56,11 +68,16 @@ export function resourcesOf(template: Template): Record<string, TemplateResource
 
 export type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
-/** Every statement of the policies attached to a role: its inline policies and its managed policies. */
+/**
+ * Every statement of the policies attached to a role. Roles get inline policies only (grants in the
+ * stateless stack); a managed policy would be a cross-stack ARN again, so one fails the lookup.
+ */
 export function statementsOfRole(s: Synthesised, roleId: string): Statement[] {
   const stateless = resourcesOf(s.statelessTemplate);
-  const stateful = resourcesOf(s.statefulTemplate);
-  const inline = Object.values(stateless)
+  if ((stateless[roleId]?.Properties.ManagedPolicyArns ?? []).length > 0) {
+    throw new Error(`${roleId} has managed policies; csat grants inline, per function`);
+  }
+  return Object.values(stateless)
     .filter(
       (r) =>
         r.Type === 'AWS::IAM::Policy' &&
@@ -69,16 +86,25 @@ export function statementsOfRole(s: Synthesised, roleId: string): Statement[] {
         ),
     )
     .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
-  const managedRefs = (stateless[roleId]?.Properties.ManagedPolicyArns ?? []).map((a: unknown) =>
-    JSON.stringify(a),
-  );
-  const policies = Object.entries(stateful).filter(
-    ([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && managedRefs.some((a: string) => a.includes(id)),
-  );
-  if (policies.length !== managedRefs.length) throw new Error(`unresolved managed policy on ${roleId}`);
-  const managed = policies.flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Statement[]);
-  return [...inline, ...managed];
 }
+
+/** The logical id of a construct's default resource. */
+export const id = (construct: { node: { defaultChild?: unknown } }): string =>
+  logicalId(construct.node.defaultChild as CfnElement);
+
+/** Whether a template value refers to the logical id (or export name) anywhere inside it. */
+export const mentions = (value: unknown, logical: string): boolean => JSON.stringify(value).includes(logical);
+
+/** Each handler's function construct, by handler name. */
+export const functionsOf = ({ stateless }: Synthesised): Record<HandlerName, CsatFunction> => ({
+  'survey-page': stateless.surveyPage,
+  dispatch: stateless.dispatch,
+  send: stateless.send,
+  report: stateless.report,
+  'import-customers': stateless.importCustomers,
+  remind: stateless.remind,
+  'ses-events': stateless.sesEvents,
+});
 
 /** Statements as sorted "action on resource" lines, naming each resource by `label`. */
 export function permissionLines(statements: Statement[], label: (resource: unknown) => string): string[] {

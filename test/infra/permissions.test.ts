@@ -1,0 +1,304 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HandlerName } from '../../lib/bundling.ts';
+import type { CsatFunction } from '../../lib/csat-function.ts';
+import { exportName } from '../../lib/shared-resources.ts';
+import { programme } from '../../programme/index.ts';
+import {
+  functionsOf,
+  id,
+  mentions,
+  permissionLines,
+  resourcesOf,
+  type Synthesised,
+  statementsOfRole,
+  synthCsat,
+} from './synth.ts';
+
+describe('StatelessStack permissions', () => {
+  let s: Synthesised;
+  let fns: Record<HandlerName, CsatFunction>;
+
+  beforeAll(() => {
+    s = synthCsat();
+    fns = functionsOf(s);
+  });
+
+  const resources = () => resourcesOf(s.statelessTemplate);
+
+  /** Names each resource an IAM statement may point at, so the expectations read as sentences. */
+  function label(resource: unknown): string {
+    if (resource === '*') return '*';
+    const { stateless } = s;
+    const named: Array<[string, string]> = [
+      [id(stateless.sendQueue), 'send queue'],
+      [id(stateless.sendDeadLetterQueue), 'send DLQ'],
+      [id(stateless.failedRuns), 'failed-runs queue'],
+      [exportName('Csat', 'tokenSecretArn'), 'token secret'],
+      [exportName('Csat', 'configurationSetName'), 'SES configuration set'],
+      ...Object.values(fns).map((f): [string, string] => [id(f.logGroup), `own log group`]),
+    ];
+    const json = JSON.stringify(resource);
+    if (mentions(resource, exportName('Csat', 'tableArn'))) {
+      const index = /\/index\/(gsi\d)"/.exec(json)?.[1];
+      return index ? `table index ${index}` : 'table';
+    }
+    if (mentions(resource, exportName('Csat', 'bucketArn'))) {
+      const objects = /\/((?:reports|imports)\/[^"]*)"\]\]\}$/.exec(json);
+      return (
+        objects?.[1] ?? (json === JSON.stringify({ 'Fn::ImportValue': 'Csat-BucketArn' }) ? 'bucket' : json)
+      );
+    }
+    if (json.includes(':identity/example.com"')) return 'SES identity example.com';
+    for (const f of [fns.dispatch, fns.report, fns.remind]) {
+      if (mentions(resource, id(f.fn))) return json.includes(':*"') ? `${f.node.id} versions` : f.node.id;
+    }
+    return named.find(([logical]) => mentions(resource, logical))?.[1] ?? json;
+  }
+  const linesOf = (f: CsatFunction) => permissionLines(statementsOfRole(s, id(f.role)), label);
+  const BASE = [
+    'logs:CreateLogStream on own log group',
+    'logs:PutLogEvents on own log group',
+    'xray:PutTelemetryRecords on *',
+    'xray:PutTraceSegments on *',
+  ];
+
+  it('should let the survey page read and update items, read the token secret and get reports/*, nothing else', () => {
+    expect(linesOf(fns['survey-page'])).toEqual(
+      [
+        ...BASE,
+        'dynamodb:GetItem on table',
+        'dynamodb:UpdateItem on table',
+        // Report links redirect to a URL presigned with this role: reading reports, never writing.
+        's3:GetObject on reports/*',
+        'secretsmanager:GetSecretValue on token secret',
+      ].sort(),
+    );
+  });
+
+  it('should let send update invitations, consume the queue, read the SES quota and send raw email as the identity', () => {
+    expect(linesOf(fns.send)).toEqual(
+      [
+        ...BASE,
+        'dynamodb:GetItem on table',
+        'dynamodb:UpdateItem on table',
+        'secretsmanager:GetSecretValue on token secret',
+        // The rate it paces itself by; GetSendQuota supports no resource-level permissions.
+        'ses:GetSendQuota on *',
+        'ses:SendRawEmail on SES identity example.com',
+        'ses:SendRawEmail on SES configuration set',
+        'sqs:ChangeMessageVisibility on send queue',
+        'sqs:DeleteMessage on send queue',
+        'sqs:GetQueueAttributes on send queue',
+        'sqs:GetQueueUrl on send queue',
+        'sqs:ReceiveMessage on send queue',
+        // Re-queues a job with a delay when SES's daily quota is used up.
+        'sqs:SendMessage on send queue',
+      ].sort(),
+    );
+  });
+
+  it('should let dispatch write waves and invitations, query the index and queue send jobs', () => {
+    expect(linesOf(fns.dispatch)).toEqual(
+      [
+        ...BASE,
+        'dynamodb:GetItem on table',
+        'dynamodb:PutItem on table',
+        // claimContact marks the customer item claimed for the wave.
+        'dynamodb:UpdateItem on table',
+        'dynamodb:Query on table',
+        'dynamodb:Query on table index gsi1',
+        'sqs:SendMessage on send queue',
+        // Lambda's on-failure destination for the scheduled (asynchronous) invocation.
+        'sqs:GetQueueAttributes on failed-runs queue',
+        'sqs:GetQueueUrl on failed-runs queue',
+        'sqs:SendMessage on failed-runs queue',
+      ].sort(),
+    );
+  });
+
+  it('should let report read the table, mark final reports, write reports/, sign links and send raw email as the identity', () => {
+    expect(linesOf(fns.report)).toEqual(
+      [
+        ...BASE,
+        'dynamodb:GetItem on table',
+        'dynamodb:GetItem on table index gsi1',
+        'dynamodb:GetItem on table index gsi2',
+        'dynamodb:Query on table',
+        'dynamodb:Query on table index gsi1',
+        // gsi2: a campaign's answers by date, rolled up per closed day for period reports.
+        'dynamodb:Query on table index gsi2',
+        // finalReportAt on the wave item; not on the index.
+        'dynamodb:UpdateItem on table',
+        // Its emailed links are signed tokens, not URLs presigned with its credentials; it reads back
+        // only the rollups of closed days it wrote under reports/.
+        's3:AbortMultipartUpload on reports/*',
+        's3:GetObject on reports/*',
+        // So that a rollup not written yet reads as 404 NoSuchKey, not 403 AccessDenied.
+        's3:ListBucket on bucket',
+        's3:PutObject on reports/*',
+        'secretsmanager:GetSecretValue on token secret',
+        'ses:SendRawEmail on SES identity example.com',
+        'ses:SendRawEmail on SES configuration set',
+        'sqs:GetQueueAttributes on failed-runs queue',
+        'sqs:GetQueueUrl on failed-runs queue',
+        'sqs:SendMessage on failed-runs queue',
+      ].sort(),
+    );
+  });
+
+  it('should let the reminder sweep only query the table and index and queue send jobs', () => {
+    expect(linesOf(fns.remind)).toEqual(
+      [
+        ...BASE,
+        // Waves by campaign (table), invitations by wave and the directory (index); the send function
+        // makes every write.
+        'dynamodb:Query on table',
+        'dynamodb:Query on table index gsi1',
+        'sqs:SendMessage on send queue',
+        'sqs:GetQueueAttributes on failed-runs queue',
+        'sqs:GetQueueUrl on failed-runs queue',
+        'sqs:SendMessage on failed-runs queue',
+      ].sort(),
+    );
+  });
+
+  it('should let ses-events only get the invitation and update the customer, and dead-letter its failures', () => {
+    expect(linesOf(fns['ses-events'])).toEqual(
+      [
+        ...BASE,
+        'dynamodb:GetItem on table',
+        'dynamodb:UpdateItem on table',
+        'sqs:GetQueueAttributes on failed-runs queue',
+        'sqs:GetQueueUrl on failed-runs queue',
+        'sqs:SendMessage on failed-runs queue',
+      ].sort(),
+    );
+  });
+
+  it('should route only bounces and complaints of the csat configuration set to ses-events', () => {
+    const configSet = { 'Fn::ImportValue': exportName('Csat', 'configurationSetName') };
+    s.statelessTemplate.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ses'],
+        'detail-type': ['Email Bounced', 'Email Complaint Received'],
+        detail: { mail: { tags: { 'ses:configuration-set': [configSet] } } },
+      },
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [id(fns['ses-events'].fn), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id(s.stateless.failedRuns), 'Arn'] } },
+        }),
+      ],
+    });
+    // The default bus: no EventBusName means the account's default one, where SES publishes.
+    const rule = resourcesOf(s.statelessTemplate)[id(s.stateless.sesEventsRule)]!;
+    expect(rule.Properties.EventBusName).toBeUndefined();
+    s.statelessTemplate.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [id(fns['ses-events'].fn), 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [id(s.stateless.sesEventsRule), 'Arn'] },
+    });
+    const invokers = Object.values(resourcesOf(s.statelessTemplate)).filter(
+      (r) =>
+        r.Type === 'AWS::Lambda::Permission' && mentions(r.Properties.FunctionName, id(fns['ses-events'].fn)),
+    );
+    expect(invokers).toHaveLength(1);
+  });
+
+  it('should let the customer import update customers, read imports/ and write only reports there', () => {
+    expect(linesOf(fns['import-customers'])).toEqual(
+      [
+        ...BASE,
+        // putCustomers updates each customer in place, keeping what the file does not carry.
+        'dynamodb:UpdateItem on table',
+        's3:GetObject on imports/*',
+        's3:PutObject on imports/*.report.json',
+        // Lambda's on-failure destination for the S3 (asynchronous) invocation.
+        'sqs:GetQueueAttributes on failed-runs queue',
+        'sqs:GetQueueUrl on failed-runs queue',
+        'sqs:SendMessage on failed-runs queue',
+      ].sort(),
+    );
+  });
+
+  it('should invoke the customer import for .csv and .json objects created under imports/ in the bucket', () => {
+    // Arrange
+    const [notifications] = Object.values(resources()).filter(
+      (r) => r.Type === 'Custom::S3BucketNotifications',
+    );
+    const [permission] = Object.values(resources()).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 's3.amazonaws.com',
+    );
+
+    // Act
+    const configs = notifications!.Properties.NotificationConfiguration.LambdaFunctionConfigurations;
+
+    // Assert
+    expect(notifications!.Properties.BucketName).toEqual({
+      'Fn::ImportValue': exportName('Csat', 'bucketName'),
+    });
+    expect(notifications!.Properties.Managed).toBe(false);
+    expect(configs).toEqual(
+      ['.csv', '.json'].map((suffix) => ({
+        Events: ['s3:ObjectCreated:*'],
+        Filter: {
+          Key: {
+            FilterRules: [
+              { Name: 'suffix', Value: suffix },
+              { Name: 'prefix', Value: 'imports/' },
+            ],
+          },
+        },
+        LambdaFunctionArn: { 'Fn::GetAtt': [id(fns['import-customers'].fn), 'Arn'] },
+      })),
+    );
+    expect(permission!.Properties.SourceArn).toEqual({ 'Fn::ImportValue': exportName('Csat', 'bucketArn') });
+    expect(mentions(permission!.Properties.FunctionName, id(fns['import-customers'].fn))).toBe(true);
+  });
+
+  it('should let each schedule invoke only its own function and dead-letter to the failed-runs queue', () => {
+    // Arrange
+    const schedules = Object.values(resources()).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+
+    // Act
+    const byTarget = schedules.map((sch) => {
+      const roleId = sch.Properties.Target.RoleArn['Fn::GetAtt'][0] as string;
+      return [label(sch.Properties.Target.Arn), permissionLines(statementsOfRole(s, roleId), label)] as const;
+    });
+
+    // Assert
+    // A dispatch and a report schedule per campaign, and a reminder schedule per campaign with reminders.
+    expect(byTarget).toHaveLength(
+      2 * programme.campaigns.length + programme.campaigns.filter((c) => c.reminders).length,
+    );
+    for (const [target, lines] of byTarget) {
+      expect(lines).toEqual(
+        [
+          `lambda:InvokeFunction on ${target}`,
+          `lambda:InvokeFunction on ${target} versions`,
+          'sqs:SendMessage on failed-runs queue',
+        ].sort(),
+      );
+    }
+  });
+
+  it('should use "*" only for X-Ray and ses:GetSendQuota, and no wildcard actions, in either stack', () => {
+    const all = [s.statelessTemplate, s.statefulTemplate].flatMap((t) =>
+      Object.values(resourcesOf(t))
+        .filter((r) => ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type))
+        .flatMap((r) => r.Properties.PolicyDocument.Statement),
+    );
+    expect(all.length).toBeGreaterThan(0);
+    for (const st of all) {
+      const actions: string[] = [st.Action].flat();
+      const resourceList = [st.Resource].flat();
+      for (const action of actions) expect(action).not.toMatch(/\*/);
+      if (resourceList.includes('*')) {
+        expect(actions.every((a) => a.startsWith('xray:') || a === 'ses:GetSendQuota')).toBe(true);
+      }
+    }
+  });
+});
