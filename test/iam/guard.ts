@@ -83,6 +83,8 @@ const DENIED_NAME: Record<string, string> = {
 
 export class IamGuard {
   private readonly denials: Denial[] = [];
+  /** Every allowed request, by `fn action resource`: which grants the tests exercise (test/iam/coverage.ts). */
+  readonly allowed = new Map<string, { fn: string; action: string; resource: string }>();
   private policies?: { key: string; byFunction: Map<string, PolicyDocument[]> };
   /** Tests may evaluate with other policies (a grant removed): see `withPolicies`. */
   private override?: Map<string, PolicyDocument[]>;
@@ -145,6 +147,12 @@ export class IamGuard {
     return result.overallResult === 'Allowed' ? undefined : `${result.overallResult} by the role's policies`;
   }
 
+  /** Recorded with the resources' names as placeholders, so every test file's records compare. */
+  private recordAllowed(fn: string, action: string, resource: string): void {
+    const generic = genericResource(resource, physicalNamesFromEnv());
+    this.allowed.set(`${fn} ${action} ${generic}`, { fn, action, resource: generic });
+  }
+
   private async check(
     client: SdkClient,
     command: SdkCommand,
@@ -179,6 +187,7 @@ export class IamGuard {
         );
       }
     }
+    for (const request of requests) this.recordAllowed(scope.fn, request.action, request.resource);
     try {
       return await send();
     } catch (e) {
@@ -194,10 +203,32 @@ export class IamGuard {
             'Access Denied',
           );
         }
+        this.recordAllowed(scope.fn, 's3:ListBucket', bucket);
       }
       throw e;
     }
   }
+}
+
+/** What the resources are called in the coverage of grants, whatever a test file named them. */
+export const GENERIC_NAMES: PhysicalNames = {
+  region: 'us-east-1',
+  tableName: '{table}',
+  bucketName: '{bucket}',
+  sendQueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/{send-queue}`,
+  configurationSetName: '{configuration-set}',
+};
+
+function genericResource(resource: string, names: PhysicalNames): string {
+  const queue = new URL(names.sendQueueUrl).pathname.split('/').at(-1) ?? '';
+  return resource
+    .replace(`:table/${names.tableName}`, `:table/${GENERIC_NAMES.tableName}`)
+    .replace(`:::${names.bucketName}`, `:::${GENERIC_NAMES.bucketName}`)
+    .replace(new RegExp(`:${queue}$`), ':{send-queue}')
+    .replace(
+      `:configuration-set/${names.configurationSetName}`,
+      `:configuration-set/${GENERIC_NAMES.configurationSetName}`,
+    );
 }
 
 export function describeDenials(denials: readonly Denial[]): string {

@@ -6,6 +6,7 @@ import { startDynamo } from '../../local/dynamo.ts';
 import { startS3 } from '../../local/s3.ts';
 import { startSes } from '../../local/ses-server.ts';
 import { startSqs } from '../../local/sqs-server.ts';
+import { reportGrantCoverage } from '../iam/coverage.ts';
 import type { IamModel } from '../iam/guard.ts';
 import { synthIamModel } from '../iam/model.ts';
 
@@ -14,6 +15,8 @@ declare module 'vitest' {
     endpoints: { dynamodb: string; s3: string; ses: string; sqs: string };
     /** The synthesized stack's templates, which the IAM guard checks every handler's calls against. */
     iamModel: IamModel;
+    /** Where each test file leaves the grants its handlers used (test/iam/coverage.ts). */
+    iamUsageDir: string;
   }
 }
 
@@ -27,7 +30,9 @@ export default async function setup(project: TestProject) {
     // In memory and without consumers: tests read what was enqueued with ReceiveMessage.
     startSqs(),
   ]);
-  project.provide('iamModel', synthIamModel());
+  const iamModel = synthIamModel();
+  project.provide('iamModel', iamModel);
+  project.provide('iamUsageDir', join(dir, 'iam-usage'));
   project.provide('endpoints', {
     dynamodb: dynamo.endpoint,
     s3: s3.endpoint,
@@ -35,6 +40,7 @@ export default async function setup(project: TestProject) {
     sqs: sqs.endpoint,
   });
   return async () => {
+    await reportGrantCoverage(iamModel, join(dir, 'iam-usage'));
     await Promise.all([dynamo.close(), s3.close(), ses.close(), sqs.close()]);
     await rm(dir, { recursive: true, force: true });
   };

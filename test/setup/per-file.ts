@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterEach, inject } from 'vitest';
+import { afterAll, afterEach, inject } from 'vitest';
 import { ensureTable } from '../../local/dynamo.ts';
 import { describeDenials, IamGuard } from '../iam/guard.ts';
 
@@ -52,4 +54,9 @@ afterEach(() => {
       `AWS would deny ${denials.length} call(s) these handlers made:\n${describeDenials(denials)}`,
     );
   }
+});
+afterAll(async () => {
+  const dir = inject('iamUsageDir');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${suffix}.json`), JSON.stringify([...iamGuard.allowed.values()]));
 });
