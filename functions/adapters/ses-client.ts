@@ -31,6 +31,8 @@ const throttlingOnlyRetries: RetryStrategyV2 = {
   refreshRetryTokenForRetry: async (previous: RetryToken, info: RetryErrorInfo) => {
     const count = previous.getRetryCount();
     if (info.errorType !== 'THROTTLING' || count + 1 >= MAX_ATTEMPTS) throw info.error;
+    // The daily quota answers with the rate's code, but frees over hours: the caller pauses instead.
+    if (/daily message quota/i.test((info.error as Error | undefined)?.message ?? '')) throw info.error;
     // Full jitter, as the SDK does: instances throttled together do not retry together.
     return token(count + 1, Math.random() * THROTTLING_DELAY_BASE_MS * 2 ** count);
   },
