@@ -41,7 +41,8 @@ export const CREATE_REQUIRE_BANNER =
  * Node.js 22 runtime does ship SDK v3, but (1) it nests Smithy under its @aws-sdk packages, so an
  * `import '@smithy/…'` from /var/task does not resolve there (ERR_MODULE_NOT_FOUND at init: that broke
  * send and report); (2) a bundle with the SDK inside initialises faster than one that loads the runtime's
- * copy (measured in isolation: 149–251 ms against 226–372 ms, `npm run bench:bundles`), because esbuild
+ * copy (each bundle's import alone, source maps off, on a shared 2-core machine: 149–251 ms against
+ * 226–372 ms; `npm run bench:bundles` shows both), because esbuild
  * tree-shakes it into one file instead of Node resolving and loading dozens of packages; (3) it pins the
  * SDK version the tests ran. CDK externalises @aws-sdk/* for Node 18+ runtimes unless told otherwise, so
  * cdkBundlingOptions passes this empty list explicitly. test/infra/bundling.test.ts loads each bundle
