@@ -1,19 +1,19 @@
 /*
- * `npm run bench:bundles`: what makes up each Lambda bundle, in seconds and without the emulators
- * (`npm run bench` measures the same bundles, with their import times).
- *   npm run bench:bundles                   every handler's size against the limit
+ * `npm run bench:bundles`: each Lambda bundle's size and cold init, in a minute and without the
+ * emulators (`npm run bench` measures the same as part of the whole run).
+ *   npm run bench:bundles                   every handler's size and isolated init time against the goals
+ *                                           (bench/bundle-init.ts), also written to bench/results/latest.json
  *   npm run bench:bundles -- report         that bundle's bytes per package and per folder of ours
  *   npm run bench:bundles -- report zod     why it holds zod: the import chain from the handler to each
  *                                           file of ours that imports a module starting with `zod`
  * Sizes are esbuild's, with the options the CDK function construct uses (lib/bundling.ts).
  */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import {
-  BUNDLE_ESBUILD_OPTIONS,
-  BUNDLE_SIZE_LIMIT_BYTES,
-  HANDLERS,
-  type HandlerName,
-} from '../lib/bundling.ts';
+import { BUNDLE_ESBUILD_OPTIONS, HANDLERS, type HandlerName } from '../lib/bundling.ts';
+import { BUNDLE_INIT_CAPTION, measureBundleInit } from './bundle-init.ts';
 import { table } from './stats.ts';
 
 const [name, imported] = process.argv.slice(2);
@@ -38,17 +38,15 @@ const groupOf = (input: string): string =>
   /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.replace(/\/[^/]*$/, '/');
 
 if (!name) {
-  const rows: Array<Record<string, string | number>> = [];
-  for (const handler of Object.keys(HANDLERS) as HandlerName[]) {
-    const { bytes } = await bundle(handler);
-    rows.push({
-      function: handler,
-      bundle_kb: kb(bytes),
-      limit_kb: BUNDLE_SIZE_LIMIT_BYTES / 1024,
-      met: bytes <= BUNDLE_SIZE_LIMIT_BYTES ? 'yes' : 'NO',
-    });
-  }
+  const { rows, results } = await measureBundleInit();
+  console.log(`\n${BUNDLE_INIT_CAPTION}`);
   console.log(table(rows));
+  // Into the full run's results, replacing only its bundles part.
+  const latest = join('bench', 'results', 'latest.json');
+  const all = existsSync(latest) ? JSON.parse(await readFile(latest, 'utf8')) : {};
+  await mkdir(join('bench', 'results'), { recursive: true });
+  await writeFile(latest, `${JSON.stringify({ ...all, bundles: results }, null, 2)}\n`);
+  console.log(`\nwrote the bundles part of ${latest}`);
 } else if (!(name in HANDLERS)) {
   console.error(`no handler "${name}" (known: ${Object.keys(HANDLERS).join(', ')})`);
   process.exitCode = 1;

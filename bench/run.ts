@@ -3,13 +3,13 @@
  * same emulators (machines here are noisy, so the ratio is the figure, not the milliseconds):
  *   - survey page GET and submit latency (p50/p99) vs a bare GetItem / PutItem round trip;
  *   - emails/s through the send handler vs a bare SendRawEmail loop at the same concurrency;
- *   - each Lambda's bundle size and import time (fresh process per import, median);
+ *   - each Lambda's bundle size and cold init, loaded alone as Lambda loads it (bench/bundle-init.ts);
  *   - period reports of a quarter of 1 k, 100 k and 1 M responses: the report's time and peak memory
  *     against the smallest's, and responses.csv (bench/period.ts, bench/period-bench.ts).
  * The emulators run in a child process (bench/emulators.ts), as AWS's services run elsewhere.
  * Prints a table and writes bench/results/latest.json.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -18,10 +18,9 @@ import { createInterface } from 'node:readline';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { build } from 'esbuild';
-import { BUNDLE_ESBUILD_OPTIONS, BUNDLE_SIZE_LIMIT_BYTES, HANDLERS } from '../lib/bundling.ts';
 import { ensureTable } from '../local/dynamo.ts';
-import { median, percentile, round, table } from './stats.ts';
+import { BUNDLE_INIT_CAPTION, measureBundleInit } from './bundle-init.ts';
+import { median, percentile, table } from './stats.ts';
 
 const N = Number(process.env.BENCH_N ?? 400);
 const WARMUP = 30;
@@ -250,102 +249,11 @@ results.send = {
 console.log(`\nLatency and throughput (n=${N}, emulators in a child process; ms per operation)\n`);
 console.log(table(rows));
 
-// --- Bundles: size and import time -------------------------------------------------------------------
-const outDir = join(process.cwd(), 'bench', 'results', 'bundles');
-await mkdir(outDir, { recursive: true });
-const bundleRows: Array<Record<string, string | number>> = [];
-const bundles: Record<string, unknown> = {};
-for (const [name, entry] of Object.entries(HANDLERS)) {
-  const outfile = join(outDir, `${name}.mjs`);
-  const built = await build({
-    ...BUNDLE_ESBUILD_OPTIONS,
-    entryPoints: [entry],
-    outfile,
-    metafile: true,
-    write: true,
-  });
-  const bytes = Object.entries(built.metafile.outputs).find(([k]) => k.endsWith('.mjs'))?.[1].bytes ?? 0;
-  // The runtime-provided SDK modules this bundle imports at load (not those it imports on first use): timed alone, they are the floor no code of ours
-  // can go below, so the import figure is shown beside them.
-  const sdk = [
-    ...new Set(
-      Object.values(built.metafile.outputs)
-        .flatMap((o) => o.imports)
-        .filter((i) => i.external && i.kind === 'import-statement' && !i.path.startsWith('node:'))
-        .map((i) => i.path),
-    ),
-  ].sort();
-  const timeImport = (specifiers: string[]): number => {
-    const script = `const t=performance.now();await Promise.all(${JSON.stringify(specifiers)}.map((s)=>import(s)));console.log(performance.now()-t)`;
-    try {
-      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-        cwd: outDir,
-        env: { ...process.env, NODE_NO_WARNINGS: '1' },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      return Number(out.trim().split('\n').pop());
-    } catch (e) {
-      const stderr = String((e as { stderr?: string }).stderr ?? '');
-      throw new Error(
-        `importing ${specifiers.join(', ')} failed: ${stderr
-          .split('\n')
-          .filter((l) => /Error/.test(l))
-          .join(' ')
-          .slice(0, 500)}`,
-      );
-    }
-  };
-  const imports: number[] = [];
-  const sdkImports: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    imports.push(timeImport([outfile]));
-    sdkImports.push(timeImport(sdk));
-  }
-  const importMs = median(imports);
-  const sdkMs = median(sdkImports);
-  // The alternative the construct does not take: the SDK bundled in (tree-shaken, one file), measured the
-  // same way, so the size/import-time trade-off is visible in figures.
-  const withSdkFile = join(outDir, `${name}.with-sdk.mjs`);
-  const withSdk = await build({
-    ...BUNDLE_ESBUILD_OPTIONS,
-    external: [],
-    entryPoints: [entry],
-    outfile: withSdkFile,
-    metafile: true,
-    write: true,
-  });
-  const withSdkBytes =
-    Object.entries(withSdk.metafile.outputs).find(([k]) => k.endsWith('.mjs'))?.[1].bytes ?? 0;
-  const withSdkImports: number[] = [];
-  for (let i = 0; i < 7; i++) withSdkImports.push(timeImport([withSdkFile]));
-  const withSdkMs = median(withSdkImports);
-  bundleRows.push({
-    function: name,
-    bundle_kb: bytes / 1024,
-    size_target: `≤ ${BUNDLE_SIZE_LIMIT_BYTES / 1024} KB`,
-    import_ms_median: importMs,
-    sdk_only_ms_median: sdkMs,
-    import_target: '≤ 150 ms',
-    met: bytes <= BUNDLE_SIZE_LIMIT_BYTES && importMs <= 150 ? 'yes' : 'NO',
-    sdk_bundled_kb: withSdkBytes / 1024,
-    sdk_bundled_import_ms: withSdkMs,
-  });
-  bundles[name] = {
-    bytes,
-    importMsMedian: round(importMs),
-    importMsSamples: imports.map((m) => round(m)),
-    sdkModules: sdk,
-    sdkOnlyImportMsMedian: round(sdkMs),
-    sdkBundled: { bytes: withSdkBytes, importMsMedian: round(withSdkMs) },
-  };
-}
-results.bundles = bundles;
-console.log(
-  '\nBundles (esbuild, the options of the CDK function construct: @aws-sdk/* is provided by the runtime;\n' +
-    ' sdk_bundled_*: the same bundle with the SDK inside, the trade-off the construct does not take)\n',
-);
-console.log(table(bundleRows));
+// --- Bundles: size and cold init, each loaded alone (bench/bundle-init.ts) ---------------------------
+const bundleInit = await measureBundleInit();
+results.bundles = bundleInit.results;
+console.log(`\n${BUNDLE_INIT_CAPTION}`);
+console.log(table(bundleInit.rows));
 
 // --- Period reports at scale ---------------------------------------------------------------------------
 const { HEAP_MB, periodBench, PERIOD_SIZES } = await import('./period-bench.ts');

@@ -10,6 +10,7 @@ import {
   cdkBundlingOptions,
   HANDLERS,
   type HandlerName,
+  LAMBDA_NODE_OPTIONS,
   PROJECT_ROOT,
 } from './bundling.ts';
 
@@ -74,8 +75,7 @@ export class CsatFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: 'csat',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        // Stack traces point at the TypeScript sources through the bundle's source map.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         ...props.environment,
       },
     });

@@ -21,14 +21,18 @@ const token = (count: number, delay: number): RetryToken => ({
  * The SDK's retries, but only for throttling: a throttled request proves SES did not take the message.
  * Timeouts, 5xx and dropped connections are not retried, because SES may already have accepted the
  * message and a retry would send a second copy; the caller decides what such an error means. Written
- * out rather than wrapping the SDK's StandardRetryStrategy: that lives in @smithy/core/retry, a subpath
- * the SDK in the Lambda runtime (which the bundles use) may not have.
+ * out rather than wrapping the SDK's StandardRetryStrategy, whose retry rules (and subpath) move between
+ * Smithy releases: these few lines are all csat relies on. The SDK and Smithy are bundled with the
+ * function (lib/bundling.ts), so the @smithy imports here resolve from the bundle, never from the Lambda
+ * runtime's own SDK copy, which nests Smithy where /var/task cannot import it.
  */
 const throttlingOnlyRetries: RetryStrategyV2 = {
   acquireInitialRetryToken: async () => token(0, 0),
   refreshRetryTokenForRetry: async (previous: RetryToken, info: RetryErrorInfo) => {
     const count = previous.getRetryCount();
     if (info.errorType !== 'THROTTLING' || count + 1 >= MAX_ATTEMPTS) throw info.error;
+    // The daily quota answers with the rate's code, but frees over hours: the caller pauses instead.
+    if (/daily message quota/i.test((info.error as Error | undefined)?.message ?? '')) throw info.error;
     // Full jitter, as the SDK does: instances throttled together do not retry together.
     return token(count + 1, Math.random() * THROTTLING_DELAY_BASE_MS * 2 ** count);
   },

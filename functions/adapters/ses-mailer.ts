@@ -1,15 +1,26 @@
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { MailNotSentError, MailRejectedError, MailThrottledError } from '../domain/email/message.ts';
+import {
+  MailNotSentError,
+  MailQuotaExceededError,
+  MailRejectedError,
+  MailThrottledError,
+} from '../domain/email/message.ts';
 import type { Mailer, OutgoingEmail } from '../domain/ports.ts';
 import type { SesPacer } from './ses-pacer.ts';
 
 /** SES v1 answers 400 `Throttling` for both "Maximum sending rate exceeded" and "Daily message quota exceeded". */
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
+/**
+ * How SES tells the daily quota (Max24HourSend) from the rate: same code, this message ("Daily message
+ * quota exceeded."), where the rate's is "Maximum sending rate exceeded.".
+ */
+const DAILY_QUOTA = /daily message quota/i;
 /** The connection never opened: no request reached SES. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 type SdkError = {
   name?: string;
+  message?: string;
   code?: string;
   $metadata?: { httpStatusCode?: number };
 };
@@ -22,8 +33,11 @@ type SdkError = {
  * rethrown as they are, meaning "unknown".
  */
 function notSent(e: unknown): MailNotSentError | undefined {
-  const { name = '', code = '', $metadata } = (e ?? {}) as SdkError;
+  const { name = '', code = '', message = '', $metadata } = (e ?? {}) as SdkError;
   const status = $metadata?.httpStatusCode ?? 0;
+  if (DAILY_QUOTA.test(message) && (THROTTLING.has(name) || (status >= 400 && status < 500))) {
+    return new MailQuotaExceededError({ cause: e });
+  }
   if (THROTTLING.has(name) || status === 429) return new MailThrottledError({ cause: e });
   if (status >= 400 && status < 500) return new MailRejectedError(name || `HTTP ${status}`, { cause: e });
   if (UNREACHABLE.has(code))
@@ -67,7 +81,8 @@ export class SesMailer implements Mailer {
       return MessageId ?? '';
     } catch (e) {
       const refused = notSent(e);
-      if (refused instanceof MailThrottledError) pacer?.throttled();
+      if (refused instanceof MailQuotaExceededError) pacer?.dailyQuotaExceeded();
+      else if (refused instanceof MailThrottledError) pacer?.throttled();
       throw refused ?? e;
     }
   }

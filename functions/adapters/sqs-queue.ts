@@ -49,11 +49,18 @@ export class SqsSendQueue implements SendQueue {
     this.concurrency = options.concurrency ?? 8;
   }
 
-  async enqueue(jobs: SendJob[]): Promise<void> {
+  /**
+   * `delaySeconds` (0–900, SQS's range) hides the messages that long after they are sent: the send
+   * handler pauses jobs so while SES's daily quota is used up.
+   */
+  async enqueue(jobs: SendJob[], options: { delaySeconds?: number } = {}): Promise<void> {
+    const delay = options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {};
     const batches: SendMessageBatchRequestEntry[][] = [];
     for (let i = 0; i < jobs.length; i += BATCH) {
       batches.push(
-        jobs.slice(i, i + BATCH).map((job, j) => ({ Id: String(j), MessageBody: JSON.stringify(job) })),
+        jobs
+          .slice(i, i + BATCH)
+          .map((job, j) => ({ Id: String(j), MessageBody: JSON.stringify(job), ...delay })),
       );
     }
     let next = 0;

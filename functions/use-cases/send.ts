@@ -2,6 +2,7 @@ import { invitationEmail } from '../domain/email/invitation.ts';
 import {
   type ComposeMime,
   MailNotSentError,
+  MailQuotaExceededError,
   MailRejectedError,
   MailThrottledError,
 } from '../domain/email/message.ts';
@@ -45,11 +46,14 @@ export type SendResult =
 /**
  * The email certainly did not go out. `released` tells whether the claim was undone, so a retry can send;
  * `permanent` that the mail service refused the message itself (the job will end in the DLQ);
- * `throttled` that it is over its sending rate (the same job can go a little later).
+ * `throttled` that it is over its sending rate (the same job can go a little later), `quotaExceeded`
+ * that its daily quota is used up (the job waits, paused by the send handler).
  */
 export class SendFailedError extends Error {
   readonly permanent: boolean;
   readonly throttled: boolean;
+  /** The account's daily quota is used up: the job must wait hours, so it is paused, not retried. */
+  readonly quotaExceeded: boolean;
 
   constructor(
     readonly invitationId: string,
@@ -60,6 +64,7 @@ export class SendFailedError extends Error {
     this.name = 'SendFailedError';
     this.permanent = cause instanceof MailRejectedError;
     this.throttled = cause instanceof MailThrottledError;
+    this.quotaExceeded = cause instanceof MailQuotaExceededError;
   }
 }
 

@@ -6,6 +6,7 @@ import { createSesClient, SES_REQUEST_TIMEOUT_MS } from '../../functions/adapter
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import {
   MailNotSentError,
+  MailQuotaExceededError,
   MailRejectedError,
   MailThrottledError,
 } from '../../functions/domain/email/message.ts';
@@ -17,7 +18,7 @@ import type { OutgoingEmail } from '../../functions/domain/ports.ts';
  * local SES emulator always answers, so these faults need a server of their own.
  */
 
-type Fault = 'hang' | 'reset' | 'ok' | { status: number; code: string };
+type Fault = 'hang' | 'reset' | 'ok' | { status: number; code: string; message?: string };
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -51,7 +52,7 @@ async function faultySes(...faults: Fault[]): Promise<{ endpoint: string; reques
       reply(
         res,
         fault.status,
-        `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>${fault.status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${fault.code}</Code><Message>injected</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+        `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>${fault.status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${fault.code}</Code><Message>${fault.message ?? 'injected'}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
       );
     });
   });
@@ -123,6 +124,19 @@ describe('SesMailer on the csat SES client', () => {
 
     await expect(sent).rejects.toBeInstanceOf(MailThrottledError);
     expect(ses.requests()).toBe(3);
+  });
+
+  it('should report a used-up daily quota as MailQuotaExceededError, without retrying it', async () => {
+    // SES v1 answers the daily quota with the rate's code and its own message.
+    const ses = await faultySes(
+      { status: 400, code: 'Throttling', message: 'Daily message quota exceeded.' },
+      'ok',
+    );
+
+    const sent = mailerFor(ses.endpoint).send(email);
+
+    await expect(sent).rejects.toBeInstanceOf(MailQuotaExceededError);
+    expect(ses.requests()).toBe(1);
   });
 
   it.each([

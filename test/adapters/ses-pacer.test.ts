@@ -129,6 +129,73 @@ describe('SesPacer', () => {
     expect(c.waits).toEqual([1000, 200, 1000, 400, 100]);
   });
 
+  function dailyQuota(...answers: Array<{ Max24HourSend: number; SentLast24Hours: number }>) {
+    const ses = createSesClient();
+    const mock = mockClient(ses);
+    restore.push(() => mock.restore());
+    let call = mock.on(GetSendQuotaCommand);
+    for (const a of answers) call = call.resolvesOnce({ MaxSendRate: 10, ...a });
+    return { ses, quotaCalls: () => mock.commandCalls(GetSendQuotaCommand).length };
+  }
+
+  it('should say the daily quota is used up when GetSendQuota does, and ask again a minute later', async () => {
+    const { ses, quotaCalls } = dailyQuota(
+      { Max24HourSend: 200, SentLast24Hours: 200 },
+      { Max24HourSend: 200, SentLast24Hours: 120 },
+    );
+    const { c, now, sleep } = clock();
+    const pacer = new SesPacer(ses, { instances: 1, now, sleep });
+
+    const first = await pacer.dailyQuotaUsedUp();
+    c.t += 30_000;
+    const halfAMinuteOn = await pacer.dailyQuotaUsedUp();
+    c.t += 31_000;
+    const aMinuteOn = await pacer.dailyQuotaUsedUp();
+
+    expect([first, halfAMinuteOn, aMinuteOn]).toEqual([true, true, false]);
+    expect(quotaCalls()).toBe(2);
+  });
+
+  it("should count this instance's sends against what was left of the daily quota", async () => {
+    const { ses } = dailyQuota({ Max24HourSend: 200, SentLast24Hours: 197 });
+    const { now, sleep } = clock();
+    const pacer = new SesPacer(ses, { instances: 1, now, sleep });
+
+    await pacer.acquire();
+    const afterOne = await pacer.dailyQuotaUsedUp();
+    await pacer.acquire(2);
+
+    expect(afterOne).toBe(false);
+    expect(await pacer.dailyQuotaUsedUp()).toBe(true);
+  });
+
+  it('should never pause for an unlimited daily quota (Max24HourSend -1)', async () => {
+    const { ses } = dailyQuota({ Max24HourSend: -1, SentLast24Hours: 1_000_000 });
+    const pacer = new SesPacer(ses, { instances: 1, ...clock() });
+
+    await pacer.acquire(50);
+
+    expect(await pacer.dailyQuotaUsedUp()).toBe(false);
+  });
+
+  it('should pause once SES says the daily quota is exceeded, until a quota read a minute later', async () => {
+    const { ses, quotaCalls } = dailyQuota(
+      { Max24HourSend: 200, SentLast24Hours: 10 },
+      { Max24HourSend: 200, SentLast24Hours: 20 },
+    );
+    const { c, now, sleep } = clock();
+    const pacer = new SesPacer(ses, { instances: 1, now, sleep });
+    await pacer.acquire();
+
+    pacer.dailyQuotaExceeded();
+    const paused = await pacer.dailyQuotaUsedUp();
+    c.t += 61_000;
+
+    expect(paused).toBe(true);
+    expect(await pacer.dailyQuotaUsedUp()).toBe(false);
+    expect(quotaCalls()).toBe(2);
+  });
+
   it.each([0, 1.5, Number.NaN])('should refuse %s instances', (instances) => {
     expect(() => new SesPacer(createSesClient(), { instances })).toThrow(
       /instances \(SEND_CONCURRENCY\) must be a whole number/,

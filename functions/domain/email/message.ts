@@ -61,8 +61,19 @@ export class MailRejectedError extends MailNotSentError {
 
 /** The mail service is over its sending rate or daily quota: the same message can go later. */
 export class MailThrottledError extends MailNotSentError {
-  constructor(options?: { cause?: unknown }) {
-    super('the mail service is over its sending rate', options);
+  constructor(options?: { cause?: unknown }, message = 'the mail service is over its sending rate') {
+    super(message, options);
     this.name = 'MailThrottledError';
+  }
+}
+
+/**
+ * The account's 24-hour sending quota is used up: nothing goes out until the quota's rolling window frees
+ * some, which takes hours, not seconds, so callers pause the message rather than retry it soon.
+ */
+export class MailQuotaExceededError extends MailThrottledError {
+  constructor(options?: { cause?: unknown }) {
+    super(options, 'the mail service has used up its daily sending quota');
+    this.name = 'MailQuotaExceededError';
   }
 }

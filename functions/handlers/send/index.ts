@@ -13,7 +13,9 @@ import { tokenSecret } from '../../adapters/secrets.ts';
 import { SES_REQUEST_TIMEOUT_MS, sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
 import { SesPacer } from '../../adapters/ses-pacer.ts';
-import { SEND_STEPS } from '../../domain/model.ts';
+import { sqsClient } from '../../adapters/sqs-client.ts';
+import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
+import { SEND_STEPS, type SendJob as SendJobValue } from '../../domain/model.ts';
 import { type SendDeps, SendFailedError, sendInvitation } from '../../use-cases/send.ts';
 import { cachedWaves } from '../../use-cases/waves.ts';
 
@@ -32,6 +34,22 @@ const deps: SendDeps = {
   links: { secret: tokenSecret, baseUrl: requireEnv('PUBLIC_BASE_URL') },
 };
 
+/*
+ * SES's daily quota (Max24HourSend) pauses the send path; it never dead-letters it (DESIGN.md §5). Once
+ * the quota is used up (GetSendQuota says so, or SES answers "Daily message quota exceeded"), a job is
+ * neither claimed nor sent: it is sent to this same queue again as a NEW message, hidden for
+ * QUOTA_PAUSE_SECONDS, and the delivered one is reported processed. Why a new message: its receive count
+ * starts at 0 and its 14-day retention starts again, so a pause of any length never reaches
+ * maxReceiveCount (the DLQ) nor the retention limit, where returning it to the queue (batchItemFailures,
+ * about an hour to the DLQ) or ChangeMessageVisibility (still a receive per try, and retention runs on)
+ * would. The quota is a rolling 24-hour window that frees a little at a time, so the jobs come back every
+ * 15 minutes (SQS's longest delay) and go out as soon as it has room; a pause costs a SendMessageBatch and a
+ * receive per ten jobs per 15 minutes. If the re-send fails, the records go back to the queue as before.
+ */
+const sendQueue = new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL'));
+/** How long a paused job stays hidden; SQS allows at most 900 s. Tests shorten it. */
+const QUOTA_PAUSE_SECONDS = Math.min(900, Number(process.env.SEND_QUOTA_PAUSE_SECONDS) || 900);
+
 const SendJob = z.strictObject({
   invitationId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/)),
   step: z.enum(SEND_STEPS),
@@ -44,7 +62,7 @@ export class InvalidSendJobError extends Error {
   }
 }
 
-function parseJob(record: SQSRecord) {
+function parseJob(record: SQSRecord): SendJobValue {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
@@ -70,11 +88,11 @@ export class BatchStoppedError extends Error {
 /** Time a record needs beyond its pacing wait: one SES call at most, plus the claim and confirm writes. */
 const RECORD_RESERVE_MS = SES_REQUEST_TIMEOUT_MS + 2_000;
 
-async function sendRecord(record: SQSRecord): Promise<void> {
+async function sendRecord(record: SQSRecord, job: SendJobValue): Promise<void> {
   // Ids and error names only: the body and the SES error text may carry an address.
   const ids = { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount };
   try {
-    const result = await sendInvitation(deps, parseJob(record));
+    const result = await sendInvitation(deps, job);
     if (result.outcome === 'uncertain') {
       logger.warn('send outcome uncertain: not retried, the invitation keeps its claim', {
         ...ids,
@@ -107,24 +125,69 @@ async function sendRecord(record: SQSRecord): Promise<void> {
   }
 }
 
+/** Sends the paused jobs to the queue again, delayed; if that fails, their records go back to it. */
+async function pause(
+  paused: Array<{ messageId: string; job: SendJobValue }>,
+  response: SQSBatchResponse,
+): Promise<void> {
+  try {
+    await sendQueue.enqueue(
+      paused.map((p) => p.job),
+      { delaySeconds: QUOTA_PAUSE_SECONDS },
+    );
+    // For ops: sending is paused, not failing. Counts only, no addresses.
+    logger.warn('SES daily sending quota used up: send jobs paused, not sent', {
+      paused: paused.length,
+      retryInSeconds: QUOTA_PAUSE_SECONDS,
+    });
+  } catch (e) {
+    // A job both re-sent and returned is harmless: the claim lets one copy send.
+    response.batchItemFailures.push(...paused.map((p) => ({ itemIdentifier: p.messageId })));
+    logger.error('SES daily sending quota used up, and the paused jobs could not be queued again', {
+      paused: paused.length,
+      error: e instanceof Error ? e.name : 'unknown',
+    });
+  }
+}
+
 /**
  * SQS batch → one email per send job, one record after another, each send paced by the SesPacer at this
  * instance's share of the SES rate. Once SES throttles, or too little time is left for the next paced
  * send, the rest of the batch goes back to the queue untried (no claim was made for it): sending on into
  * a throttled SES would only spend more SES calls, and a Lambda timeout mid-send would leave a claim
- * nobody can confirm. Failed records are reported in batchItemFailures so only they are redelivered,
+ * nobody can confirm. When SES's daily quota is used up, the batch's jobs are paused instead (see
+ * QUOTA_PAUSE_SECONDS). Failed records are reported in batchItemFailures so only they are redelivered,
  * even when every record failed (one code path for the local queue and for Lambda).
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
   .handler(async (event, context) => {
-    let stopped: BatchStoppedError['reason'] | undefined;
+    let stopped: BatchStoppedError['reason'] | 'quota' | undefined;
+    const paused: Array<{ messageId: string; job: SendJobValue }> = [];
     const processRecord = async (record: SQSRecord) => {
+      let job: SendJobValue;
+      try {
+        job = parseJob(record);
+      } catch (e) {
+        logger.warn('send job failed', { messageId: record.messageId, error: (e as Error).name });
+        throw e;
+      }
+      if (stopped === 'quota' || (!stopped && (await pacer.dailyQuotaUsedUp()))) {
+        stopped = 'quota';
+        paused.push({ messageId: record.messageId, job });
+        return;
+      }
       if (!stopped && context.getRemainingTimeInMillis() < pacer.waitMs + RECORD_RESERVE_MS) stopped = 'time';
       if (stopped) throw new BatchStoppedError(record.messageId, stopped);
       try {
-        await sendRecord(record);
+        await sendRecord(record, job);
       } catch (e) {
+        // Not sent and (the claim released) free to go later: paused with the rest of the batch.
+        if (e instanceof SendFailedError && e.quotaExceeded) {
+          stopped = 'quota';
+          paused.push({ messageId: record.messageId, job });
+          return;
+        }
         if (e instanceof SendFailedError && e.throttled) stopped = 'throttled';
         throw e;
       }
@@ -135,7 +198,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       throwOnFullBatchFailure: false,
       processInParallel: false,
     });
-    if (stopped) {
+    if (paused.length > 0) await pause(paused, response);
+    else if (stopped) {
       logger.info('batch stopped; the rest goes back to the queue', {
         reason: stopped,
         returned: response.batchItemFailures.length,
