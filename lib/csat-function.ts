@@ -104,6 +104,16 @@ export class CsatFunction extends Construct {
     );
   }
 
+  /** DynamoDB actions on the named indexes only (Query, Scan: the only ones that apply to an index). */
+  grantIndexes(table: { tableArn: string }, actions: Array<'Query'>, indexes: readonly string[]): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: indexes.map((index) => `${table.tableArn}/index/${index}`),
+      }),
+    );
+  }
+
   /** Reads the secret's value (GetSecretValue only; the handler never describes or lists it). */
   grantSecretValue(secretArn: string): void {
     this.role.addToPrincipalPolicy(

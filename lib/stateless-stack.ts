@@ -225,7 +225,8 @@ export class StatelessStack extends Stack {
     });
     // UpdateItem: claiming a customer for a wave (claimContact) updates the customer item.
     this.dispatch.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem']);
-    this.dispatch.grantTable(table, ['Query'], gsi1);
+    // Invitations by wave and the directory are on gsi1; dispatch never queries the table itself.
+    this.dispatch.grantIndexes(table, ['Query'], gsi1);
     this.dispatch.grantSendMessages(this.sendQueue);
     // Dispatch is idempotent per scheduled time, so Lambda's own retries are safe.
     this.dispatch.fn.configureAsyncInvoke({ onFailure, ...ASYNC_RETRIES });
@@ -248,7 +249,8 @@ export class StatelessStack extends Stack {
       },
     });
     // gsi2: a campaign's answers by date, which period reports roll up per closed day.
-    this.report.grantTable(table, ['GetItem', 'Query'], [TABLE_KEYS.gsi1.name, TABLE_KEYS.gsi2.name]);
+    this.report.grantTable(table, ['GetItem', 'Query']);
+    this.report.grantIndexes(table, ['Query'], [TABLE_KEYS.gsi1.name, TABLE_KEYS.gsi2.name]);
     // Records a wave's final report on the wave item (the table, not the index).
     this.report.grantTable(table, ['UpdateItem']);
     // Writes reports (responses.csv in multipart parts, aborted when a run fails midway) and reads back

@@ -6,6 +6,7 @@ import { s3Client } from '../../functions/adapters/s3-client.ts';
 import { invitationId, signReportLink, signToken } from '../../functions/domain/token.ts';
 import { handler } from '../../functions/handlers/survey-page/index.ts';
 import { REPORT_REDIRECT_SECONDS } from '../../functions/use-cases/report-link.ts';
+import { iamGuard } from '../setup/per-file.ts';
 import { type HttpResult, httpEvent, lambdaContext } from '../support/fixtures.ts';
 
 const SECRET = process.env.TOKEN_SECRET!;
@@ -67,6 +68,10 @@ describe('GET /r/{token}', () => {
     expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(file.status).toBe(200);
     expect(await file.text()).toBe(HTML);
+    // S3 checks a presigned URL against the signer's role when it is fetched (s3rver checks nothing).
+    expect(
+      await iamGuard.authorizePresignedGet('survey-page', String(res.headers?.location)),
+    ).toBeUndefined();
   });
 
   it('should still work six days later, signing the redirect at the click, and refuse it after 7 days', async () => {

@@ -147,6 +147,24 @@ export class IamGuard {
     return result.overallResult === 'Allowed' ? undefined : `${result.overallResult} by the role's policies`;
   }
 
+  /**
+   * For what a function's role authorises that no SDK call of the tests shows: a URL it presigned (S3
+   * checks the signer's role when the URL is used) or a secret the tests hand over directly. Denials are
+   * recorded as for calls; allowed requests count as exercised grants.
+   */
+  async authorize(fn: string, request: AuthorizationRequest): Promise<string | undefined> {
+    const reason = await this.evaluate(fn, request);
+    if (reason) this.denials.push({ fn, ...request, reason });
+    else this.recordAllowed(fn, request.action, request.resource);
+    return reason;
+  }
+
+  /** A GetObject URL presigned by `fn`, authorised as S3 does when the URL is fetched. */
+  authorizePresignedGet(fn: string, url: string): Promise<string | undefined> {
+    const path = decodeURIComponent(new URL(url).pathname.slice(1));
+    return this.authorize(fn, { action: 's3:GetObject', resource: `arn:aws:s3:::${path}` });
+  }
+
   /** Recorded with the resources' names as placeholders, so every test file's records compare. */
   private recordAllowed(fn: string, action: string, resource: string): void {
     const generic = genericResource(resource, physicalNamesFromEnv());

@@ -106,7 +106,7 @@ describe('StatelessStack permissions', () => {
         'dynamodb:PutItem on table',
         // claimContact marks the customer item claimed for the wave.
         'dynamodb:UpdateItem on table',
-        'dynamodb:Query on table',
+        // Invitations by wave and the directory; dispatch never queries the table itself.
         'dynamodb:Query on table index gsi1',
         'sqs:SendMessage on send queue',
         // Lambda's on-failure destination for the scheduled (asynchronous) invocation.
@@ -122,8 +122,6 @@ describe('StatelessStack permissions', () => {
       [
         ...BASE,
         'dynamodb:GetItem on table',
-        'dynamodb:GetItem on table index gsi1',
-        'dynamodb:GetItem on table index gsi2',
         'dynamodb:Query on table',
         'dynamodb:Query on table index gsi1',
         // gsi2: a campaign's answers by date, rolled up per closed day for period reports.
