@@ -85,6 +85,7 @@ describe('lib/bundling', () => {
       mainFields: BUNDLE_ESBUILD_OPTIONS.mainFields,
       minify: BUNDLE_ESBUILD_OPTIONS.minify,
       sourceMap: BUNDLE_ESBUILD_OPTIONS.sourcemap,
+      sourcesContent: BUNDLE_ESBUILD_OPTIONS.sourcesContent,
       banner: BUNDLE_ESBUILD_OPTIONS.banner.js,
       externalModules: [],
       forceDockerBundling: false,
