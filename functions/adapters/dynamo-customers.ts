@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryCustomer } from '../domain/audience.ts';
 import type { Customer } from '../domain/programme.ts';
 import { CUSTOMERS_PARTITION, customerKey, GSI1 } from './dynamo-keys.ts';
-import { DynamoTable, isConditionFailure, strip } from './dynamo-table.ts';
+import { DynamoTable, strip } from './dynamo-table.ts';
 
 /**
  * Every attribute of a customer's profile. Listed here rather than read off the schema, so that the
@@ -68,24 +68,15 @@ export class CustomerItems extends DynamoTable {
     customerId: string,
     claim: { waveId: string; at: string; cutoff: string },
   ): Promise<boolean> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: customerKey(customerId),
-          UpdateExpression: 'SET lastSurveyedAt = :at, lastSurveyedWave = :wave',
-          // One conditional write on the customer item is the claim: of two campaigns dispatching at
-          // once, the second finds the first's lastSurveyedAt after its cutoff and fails.
-          ConditionExpression:
-            'attribute_exists(pk) AND attribute_not_exists(unsubscribedAt) AND attribute_not_exists(suppressedAt) AND (attribute_not_exists(lastSurveyedAt) OR lastSurveyedAt <= :cutoff OR lastSurveyedWave = :wave)',
-          ExpressionAttributeValues: { ':at': claim.at, ':wave': claim.waveId, ':cutoff': claim.cutoff },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    return this.conditionalUpdate({
+      Key: customerKey(customerId),
+      UpdateExpression: 'SET lastSurveyedAt = :at, lastSurveyedWave = :wave',
+      // One conditional write on the customer item is the claim: of two campaigns dispatching at
+      // once, the second finds the first's lastSurveyedAt after its cutoff and fails.
+      ConditionExpression:
+        'attribute_exists(pk) AND attribute_not_exists(unsubscribedAt) AND attribute_not_exists(suppressedAt) AND (attribute_not_exists(lastSurveyedAt) OR lastSurveyedAt <= :cutoff OR lastSurveyedWave = :wave)',
+      ExpressionAttributeValues: { ':at': claim.at, ':wave': claim.waveId, ':cutoff': claim.cutoff },
+    });
   }
 
   /** Sets `suppressedAt` or `unsubscribedAt` (the first time only); false when the customer is not in the directory. */
@@ -94,21 +85,12 @@ export class CustomerItems extends DynamoTable {
     field: 'suppressedAt' | 'unsubscribedAt',
     at: string,
   ): Promise<boolean> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: customerKey(customerId),
-          UpdateExpression: `SET ${field} = if_not_exists(${field}, :at)`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    return this.conditionalUpdate({
+      Key: customerKey(customerId),
+      UpdateExpression: `SET ${field} = if_not_exists(${field}, :at)`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at },
+    });
   }
 
   async getCustomer(customerId: string): Promise<DirectoryCustomer | undefined> {

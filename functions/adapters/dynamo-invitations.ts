@@ -6,8 +6,8 @@ import { DynamoTable, isConditionFailure, strip } from './dynamo-table.ts';
 /** Invitations, each its own item, listed by wave through gsi1 (dynamo-keys.ts), and their send claims. */
 export class InvitationItems extends DynamoTable {
   async putInvitation(invitation: Invitation): Promise<boolean> {
-    try {
-      await this.ddb.send(
+    return this.conditionHeld(
+      this.ddb.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -18,12 +18,8 @@ export class InvitationItems extends DynamoTable {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   async getInvitation(id: string): Promise<Invitation | undefined> {
@@ -72,20 +68,13 @@ export class InvitationItems extends DynamoTable {
   }
 
   async releaseSend(id: string, step: SendStep, at: string): Promise<void> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: invitationKey(id),
-          UpdateExpression: 'REMOVE sent.#step',
-          ConditionExpression: 'sent.#step = :at',
-          ExpressionAttributeNames: { '#step': step },
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      );
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-    }
+    await this.conditionalUpdate({
+      Key: invitationKey(id),
+      UpdateExpression: 'REMOVE sent.#step',
+      ConditionExpression: 'sent.#step = :at',
+      ExpressionAttributeNames: { '#step': step },
+      ExpressionAttributeValues: { ':at': at },
+    });
   }
 
   async confirmSend(id: string, step: SendStep, at: string, messageId: string): Promise<void> {
@@ -104,20 +93,13 @@ export class InvitationItems extends DynamoTable {
     map: 'messageIds' | 'sendUncertain',
     value: string,
   ): Promise<void> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: invitationKey(id),
-          UpdateExpression: 'SET #map.#step = :value',
-          ConditionExpression: 'sent.#step = :at',
-          ExpressionAttributeNames: { '#map': map, '#step': step },
-          ExpressionAttributeValues: { ':at': at, ':value': value },
-        }),
-      );
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-    }
+    await this.conditionalUpdate({
+      Key: invitationKey(id),
+      UpdateExpression: 'SET #map.#step = :value',
+      ConditionExpression: 'sent.#step = :at',
+      ExpressionAttributeNames: { '#map': map, '#step': step },
+      ExpressionAttributeValues: { ':at': at, ':value': value },
+    });
   }
 
   /** Marks the invitation unsubscribed (the first time only): the invitation, or undefined when it is gone. */

@@ -1,7 +1,6 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Invitation, StoredResponse } from '../domain/model.ts';
 import { answersKey, GSI2, invitationKey } from './dynamo-keys.ts';
-import { DynamoTable, isConditionFailure, strip } from './dynamo-table.ts';
+import { DynamoTable, strip } from './dynamo-table.ts';
 
 const nextUtcDate = (date: string): string =>
   new Date(Date.parse(`${date}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
@@ -14,31 +13,23 @@ export class ResponseItems extends DynamoTable {
     now: string,
     wave: { campaignId: string; waveId: string },
   ): Promise<'stored' | 'unavailable'> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: invitationKey(id),
-          // gsi2 lists a campaign's answers by UTC date and time: what rollups of closed days read.
-          UpdateExpression: 'SET #response = :r, gsi2pk = :g2pk, gsi2sk = :g2sk',
-          ConditionExpression:
-            'attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now AND campaignId = :campaign AND waveId = :wave',
-          ExpressionAttributeNames: { '#response': 'response' },
-          ExpressionAttributeValues: {
-            ':r': response,
-            ':now': now,
-            ':campaign': wave.campaignId,
-            ':wave': wave.waveId,
-            ':g2pk': answersKey(wave.campaignId, response.answeredAt.slice(0, 10)),
-            ':g2sk': `${response.answeredAt}#${id}`,
-          },
-        }),
-      );
-      return 'stored';
-    } catch (e) {
-      if (isConditionFailure(e)) return 'unavailable';
-      throw e;
-    }
+    const stored = await this.conditionalUpdate({
+      Key: invitationKey(id),
+      // gsi2 lists a campaign's answers by UTC date and time: what rollups of closed days read.
+      UpdateExpression: 'SET #response = :r, gsi2pk = :g2pk, gsi2sk = :g2sk',
+      ConditionExpression:
+        'attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now AND campaignId = :campaign AND waveId = :wave',
+      ExpressionAttributeNames: { '#response': 'response' },
+      ExpressionAttributeValues: {
+        ':r': response,
+        ':now': now,
+        ':campaign': wave.campaignId,
+        ':wave': wave.waveId,
+        ':g2pk': answersKey(wave.campaignId, response.answeredAt.slice(0, 10)),
+        ':g2sk': `${response.answeredAt}#${id}`,
+      },
+    });
+    return stored ? 'stored' : 'unavailable';
   }
 
   async listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]> {

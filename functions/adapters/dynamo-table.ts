@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 const DAY_S = 86_400;
 
@@ -32,6 +38,22 @@ export class DynamoTable {
 
   protected purgeAt(fromIso: string): number {
     return Math.floor(Date.parse(fromIso) / 1000) + this.retentionS;
+  }
+
+  /** Awaits a conditional write: true when it was made, false when its condition did not hold. */
+  protected async conditionHeld(write: Promise<unknown>): Promise<boolean> {
+    try {
+      await write;
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  /** A conditional update of an item of the table: true when it was made, false when its condition did not hold. */
+  protected conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+    return this.conditionHeld(this.ddb.send(new UpdateCommand({ TableName: this.table, ...input })));
   }
 
   protected async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Wave } from '../domain/model.ts';
 import { campaignPartition, WAVE_PREFIX, waveKey } from './dynamo-keys.ts';
 import { DynamoTable, isConditionFailure, strip } from './dynamo-table.ts';
@@ -46,21 +46,12 @@ export class WaveItems extends DynamoTable {
   }
 
   async markFinalReport(campaignId: string, waveId: string, at: string): Promise<boolean> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: waveKey(campaignId, waveId),
-          UpdateExpression: 'SET finalReportAt = :at',
-          // attribute_exists: an update would otherwise create a bare item for an unknown (or purged) wave.
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finalReportAt)',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    return this.conditionalUpdate({
+      Key: waveKey(campaignId, waveId),
+      UpdateExpression: 'SET finalReportAt = :at',
+      // attribute_exists: an update would otherwise create a bare item for an unknown (or purged) wave.
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finalReportAt)',
+      ExpressionAttributeValues: { ':at': at },
+    });
   }
 }
