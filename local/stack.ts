@@ -1,29 +1,35 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
-import { IMPORTS_PREFIX } from '../functions/domain/customers/import-file.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
-import { ReportRequestError } from '../functions/domain/report/errors.ts';
-import { campaignOfSmokeId } from '../functions/domain/smoke.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
 import type { RemindResponse } from '../functions/handlers/remind/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
-import { SmokeDispatchError } from '../functions/use-cases/dispatch-smoke.ts';
-import type { PeriodReportResult } from '../functions/use-cases/period-report.ts';
-import { describeReportOutcome, type ReportOutcome } from '../functions/use-cases/report.ts';
 import { type CampaignStatusReport, getCampaignStatus } from '../functions/use-cases/status.ts';
 import { loadDemoCustomers, programme } from '../programme/index.ts';
+import { controlApi } from './control.ts';
 import { ensureTable, type Running, startDynamo } from './dynamo.ts';
-import { ControlError, type ControlRequest, type ControlResponse, startHttpBridge } from './http-bridge.ts';
-import { lambdaContext } from './lambda-context.ts';
+import { describeScheduledRun, type LocalFunctions, sesEventSink, wireFunctions } from './functions.ts';
+import { ControlError, startHttpBridge } from './http-bridge.ts';
 import { type LocalS3, startS3 } from './s3.ts';
 import { type ScheduledJob, startSchedules } from './schedules.ts';
 import { startSes } from './ses-server.ts';
 import { startSqs } from './sqs-server.ts';
+import {
+  DEFAULT_DATA_DIR,
+  isAlive,
+  LocalStackError,
+  readStackFile,
+  STACK_FILE,
+  type StackInfo,
+  tokenSecretIn,
+} from './stack-file.ts';
+
+export { callControl, findLocalStack } from './control.ts';
+export { DEFAULT_DATA_DIR, isAlive, LocalStackError, STACK_FILE, type StackInfo } from './stack-file.ts';
 
 /*
  * The whole loop on one machine (DESIGN.md §4): dynalite, s3rver, the local SES endpoint, the local SQS
@@ -33,9 +39,7 @@ import { startSqs } from './sqs-server.ts';
  * Handler modules read their environment once, at import, so a process holds one stack configuration:
  * a restart in the same process must reuse the data folder and ports (which is what keeps URLs stable).
  */
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.csat-local/', import.meta.url));
 export const DEFAULT_PORT_BASE = 4500;
-export const STACK_FILE = 'stack.json';
 export const SEND_QUEUE = 'csat-send';
 const TABLE = 'csat';
 const BUCKET = 'csat-local';
@@ -57,21 +61,6 @@ export interface Ports {
 export function portsFrom(base: number): Ports {
   const at = (i: number) => (base === 0 ? 0 : base + i);
   return { http: at(0), ses: at(1), dynamodb: at(2), s3: at(3), sqs: at(4) };
-}
-
-/** What `stack.json` holds: how the CLI finds and talks to a running local stack. */
-export interface StackInfo {
-  pid: number;
-  startedAt: string;
-  dataDir: string;
-  region: string;
-  tableName: string;
-  bucketName: string;
-  queueUrl: string;
-  /** Bearer token for the control API under `${urls.survey}/_local/`. */
-  controlToken: string;
-  urls: { survey: string; mailbox: string; control: string };
-  endpoints: { dynamodb: string; s3: string; ses: string; sqs: string };
 }
 
 export interface LocalStackOptions {
@@ -104,13 +93,6 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export class LocalStackError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LocalStackError';
-  }
-}
-
 let appliedEnv: Record<string, string> | undefined;
 
 /** Points this process's SDK clients and handlers at the local stack. */
@@ -126,39 +108,6 @@ function applyEnv(env: Record<string, string>): void {
   appliedEnv = env;
   Object.assign(process.env, env);
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-}
-
-async function readStackFile(dataDir: string): Promise<StackInfo | undefined> {
-  try {
-    return JSON.parse(await readFile(join(dataDir, STACK_FILE), 'utf8')) as StackInfo;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The token secret, generated once per data folder so links in old emails keep working. */
-async function tokenSecretIn(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'token-secret');
-  try {
-    const secret = (await readFile(file, 'utf8')).trim();
-    if (secret.length >= 32) return secret;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  const secret = randomBytes(32).toString('base64url');
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
 }
 
 /** Starts the local stack; `close()` stops it, keeping its data. */
@@ -187,11 +136,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const secret = await tokenSecretIn(dataDir);
-    // Loaded once the environment below is set (handlers read it at import); SES events come later.
-    let loadSesEvents = (_: unknown) => {};
-    const sesEvents = new Promise<typeof import('../functions/handlers/ses-events/index.ts')>((done) => {
-      loadSesEvents = done as (_: unknown) => void;
-    });
+    // SES events wait for their handler, loaded once the environment below is set.
+    const sesEvents = sesEventSink(log);
     const controlToken = randomBytes(24).toString('base64url');
     // Emulators first, the bridge last: `stop` closes in reverse, so requests stop before what they use.
     const emulators = await Promise.allSettled([
@@ -202,11 +148,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         port: ports.ses,
         directory: join(dataDir, 'mail'),
         configurationSet: SES_CONFIGURATION_SET,
-        onEvent: (event) =>
-          sesEvents
-            .then((fn) => fn.handler(event, lambdaContext('ses-events')))
-            .then(({ outcome }) => log(`[ses-events] ${event['detail-type']}: ${outcome}`))
-            .catch((e) => log(`[ses-events] failed: ${e instanceof Error ? e.message : e}`)),
+        onEvent: sesEvents.onEvent,
       }),
     ]);
     for (const r of emulators) if (r.status === 'fulfilled') started.push(r.value);
@@ -228,12 +170,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     started.push(sqs);
     let ready = false;
+    let control: ReturnType<typeof controlApi> | undefined;
     const bridge = await startHttpBridge({
       port: ports.http,
       control: {
         token: controlToken,
         handle: (req) => {
-          if (!ready) throw new ControlError(503, 'the local stack is still starting');
+          // `control` is set before `ready`: the check is for the type checker.
+          if (!ready || !control) throw new ControlError(503, 'the local stack is still starting');
           return control(req);
         },
       },
@@ -267,119 +211,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const store = new DynamoStore(DynamoDBDocumentClient.from(client), TABLE);
 
     // Only now: the handler modules read the environment set above when they load.
-    const [surveyPage, dispatchFn, sendFn, reportFn, importFn, remindFn, sesEventsFn] = await Promise.all([
-      import('../functions/handlers/survey-page/index.ts'),
-      import('../functions/handlers/dispatch/index.ts'),
-      import('../functions/handlers/send/index.ts'),
-      import('../functions/handlers/report/index.ts'),
-      import('../functions/handlers/import-customers/index.ts'),
-      import('../functions/handlers/remind/index.ts'),
-      import('../functions/handlers/ses-events/index.ts'),
-    ]);
-    loadSesEvents(sesEventsFn);
-    bridge.setHandler((event, context) => surveyPage.handler(event, context));
-    queue.consume((event) => sendFn.handler(event, lambdaContext('send')));
-    // What the deployed bucket notification does (lib/stateless-stack.ts): same filter, same handler.
-    s3.onObjectCreated({ prefix: IMPORTS_PREFIX, suffixes: ['.csv', '.json'] }, (event) => {
-      importFn
-        .handler(event, lambdaContext('import-customers'))
-        .then(({ files }) => {
-          for (const f of files) {
-            if (f.outcome === 'imported') {
-              log(
-                `[import] ${f.key}: ${f.imported} imported, ${f.rejected} rejected; report in ${f.reportKey}`,
-              );
-            }
-          }
-        })
-        .catch((e) => log(`[import] failed: ${e instanceof Error ? e.message : e}`));
-    });
-
-    const dispatch = (
-      campaignId: string,
-      scheduledTime?: string,
-      smoke?: unknown,
-    ): Promise<DispatchResponse> =>
-      dispatchFn.handler(
-        {
-          campaignId,
-          ...(scheduledTime ? { scheduledTime } : {}),
-          ...(smoke !== undefined ? { smoke } : {}),
-        },
-        lambdaContext('dispatch'),
-      );
-    // The CLI's event, as the deployed function gets it: the handler checks it (a bad period is its 400).
-    const report = (
-      campaignId: string,
-      which: { waveId?: string; period?: string } = {},
-    ): Promise<ReportResponse> =>
-      reportFn.handler(
-        {
-          campaignId,
-          // Passed as given, so the handler refuses an empty one rather than making another report.
-          ...(which.waveId !== undefined ? { waveId: which.waveId } : {}),
-          ...(which.period !== undefined ? { period: which.period } : {}),
-        },
-        lambdaContext('report'),
-      );
-    const remind = (campaignId: string): Promise<RemindResponse> =>
-      remindFn.handler({ campaignId }, lambdaContext('remind'));
-
-    async function control(req: ControlRequest): Promise<ControlResponse> {
-      const [action, campaignId, ...rest] = req.segments;
-      if (action === 'health' && req.method === 'GET' && !campaignId) {
-        return { status: 200, body: { ok: true, pid: process.pid } };
-      }
-      if (
-        req.method !== 'POST' ||
-        (action !== 'dispatch' && action !== 'report' && action !== 'remind') ||
-        !campaignId ||
-        rest.length
-      ) {
-        throw new ControlError(404, 'no such control action');
-      }
-      // A smoke wave is reported under its own id (csat smoke); the report handler checks it.
-      const reportsSmoke = action === 'report' && campaignOfSmokeId(campaignId) !== undefined;
-      if (!findCampaign(programme, campaignId) && !reportsSmoke) {
-        throw new ControlError(
-          404,
-          `no campaign "${campaignId}" in the programme (known: ${programme.campaigns.map((c) => c.id).join(', ')})`,
-        );
-      }
-      const body = (req.body ?? {}) as { waveId?: unknown; period?: unknown; smoke?: unknown };
-      if (action === 'report') {
-        const { waveId, period } = body;
-        if (waveId !== undefined && typeof waveId !== 'string') {
-          throw new ControlError(400, 'waveId must be a string');
-        }
-        if (period !== undefined && typeof period !== 'string') {
-          throw new ControlError(400, 'period must be a string such as 2026-Q4');
-        }
-        if (waveId !== undefined && period !== undefined) {
-          throw new ControlError(400, 'a wave report (waveId) or a period report (period), not both');
-        }
-        try {
-          return { status: 200, body: await report(campaignId, { waveId, period }) };
-        } catch (e) {
-          // The handler's refusal of the request (a malformed period, say) is the caller's mistake.
-          if (e instanceof ReportRequestError) throw new ControlError(400, e.message);
-          throw e;
-        }
-      }
-      let result: DispatchResponse | RemindResponse;
-      try {
-        result =
-          action === 'remind' ? await remind(campaignId) : await dispatch(campaignId, undefined, body.smoke);
-      } catch (e) {
-        // The handler's refusal of the event (a bad smoke request) is the caller's mistake.
-        if (e instanceof dispatchFn.InvalidDispatchEventError || e instanceof SmokeDispatchError)
-          throw new ControlError(400, e.message);
-        throw e;
-      }
-      // The CLI returns once the invitations (or reminders) are out, so the mailbox is worth a look when it does.
-      await queue.idle({ timeoutMs: 120_000 }).catch(() => {});
-      return { status: 200, body: result };
-    }
+    const fns: LocalFunctions = await wireFunctions({ bridge, queue, s3, sesEvents, log });
+    const { dispatch, report, remind } = fns;
+    control = controlApi(fns, () => queue.idle({ timeoutMs: 120_000 }));
 
     let firstWave: DispatchResponse | undefined;
     if (firstWaveCampaign) {
@@ -391,32 +225,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     let jobs: ScheduledJob[] = [];
     if (options.schedules ?? true) {
-      const schedules = startSchedules(
-        programme.campaigns,
-        {
-          dispatch: (e) => dispatch(e.campaignId, e.scheduledTime),
-          report: (e) => reportFn.handler(e, lambdaContext('report')),
-          remind: (e) => remind(e.campaignId),
-        },
-        {
-          onRun: (job, result) => {
-            const dispatched = result as DispatchResponse;
-            log(
-              `[schedule] ${job.campaignId} ${job.kind}: ${
-                job.kind === 'dispatch'
-                  ? `wave ${dispatched.waveId}, ${dispatched.invited} invited`
-                  : job.kind === 'remind'
-                    ? `${(result as RemindResponse).queued} reminders queued`
-                    : 'period' in (result as ReportResponse)
-                      ? `period ${(result as PeriodReportResult).period} reported, ${(result as PeriodReportResult).emailed} emailed`
-                      : describeReportOutcome(result as ReportOutcome)
-              }`,
-            );
-          },
-          onError: (job, e) =>
-            log(`[schedule] ${job.campaignId} ${job.kind} failed: ${e instanceof Error ? e.message : e}`),
-        },
-      );
+      const schedules = startSchedules(programme.campaigns, fns.schedules, {
+        onRun: (job, result) => log(describeScheduledRun(job, result)),
+        onError: (job, e) =>
+          log(`[schedule] ${job.campaignId} ${job.kind} failed: ${e instanceof Error ? e.message : e}`),
+      });
       stopSchedules = schedules.stop;
       jobs = schedules.jobs;
     }
@@ -468,41 +281,4 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stop().catch(() => {});
     throw e;
   }
-}
-
-/** The running local stack of a data folder, checked alive; throws a LocalStackError saying what to do. */
-export async function findLocalStack(dataDir = DEFAULT_DATA_DIR): Promise<StackInfo> {
-  const notRunning = 'no local stack is running: start one with `npm start` (in another terminal)';
-  const info = await readStackFile(resolve(dataDir));
-  if (!info || !isAlive(info.pid)) throw new LocalStackError(notRunning);
-  try {
-    await callControl(info, 'GET', 'health');
-  } catch {
-    throw new LocalStackError(
-      `the local stack (pid ${info.pid}) does not answer at ${info.urls.control}; ${notRunning}`,
-    );
-  }
-  return info;
-}
-
-/** Calls the local stack's control API; throws with the stack's message on a non-2xx answer. */
-export async function callControl<T = unknown>(
-  info: StackInfo,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-  timeoutMs = 180_000,
-): Promise<T> {
-  const res = await fetch(`${info.urls.control}/${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${info.controlToken}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const payload = (await res.json().catch(() => ({}))) as { message?: string };
-  if (!res.ok) throw new LocalStackError(payload.message ?? `the local stack answered ${res.status}`);
-  return payload as T;
 }

@@ -4,6 +4,7 @@
  */
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { customerKey, type ItemKey, invitationKey, waveKey } from '../../functions/adapters/dynamo-keys.ts';
 import {
   SIMULATOR,
   SMOKE_ROLES,
@@ -219,8 +220,8 @@ export async function cleanup(run: SmokeRun): Promise<{ removed: Removed; proble
   const { ddb, tableName, s3, bucketName, store } = run.target.data;
   const removed: Removed = { customers: 0, waves: 0, invitations: 0, responses: 0, reportFiles: 0 };
   const problems: string[] = [];
-  // The layout of functions/adapters/dynamo-store.ts; a delete of a missing item removes nothing.
-  const remove = async (key: { pk: string; sk: string }): Promise<boolean> => {
+  // The table's keys (functions/adapters/dynamo-keys.ts); a delete of a missing item removes nothing.
+  const remove = async (key: ItemKey): Promise<boolean> => {
     try {
       const out = await ddb.send(
         new DeleteCommand({ TableName: tableName, Key: key, ReturnValues: 'ALL_OLD' }),
@@ -240,15 +241,14 @@ export async function cleanup(run: SmokeRun): Promise<{ removed: Removed; proble
   }
   for (const id of invitations) {
     const item = await store.getInvitation(id).catch(() => undefined);
-    if (await remove({ pk: `INV#${id}`, sk: 'INV' })) {
+    if (await remove(invitationKey(id))) {
       removed.invitations++;
       if (item?.response) removed.responses++;
     }
   }
-  if (await remove({ pk: `CAMPAIGN#${smokeCampaignId(run.campaignId)}`, sk: `WAVE#${waveId}` }))
-    removed.waves++;
+  if (await remove(waveKey(smokeCampaignId(run.campaignId), waveId))) removed.waves++;
   for (const role of SMOKE_ROLES) {
-    if (await remove({ pk: `CUSTOMER#${customerIdOf(run, role)}`, sk: 'PROFILE' })) removed.customers++;
+    if (await remove(customerKey(customerIdOf(run, role)))) removed.customers++;
   }
 
   // The files the reports returned, and anything else under the wave's folder.

@@ -85,7 +85,7 @@ export async function localTarget(dataDir: string): Promise<Target> {
       s3,
       bucketName: info.bucketName,
       surveyBaseUrl: info.urls.survey,
-      // The file the local stack signs its links with (local/stack.ts, tokenSecretIn).
+      // The file the local stack signs its links with (local/stack-file.ts, tokenSecretIn).
       tokenSecret: async () => (await readFile(join(info.dataDir, 'token-secret'), 'utf8')).trim(),
       description: `the local stack (pid ${info.pid}, ${info.urls.survey})`,
     },

@@ -1,0 +1,124 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Invitation, previousStep, type SendStep } from '../domain/model.ts';
+import { GSI1, invitationKey, waveInvitationsKey, waveInvitationsPartition } from './dynamo-keys.ts';
+import { DynamoTable, isConditionFailure, strip } from './dynamo-table.ts';
+
+/** Invitations, each its own item, listed by wave through gsi1 (dynamo-keys.ts), and their send claims. */
+export class InvitationItems extends DynamoTable {
+  async putInvitation(invitation: Invitation): Promise<boolean> {
+    return this.conditionHeld(
+      this.ddb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...invitationKey(invitation.id),
+            ...waveInvitationsKey(invitation.waveId, invitation.id),
+            purgeAt: this.purgeAt(invitation.createdAt),
+            ...invitation,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  async getInvitation(id: string): Promise<Invitation | undefined> {
+    const { Item } = await this.ddb.send(new GetCommand({ TableName: this.table, Key: invitationKey(id) }));
+    return Item ? strip<Invitation>(Item) : undefined;
+  }
+
+  async listInvitations(waveId: string): Promise<Invitation[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :w',
+      ExpressionAttributeValues: { ':w': waveInvitationsPartition(waveId) },
+    });
+    return items.map((i) => strip<Invitation>(i));
+  }
+
+  async claimSend(id: string, step: SendStep, at: string): Promise<Invitation | undefined> {
+    const prev = previousStep(step);
+    try {
+      const { Attributes } = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: invitationKey(id),
+          // The two maps are created here, where no path of theirs is written yet: DynamoDB can only set
+          // messageIds.invite (confirmSend) or sendUncertain.invite once the map exists.
+          UpdateExpression:
+            'SET sent.#step = :at, messageIds = if_not_exists(messageIds, :none), sendUncertain = if_not_exists(sendUncertain, :none)',
+          // A reminder also needs the email before it out, and no answer yet.
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(sent.#step) AND attribute_not_exists(unsubscribedAt) AND expiresAt > :at${
+            prev ? ' AND attribute_exists(sent.#prev) AND attribute_not_exists(#response)' : ''
+          }`,
+          ExpressionAttributeNames: {
+            '#step': step,
+            ...(prev ? { '#prev': prev, '#response': 'response' } : {}),
+          },
+          ExpressionAttributeValues: { ':at': at, ':none': {} },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? strip<Invitation>(Attributes) : undefined;
+    } catch (e) {
+      if (isConditionFailure(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async releaseSend(id: string, step: SendStep, at: string): Promise<void> {
+    await this.conditionalUpdate({
+      Key: invitationKey(id),
+      UpdateExpression: 'REMOVE sent.#step',
+      ConditionExpression: 'sent.#step = :at',
+      ExpressionAttributeNames: { '#step': step },
+      ExpressionAttributeValues: { ':at': at },
+    });
+  }
+
+  async confirmSend(id: string, step: SendStep, at: string, messageId: string): Promise<void> {
+    await this.setOnClaim(id, step, at, 'messageIds', messageId);
+  }
+
+  async markSendUncertain(id: string, step: SendStep, at: string): Promise<void> {
+    await this.setOnClaim(id, step, at, 'sendUncertain', at);
+  }
+
+  /** Sets `{map}.{step}` while the claim made at `at` stands; a claim that is gone is left alone. */
+  private async setOnClaim(
+    id: string,
+    step: SendStep,
+    at: string,
+    map: 'messageIds' | 'sendUncertain',
+    value: string,
+  ): Promise<void> {
+    await this.conditionalUpdate({
+      Key: invitationKey(id),
+      UpdateExpression: 'SET #map.#step = :value',
+      ConditionExpression: 'sent.#step = :at',
+      ExpressionAttributeNames: { '#map': map, '#step': step },
+      ExpressionAttributeValues: { ':at': at, ':value': value },
+    });
+  }
+
+  /** Marks the invitation unsubscribed (the first time only): the invitation, or undefined when it is gone. */
+  async unsubscribeInvitation(id: string, at: string): Promise<Invitation | undefined> {
+    try {
+      const { Attributes } = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: invitationKey(id),
+          UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? strip<Invitation>(Attributes) : undefined;
+    } catch (e) {
+      if (isConditionFailure(e)) return undefined;
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/*
+ * Single-table layout (keys pk/sk, one sparse index gsi1):
+ *   wave        pk CAMPAIGN#{campaign}  sk WAVE#{wave}
+ *   invitation  pk INV#{id}             sk INV        gsi1 WAVE#{wave} / INV#{id}   (response stored on it)
+ *               once answered:                        gsi2 ANSWERS#{campaign}#{UTC date} / {answeredAt}#{id}
+ *   customer    pk CUSTOMER#{id}        sk PROFILE    gsi1 CUSTOMERS / {id}
+ *               (+ unsubscribedAt, suppressedAt, lastSurveyedAt/lastSurveyedWave: csat's own, kept on import)
+ * Items holding personal data carry `purgeAt` (epoch seconds), the table's TTL attribute.
+ * Only conditional writes, no transactions: dynalite has none, and none are needed.
+ */
+export const GSI1 = 'gsi1';
+export const GSI2 = 'gsi2';
+
+/** Key schema shared by the CDK table and the local emulator's table. */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  gsi1: { name: GSI1, partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  gsi2: { name: GSI2, partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ttlAttribute: 'purgeAt',
+} as const;
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/** The partition of a campaign's waves, and the sort key prefix they share in it. */
+export const campaignPartition = (campaignId: string): string => `CAMPAIGN#${campaignId}`;
+export const WAVE_PREFIX = 'WAVE#';
+export const waveKey = (campaignId: string, waveId: string): ItemKey => ({
+  pk: campaignPartition(campaignId),
+  sk: `${WAVE_PREFIX}${waveId}`,
+});
+
+export const invitationKey = (id: string): ItemKey => ({ pk: `INV#${id}`, sk: 'INV' });
+/** gsi1: a wave's invitations. */
+export const waveInvitationsPartition = (waveId: string): string => `${WAVE_PREFIX}${waveId}`;
+export const waveInvitationsKey = (waveId: string, id: string): { gsi1pk: string; gsi1sk: string } => ({
+  gsi1pk: waveInvitationsPartition(waveId),
+  gsi1sk: `INV#${id}`,
+});
+/** gsi2: a campaign's answers of one UTC date. */
+export const answersKey = (campaignId: string, utcDate: string): string => `ANSWERS#${campaignId}#${utcDate}`;
+
+export const customerKey = (id: string): ItemKey => ({ pk: `CUSTOMER#${id}`, sk: 'PROFILE' });
+/** gsi1: the directory, every customer's profile. */
+export const CUSTOMERS_PARTITION = 'CUSTOMERS';
