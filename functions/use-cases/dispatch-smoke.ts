@@ -1,4 +1,4 @@
-import type { Invitation, SendJob, Wave } from '../domain/model.ts';
+import type { Wave } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import { invitedByOf } from '../domain/report/rollup.ts';
 import {
@@ -9,9 +9,8 @@ import {
   smokeCampaignId,
   smokeWaveId,
 } from '../domain/smoke.ts';
-import { invitationId } from '../domain/token.ts';
 import type { DispatchInput } from './dispatch.ts';
-import { invitedCustomer } from './dispatch.ts';
+import { inviteAll, invitedCustomer } from './dispatch.ts';
 
 /** A smoke wave's links work for a day: long enough for any run, short if a cleanup never came. */
 const SMOKE_WAVE_MS = 86_400_000;
@@ -78,37 +77,13 @@ export async function dispatchSmoke(
     smoke: { runId: smoke.runId },
   } satisfies Wave);
 
-  const existing = new Map<string, Invitation>();
-  if (!waveCreated) for (const i of await store.listInvitations(waveId)) existing.set(i.id, i);
-  const jobs: SendJob[] = [];
-  let created = 0;
-  for (const customer of invited) {
-    const id = invitationId(waveId, customer.id);
-    const found = existing.get(id);
-    if (found) {
-      if (!found.sent.invite && !found.unsubscribedAt && !found.response)
-        jobs.push({ invitationId: id, step: 'invite' });
-      continue;
-    }
-    const isNew = await store.putInvitation({
-      id,
-      campaignId,
-      waveId,
-      customer,
-      createdAt: now.toISOString(),
-      expiresAt: wave.deadline,
-      sent: {},
-    });
-    if (isNew) created++;
-    jobs.push({ invitationId: id, step: 'invite' });
-  }
-  if (jobs.length > 0) await queue.enqueue(jobs);
+  const { created, queued } = await inviteAll({ store, queue }, { wave, waveCreated, now }, invited);
   return {
     campaignId,
     waveId,
     invited: invited.length,
     created,
-    queued: jobs.length,
+    queued,
     smoke: { runId: smoke.runId },
   };
 }

@@ -127,14 +127,38 @@ export async function dispatch(
     selection: { seed: selection.seed, directory: directory.length, excluded },
   } satisfies Wave);
 
-  // A wave that already existed may be half done: find what is there rather than rewriting it.
-  const existing = new Map<string, Invitation>();
-  if (!waveCreated) for (const i of await store.listInvitations(waveId)) existing.set(i.id, i);
+  const { created, queued } = await inviteAll(
+    { store, queue },
+    { wave, waveCreated, now },
+    customers.map((c) => invitedCustomer(c, selection.segments.get(c.id))),
+  );
+  return {
+    campaignId: campaign.id,
+    waveId,
+    invited: customers.length,
+    created,
+    queued,
+    seed: selection.seed,
+    excluded,
+  };
+}
 
+/**
+ * Stores each customer's invitation to the wave and queues its invite job. A wave that already existed
+ * may be half done: what is there is found rather than rewritten, and only what still needs its email
+ * is queued again.
+ */
+export async function inviteAll(
+  { store, queue }: { store: SurveyStore; queue: SendQueue },
+  { wave, waveCreated, now }: { wave: Wave; waveCreated: boolean; now: Date },
+  customers: InvitedCustomer[],
+): Promise<{ created: number; queued: number }> {
+  const existing = new Map<string, Invitation>();
+  if (!waveCreated) for (const i of await store.listInvitations(wave.waveId)) existing.set(i.id, i);
   const jobs: SendJob[] = [];
   let created = 0;
   await forEachLimited(customers, WRITE_CONCURRENCY, async (customer) => {
-    const id = invitationId(waveId, customer.id);
+    const id = invitationId(wave.waveId, customer.id);
     const found = existing.get(id);
     if (found) {
       if (!found.sent.invite && !found.unsubscribedAt && !found.response)
@@ -143,9 +167,9 @@ export async function dispatch(
     }
     const isNew = await store.putInvitation({
       id,
-      campaignId: campaign.id,
-      waveId,
-      customer: invitedCustomer(customer, selection.segments.get(customer.id)),
+      campaignId: wave.campaignId,
+      waveId: wave.waveId,
+      customer,
       createdAt: now.toISOString(),
       expiresAt: wave.deadline,
       sent: {},
@@ -154,15 +178,6 @@ export async function dispatch(
     // Lost a race with a concurrent run: queue it anyway, the send step claims each email once.
     jobs.push({ invitationId: id, step: 'invite' });
   });
-
   if (jobs.length > 0) await queue.enqueue(jobs);
-  return {
-    campaignId: campaign.id,
-    waveId,
-    invited: customers.length,
-    created,
-    queued: jobs.length,
-    seed: selection.seed,
-    excluded,
-  };
+  return { created, queued: jobs.length };
 }
