@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { sqsClient } from '../../functions/adapters/sqs-client.ts';
 import { localDateOf } from '../../functions/domain/calendar/index.ts';
 import { addMonths } from '../../functions/domain/events.ts';
-import type { SendJob } from '../../functions/domain/model.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
 import { handler as dispatch } from '../../functions/handlers/dispatch/index.ts';
 import { handler as send } from '../../functions/handlers/send/index.ts';
@@ -16,6 +13,7 @@ import {
   type HttpResult,
   httpEvent,
   lambdaContext,
+  queuedSendJobs,
   seedCustomers,
   sqsEvent,
   sqsRecord,
@@ -27,16 +25,7 @@ const SES = process.env.AWS_ENDPOINT_URL_SES!;
 const TAG = randomUUID().slice(0, 8);
 const store = testStore();
 
-async function queuedJobs(): Promise<SendJob[]> {
-  const jobs: SendJob[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqsClient().send(
-      new ReceiveMessageCommand({ QueueUrl: QUEUE_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (Messages.length === 0) return jobs;
-    jobs.push(...Messages.map((m) => JSON.parse(m.Body ?? '') as SendJob));
-  }
-}
+const queuedJobs = () => queuedSendJobs(QUEUE_URL);
 
 async function mailTo(to: string) {
   const all = (await (await fetch(`${SES}/api/messages`)).json()) as StoredMessage[];

@@ -1,29 +1,19 @@
-import { PurgeQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../functions/adapters/sqs-client.ts';
-import type { SendJob } from '../../functions/domain/model.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
 import { SIMULATOR, SMOKE_TAG, smokeCampaignId, smokeCustomerId } from '../../functions/domain/smoke.ts';
 import { invitationId } from '../../functions/domain/token.ts';
 import { handler, InvalidDispatchEventError } from '../../functions/handlers/dispatch/index.ts';
 import { SmokeDispatchError } from '../../functions/use-cases/dispatch-smoke.ts';
-import { lambdaContext, seedCustomers, testStore } from '../support/fixtures.ts';
+import { lambdaContext, queuedSendJobs, seedCustomers, testStore } from '../support/fixtures.ts';
 
 /* The dispatch function's smoke event (csat smoke), against dynalite and the local SQS endpoint. */
 const QUEUE_URL = process.env.SEND_QUEUE_URL!;
 const store = testStore();
 const run = (event: unknown) => handler(event, lambdaContext());
 
-async function queuedJobs(): Promise<SendJob[]> {
-  const jobs: SendJob[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqsClient().send(
-      new ReceiveMessageCommand({ QueueUrl: QUEUE_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (Messages.length === 0) return jobs;
-    jobs.push(...Messages.map((m) => JSON.parse(m.Body ?? '') as SendJob));
-  }
-}
+const queuedJobs = () => queuedSendJobs(QUEUE_URL);
 
 const smokeCustomers = (runId: string): Customer[] =>
   (['success', 'bounce', 'complaint'] as const).map((role) => ({

@@ -1,27 +1,16 @@
-import { PurgeQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../functions/adapters/sqs-client.ts';
-import type { SendJob } from '../../functions/domain/model.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
 import { invitationId } from '../../functions/domain/token.ts';
 import { handler } from '../../functions/handlers/dispatch/index.ts';
-import { lambdaContext, seedCustomers, testStore } from '../support/fixtures.ts';
+import { lambdaContext, queuedSendJobs, seedCustomers, testStore } from '../support/fixtures.ts';
 
 const QUEUE_URL = process.env.SEND_QUEUE_URL!;
 const store = testStore();
 const run = (event: unknown) => handler(event, lambdaContext());
 
-/** Everything on this file's send queue (the local SQS endpoint has no consumer in tests). */
-async function queuedJobs(): Promise<SendJob[]> {
-  const jobs: SendJob[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqsClient().send(
-      new ReceiveMessageCommand({ QueueUrl: QUEUE_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (Messages.length === 0) return jobs;
-    jobs.push(...Messages.map((m) => JSON.parse(m.Body ?? '') as SendJob));
-  }
-}
+const queuedJobs = () => queuedSendJobs(QUEUE_URL);
 
 const NONE_EXCLUDED = {
   notInAudience: 0,

@@ -8,6 +8,7 @@
  *   await send(sqsEvent(sqsRecord({ invitationId, step: 'invite' })), lambdaContext());
  */
 import { randomUUID } from 'node:crypto';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyResultV2,
@@ -17,7 +18,8 @@ import type {
 } from 'aws-lambda';
 import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.ts';
-import type { Invitation, InvitedCustomer, Wave } from '../../functions/domain/model.ts';
+import { sqsClient } from '../../functions/adapters/sqs-client.ts';
+import type { Invitation, InvitedCustomer, SendJob, Wave } from '../../functions/domain/model.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
 import { invitationId, signToken } from '../../functions/domain/token.ts';
 import { demoCampaign, itss } from './programme.ts';
@@ -239,3 +241,15 @@ export function lambdaContext(): Context {
 
 /** The structured result of an HTTP API handler (they always return an object, never a bare string). */
 export type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
+
+/** Everything on a send queue, received once (the local SQS endpoint has no consumer in tests). */
+export async function queuedSendJobs(queueUrl: string): Promise<SendJob[]> {
+  const jobs: SendJob[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqsClient().send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) return jobs;
+    jobs.push(...Messages.map((m) => JSON.parse(m.Body ?? '') as SendJob));
+  }
+}
