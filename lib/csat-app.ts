@@ -33,6 +33,11 @@ export function buildApp(programme: Programme, options: BuildAppOptions = {}): C
     builtinCloudFormationValidation: options.builtinCloudFormationValidation ?? true,
   });
   const config = readConfig((key) => app.node.tryGetContext(key), programme);
+  if (isReservedDomain(config.sesIdentity)) {
+    (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(
+      `WARNING ${reservedSenderWarning(config.sesIdentity)}`,
+    );
+  }
   const stateful = new StatefulStack(app, `${config.stackPrefix}Stateful`, {
     config,
     description: 'csat: survey data, reports, link-signing key, SES configuration set, link domain',
@@ -50,3 +55,17 @@ export function buildApp(programme: Programme, options: BuildAppOptions = {}): C
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, config, stateful, stateless };
 }
+
+/** RFC 2606 / 6761 names: documentation and test domains nobody can verify in SES. */
+export function isReservedDomain(identity: string): boolean {
+  const domain = identity.slice(identity.lastIndexOf('@') + 1).toLowerCase();
+  return (
+    /(^|\.)example\.(com|net|org)$/.test(domain) ||
+    /\.(example|test|invalid|localhost)$|^localhost$/.test(domain)
+  );
+}
+
+export const reservedSenderWarning = (identity: string): string =>
+  `csat: the campaigns send as ${identity}, a reserved example domain SES can never verify: every ` +
+  'invitation, reminder and digest would be refused (MessageRejected). Set sender.from in ' +
+  'programme/campaigns/*.json to an address of your verified domain (or -c sesIdentity=…) before deploying.';

@@ -161,8 +161,12 @@ export class IamGuard {
 
   /** A GetObject URL presigned by `fn`, authorised as S3 does when the URL is fetched. */
   authorizePresignedGet(fn: string, url: string): Promise<string | undefined> {
-    const path = decodeURIComponent(new URL(url).pathname.slice(1));
-    return this.authorize(fn, { action: 's3:GetObject', resource: `arn:aws:s3:::${path}` });
+    const { hostname, pathname } = new URL(url);
+    const path = decodeURIComponent(pathname.slice(1));
+    // Virtual-hosted (AWS's default: <bucket>.s3.<region>.amazonaws.com/<key>) or path-style (<bucket>/<key>).
+    const hosted = /^(.+)\.s3[.-]/.exec(hostname)?.[1];
+    const object = hosted ? `${hosted}/${path}` : path;
+    return this.authorize(fn, { action: 's3:GetObject', resource: `arn:aws:s3:::${object}` });
   }
 
   /** Recorded with the resources' names as placeholders, so every test file's records compare. */

@@ -202,3 +202,15 @@ describe('IAM guard: a multipart upload that fails midway', () => {
     expect(used).toContain('s3:AbortMultipartUpload');
   });
 });
+
+describe('IAM guard: presigned URLs', () => {
+  it('should read the object from a virtual-hosted URL as from a path-style one', async () => {
+    const bucket = process.env.BUCKET_NAME!;
+    const hosted = `https://${bucket}.s3.us-east-1.amazonaws.com/reports/demo/2026-Q4/report.html?X-Amz-Signature=x`;
+    const pathStyle = `http://127.0.0.1:1/${bucket}/reports/demo/2026-Q4/report.html?X-Amz-Signature=x`;
+
+    expect(await iamGuard.authorizePresignedGet('survey-page', hosted)).toBeUndefined();
+    expect(await iamGuard.authorizePresignedGet('survey-page', pathStyle)).toBeUndefined();
+    expect(await iamGuard.authorizePresignedGet('send', hosted)).toMatch(/Denied/);
+  });
+});

@@ -292,3 +292,16 @@ describe('identityCovers', () => {
     expect(identityCovers('survey@example.com', 'other@example.com')).toBe(false);
   });
 });
+
+describe('Synth: a sender SES can never verify', () => {
+  it('should say so when the campaigns send from a reserved example domain, and not for a real one', async () => {
+    const { isReservedDomain, reservedSenderWarning } = await import('../../lib/csat-app.ts');
+    expect(
+      ['example.com', 'survey@example.org', 'mail.example.net', 'a.test', 'x.example'].map(isReservedDomain),
+    ).toEqual([true, true, true, true, true]);
+    expect(
+      ['acme.com', 'survey@example-corp.com', 'examples.com', 'testing.io'].map(isReservedDomain),
+    ).toEqual([false, false, false, false]);
+    expect(reservedSenderWarning('example.com')).toMatch(/example\.com.*never verify.*sender\.from/);
+  });
+});

@@ -60,6 +60,21 @@ describe('Operations', () => {
       expect(s.config.alarmEmail).toBeUndefined();
     });
 
+    it('should let CloudWatch of this account publish to the alarm topic (its policy replaces the default)', () => {
+      s.statelessTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            }),
+          ]),
+        },
+      });
+    });
+
     it('should refuse publishing to the alarm topic without TLS', () => {
       s.statelessTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: {
