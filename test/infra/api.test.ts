@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROUTES } from '../../functions/handlers/survey-page/http.ts';
 import { EXECUTE_API_LINKS_WARNING } from '../../lib/api.ts';
 import { DEFAULT_API_THROTTLE } from '../../lib/config.ts';
-import { buildApp } from '../../lib/csat-app.ts';
+import { buildApp, reservedSenderWarning } from '../../lib/csat-app.ts';
 import { exportName } from '../../lib/shared-resources.ts';
 import { programme } from '../../programme/index.ts';
 import {
@@ -143,13 +143,17 @@ describe('HTTP API', () => {
         '/CsatStateless',
         Match.stringLikeRegexp('every link already emailed stops working'),
       );
-      expect(s.warnings).toEqual([`WARNING ${EXECUTE_API_LINKS_WARNING}`]);
+      // The example programme sends from example.com, which synth warns about first.
+      expect(s.warnings).toEqual([
+        `WARNING ${reservedSenderWarning('example.com')}`,
+        `WARNING ${EXECUTE_API_LINKS_WARNING}`,
+      ]);
       expect(EXECUTE_API_LINKS_WARNING).toMatch(/domainName and certificateArn.*publicBaseUrl/);
     });
 
     it('should not warn when the links have a domain', () => {
       for (const quiet of [withDomain, elsewhere]) {
-        expect(quiet.warnings).toEqual([]);
+        expect(quiet.warnings).toEqual([`WARNING ${reservedSenderWarning('example.com')}`]);
         Annotations.fromStack(quiet.stateless).hasNoWarning('*', Match.stringLikeRegexp('execute-api'));
       }
     });
