@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../domain/ports.ts';
 import { s3Client } from './s3-client.ts';
+import { S3Presigner } from './s3-presigner.ts';
 
 /** The smallest part S3 takes in a multipart upload (all but the last). */
 export const PART_BYTES = 5 * 1024 * 1024;
@@ -10,8 +11,7 @@ async function* utf8(chunks: AsyncIterable<string>): AsyncIterable<Buffer> {
   for await (const chunk of chunks) yield Buffer.from(chunk, 'utf8');
 }
 
-/** SigV4 presigned URLs cannot live longer than 7 days. */
-export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+export { MAX_PRESIGN_SECONDS } from './s3-presigner.ts';
 
 export class BlobTooLargeError extends Error {
   constructor(
@@ -28,6 +28,8 @@ export class BlobTooLargeError extends Error {
  * modules are imported on first use (see s3-client.ts).
  */
 export class S3Blobs implements BlobStore {
+  private presigner?: S3Presigner;
+
   constructor(
     private readonly bucket: string,
     private readonly client: () => Promise<S3Client> = s3Client,
@@ -101,23 +103,8 @@ export class S3Blobs implements BlobStore {
    * if X-Amz-Expires says later (S3 user guide, "Who can create a presigned URL"). So csat presigns for
    * minutes, on each click of a report link (GET /r/{token}), never for the days a link lives in an inbox.
    */
-  async presign(key: string, expiresInSeconds: number): Promise<string> {
-    if (
-      !Number.isInteger(expiresInSeconds) ||
-      expiresInSeconds < 1 ||
-      expiresInSeconds > MAX_PRESIGN_SECONDS
-    ) {
-      throw new RangeError(
-        `a presigned link lives 1 to ${MAX_PRESIGN_SECONDS} seconds, not ${expiresInSeconds}`,
-      );
-    }
-    const [s3, { GetObjectCommand }, { getSignedUrl }] = await Promise.all([
-      this.client(),
-      import('@aws-sdk/client-s3'),
-      import('@aws-sdk/s3-request-presigner'),
-    ]);
-    return getSignedUrl(s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-      expiresIn: expiresInSeconds,
-    });
+  presign(key: string, expiresInSeconds: number): Promise<string> {
+    this.presigner ??= new S3Presigner(this.bucket);
+    return this.presigner.presign(key, expiresInSeconds);
   }
 }

@@ -5,7 +5,7 @@ import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
-import { S3Blobs } from '../../adapters/s3-blobs.ts';
+import { S3Presigner } from '../../adapters/s3-presigner.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
 import { FORM_URLENCODED, MULTIPART_FORM } from '../../domain/pages/form-body.ts';
 import {
@@ -41,7 +41,7 @@ const clock = { now: () => new Date() };
 const waves = cachedWaves(store);
 const deps = async () => ({ store, clock, waves, secret: await tokenSecret() });
 // Reads under reports/ only (the role allows nothing else); presigns, so each click gets a fresh URL.
-const blobs = new S3Blobs(requireEnv('BUCKET_NAME'));
+const blobs = new S3Presigner(requireEnv('BUCKET_NAME'));
 
 const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV2>> = {
   'GET /s/{token}': async ({ token, query }) =>
