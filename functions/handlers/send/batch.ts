@@ -1,0 +1,182 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+// zod/mini: the same checks at a twentieth of the bundle size, on the function that sends every email.
+import * as z from 'zod/mini';
+import { logger } from '../../adapters/logger.ts';
+import { SES_REQUEST_TIMEOUT_MS } from '../../adapters/ses-client.ts';
+import type { SesPacer } from '../../adapters/ses-pacer.ts';
+import type { SqsSendQueue } from '../../adapters/sqs-queue.ts';
+import { SEND_STEPS, type SendJob as SendJobValue } from '../../domain/model.ts';
+import { type SendDeps, SendFailedError, sendInvitation } from '../../use-cases/send.ts';
+
+/** What the send function's batch needs: built once per container by the handler (index.ts). */
+export interface SendBatchEnv {
+  deps: SendDeps;
+  pacer: SesPacer;
+  /** The send queue itself, where jobs paused for SES's daily quota go back, delayed. */
+  sendQueue: Pick<SqsSendQueue, 'enqueue'>;
+  /** How long a paused job stays hidden (SQS allows at most 900 s). */
+  pauseSeconds: number;
+}
+
+const SendJob = z.strictObject({
+  invitationId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/)),
+  step: z.enum(SEND_STEPS),
+});
+
+export class InvalidSendJobError extends Error {
+  constructor(messageId: string) {
+    super(`message ${messageId} is not a send job`);
+    this.name = 'InvalidSendJobError';
+  }
+}
+
+function parseJob(record: SQSRecord): SendJobValue {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    body = undefined;
+  }
+  const job = SendJob.safeParse(body);
+  if (!job.success) throw new InvalidSendJobError(record.messageId);
+  return job.data;
+}
+
+/** A record returned to the queue untried: the batch stopped before it (throttling, or no time left). */
+export class BatchStoppedError extends Error {
+  constructor(
+    messageId: string,
+    readonly reason: 'throttled' | 'time',
+  ) {
+    super(`message ${messageId} was not tried: the batch stopped (${reason})`);
+    this.name = 'BatchStoppedError';
+  }
+}
+
+/** Time a record needs beyond its pacing wait: one SES call at most, plus the claim and confirm writes. */
+const RECORD_RESERVE_MS = SES_REQUEST_TIMEOUT_MS + 2_000;
+
+async function sendRecord(env: SendBatchEnv, record: SQSRecord, job: SendJobValue): Promise<void> {
+  // Ids and error names only: the body and the SES error text may carry an address.
+  const ids = { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount };
+  try {
+    const result = await sendInvitation(env.deps, job);
+    if (result.outcome === 'uncertain') {
+      logger.warn('send outcome uncertain: not retried, the invitation keeps its claim', {
+        ...ids,
+        ...result,
+      });
+    } else if (result.outcome === 'sent' && !result.confirmed) {
+      logger.warn('email sent, but its SES message id could not be stored', {
+        ...ids,
+        invitationId: result.invitationId,
+        sesMessageId: result.messageId,
+      });
+    } else {
+      logger.debug('send job done', { ...result });
+    }
+  } catch (e) {
+    logger.warn('send job failed', {
+      ...ids,
+      error: e instanceof Error ? e.name : 'unknown',
+      ...(e instanceof SendFailedError
+        ? {
+            invitationId: e.invitationId,
+            released: e.released,
+            permanent: e.permanent,
+            throttled: e.throttled,
+            cause: (e.cause as Error | undefined)?.name,
+          }
+        : {}),
+    });
+    throw e;
+  }
+}
+
+/** Sends the paused jobs to the queue again, delayed; if that fails, their records go back to it. */
+async function pause(
+  env: SendBatchEnv,
+  paused: Array<{ messageId: string; job: SendJobValue }>,
+  response: SQSBatchResponse,
+): Promise<void> {
+  try {
+    await env.sendQueue.enqueue(
+      paused.map((p) => p.job),
+      { delaySeconds: env.pauseSeconds },
+    );
+    // For ops: sending is paused, not failing. Counts only, no addresses.
+    logger.warn('SES daily sending quota used up: send jobs paused, not sent', {
+      paused: paused.length,
+      retryInSeconds: env.pauseSeconds,
+    });
+  } catch (e) {
+    // A job both re-sent and returned is harmless: the claim lets one copy send.
+    response.batchItemFailures.push(...paused.map((p) => ({ itemIdentifier: p.messageId })));
+    logger.error('SES daily sending quota used up, and the paused jobs could not be queued again', {
+      paused: paused.length,
+      error: e instanceof Error ? e.name : 'unknown',
+    });
+  }
+}
+
+/**
+ * SQS batch → one email per send job, one record after another, each send paced by the SesPacer at this
+ * instance's share of the SES rate. Once SES throttles, or too little time is left for the next paced
+ * send, the rest of the batch goes back to the queue untried (no claim was made for it): sending on into
+ * a throttled SES would only spend more SES calls, and a Lambda timeout mid-send would leave a claim
+ * nobody can confirm. When SES's daily quota is used up, the batch's jobs are paused instead (see
+ * the send handler's QUOTA_PAUSE_SECONDS). Failed records are reported in batchItemFailures so only they are redelivered,
+ * even when every record failed (one code path for the local queue and for Lambda).
+ */
+export async function sendBatch(
+  env: SendBatchEnv,
+  event: SQSEvent,
+  context: Context,
+): Promise<SQSBatchResponse> {
+  let stopped: BatchStoppedError['reason'] | 'quota' | undefined;
+  const paused: Array<{ messageId: string; job: SendJobValue }> = [];
+  const processRecord = async (record: SQSRecord) => {
+    let job: SendJobValue;
+    try {
+      job = parseJob(record);
+    } catch (e) {
+      logger.warn('send job failed', { messageId: record.messageId, error: (e as Error).name });
+      throw e;
+    }
+    if (stopped === 'quota' || (!stopped && (await env.pacer.dailyQuotaUsedUp()))) {
+      stopped = 'quota';
+      paused.push({ messageId: record.messageId, job });
+      return;
+    }
+    if (!stopped && context.getRemainingTimeInMillis() < env.pacer.waitMs + RECORD_RESERVE_MS)
+      stopped = 'time';
+    if (stopped) throw new BatchStoppedError(record.messageId, stopped);
+    try {
+      await sendRecord(env, record, job);
+    } catch (e) {
+      // Not sent and (the claim released) free to go later: paused with the rest of the batch.
+      if (e instanceof SendFailedError && e.quotaExceeded) {
+        stopped = 'quota';
+        paused.push({ messageId: record.messageId, job });
+        return;
+      }
+      if (e instanceof SendFailedError && e.throttled) stopped = 'throttled';
+      throw e;
+    }
+  };
+  // A processor per invocation: it holds the batch's state, and a local queue may invoke concurrently.
+  const response = await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
+    context,
+    throwOnFullBatchFailure: false,
+    processInParallel: false,
+  });
+  if (paused.length > 0) await pause(env, paused, response);
+  else if (stopped) {
+    logger.info('batch stopped; the rest goes back to the queue', {
+      reason: stopped,
+      returned: response.batchItemFailures.length,
+    });
+  }
+  return response;
+}
