@@ -62,8 +62,8 @@ function tally(
   const total: Counts = { invited: 0, emailed: 0, answered: 0 };
   for (const { invitation, questionnaire } of invitations) {
     const department = invitation.customer.department;
-    let counts = byDepartment.get(department);
-    if (!counts) byDepartment.set(department, (counts = { invited: 0, emailed: 0, answered: 0 }));
+    const counts = byDepartment.get(department) ?? { invited: 0, emailed: 0, answered: 0 };
+    byDepartment.set(department, counts);
     const emailed = wasEmailed(invitation) ? 1 : 0;
     const answered = invitation.response && fitsQuestionnaire(questionnaire, invitation.response) ? 1 : 0;
     for (const c of [counts, total]) {

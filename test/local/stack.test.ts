@@ -99,7 +99,9 @@ describe('local stack (npm start)', () => {
       expect(human.stdout).toContain(
         `Campaign demo: ${wave.invited} invited (${wave.invited} emailed), 1 answered`,
       );
-      expect(human.stdout).toMatch(/Wave\s+Department\s+Invited\s+Emailed\s+Answered\s+Return\s+Target\s+Met/);
+      expect(human.stdout).toMatch(
+        /Wave\s+Department\s+Invited\s+Emailed\s+Answered\s+Return\s+Target\s+Met/,
+      );
       // demo.json's targets, carried by the wave's snapshot: north-region 10 %, the 30 % default overall.
       expect(parsed).toMatchObject({ target: 0.3, waves: [{ target: 0.3 }] });
       expect(parsed.departments.find((d) => d.department === 'north-region')?.target).toBe(0.1);
