@@ -92,7 +92,12 @@ export interface Mailer {
 }
 
 export interface BlobStore {
-  put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
+  put(
+    key: string,
+    body: string | Uint8Array,
+    contentType: string,
+    metadata?: Record<string, string>,
+  ): Promise<void>;
   /** Writes an object from text as it comes (in parts when it is large), never holding all of it. */
   putStream(key: string, body: AsyncIterable<string>, contentType: string): Promise<void>;
   /** The object's text (UTF-8), or undefined when there is no such object. */

@@ -7,6 +7,7 @@ import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { BlobTooLargeError, S3Blobs } from '../../adapters/s3-blobs.ts';
 import {
+  ERASURE_REWRITE,
   IMPORT_MAX_BYTES,
   type ImportFileOutcome,
   type ImportFileReport,
@@ -43,11 +44,13 @@ export class ImportEventError extends Error {
   }
 }
 
-/** The file's text, or the report refusing it. */
-async function readImport(key: string): Promise<string | ImportFileReport> {
+/** The file's text, the report refusing it, or 'rewritten' for a file erase rewrote (not imported again). */
+async function readImport(key: string): Promise<string | ImportFileReport | 'rewritten'> {
   let bytes: Uint8Array;
   try {
-    bytes = await blobs.get(key, IMPORT_MAX_BYTES);
+    const object = await blobs.getObject(key, IMPORT_MAX_BYTES);
+    if (object.metadata[ERASURE_REWRITE.name] === ERASURE_REWRITE.value) return 'rewritten';
+    bytes = object.bytes;
   } catch (e) {
     if (!(e instanceof BlobTooLargeError)) throw e;
     return refusedImport(
@@ -82,6 +85,11 @@ export const handler = middy<unknown, { files: ImportFileOutcome[] }>()
         continue;
       }
       const text = await readImport(key);
+      if (text === 'rewritten') {
+        logger.info('import file rewritten by an erasure, not imported again');
+        files.push({ key, outcome: 'ignored' });
+        continue;
+      }
       const report: ImportFileReport =
         typeof text === 'string'
           ? {
