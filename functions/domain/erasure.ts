@@ -104,19 +104,29 @@ export function erasedInvitation(invitation: Invitation): Pick<Invitation, 'cust
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Replaces every case-insensitive occurrence of the texts in `value` (longest first) with ERASED. */
-function replaceAll(value: string, texts: Iterable<string>): string {
+/**
+ * Replaces every case-insensitive occurrence of the texts in `value` (longest first) with ERASED. With
+ * `whole`, only where no Latin letter or digit touches it, so that the name "Li" leaves "Delivery" alone
+ * (a Chinese name has no spaces around it in Chinese text, so CJK neighbours do not stop a match).
+ */
+function replaceAll(value: string, texts: Iterable<string>, whole = false): string {
   const sorted = [...texts].filter((t) => t.length > 0).sort((a, b) => b.length - a.length);
   if (sorted.length === 0) return value;
-  return value.replace(new RegExp(sorted.map(escapeRegExp).join('|'), 'giu'), ERASED);
+  const any = sorted.map(escapeRegExp).join('|');
+  const pattern = whole ? `(?<![A-Za-z0-9])(?:${any})(?![A-Za-z0-9])` : any;
+  return value.replace(new RegExp(pattern, 'giu'), ERASED);
 }
+
+/** Addresses anywhere, names as whole words (see replaceAll), and any `extra` texts anywhere. */
+const replaceWho = (value: string, t: ErasureTarget, extra: Iterable<string> = []): string =>
+  replaceAll(replaceAll(value, [...t.emails, ...extra]), t.names, true);
 
 /** One text value (a JSON string, a CSV cell) with what identifies the customer erased. */
 export function redactValue(value: string, t: ErasureTarget): string {
   // A CSV cell neutralised against formulas carries a leading apostrophe (report/csv.ts).
   const bare = value.startsWith("'") ? value.slice(1) : value;
   if (t.invitationIds.has(value) || t.comments.has(value) || t.comments.has(bare)) return ERASED;
-  return replaceAll(value, [...t.emails, ...t.names]);
+  return replaceWho(value, t);
 }
 
 const redactDeep = (value: unknown, t: ErasureTarget): unknown => {
@@ -169,11 +179,11 @@ function redactHtml(text: string, t: ErasureTarget): string {
   let out = text;
   // A comment is a paragraph of its own (report/html.ts commentBlock); a short one must not match markup.
   for (const c of t.comments) out = out.split(`<p>${escapeHtml(c)}</p>`).join(`<p>${ERASED}</p>`);
-  return replaceAll(out, [...t.emails, ...t.names, ...t.invitationIds].map(escapeHtml));
+  const escaped = (texts: Iterable<string>) => new Set([...texts].map(escapeHtml));
+  return replaceWho(out, { ...t, names: escaped(t.names) }, escaped([...t.emails, ...t.invitationIds]));
 }
 
-const redactText = (text: string, t: ErasureTarget): string =>
-  replaceAll(text, [...t.emails, ...t.names, ...t.invitationIds]);
+const redactText = (text: string, t: ErasureTarget): string => replaceWho(text, t, t.invitationIds);
 
 /** A file under reports/ or imports/ with what identifies the customer erased (unchanged when none). */
 export function redactFile(key: string, text: string, t: ErasureTarget): string {

@@ -103,6 +103,21 @@ describe('redactFile', () => {
     );
   });
 
+  it('should erase a short Latin name only as a word, a Chinese name inside Chinese text too', () => {
+    const t = erasureTarget(
+      { customerId: 'c1' },
+      [
+        { id: 'c1', name: 'Li', email: 'li@example.com', language: 'en', department: 'd' },
+        { id: 'c1', name: '王伟', email: 'li@example.com', language: 'zh-CN', department: 'd' },
+      ],
+      [],
+    );
+
+    expect(redactFile('reports/a.txt', 'Delivery: Li said "li is late"; 客户王伟说好', t)).toBe(
+      `Delivery: ${ERASED} said "${ERASED} is late"; 客户${ERASED}说好`,
+    );
+  });
+
   it('should leave a file that does not mention them byte for byte the same', () => {
     const t = targetOf('too slow');
     fc.assert(
