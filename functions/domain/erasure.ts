@@ -126,8 +126,13 @@ export function redactValue(value: string, t: ErasureTarget): string {
   // A CSV cell neutralised against formulas carries a leading apostrophe (report/csv.ts).
   const bare = value.startsWith("'") ? value.slice(1) : value;
   if (t.invitationIds.has(value) || t.comments.has(value) || t.comments.has(bare)) return ERASED;
+  // An id, key, level, grade or language ("price", "A", "zh-CN") is never a name, even a customer's
+  // called "Price": erasing it would break the file's structure and its tallies.
+  if (IDENTIFIER.test(value)) return value;
   return replaceWho(value, t);
 }
+
+const IDENTIFIER = /^[A-Za-z0-9_.-]+$/;
 
 const redactDeep = (value: unknown, t: ErasureTarget): unknown => {
   if (typeof value === 'string') return redactValue(value, t);
@@ -176,11 +181,18 @@ function redactCsv(text: string, t: ErasureTarget): string {
 
 /** HTML: text is escaped where it is shown (report/html.ts), so the escaped forms are looked for. */
 function redactHtml(text: string, t: ErasureTarget): string {
-  let out = text;
-  // A comment is a paragraph of its own (report/html.ts commentBlock); a short one must not match markup.
-  for (const c of t.comments) out = out.split(`<p>${escapeHtml(c)}</p>`).join(`<p>${ERASED}</p>`);
   const escaped = (texts: Iterable<string>) => new Set([...texts].map(escapeHtml));
-  return replaceWho(out, { ...t, names: escaped(t.names) }, escaped([...t.emails, ...t.invitationIds]));
+  const comments = escaped(t.comments);
+  const names = { ...t, emails: new Set<string>(), names: escaped(t.names) };
+  // A comment is a paragraph of its own (report/html.ts commentBlock): theirs goes whole; in anyone's, a
+  // mention of their name. Elsewhere (labels, markup) a name is left alone, so a customer called "Price"
+  // does not erase the Price column; addresses and invitation ids are erased wherever they are.
+  const out = text.replace(
+    /(<div class="comment"><p>)([\s\S]*?)(<\/p>)/g,
+    (_all, open, body: string, close) =>
+      comments.has(body) ? `${open}${ERASED}${close}` : `${open}${replaceWho(body, names)}${close}`,
+  );
+  return replaceAll(out, escaped([...t.emails, ...t.invitationIds]));
 }
 
 const redactText = (text: string, t: ErasureTarget): string => replaceWho(text, t, t.invitationIds);

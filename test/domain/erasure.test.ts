@@ -94,12 +94,30 @@ describe('redactFile', () => {
 
   it('should erase a comment in HTML only where it is shown as one, never in the markup', () => {
     const t = targetOf('p');
-    const html = `<html><p>${escapeHtml('p')}</p><p class="x">Wang &amp; Wei</p><div class="comment"><p>p</p></div></html>`;
+    const html = `<html><p>p</p><p class="x">Wang &amp; Wei</p><div class="comment"><p>${escapeHtml('p')}</p></div><div class="comment"><p>ask Wang Wei</p></div></html>`;
 
     const out = redactFile('reports/demo/w/report.html', html, t);
 
     expect(out).toBe(
-      `<html><p>${ERASED}</p><p class="x">Wang &amp; Wei</p><div class="comment"><p>${ERASED}</p></div></html>`,
+      `<html><p>p</p><p class="x">Wang &amp; Wei</p><div class="comment"><p>${ERASED}</p></div><div class="comment"><p>ask ${ERASED}</p></div></html>`,
+    );
+  });
+
+  it('should leave ids, keys and labels alone when a customer is called like one ("Price")', () => {
+    const t = erasureTarget(
+      { customerId: 'c1' },
+      [{ id: 'c1', name: 'Price', email: 'p@example.com', language: 'en', department: 'd' }],
+      [],
+    );
+    const json = JSON.stringify({ price: { level: 'Price' }, comments: [{ text: 'Price was rude' }] });
+    const html = '<th>Price</th><div class="comment"><p>Price was rude</p></div>';
+
+    expect(JSON.parse(redactFile('reports/r.json', json, t))).toEqual({
+      price: { level: 'Price' },
+      comments: [{ text: `${ERASED} was rude` }],
+    });
+    expect(redactFile('reports/r.html', html, t)).toBe(
+      `<th>Price</th><div class="comment"><p>${ERASED} was rude</p></div>`,
     );
   });
 
