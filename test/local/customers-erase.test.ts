@@ -331,7 +331,11 @@ describe('csat customers erase and export against the local stack', () => {
     expect(result.excluded.suppressed).toBeGreaterThanOrEqual(1);
     expect((await store.listInvitations(result.waveId)).map((i) => i.customer.id)).not.toContain(TARGET.id);
     // Erasing them again (the new import) works, and a second run finds nothing more.
-    expect((await csat('customers', 'erase', '--email', TARGET.email)).code).toBe(0);
+    const again = await csat('customers', 'erase', '--email', TARGET.email);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^Erased customer erase-me at /);
+    expect(again.stdout).toContain(`directory items deleted: 1  CUSTOMER#${TARGET.id}`);
+    expect(again.stdout).toContain('addresses suppressed:    1 (reason erased: never surveyed again)');
     expect((await csat('customers', 'erase', '--email', TARGET.email)).code).toBe(1);
   });
 });
