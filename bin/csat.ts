@@ -20,6 +20,8 @@ export type { ReportRequest } from './cli/target.ts';
 
 const USAGE = `Usage: csat <command> <campaign> [options]
        csat customers import <file> [options]
+       csat customers erase <id> | --email ADDRESS [options]
+       csat customers export <id> | --email ADDRESS [--out FILE] [options]
        csat smoke [options]
 
 Commands:
@@ -34,6 +36,12 @@ Commands:
   customers import <file>          add or update customers (by id) from a CSV or JSON file; bad rows
                                    are listed and left out, and the exit code is 1 if there are any.
                                    CSV columns: ${CSV_COLUMNS}
+  customers erase <id>             erase a customer on request: their directory item, who they were on
+                                   their invitations (answers and scores stay, comments go), and every
+                                   file under reports/ and imports/ that names them (rewritten); their
+                                   address is suppressed for good. --email ADDRESS: every customer at it
+  customers export <id>            everything held about a customer as JSON: directory item, invitations
+                                   and answers, suppression status, files that mention them (--email too)
   smoke                            prove the stack's loop with SES's mailbox simulator: three test
                                    customers, a one-off wave to them only, the survey page, one answer,
                                    a report, bounce and complaint suppressions; removes all it made
@@ -45,6 +53,8 @@ Options:
   --format FORMAT    csv or json: the import file's format (default: json for *.json, else csv)
   --campaign ID      smoke: the campaign whose questionnaire and sender the smoke wave uses
                      (default: the programme's first periodic campaign)
+  --email ADDRESS    customers erase/export: the customer(s) at this address instead of an id
+  --out FILE         customers export: write the JSON to FILE instead of stdout
   --timeout SECONDS  smoke: how long to wait for the emails and the SES events (default 180)
   --stack NAME       talk to this deployed stack (CloudFormation stack name; env CSAT_STACK)
   --region REGION    region of the deployed stack (default: the AWS SDK's)
@@ -67,6 +77,8 @@ const parse = (argv: string[]) =>
       format: { type: 'string' },
       campaign: { type: 'string' },
       timeout: { type: 'string' },
+      email: { type: 'string' },
+      out: { type: 'string' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },

@@ -27,7 +27,7 @@ export interface CsatFunctionProps {
   removalPolicy: RemovalPolicy;
 }
 
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'Query';
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'Query' | 'BatchGetItem';
 /** s3:PutObject also authorises a multipart upload's parts; AbortMultipartUpload ends a failed one. */
 export type ObjectAction = 'GetObject' | 'PutObject' | 'AbortMultipartUpload';
 

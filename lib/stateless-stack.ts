@@ -50,7 +50,13 @@ export const SEND_VISIBILITY_TIMEOUT = Duration.seconds(SEND_TIMEOUT.toSeconds()
 export const QUEUE_RETENTION = Duration.days(14);
 
 /** The item operations the functions call on the table; the throttling alarm sums them. */
-export const TABLE_OPERATIONS: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'Query'];
+export const TABLE_OPERATIONS: readonly TableAction[] = [
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'Query',
+  'BatchGetItem',
+];
 
 /** Lambda's longest: room for the responses.csv of a large period. */
 export const REPORT_TIMEOUT = Duration.minutes(15);
@@ -102,6 +108,7 @@ export class StatelessStack extends Stack {
       resourceName: shared.configurationSetName,
     });
     const common = { TABLE_NAME: shared.tableName, RETENTION_DAYS: String(config.retentionDays) };
+    const secretEnv = { TOKEN_SECRET_ARN: shared.tokenSecretArn };
     const reportsWhy =
       'Report keys are reports/{campaign}/{wave or period}/…, created as waves happen; the wildcard is ' +
       'limited to that prefix of the one report bucket.';
@@ -233,10 +240,11 @@ export class StatelessStack extends Stack {
       memorySize: 1024,
       timeout: Duration.minutes(5),
       removalPolicy,
-      environment: { ...common, SEND_QUEUE_URL: this.sendQueue.queueUrl },
+      environment: { ...common, ...secretEnv, SEND_QUEUE_URL: this.sendQueue.queueUrl },
     });
-    // UpdateItem: claiming a customer for a wave (claimContact) updates the customer item.
-    this.dispatch.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem']);
+    // UpdateItem: claimContact. BatchGetItem + secret: the suppression list, by address hash, 100 a call.
+    this.dispatch.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem']);
+    this.dispatch.grantSecretValue(shared.tokenSecretArn);
     // Invitations by wave and the directory are on gsi1; dispatch never queries the table itself.
     this.dispatch.grantIndexes(table, ['Query'], gsi1);
     this.dispatch.grantSendMessages(this.sendQueue);
@@ -285,11 +293,13 @@ export class StatelessStack extends Stack {
       memorySize: 1024,
       timeout: Duration.minutes(5),
       removalPolicy,
-      environment: { ...common, SEND_QUEUE_URL: this.sendQueue.queueUrl },
+      environment: { ...common, ...secretEnv, SEND_QUEUE_URL: this.sendQueue.queueUrl },
     });
-    // Reads only: waves (Query on the table), invitations and the directory (the index). The send function
-    // claims and sends each reminder.
+    // Reads only: waves (Query on the table), invitations and the directory (the index), the suppression
+    // list of the due reminders' addresses (BatchGetItem, hashed with the secret). Send claims and sends.
     this.remind.grantTable(table, ['Query'], gsi1);
+    this.remind.grantTable(table, ['BatchGetItem']);
+    this.remind.grantSecretValue(shared.tokenSecretArn);
     this.remind.grantSendMessages(this.sendQueue);
     // The sweep only queues jobs the send step claims once, so Lambda's own retries are safe.
     this.remind.fn.configureAsyncInvoke({ onFailure, ...ASYNC_RETRIES });
@@ -325,10 +335,12 @@ export class StatelessStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(10),
       removalPolicy,
-      environment: { ...common },
+      environment: { ...common, ...secretEnv },
     });
-    // Reads the invitation named by the email's tag, then marks its customer suppressed.
+    // Reads the invitation named by the email's tag, then suppresses its address (hashed with the secret)
+    // and marks its customer suppressed.
     this.sesEvents.grantTable(table, ['GetItem', 'UpdateItem']);
+    this.sesEvents.grantSecretValue(shared.tokenSecretArn);
     // The event destination (stateful stack) publishes to the default bus; the rule takes only this
     // configuration set's bounces and complaints, not those of other senders in the account.
     this.sesEventsRule = new Rule(this, 'SesFeedbackRule', {

@@ -4,6 +4,7 @@ import { COLUMNS, type ImportFormat } from '../../functions/domain/customers/imp
 import { findCampaign } from '../../functions/domain/programme.ts';
 import { PeriodError, parsePeriod } from '../../functions/domain/report/period.ts';
 import { programme } from '../../programme/index.ts';
+import { erasureCommand } from './customers.ts';
 import { human, importReport } from './format.ts';
 import { type Io, type Options, targetOf, UsageError } from './io.ts';
 import type { ReportRequest } from './target.ts';
@@ -22,8 +23,13 @@ async function readImportFile(file: string): Promise<string> {
 
 export async function customersCommand(args: string[], values: Options, io: Io): Promise<number> {
   const [sub, file, ...extra] = args;
+  if (sub === 'erase' || sub === 'export') return erasureCommand(sub, args.slice(1), values, io);
   if (sub !== 'import')
-    throw new UsageError(sub ? `unknown customers command "${sub}"` : 'customers needs import');
+    throw new UsageError(
+      sub ? `unknown customers command "${sub}"` : 'customers needs import, erase or export',
+    );
+  if (values.email !== undefined || values.out !== undefined)
+    throw new UsageError('--email and --out go with customers erase and export only');
   if (!file)
     throw new UsageError('customers import needs a file, e.g. `csat customers import customers.csv`');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -69,6 +75,8 @@ export async function campaignCommand(
 ): Promise<number> {
   const [campaignId, ...extra] = args;
   if (values.format !== undefined) throw new UsageError('--format goes with customers import only');
+  if (values.email !== undefined || values.out !== undefined)
+    throw new UsageError('--email and --out go with customers erase and export only');
   if (!campaignId) throw new UsageError(`${command} needs a campaign, e.g. \`csat ${command} demo\``);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (values.wave !== undefined && command !== 'report') throw new UsageError('--wave goes with report only');

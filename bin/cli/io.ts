@@ -22,6 +22,8 @@ export interface Options {
   format?: string;
   campaign?: string;
   timeout?: string;
+  email?: string;
+  out?: string;
   'data-dir'?: string;
 }
 

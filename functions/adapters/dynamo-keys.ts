@@ -5,6 +5,7 @@
  *               once answered:                        gsi2 ANSWERS#{campaign}#{UTC date} / {answeredAt}#{id}
  *   customer    pk CUSTOMER#{id}        sk PROFILE    gsi1 CUSTOMERS / {id}
  *               (+ unsubscribedAt, suppressedAt, lastSurveyedAt/lastSurveyedWave: csat's own, kept on import)
+ *   suppression pk SUPPRESS#{address hash} sk SUPPRESS (reasons, since: no purgeAt, no personal data)
  * Items holding personal data carry `purgeAt` (epoch seconds), the table's TTL attribute.
  * Only conditional writes, no transactions: dynalite has none, and none are needed.
  */
@@ -46,3 +47,6 @@ export const answersKey = (campaignId: string, utcDate: string): string => `ANSW
 export const customerKey = (id: string): ItemKey => ({ pk: `CUSTOMER#${id}`, sk: 'PROFILE' });
 /** gsi1: the directory, every customer's profile. */
 export const CUSTOMERS_PARTITION = 'CUSTOMERS';
+
+/** An address's suppression record (domain/suppression.ts): no purgeAt, it outlives the customer item. */
+export const suppressionKey = (hash: string): ItemKey => ({ pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' });

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryCustomer } from '../domain/audience.ts';
-import type { Invitation, SendStep, StoredResponse, Wave } from '../domain/model.ts';
+import type { Invitation, InvitedCustomer, SendStep, StoredResponse, Wave } from '../domain/model.ts';
 import type { SurveyStore } from '../domain/ports.ts';
 import type { Customer } from '../domain/programme.ts';
 import { CustomerItems } from './dynamo-customers.ts';
@@ -91,11 +91,11 @@ export class DynamoStore implements SurveyStore {
   }
 
   /** Unsubscribes the invitation, then its customer: one who has left the directory since is no matter. */
-  async unsubscribe(id: string, at: string): Promise<'done' | 'gone'> {
+  async unsubscribe(id: string, at: string): Promise<InvitedCustomer | undefined> {
     const invitation = await this.invitations.unsubscribeInvitation(id, at);
-    if (!invitation) return 'gone';
+    if (!invitation) return undefined;
     await this.customers.markCustomer(invitation.customer.id, 'unsubscribedAt', at);
-    return 'done';
+    return invitation.customer;
   }
 
   putCustomers(customers: Customer[]): Promise<void> {

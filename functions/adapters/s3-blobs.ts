@@ -35,7 +35,12 @@ export class S3Blobs implements BlobStore {
     private readonly client: () => Promise<S3Client> = s3Client,
   ) {}
 
-  async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
+  async put(
+    key: string,
+    body: string | Uint8Array,
+    contentType: string,
+    metadata?: Record<string, string>,
+  ): Promise<void> {
     const [s3, { PutObjectCommand }] = await Promise.all([this.client(), import('@aws-sdk/client-s3')]);
     await s3.send(
       new PutObjectCommand({
@@ -45,6 +50,7 @@ export class S3Blobs implements BlobStore {
         ContentType: contentType,
         // Reports change when they are regenerated; a cached copy would show stale figures.
         CacheControl: 'no-cache',
+        ...(metadata ? { Metadata: metadata } : {}),
       }),
     );
   }
@@ -71,6 +77,19 @@ export class S3Blobs implements BlobStore {
     await upload.done();
   }
 
+  /** Every key under `prefix`, a page of listing at a time (needs s3:ListBucket on the bucket). */
+  async *keys(prefix: string): AsyncIterable<string> {
+    const [s3, { ListObjectsV2Command }] = await Promise.all([this.client(), import('@aws-sdk/client-s3')]);
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken }),
+      );
+      for (const o of page.Contents ?? []) if (o.Key) yield o.Key;
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+
   async find(key: string): Promise<string | undefined> {
     try {
       return new TextDecoder().decode(await this.get(key));
@@ -85,6 +104,14 @@ export class S3Blobs implements BlobStore {
    * `maxBytes` (S3 says the length before the body is streamed).
    */
   async get(key: string, maxBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array> {
+    return (await this.getObject(key, maxBytes)).bytes;
+  }
+
+  /** As `get`, with the object's user metadata (`x-amz-meta-*`, names in lower case). */
+  async getObject(
+    key: string,
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): Promise<{ bytes: Uint8Array; metadata: Record<string, string> }> {
     const [s3, { GetObjectCommand }] = await Promise.all([this.client(), import('@aws-sdk/client-s3')]);
     const out = await s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     const size = out.ContentLength ?? 0;
@@ -95,7 +122,7 @@ export class S3Blobs implements BlobStore {
     }
     const bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
     if (bytes.byteLength > maxBytes) throw new BlobTooLargeError(bytes.byteLength, maxBytes);
-    return bytes;
+    return { bytes, metadata: out.Metadata ?? {} };
   }
 
   /*

@@ -102,6 +102,8 @@ export interface Invitation {
   sendUncertain?: Partial<Record<SendStep, string>>;
   response?: StoredResponse;
   unsubscribedAt?: string;
+  /** When the customer's data was erased on request (erasure.ts): customer and comments are gone. */
+  erasedAt?: string;
   /** In an event-triggered campaign: the delivery and the step this invitation surveys (events.ts). */
   delivery?: InvitationDelivery;
 }

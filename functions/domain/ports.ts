@@ -1,5 +1,5 @@
 import type { DirectoryCustomer } from './audience.ts';
-import type { Invitation, SendStep, StoredResponse, Wave } from './model.ts';
+import type { Invitation, InvitedCustomer, SendStep, StoredResponse, Wave } from './model.ts';
 import type { Customer } from './programme.ts';
 
 /** Persistence the use cases need; functions/adapters/dynamo-store.ts implements it on DynamoDB. */
@@ -54,8 +54,8 @@ export interface SurveyStore {
   listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]>;
   /** The same as listAnswered, a page at a time, so a caller can go through any number of them. */
   answeredPages(campaignId: string, from: string, to: string): AsyncIterable<Invitation[]>;
-  /** Marks the invitation and the customer unsubscribed (idempotent). */
-  unsubscribe(id: string, at: string): Promise<'done' | 'gone'>;
+  /** Marks the invitation and the customer unsubscribed (idempotent): whom it invited, or undefined when it is gone. */
+  unsubscribe(id: string, at: string): Promise<InvitedCustomer | undefined>;
   putCustomers(customers: Customer[]): Promise<void>;
   listCustomers(): Promise<DirectoryCustomer[]>;
   /** One customer of the directory, with what csat recorded (suppressedAt, …); undefined when unknown. */
@@ -92,7 +92,12 @@ export interface Mailer {
 }
 
 export interface BlobStore {
-  put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
+  put(
+    key: string,
+    body: string | Uint8Array,
+    contentType: string,
+    metadata?: Record<string, string>,
+  ): Promise<void>;
   /** Writes an object from text as it comes (in parts when it is large), never holding all of it. */
   putStream(key: string, body: AsyncIterable<string>, contentType: string): Promise<void>;
   /** The object's text (UTF-8), or undefined when there is no such object. */

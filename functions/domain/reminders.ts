@@ -12,6 +12,8 @@ export type NotDueReason =
   | 'not-invited'
   | 'answered'
   | 'unsubscribed'
+  /** The address is on the suppression list (domain/suppression.ts): unsubscribed, bounced, complained or erased. */
+  | 'suppressed'
   /** The wave's deadline has passed. */
   | 'closed'
   /** Every reminder the campaign allows has gone out. */

@@ -13,7 +13,7 @@ const MAC_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 export type TokenPurpose = 'survey' | 'unsubscribe';
 /** The purpose is part of what is signed, so a token made for one purpose never passes for another. */
-type MacPurpose = TokenPurpose | 'report-link' | 'opened';
+type MacPurpose = TokenPurpose | 'report-link' | 'opened' | 'suppression';
 
 /** Deterministic, opaque invitation id (128 bits of SHA-256 over wave and customer). */
 export function invitationId(waveId: string, customerId: string): string {
@@ -24,8 +24,21 @@ export function invitationId(waveId: string, customerId: string): string {
     .toString('base64url');
 }
 
-function mac(secret: string, purpose: MacPurpose, id: string): Buffer {
-  return createHmac('sha256', secret).update(`${purpose}:${id}`).digest().subarray(0, MAC_BYTES);
+function mac(secret: string, purpose: MacPurpose, id: string, bytes = MAC_BYTES): Buffer {
+  return createHmac('sha256', secret).update(`${purpose}:${id}`).digest().subarray(0, bytes);
+}
+
+/** An email address as suppression compares it: Unicode NFC, no surrounding blanks, lower case. */
+export const normaliseAddress = (address: string): string => address.normalize('NFC').trim().toLowerCase();
+
+/**
+ * The key of an address's suppression record (domain/suppression.ts): the full HMAC-SHA256, base64url, of
+ * the normalised address under the link key, for the purpose 'suppression'. Without the key it cannot be
+ * reversed or matched against a list of addresses; with it, only an address already known can be checked.
+ * Replacing the key therefore forgets every suppression (README: never replace the token secret).
+ */
+export function addressHash(secret: string, address: string): string {
+  return mac(secret, 'suppression', normaliseAddress(address), 32).toString('base64url');
 }
 
 /** Constant-time check of a mac given as base64url text against the one `text` should carry. */

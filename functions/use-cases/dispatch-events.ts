@@ -2,17 +2,18 @@ import { segmentsOf } from '../domain/audience.ts';
 import { localDateOf } from '../domain/calendar/index.ts';
 import { type DueStep, dueSteps, eventInvitationId } from '../domain/events.ts';
 import type { Invitation, SendJob, Wave } from '../domain/model.ts';
-import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Customer } from '../domain/programme.ts';
 import { invitedByOf } from '../domain/report/rollup.ts';
 import { forEachLimited } from './concurrency.ts';
 import {
+  type DispatchDeps,
   type DispatchInput,
   type DispatchResult,
   eligibleCustomers,
   invitedCustomer,
   waveIdFor,
 } from './dispatch.ts';
+import { applySuppressions } from './suppression.ts';
 
 const DAY_MS = 86_400_000;
 /** Store requests in flight at once, as dispatch.ts does. */
@@ -56,7 +57,7 @@ const awaitsSend = (i: Invitation): boolean => !i.sent.invite && !i.unsubscribed
  * within the catch-up window, to the next day's wave, so a crash delays a step but never doubles it.
  */
 export async function dispatchEvents(
-  deps: { store: SurveyStore; queue: SendQueue; clock: Clock },
+  deps: DispatchDeps,
   input: DispatchInput,
 ): Promise<DispatchEventsResult> {
   const { store, queue, clock } = deps;
@@ -68,7 +69,7 @@ export async function dispatchEvents(
   const waveId = waveIdFor(campaign.id, at);
   const day = localDateOf(at, campaign.dispatch.timeZone);
 
-  const directory = await store.listCustomers();
+  const directory = await applySuppressions(deps.suppressions, await store.listCustomers());
   const segments = segmentsOf(directory, day);
   const candidates: Candidate[] = eligibleCustomers(campaign, directory).flatMap((customer) =>
     dueSteps(trigger, customer[trigger.after] ?? [], day).map((due) => ({

@@ -14,6 +14,7 @@ import { SEGMENTS, type Segment } from '../domain/segments.ts';
 import { isSmokeCustomer } from '../domain/smoke.ts';
 import { invitationId } from '../domain/token.ts';
 import { forEachLimited } from './concurrency.ts';
+import { applySuppressions, type Suppressions } from './suppression.ts';
 
 const DAY_MS = 86_400_000;
 /** DynamoDB writes in flight at once: fast, but well below what one partition or the SDK pool takes. */
@@ -81,10 +82,15 @@ export const invitedCustomer = (c: Customer, segments?: ReadonlySet<Segment>): I
  * so running it again for the same tick (a scheduler retry, a crash half-way) completes the wave without
  * duplicating anything; the send step is idempotent, so a job queued twice still sends one email.
  */
-export async function dispatch(
-  deps: { store: SurveyStore; queue: SendQueue; clock: Clock },
-  input: DispatchInput,
-): Promise<DispatchResult> {
+export interface DispatchDeps {
+  store: SurveyStore;
+  queue: SendQueue;
+  clock: Clock;
+  /** Addresses never to survey again, whatever the directory says (use-cases/suppression.ts). */
+  suppressions: Suppressions;
+}
+
+export async function dispatch(deps: DispatchDeps, input: DispatchInput): Promise<DispatchResult> {
   const { store, queue, clock } = deps;
   const { campaign } = input;
   // Inviting the whole audience of an event-triggered campaign would survey every customer at once.
@@ -93,7 +99,8 @@ export async function dispatch(
   const now = clock.now();
   const at = input.scheduledTime ?? now;
   const waveId = waveIdFor(campaign.id, at);
-  const directory = await store.listCustomers();
+  // A suppressed address counts as unsubscribed or suppressed even when its customer item expired since.
+  const directory = await applySuppressions(deps.suppressions, await store.listCustomers());
   const selection = selectAudience({
     audience: campaign.audience,
     directory,

@@ -11,22 +11,28 @@ export interface ImportFileDeps {
   store: Pick<SurveyStore, 'putCustomers'>;
   blobs: Pick<BlobStore, 'put'>;
   clock: Clock;
-  /** The file's text, or the report refusing it unread (too big, not text). */
-  read(key: string): Promise<string | ImportFileReport>;
+  /** The file's text, the report refusing it unread (too big, not text), or 'rewritten' by an erasure. */
+  read(key: string): Promise<string | ImportFileReport | 'rewritten'>;
 }
 
 /**
  * One file put under imports/: its good rows imported (importCustomers) and its report written beside it,
  * or `ignored` when it is no import file (reports land beside the files and match the .json trigger:
- * ignoring them ends the loop). `report` is there for counts only: its problems can name customers.
+ * ignoring them ends the loop) or one an erasure rewrote. `report` is for counts only: its problems can
+ * name customers.
  */
 export async function importFile(
   deps: ImportFileDeps,
   key: string,
-): Promise<{ outcome: ImportFileOutcome; report?: ImportFileReport }> {
+): Promise<{
+  outcome: ImportFileOutcome;
+  report?: ImportFileReport;
+  skipped?: 'no-import-file' | 'rewritten';
+}> {
   const file = importFileKey(key);
-  if (!file) return { outcome: { key, outcome: 'ignored' } };
+  if (!file) return { outcome: { key, outcome: 'ignored' }, skipped: 'no-import-file' };
   const text = await deps.read(key);
+  if (text === 'rewritten') return { outcome: { key, outcome: 'ignored' }, skipped: 'rewritten' };
   const report: ImportFileReport =
     typeof text === 'string'
       ? {

@@ -3,6 +3,7 @@ import type { SendJob, SendStep } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Campaign } from '../domain/programme.ts';
 import { type NotDueReason, nextReminder } from '../domain/reminders.ts';
+import { type Suppressions, suppressionsOf } from './suppression.ts';
 
 export interface RemindDeps {
   store: SurveyStore;
@@ -10,6 +11,8 @@ export interface RemindDeps {
   clock: Clock;
   /** The programme's working-day calendars; a wave's campaign names the one its reminders count by. */
   calendars: readonly HolidayCalendar[];
+  /** Addresses never to email again (use-cases/suppression.ts). */
+  suppressions: Suppressions;
 }
 
 export interface WaveReminders {
@@ -49,7 +52,8 @@ const count = <K extends string>(map: Partial<Record<K, number>>, key: K): void 
  * job each, `remind-k` for the k-th. It writes nothing itself: the send step claims each (invitation,
  * step) once, and refuses a reminder once the customer answered or unsubscribed, so running the sweep
  * twice, or a job left over from yesterday, never sends a reminder twice. Customers who unsubscribed
- * through another wave's link since this wave went out are left out too (the directory says so).
+ * through another wave's link since this wave went out are left out too (the directory says so), and so
+ * is any address suppressed since (an unsubscribe, bounce, complaint or erasure: counted `suppressed`).
  */
 export async function remind(deps: RemindDeps, input: { campaign: Campaign }): Promise<RemindResult> {
   const { store, queue, clock, calendars } = deps;
@@ -72,13 +76,14 @@ export async function remind(deps: RemindDeps, input: { campaign: Campaign }): P
     } catch {
       throw new ReminderCalendarError(wave.waveId, rules.calendar);
     }
-    const due: Array<{ job: SendJob; customerId: string }> = [];
+    const due: Array<{ job: SendJob; customerId: string; email: string }> = [];
     for (const invitation of await store.listInvitations(wave.waveId)) {
       const decision = nextReminder(invitation, wave, calendar, now);
       if (decision.due) {
         due.push({
           job: { invitationId: invitation.id, step: decision.step },
           customerId: invitation.customer.id,
+          email: invitation.customer.email,
         });
       } else {
         count(summary.notDue, decision.reason);
@@ -87,9 +92,18 @@ export async function remind(deps: RemindDeps, input: { campaign: Campaign }): P
     if (due.length === 0) continue;
     // One directory read per sweep, and only when some reminder is due.
     unsubscribed ??= new Set((await store.listCustomers()).filter((c) => c.unsubscribedAt).map((c) => c.id));
-    for (const { job, customerId } of due) {
+    // The addresses of the due reminders only, read in batches of 100.
+    const suppressed = await suppressionsOf(
+      deps.suppressions,
+      due.map((d) => d.email),
+    );
+    for (const { job, customerId, email } of due) {
       if (unsubscribed.has(customerId)) {
         count(summary.notDue, 'unsubscribed');
+        continue;
+      }
+      if (suppressed.has(email)) {
+        count(summary.notDue, 'suppressed');
         continue;
       }
       jobs.push(job);

@@ -1,4 +1,5 @@
 import type { Clock, SurveyStore } from '../domain/ports.ts';
+import { type Suppressions, suppressAddress } from './suppression.ts';
 
 /**
  * What SES reports about an email sent through csat's configuration set, reduced to what decides
@@ -17,7 +18,7 @@ export type SesFeedbackOutcome =
   | 'untagged'
   /** The tag names no stored invitation (purged after the retention period, or another stack's). */
   | 'unknown-invitation'
-  /** The invitation's customer is no longer in the directory. */
+  /** The invitation's customer is no longer in the directory (their address is suppressed all the same). */
   | 'unknown-customer';
 
 /**
@@ -27,13 +28,17 @@ export type SesFeedbackOutcome =
  * event is never used, so a customer sharing an address with another is not suppressed by mistake.
  */
 export async function recordSesFeedback(
-  deps: { store: SurveyStore; clock: Clock },
+  deps: { store: SurveyStore; clock: Clock; suppressions: Suppressions },
   feedback: SesFeedback,
 ): Promise<SesFeedbackOutcome> {
   if (feedback.kind === 'bounce' && feedback.bounceType !== 'Permanent') return 'not-permanent';
   if (!feedback.invitationId) return 'untagged';
   const invitation = await deps.store.getInvitation(feedback.invitationId);
   if (!invitation) return 'unknown-invitation';
-  const done = await deps.store.suppressCustomer(invitation.customer.id, deps.clock.now().toISOString());
+  const at = deps.clock.now().toISOString();
+  // The address the email went to (frozen on the invitation), for good: it outlives the customer item.
+  const reason = feedback.kind === 'bounce' ? 'bounced' : 'complained';
+  await suppressAddress(deps.suppressions, invitation.customer.email, reason, at);
+  const done = await deps.store.suppressCustomer(invitation.customer.id, at);
   return done ? 'suppressed' : 'unknown-customer';
 }

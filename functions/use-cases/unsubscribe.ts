@@ -1,6 +1,7 @@
 import { type Language, toLanguage } from '../domain/language.ts';
 import type { Clock, SurveyStore } from '../domain/ports.ts';
 import { verifyToken } from '../domain/token.ts';
+import { type Suppressions, suppressAddress } from './suppression.ts';
 import { invitationFor, LinkUnavailableError } from './survey.ts';
 
 export interface UnsubscribeDeps {
@@ -27,11 +28,17 @@ export async function openUnsubscribe(
 
 /**
  * POST /u/{token} (the confirmation form or an RFC 8058 one-click POST): unsubscribes the invitation and
- * the customer. Idempotent; one conditional update, no read first.
+ * the customer, and puts the address the invitation went to on the suppression list, which outlives the
+ * customer item (a re-import a year later still finds it). Idempotent: conditional updates, no read first.
  */
-export async function unsubscribe(deps: UnsubscribeDeps, input: { token: string }): Promise<void> {
+export async function unsubscribe(
+  deps: UnsubscribeDeps & { suppressions: Suppressions },
+  input: { token: string },
+): Promise<void> {
   const id = verifyToken(deps.secret, 'unsubscribe', input.token);
   if (!id) throw new LinkUnavailableError('bad-token');
-  const outcome = await deps.store.unsubscribe(id, deps.clock.now().toISOString());
-  if (outcome !== 'done') throw new LinkUnavailableError('unknown');
+  const at = deps.clock.now().toISOString();
+  const customer = await deps.store.unsubscribe(id, at);
+  if (!customer) throw new LinkUnavailableError('unknown');
+  await suppressAddress(deps.suppressions, customer.email, 'unsubscribed', at);
 }

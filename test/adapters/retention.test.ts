@@ -4,6 +4,7 @@ import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.ts';
 import type { SendJob } from '../../functions/domain/model.ts';
 import { dispatch } from '../../functions/use-cases/dispatch.ts';
+import { testSuppressions } from '../support/fixtures.ts';
 import { demoCampaign, itss } from '../support/programme.ts';
 
 /*
@@ -23,7 +24,12 @@ describe('retention', () => {
 
     // Act
     const wave = await dispatch(
-      { store, queue: { enqueue: async (j) => void jobs.push(...j) }, clock: { now: () => now } },
+      {
+        store,
+        queue: { enqueue: async (j) => void jobs.push(...j) },
+        clock: { now: () => now },
+        suppressions: testSuppressions(),
+      },
       { campaign: demoCampaign, questionnaire: itss },
     );
     const [first, second] = jobs;

@@ -3,6 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { describe, expect, it } from 'vitest';
 import { s3Client } from '../../functions/adapters/s3-client.ts';
 import {
+  ERASURE_REWRITE,
   IMPORT_MAX_BYTES,
   type ImportFileReport,
   importFileKey,
@@ -149,6 +150,24 @@ describe('Handler: import-customers', () => {
     const stored = await ids();
     expect(stored.has('s3-loop')).toBe(false);
     expect(stored.has('s3-else')).toBe(false);
+  });
+
+  it('should not import again a file that csat customers erase rewrote (its ObjectCreated event)', async () => {
+    // The rewrite without an erased customer's row carries the marker; its other rows are old profiles.
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'imports/rewritten.csv',
+        Body: `${HEADER}\ns3-rewritten,Old,old@example.com,en,east,,,,,,,\n`,
+        Metadata: { [ERASURE_REWRITE.name]: ERASURE_REWRITE.value },
+      }),
+    );
+
+    const result = await handler(s3Event('imports/rewritten.csv'), lambdaContext());
+
+    expect(result).toEqual({ files: [{ key: 'imports/rewritten.csv', outcome: 'ignored' }] });
+    expect(await ids()).not.toContain('s3-rewritten');
+    expect(await keys('imports/rewritten')).toEqual(['imports/rewritten.csv']);
   });
 
   it('should refuse a file over the size limit with a report and import nothing', async () => {

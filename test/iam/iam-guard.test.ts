@@ -59,7 +59,7 @@ describe('IAM guard: the synthesized roles', () => {
 describe('IAM guard: what the tests cannot call for real', () => {
   // The tests hand handlers the link key directly (TOKEN_SECRET); in AWS each one that is given the
   // secret's ARN fetches it at its first request, so its role must allow that.
-  it('should let every function given TOKEN_SECRET_ARN read that secret (the three that sign or check links)', async () => {
+  it('should let every function given TOKEN_SECRET_ARN read that secret (those that sign or check links or hash addresses)', async () => {
     const names = physicalNamesFromEnv();
     const environments = functionEnvironments(inject('iamModel').templates, names);
     const readers: string[] = [];
@@ -70,7 +70,7 @@ describe('IAM guard: what the tests cannot call for real', () => {
       expect(await iamGuard.authorize(fn, request), fn).toBeUndefined();
       readers.push(fn);
     }
-    expect(readers.sort()).toEqual(['report', 'send', 'survey-page']);
+    expect(readers.sort()).toEqual(['dispatch', 'remind', 'report', 'send', 'ses-events', 'survey-page']);
   });
 });
 

@@ -199,7 +199,7 @@ describe('Operations', () => {
 
     // Assert
     expect(metrics.map((m) => m.Metric.Dimensions)).toEqual(
-      ['GetItem', 'PutItem', 'UpdateItem', 'Query'].map((operation) =>
+      ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'].map((operation) =>
         expect.arrayContaining([
           { Name: 'TableName', Value: { 'Fn::ImportValue': exportName('Csat', 'tableName') } },
           { Name: 'Operation', Value: operation },

@@ -106,6 +106,9 @@ describe('StatelessStack permissions', () => {
         'dynamodb:PutItem on table',
         // claimContact marks the customer item claimed for the wave.
         'dynamodb:UpdateItem on table',
+        // The suppression list, by the hashes (under the token secret) of the directory's addresses.
+        'dynamodb:BatchGetItem on table',
+        'secretsmanager:GetSecretValue on token secret',
         // Invitations by wave and the directory; dispatch never queries the table itself.
         'dynamodb:Query on table index gsi1',
         'sqs:SendMessage on send queue',
@@ -145,7 +148,7 @@ describe('StatelessStack permissions', () => {
     );
   });
 
-  it('should let the reminder sweep only query the table and index and queue send jobs', () => {
+  it('should let the reminder sweep only read the table and index and queue send jobs', () => {
     expect(linesOf(fns.remind)).toEqual(
       [
         ...BASE,
@@ -153,6 +156,9 @@ describe('StatelessStack permissions', () => {
         // makes every write.
         'dynamodb:Query on table',
         'dynamodb:Query on table index gsi1',
+        // The suppression list, by the hashes of the due reminders' addresses.
+        'dynamodb:BatchGetItem on table',
+        'secretsmanager:GetSecretValue on token secret',
         'sqs:SendMessage on send queue',
         'sqs:GetQueueAttributes on failed-runs queue',
         'sqs:GetQueueUrl on failed-runs queue',
@@ -161,12 +167,14 @@ describe('StatelessStack permissions', () => {
     );
   });
 
-  it('should let ses-events only get the invitation and update the customer, and dead-letter its failures', () => {
+  it('should let ses-events only get the invitation, update the customer and the suppression list, and dead-letter its failures', () => {
     expect(linesOf(fns['ses-events'])).toEqual(
       [
         ...BASE,
         'dynamodb:GetItem on table',
         'dynamodb:UpdateItem on table',
+        // The address's suppression record is keyed by its hash under the token secret.
+        'secretsmanager:GetSecretValue on token secret',
         'sqs:GetQueueAttributes on failed-runs queue',
         'sqs:GetQueueUrl on failed-runs queue',
         'sqs:SendMessage on failed-runs queue',

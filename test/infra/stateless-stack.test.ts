@@ -74,10 +74,11 @@ describe('StatelessStack', () => {
           // Where it re-queues jobs, delayed, when SES's daily quota is used up.
           SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) },
         },
-        dispatch: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
-        remind: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
+        // The secret: suppressed addresses are looked up (dispatch, remind) and written (ses-events) by hash.
+        dispatch: { ...shared, TOKEN_SECRET_ARN: secret, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
+        remind: { ...shared, TOKEN_SECRET_ARN: secret, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
         'import-customers': { ...shared, BUCKET_NAME: bucket },
-        'ses-events': shared,
+        'ses-events': { ...shared, TOKEN_SECRET_ARN: secret },
         report: {
           ...shared,
           BUCKET_NAME: bucket,

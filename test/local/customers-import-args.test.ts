@@ -72,7 +72,7 @@ describe('csat customers import', () => {
     const results = await Promise.all(
       [
         ['customers'],
-        ['customers', 'export', 'x.csv'],
+        ['customers', 'delete', 'x.csv'],
         ['customers', 'import'],
         ['customers', 'import', 'a.csv', 'b.csv'],
         ['customers', 'import', 'a.csv', '--format', 'xlsx'],

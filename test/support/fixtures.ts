@@ -18,10 +18,12 @@ import type {
 } from 'aws-lambda';
 import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.ts';
+import { DynamoSuppressions } from '../../functions/adapters/dynamo-suppressions.ts';
 import { sqsClient } from '../../functions/adapters/sqs-client.ts';
 import type { Invitation, InvitedCustomer, SendJob, Wave } from '../../functions/domain/model.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
 import { invitationId, signToken } from '../../functions/domain/token.ts';
+import type { Suppressions } from '../../functions/use-cases/suppression.ts';
 import { demoCampaign, itss } from './programme.ts';
 
 const DAY_MS = 86_400_000;
@@ -29,6 +31,14 @@ const DAY_MS = 86_400_000;
 /** A DynamoStore on this test file's table. */
 export function testStore(): DynamoStore {
   return new DynamoStore(documentClient(), process.env.TABLE_NAME!);
+}
+
+/** The suppression list on this test file's table, hashed with this file's TOKEN_SECRET. */
+export function testSuppressions(): Suppressions {
+  return {
+    list: new DynamoSuppressions(documentClient(), process.env.TABLE_NAME!),
+    secret: async () => process.env.TOKEN_SECRET!,
+  };
 }
 
 let waves = 0;

@@ -6,7 +6,7 @@ import type { SendJob } from '../../functions/domain/model.ts';
 import type { Campaign, Customer } from '../../functions/domain/programme.ts';
 import { dispatch } from '../../functions/use-cases/dispatch.ts';
 import { getCampaignStatus } from '../../functions/use-cases/status.ts';
-import { testStore } from '../support/fixtures.ts';
+import { testStore, testSuppressions } from '../support/fixtures.ts';
 import { demoCampaign, itss } from '../support/programme.ts';
 
 const store = testStore();
@@ -15,7 +15,15 @@ const clock = { now: () => new Date('2025-07-01T01:00:05.000Z') };
 
 function deps() {
   const jobs: SendJob[] = [];
-  return { jobs, deps: { store, queue: { enqueue: async (j: SendJob[]) => void jobs.push(...j) }, clock } };
+  return {
+    jobs,
+    deps: {
+      store,
+      queue: { enqueue: async (j: SendJob[]) => void jobs.push(...j) },
+      clock,
+      suppressions: testSuppressions(),
+    },
+  };
 }
 
 /** Customers in a department of their own, and a campaign factory scoped to it (the table is shared). */

@@ -14,6 +14,7 @@ import {
   NotEventTriggeredError,
 } from '../../functions/use-cases/dispatch-events.ts';
 import { programme } from '../../programme/index.ts';
+import { testSuppressions } from '../support/fixtures.ts';
 import { demoCampaign, itss } from '../support/programme.ts';
 
 const store = new DynamoStore(documentClient(), process.env.TABLE_NAME!);
@@ -70,7 +71,7 @@ async function scenario(
   const queue = new CollectingQueue();
   let now = new Date(0);
   const clock = { now: () => now };
-  const deps = { store, queue, clock };
+  const deps = { store, queue, clock, suppressions: testSuppressions() };
   /** Sends what is queued as the send function would: one claim per job, a repeated job claims nothing. */
   const claims = new Map<string, number>();
   const sendQueued = async () => {

@@ -7,6 +7,7 @@ import type { SendQueue } from '../../functions/domain/ports.ts';
 import type { Campaign, Customer } from '../../functions/domain/programme.ts';
 import { invitationId } from '../../functions/domain/token.ts';
 import { dispatch, waveIdFor } from '../../functions/use-cases/dispatch.ts';
+import { testSuppressions } from '../support/fixtures.ts';
 import { demoCampaign, itss } from '../support/programme.ts';
 
 const store = new DynamoStore(documentClient(), process.env.TABLE_NAME!);
@@ -47,7 +48,7 @@ async function scenario(count: number) {
   }));
   await store.putCustomers(customers);
   const queue = new CollectingQueue();
-  return { campaign, customers, queue, deps: { store, queue, clock } };
+  return { campaign, customers, queue, deps: { store, queue, clock, suppressions: testSuppressions() } };
 }
 
 describe('Use case: dispatch', () => {

@@ -13,7 +13,7 @@ import { sendInvitation } from '../../functions/use-cases/send.ts';
 import { cachedWaves } from '../../functions/use-cases/waves.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
 import { programme } from '../../programme/index.ts';
-import { seedCustomers, seedInvitation, seedWave, testStore } from '../support/fixtures.ts';
+import { seedCustomers, seedInvitation, seedWave, testStore, testSuppressions } from '../support/fixtures.ts';
 import { demoCampaign, MIXED } from '../support/programme.ts';
 
 /*
@@ -68,7 +68,13 @@ async function drain(): Promise<SendJob[]> {
 function depsAt(now: Date) {
   const clock = { now: () => now };
   return {
-    remind: { store, queue: new SqsSendQueue(sqs, QUEUE_URL), clock, calendars: programme.calendars },
+    remind: {
+      store,
+      queue: new SqsSendQueue(sqs, QUEUE_URL),
+      clock,
+      calendars: programme.calendars,
+      suppressions: testSuppressions(),
+    },
     send: {
       store,
       mailer: new SesMailer(createSesClient()),

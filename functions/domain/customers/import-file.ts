@@ -7,6 +7,11 @@ import type { ImportFormat, ImportProblem } from './import.ts';
 
 export const IMPORTS_PREFIX = 'imports/';
 export const REPORT_SUFFIX = '.report.json';
+/**
+ * S3 user metadata on an import file that `csat customers erase` rewrote without a customer's rows: its
+ * ObjectCreated event must not import the other rows again (stale profiles, retention restarted).
+ */
+export const ERASURE_REWRITE = { name: 'csat-rewrite', value: 'erasure' } as const;
 /** Bigger files are refused with a report: a Lambda holds the text, and 10 MB is ~50,000 customers. */
 export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 

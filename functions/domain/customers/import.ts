@@ -67,7 +67,7 @@ const nameKey = (name: string): string =>
     .toLowerCase()
     .replace(/[\s-]+/g, '_');
 const BY_NAME = new Map(COLUMNS.flatMap((c) => [[c.column, c] as const, [nameKey(c.field), c] as const]));
-const columnNamed = (name: string): Column | undefined => BY_NAME.get(nameKey(name));
+export const columnNamed = (name: string): Column | undefined => BY_NAME.get(nameKey(name));
 
 const LANGUAGE_NAMES: Record<string, Language> = {
   chinese: 'zh-CN',

@@ -2,8 +2,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
+import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
+import { tokenSecret } from '../../adapters/secrets.ts';
 import { sqsClient } from '../../adapters/sqs-client.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
 import type { Exclusions } from '../../domain/audience.ts';
@@ -18,6 +20,11 @@ const deps = {
   }),
   queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
   clock: { now: () => new Date() },
+  // Suppressed addresses are looked up by their hash under the link key.
+  suppressions: {
+    list: new DynamoSuppressions(documentClient(), requireEnv('TABLE_NAME')),
+    secret: tokenSecret,
+  },
 };
 
 export interface DispatchResponse {

@@ -28,9 +28,10 @@ export const handler = middy<unknown, { files: ImportFileOutcome[] }>()
   .handler(async (event) => {
     const files: ImportFileOutcome[] = [];
     for (const key of parseImportEvent(event, bucket)) {
-      const { outcome, report } = await importFile(deps, key);
+      const { outcome, report, skipped } = await importFile(deps, key);
       files.push(outcome);
-      if (!report) logger.info('not a customer import file, ignored');
+      if (skipped === 'rewritten') logger.info('import file rewritten by an erasure, not imported again');
+      else if (!report) logger.info('not a customer import file, ignored');
       // Counts only: keys and problems can name customers.
       else {
         const { imported, rejected, problems } = report;

@@ -1,15 +1,25 @@
 import { BlobTooLargeError, type S3Blobs } from '../../adapters/s3-blobs.ts';
 import {
+  ERASURE_REWRITE,
   IMPORT_MAX_BYTES,
   type ImportFileReport,
   refusedImport,
 } from '../../domain/customers/import-file.ts';
 
-/** The file's text, or the report refusing it (too big, not UTF-8). */
-export async function readImport(blobs: S3Blobs, key: string, now: Date): Promise<string | ImportFileReport> {
+/**
+ * The file's text, the report refusing it (too big, not UTF-8), or 'rewritten' for a file `csat customers
+ * erase` rewrote (its other rows are not imported again).
+ */
+export async function readImport(
+  blobs: S3Blobs,
+  key: string,
+  now: Date,
+): Promise<string | ImportFileReport | 'rewritten'> {
   let bytes: Uint8Array;
   try {
-    bytes = await blobs.get(key, IMPORT_MAX_BYTES);
+    const object = await blobs.getObject(key, IMPORT_MAX_BYTES);
+    if (object.metadata[ERASURE_REWRITE.name] === ERASURE_REWRITE.value) return 'rewritten';
+    bytes = object.bytes;
   } catch (e) {
     if (!(e instanceof BlobTooLargeError)) throw e;
     return refusedImport(

@@ -4,16 +4,22 @@ import * as z from 'zod';
 import { programme } from '../../../programme/index.ts';
 import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
+import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
+import { tokenSecret } from '../../adapters/secrets.ts';
 import { sqsClient } from '../../adapters/sqs-client.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
 import { findCampaign } from '../../domain/programme.ts';
 import { type RemindDeps, type RemindResult, remind } from '../../use-cases/remind.ts';
 
-// Reads waves, invitations and the directory; the send function does every write.
+// Reads waves, invitations, the directory and suppressions; the send function does every write.
 const deps: RemindDeps = {
   store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME')),
+  suppressions: {
+    list: new DynamoSuppressions(documentClient(), requireEnv('TABLE_NAME')),
+    secret: tokenSecret,
+  },
   queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
   clock: { now: () => new Date() },
   calendars: programme.calendars,

@@ -3,14 +3,21 @@ import middy from '@middy/core';
 import * as z from 'zod';
 import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
+import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
+import { tokenSecret } from '../../adapters/secrets.ts';
 import { INVITATION_TAG } from '../../use-cases/send.ts';
 import { recordSesFeedback, type SesFeedback, type SesFeedbackOutcome } from '../../use-cases/ses-events.ts';
 
 const deps = {
   store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME')),
   clock: { now: () => new Date() },
+  // The address is suppressed by its hash under the link key (use-cases/suppression.ts).
+  suppressions: {
+    list: new DynamoSuppressions(documentClient(), requireEnv('TABLE_NAME')),
+    secret: tokenSecret,
+  },
 };
 
 /** The part of SES's event (published to EventBridge) this function reads; addresses are never read. */

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
+import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { S3Presigner } from '../../adapters/s3-presigner.ts';
@@ -39,7 +40,11 @@ import {
 const store = new DynamoStore(documentClient(), requireEnv('TABLE_NAME'));
 const clock = { now: () => new Date() };
 const waves = cachedWaves(store);
-const deps = async () => ({ store, clock, waves, secret: await tokenSecret() });
+const suppressions = {
+  list: new DynamoSuppressions(documentClient(), requireEnv('TABLE_NAME')),
+  secret: tokenSecret,
+};
+const deps = async () => ({ store, clock, waves, suppressions, secret: await tokenSecret() });
 // Reads under reports/ only (the role allows nothing else); presigns, so each click gets a fresh URL.
 const blobs = new S3Presigner(requireEnv('BUCKET_NAME'));
 

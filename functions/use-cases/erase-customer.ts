@@ -1,0 +1,188 @@
+import type { DirectoryCustomer } from '../domain/audience.ts';
+import { ERASURE_REWRITE, IMPORTS_PREFIX } from '../domain/customers/import-file.ts';
+import {
+  type CustomerMatch,
+  type CustomerRecords,
+  type ErasureTarget,
+  erasedInvitation,
+  erasureTarget,
+  type FileStore,
+  matches,
+  mentionsIn,
+  redactFile,
+  withoutCustomerRows,
+} from '../domain/erasure.ts';
+import type { Invitation } from '../domain/model.ts';
+import type { Clock } from '../domain/ports.ts';
+import { REPORTS_PREFIX } from '../domain/report/document.ts';
+import type { Suppression } from '../domain/suppression.ts';
+import { type Suppressions, suppressAddress, suppressionsOf } from './suppression.ts';
+
+/*
+ * `csat customers erase` and `csat customers export` (GDPR art. 17 and 15): everything csat holds about a
+ * customer — their directory item, their invitations with the answers stored on them, their suppression
+ * status, and the files under reports/ and imports/ that mention them — read, or erased. Run by an
+ * operator with their own credentials against the local or a deployed stack (bin/cli/customers.ts).
+ */
+
+export interface EraseDeps {
+  records: CustomerRecords;
+  files: FileStore;
+  suppressions: Suppressions;
+  clock: Clock;
+}
+
+/** Nobody in the directory or on any invitation matches the request: nothing was changed. */
+export class CustomerNotFoundError extends Error {
+  constructor(match: CustomerMatch) {
+    super(
+      match.customerId !== undefined
+        ? `no customer "${match.customerId}" in the directory or on any invitation; nothing was changed`
+        : 'no customer with that address in the directory or on any invitation; nothing was changed',
+    );
+    this.name = 'CustomerNotFoundError';
+  }
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+};
+const contentTypeOf = (key: string): string =>
+  CONTENT_TYPES[key.slice(key.lastIndexOf('.') + 1).toLowerCase()] ?? 'text/plain; charset=utf-8';
+
+interface Found {
+  customers: DirectoryCustomer[];
+  invitations: Invitation[];
+  target: ErasureTarget;
+}
+
+/**
+ * The customers the request names and all their invitations. By address, the ids found are followed too,
+ * so an invitation sent to an address the customer has since changed is theirs as well.
+ */
+async function find(records: CustomerRecords, match: CustomerMatch): Promise<Found> {
+  const scan = async (isTheirs: (c: { id: string; email: string }) => boolean) => {
+    const customers: DirectoryCustomer[] = [];
+    const invitations: Invitation[] = [];
+    for await (const page of records.pages()) {
+      customers.push(...page.customers.filter(isTheirs));
+      invitations.push(...page.invitations.filter((i) => isTheirs(i.customer)));
+    }
+    return { customers, invitations };
+  };
+  let found = await scan((c) => matches(match, c));
+  if (match.email !== undefined) {
+    const ids = new Set([...found.customers, ...found.invitations.map((i) => i.customer)].map((c) => c.id));
+    found = await scan((c) => ids.has(c.id) || matches(match, c));
+  }
+  if (found.customers.length === 0 && found.invitations.length === 0) throw new CustomerNotFoundError(match);
+  return { ...found, target: erasureTarget(match, found.customers, found.invitations) };
+}
+
+async function* filesUnder(files: FileStore): AsyncIterable<string> {
+  yield* files.keys(REPORTS_PREFIX);
+  yield* files.keys(IMPORTS_PREFIX);
+}
+
+export interface CustomerExport {
+  exportedAt: string;
+  /** The directory items (one per customer id the request matched). */
+  customers: DirectoryCustomer[];
+  /** Their invitations, each with the response stored on it. */
+  invitations: Invitation[];
+  /** Per address: whether it is on the suppression list, why and since when. */
+  suppression: Array<{ email: string; suppressed: boolean } & Partial<Suppression>>;
+  /** Files under reports/ and imports/ that mention them, with the lines that do. */
+  files: Array<{ key: string; lines: string[] }>;
+}
+
+/** Everything held about the customer, as it is (changes nothing). */
+export async function exportCustomer(deps: EraseDeps, match: CustomerMatch): Promise<CustomerExport> {
+  const { customers, invitations, target } = await find(deps.records, match);
+  const emails = [...target.emails].sort();
+  const listed = await suppressionsOf(deps.suppressions, emails);
+  const files: CustomerExport['files'] = [];
+  for await (const key of filesUnder(deps.files)) {
+    const text = await deps.files.find(key);
+    if (text === undefined || redactFile(key, text, target) === text) continue;
+    files.push({ key, lines: mentionsIn(text, target) });
+  }
+  return {
+    exportedAt: deps.clock.now().toISOString(),
+    customers,
+    invitations,
+    suppression: emails.map((email) => {
+      const s = listed.get(email);
+      return s ? { email, suppressed: true, ...s } : { email, suppressed: false };
+    }),
+    files,
+  };
+}
+
+export interface ErasureReport {
+  erasedAt: string;
+  /** The customer ids erased. */
+  customerIds: string[];
+  /** Directory items deleted (their keys). */
+  directory: string[];
+  /** Invitations whose customer and comments were erased (their ids); answers and scores stay. */
+  invitations: string[];
+  /** Of those, how many held a response. */
+  responses: number;
+  /** Addresses put on the suppression list with reason `erased` (how many; the list holds hashes only). */
+  suppressed: number;
+  /** Files rewritten: report files redacted, import files without the customer's rows. */
+  files: Array<{ key: string; rowsRemoved: number }>;
+}
+
+/**
+ * Erases the customer: suppresses their addresses for good (reason `erased`) first, so that whatever
+ * happens next they are never surveyed again; then rewrites every file under reports/ and imports/ that
+ * mentions them (the table still says who they are, so a run that stopped half-way can be repeated);
+ * then erases their invitations (customer and comments; the scores, levels, department and segments that
+ * tallies count stay) and last deletes their directory item. Running it again finds nothing more to do
+ * for what was done, and an id it no longer finds is reported as not found.
+ */
+export async function eraseCustomer(deps: EraseDeps, match: CustomerMatch): Promise<ErasureReport> {
+  const { customers, invitations, target } = await find(deps.records, match);
+  const at = deps.clock.now().toISOString();
+  for (const email of target.emails) await suppressAddress(deps.suppressions, email, 'erased', at);
+
+  const files: ErasureReport['files'] = [];
+  for await (const key of filesUnder(deps.files)) {
+    const text = await deps.files.find(key);
+    if (text === undefined) continue;
+    const rewritten = key.startsWith(IMPORTS_PREFIX)
+      ? withoutCustomerRows(key, text, target)
+      : { text: redactFile(key, text, target), removed: 0 };
+    if (rewritten.text === text) continue;
+    // Marked, so that the import an ObjectCreated event starts leaves the rewritten file alone.
+    const metadata = key.startsWith(IMPORTS_PREFIX)
+      ? { [ERASURE_REWRITE.name]: ERASURE_REWRITE.value }
+      : undefined;
+    await deps.files.put(key, rewritten.text, contentTypeOf(key), metadata);
+    files.push({ key, rowsRemoved: rewritten.removed });
+  }
+
+  const erased: string[] = [];
+  for (const invitation of invitations) {
+    if (await deps.records.eraseInvitation(invitation.id, erasedInvitation(invitation), at)) {
+      erased.push(invitation.id);
+    }
+  }
+  const directory: string[] = [];
+  for (const c of customers) {
+    if (await deps.records.deleteCustomer(c.id)) directory.push(`CUSTOMER#${c.id}`);
+  }
+  return {
+    erasedAt: at,
+    customerIds: [...target.customerIds].sort(),
+    directory,
+    invitations: erased,
+    responses: invitations.filter((i) => erased.includes(i.id) && i.response).length,
+    suppressed: target.emails.size,
+    files,
+  };
+}
