@@ -101,6 +101,11 @@ export interface Invitation {
   /** Steps whose send failed in a way that leaves open whether SES took it: never sent again. */
   sendUncertain?: Partial<Record<SendStep, string>>;
   response?: StoredResponse;
+  /**
+   * An anonymous campaign's invitation was answered: no time, no link to the response, which is stored
+   * apart (anonymity.ts). Reminders stop, the link says "already answered".
+   */
+  answered?: true;
   unsubscribedAt?: string;
   /** In an event-triggered campaign: the delivery and the step this invitation surveys (events.ts). */
   delivery?: InvitationDelivery;
@@ -128,4 +133,8 @@ export interface SendJob {
  * unsubscribed or whose wave closed before the send, and jobs still queued or dead-lettered, are not
  * counted, so status and reports share one denominator.
  */
-export const wasInvited = (i: Invitation): boolean => Boolean(i.sent?.invite || i.response);
+export const wasInvited = (i: Invitation): boolean => Boolean(i.sent?.invite || hasAnswered(i));
+
+/** Whether the customer answered: the response is on the invitation, or (anonymous campaigns) its marker. */
+export const hasAnswered = (i: Pick<Invitation, 'response' | 'answered'>): boolean =>
+  Boolean(i.response || i.answered);

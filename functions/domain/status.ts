@@ -1,4 +1,4 @@
-import { type Invitation, type Wave, type WaveSelection, wasInvited } from './model.ts';
+import { hasAnswered, type Invitation, type Wave, type WaveSelection, wasInvited } from './model.ts';
 import type { Campaign } from './programme.ts';
 import { returnRateTarget } from './targets.ts';
 
@@ -55,7 +55,7 @@ function tally(
   for (const inv of invitations) {
     const counts = byDepartment.get(inv.customer.department) ?? { invited: 0, answered: 0 };
     counts.invited += 1;
-    if (inv.response) {
+    if (hasAnswered(inv)) {
       counts.answered += 1;
       answered += 1;
     }
