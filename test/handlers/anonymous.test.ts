@@ -12,12 +12,14 @@ import { commentField } from '../../functions/domain/form-fields.ts';
 import type { Wave } from '../../functions/domain/model.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
 import type { ReportDocument } from '../../functions/domain/report/document.ts';
+import type { PeriodReportDocument } from '../../functions/domain/report/period-report.ts';
 import { invitationId } from '../../functions/domain/token.ts';
 import { handler as remindHandler } from '../../functions/handlers/remind/index.ts';
 import { handler as reportHandler } from '../../functions/handlers/report/index.ts';
 import { handler as sendHandler } from '../../functions/handlers/send/index.ts';
 import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
 import { dispatch } from '../../functions/use-cases/dispatch.ts';
+import type { PeriodReportResult } from '../../functions/use-cases/period-report.ts';
 import type { RemindResult } from '../../functions/use-cases/remind.ts';
 import type { ReportResult } from '../../functions/use-cases/report.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
@@ -114,6 +116,7 @@ const invites = new Map<number, ParsedMail>();
 let remindResult: RemindResult;
 const reminded = new Map<number, ParsedMail[]>();
 let report: ReportDocument;
+let period: PeriodReportDocument;
 let csv: string;
 let html: string;
 let digest: ParsedMail;
@@ -165,7 +168,13 @@ describe('anonymous campaign, end to end', () => {
       { campaignId: campaign.id, waveId: wave.waveId },
       lambdaContext(),
     )) as ReportResult;
+    // The quarter's report too, from the daily rollups: its files must hold no customer either.
+    const quarter = (await reportHandler(
+      { campaignId: campaign.id, period: '2025-Q2' },
+      lambdaContext(),
+    )) as PeriodReportResult;
     const bucket = await scanBucket();
+    period = JSON.parse(bucket.get(quarter.keys.json)!) as PeriodReportDocument;
     report = JSON.parse(bucket.get(result.keys.json)!) as ReportDocument;
     csv = bucket.get(result.keys.csv)!;
     html = bucket.get(result.keys.html)!;
@@ -282,6 +291,11 @@ describe('anonymous campaign, end to end', () => {
     expect(html).toContain('east-region');
     expect(digest.text).toContain('withheld: fewer than 5 responses');
     expect(digest.text).not.toContain('north-region');
+  });
+
+  it('should count the anonymous answers in the period report, dated by their day', () => {
+    expect(period.statistics).toMatchObject({ invited: 10, answered: 8 });
+    for (const c of period.statistics.comments) expect(c.answeredAt).toMatch(/T00:00:00\.000Z$/);
   });
 
   it('should leave no customer or invitation id, email or name anywhere in the bucket', async () => {
