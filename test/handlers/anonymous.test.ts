@@ -12,14 +12,14 @@ import { commentField } from '../../functions/domain/form-fields.ts';
 import type { Wave } from '../../functions/domain/model.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
 import type { ReportDocument } from '../../functions/domain/report/document.ts';
-import type { PeriodReportDocument } from '../../functions/domain/report/period-report.ts';
+import type { ShownPeriodReport } from '../../functions/domain/report/period-withholding.ts';
 import { invitationId } from '../../functions/domain/token.ts';
 import { handler as remindHandler } from '../../functions/handlers/remind/index.ts';
 import { handler as reportHandler } from '../../functions/handlers/report/index.ts';
 import { handler as sendHandler } from '../../functions/handlers/send/index.ts';
 import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
 import { dispatch } from '../../functions/use-cases/dispatch.ts';
-import type { PeriodReportResult } from '../../functions/use-cases/period-report.ts';
+import { type PeriodReportResult, periodKeys } from '../../functions/use-cases/period-report.ts';
 import type { RemindResult } from '../../functions/use-cases/remind.ts';
 import type { ReportResult } from '../../functions/use-cases/report.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
@@ -116,7 +116,8 @@ const invites = new Map<number, ParsedMail>();
 let remindResult: RemindResult;
 const reminded = new Map<number, ParsedMail[]>();
 let report: ReportDocument;
-let period: PeriodReportDocument;
+let period: ShownPeriodReport;
+let periodFiles: { csv: string; html: string; north: ShownPeriodReport; northCsv: string };
 let csv: string;
 let html: string;
 let digest: ParsedMail;
@@ -174,7 +175,14 @@ describe('anonymous campaign, end to end', () => {
       lambdaContext(),
     )) as PeriodReportResult;
     const bucket = await scanBucket();
-    period = JSON.parse(bucket.get(quarter.keys.json)!) as PeriodReportDocument;
+    period = JSON.parse(bucket.get(quarter.keys.json)!) as ShownPeriodReport;
+    const northKeys = periodKeys(campaign.id, '2025-Q2', 'north-region');
+    periodFiles = {
+      csv: bucket.get(quarter.keys.csv)!,
+      html: bucket.get(quarter.keys.html)!,
+      north: JSON.parse(bucket.get(northKeys.json)!) as ShownPeriodReport,
+      northCsv: bucket.get(northKeys.csv)!,
+    };
     report = JSON.parse(bucket.get(result.keys.json)!) as ReportDocument;
     csv = bucket.get(result.keys.csv)!;
     html = bucket.get(result.keys.html)!;
@@ -296,6 +304,38 @@ describe('anonymous campaign, end to end', () => {
   it('should count the anonymous answers in the period report, dated by their day', () => {
     expect(period.statistics).toMatchObject({ invited: 10, answered: 8 });
     for (const c of period.statistics.comments) expect(c.answeredAt).toMatch(/T00:00:00\.000Z$/);
+  });
+
+  it('should withhold the department of two from the period report, its files and its head’s report', () => {
+    expect(period.withheld).toEqual({
+      note: 'withheld: fewer than 5 responses',
+      minGroupSize: 5,
+      departments: ['north-region'],
+      segments: [],
+      comments: false,
+      scope: false,
+    });
+    expect(period.statistics.departments.map((d) => d.department)).toEqual(['east-region']);
+    const rows = periodFiles.csv
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter(Boolean);
+    expect(rows).toHaveLength(1 + 8);
+    expect(rows.filter((r) => r.includes(',withheld: fewer than 5 responses,'))).toHaveLength(2);
+    expect(periodFiles.csv).not.toContain('north-region');
+    expect(periodFiles.html).toContain(
+      '<p class="note withheld">Departments: north-region — withheld: fewer than 5 responses</p>',
+    );
+    // The north head's own report: counts only, no rows.
+    expect(periodFiles.north.withheld?.scope).toBe(true);
+    expect(periodFiles.north.statistics).toMatchObject({ invited: 2, answered: 2, meanTotal: null });
+    expect(periodFiles.north.statistics.categories).toEqual([]);
+    expect(
+      periodFiles.northCsv
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')
+        .filter(Boolean),
+    ).toHaveLength(1);
   });
 
   it('should leave no customer or invitation id, email or name anywhere in the bucket', async () => {

@@ -148,9 +148,16 @@ function withholdDepartments(
  */
 export function periodResponsesWriter(
   waves: Wave[],
-  options: { language: Language; department?: string | undefined },
+  options: {
+    language: Language;
+    department?: string | undefined;
+    /** An anonymous campaign's withheld departments (period-withholding.ts): `note` in place of their name. */
+    withheld?: { departments: ReadonlySet<string>; note: string } | undefined;
+  },
 ): { head: string; rows: (answered: Iterable<Invitation>) => string } {
-  const { department, language } = options;
+  const { department, language, withheld } = options;
+  // A withheld department's own file lists none of its rows.
+  const none = department !== undefined && withheld?.departments.has(department) === true;
   const { header, cells } = responseColumns(questionnairesOf(waves), language);
   const byId = new Map(waves.map((w) => [w.waveId, w]));
   return {
@@ -160,10 +167,18 @@ export function periodResponsesWriter(
       for (const invitation of answered) {
         const wave = byId.get(invitation.waveId);
         const response = invitation.response;
-        if (!wave || !response || (department !== undefined && invitation.customer.department !== department))
+        if (
+          none ||
+          !wave ||
+          !response ||
+          (department !== undefined && invitation.customer.department !== department)
+        )
           continue;
+        const shown = withheld?.departments.has(invitation.customer.department)
+          ? { ...invitation, customer: { ...invitation.customer, department: withheld.note } }
+          : invitation;
         if (fitsQuestionnaire(wave.questionnaire, response))
-          rows.push({ wave, counted: { invitation, response } });
+          rows.push({ wave, counted: { invitation: shown, response } });
       }
       rows.sort((a, b) => byAnswerTime(a.counted, b.counted));
       return csvOf(
