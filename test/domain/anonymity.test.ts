@@ -12,6 +12,8 @@ import { surveyPage } from '../../functions/domain/pages/survey-page.ts';
 import { loadProgramme, ProgrammeError } from '../../functions/domain/programme.ts';
 import { buildReport } from '../../functions/domain/report/document.ts';
 import { reportHtml } from '../../functions/domain/report/html.ts';
+import type { PeriodReportDocument } from '../../functions/domain/report/period-report.ts';
+import { withholdPeriod } from '../../functions/domain/report/period-withholding.ts';
 import type { WaveStatistics } from '../../functions/domain/report/statistics.ts';
 import { withholdSmallGroups } from '../../functions/domain/report/withholding.ts';
 import cnMainland from '../../programme/calendars/cn-mainland.json' with { type: 'json' };
@@ -241,5 +243,58 @@ describe('what the customer and the managers read', () => {
     expect(page).toContain('<td>north-region</td><td colspan="5">已隐去：回答少于 3 份</td>');
     expect(page).toContain('<p class="note withheld">已隐去：回答少于 3 份</p>');
     expect(page).not.toContain('note a');
+  });
+});
+
+describe('withholdPeriod', () => {
+  const figures = (answered: number) => ({ invited: answered + 2, answered, cleaned: 0, meanTotal: 80 });
+  const doc = (department: string | null, answered: Record<string, number>) => {
+    const total = Object.values(answered).reduce((s, n) => s + n, 0);
+    return {
+      department,
+      definitions: {},
+      statistics: {
+        ...figures(total),
+        grades: [{ grade: 'A', count: total }],
+        cleaningFlags: [],
+        categories: [{ id: 'quality' }],
+        departments: Object.entries(answered).map(([d, n]) => ({ department: d, ...figures(n) })),
+        segments: [{ segment: 'key', ...figures(1) }],
+        comments: Object.keys(answered).map((d) => ({ department: d, text: `from ${d}` })),
+      },
+    } as unknown as PeriodReportDocument;
+  };
+
+  it('should list small departments and segments as withheld, keeping the totals', () => {
+    const shown = withholdPeriod(doc(null, { east: 6, north: 2 }), 5);
+    expect(shown.statistics.answered).toBe(8);
+    expect(shown.statistics.departments.map((d) => d.department)).toEqual(['east']);
+    expect(shown.statistics.segments).toEqual([]);
+    expect(shown.withheld).toMatchObject({ departments: ['north'], segments: ['key'], scope: false });
+    expect(shown.statistics.comments.map((c) => c.department)).toEqual([
+      'east',
+      'withheld: fewer than 5 responses',
+    ]);
+  });
+
+  it('should keep only the counts of a department’s own report under minGroupSize', () => {
+    const shown = withholdPeriod(doc('north', { north: 2 }), 5);
+    expect(shown.withheld?.scope).toBe(true);
+    expect(shown.statistics).toMatchObject({
+      invited: 4,
+      answered: 2,
+      meanTotal: null,
+      categories: [],
+      comments: [],
+    });
+    expect(shown.statistics.grades).toEqual([{ grade: 'A', count: 0 }]);
+  });
+
+  it('should change nothing when the campaign is not anonymous or no group is small', () => {
+    const d = doc(null, { east: 6, north: 7 });
+    expect(withholdPeriod(d, undefined)).toBe(d);
+    expect(
+      withholdPeriod({ ...d, statistics: { ...d.statistics, segments: [] } }, 5).withheld,
+    ).toBeUndefined();
   });
 });
