@@ -50,7 +50,9 @@ export class InvitationItems extends DynamoTable {
             'SET sent.#step = :at, messageIds = if_not_exists(messageIds, :none), sendUncertain = if_not_exists(sendUncertain, :none)',
           // A reminder also needs the email before it out, and no answer yet.
           ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(sent.#step) AND attribute_not_exists(unsubscribedAt) AND expiresAt > :at${
-            prev ? ' AND attribute_exists(sent.#prev) AND attribute_not_exists(#response)' : ''
+            prev
+              ? ' AND attribute_exists(sent.#prev) AND attribute_not_exists(#response) AND attribute_not_exists(answered)'
+              : ''
           }`,
           ExpressionAttributeNames: {
             '#step': step,

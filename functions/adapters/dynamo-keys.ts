@@ -3,6 +3,10 @@
  *   wave        pk CAMPAIGN#{campaign}  sk WAVE#{wave}
  *   invitation  pk INV#{id}             sk INV        gsi1 WAVE#{wave} / INV#{id}   (response stored on it)
  *               once answered:                        gsi2 ANSWERS#{campaign}#{UTC date} / {answeredAt}#{id}
+ *               (an anonymous campaign's invitation only gets `answered: true`, no gsi2, no time)
+ *   anonymous   pk ARESP#{id}           sk ARESP      gsi1 RESPONSES#{wave} / {id}
+ *   response    id = HMAC(secret, invitation id)      gsi2 ANSWERS#{campaign}#{UTC date} / {UTC date}T00:00:00.000Z#{id}
+ *               (domain/anonymity.ts: no customer, no time finer than the day, so the sort key orders by id)
  *   customer    pk CUSTOMER#{id}        sk PROFILE    gsi1 CUSTOMERS / {id}
  *               (+ unsubscribedAt, suppressedAt, lastSurveyedAt/lastSurveyedWave: csat's own, kept on import)
  *   suppression pk SUPPRESS#{address hash} sk SUPPRESS (reasons, since: no purgeAt, no personal data)
@@ -43,6 +47,11 @@ export const waveInvitationsKey = (waveId: string, id: string): { gsi1pk: string
 });
 /** gsi2: a campaign's answers of one UTC date. */
 export const answersKey = (campaignId: string, utcDate: string): string => `ANSWERS#${campaignId}#${utcDate}`;
+
+/** An anonymous campaign's response, apart from its invitation (domain/anonymity.ts). */
+export const anonymousResponseKey = (id: string): ItemKey => ({ pk: `ARESP#${id}`, sk: 'ARESP' });
+/** gsi1: a wave's anonymous responses. */
+export const waveResponsesPartition = (waveId: string): string => `RESPONSES#${waveId}`;
 
 export const customerKey = (id: string): ItemKey => ({ pk: `CUSTOMER#${id}`, sk: 'PROFILE' });
 /** gsi1: the directory, every customer's profile. */

@@ -1,5 +1,14 @@
-import type { Invitation, StoredResponse } from '../domain/model.ts';
-import { answersKey, GSI2, invitationKey } from './dynamo-keys.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type AnonymousResponse, asAnsweredInvitation } from '../domain/anonymity.ts';
+import { hasAnswered, type Invitation, type StoredResponse } from '../domain/model.ts';
+import {
+  anonymousResponseKey,
+  answersKey,
+  GSI1,
+  GSI2,
+  invitationKey,
+  waveResponsesPartition,
+} from './dynamo-keys.ts';
 import { DynamoTable, strip } from './dynamo-table.ts';
 
 const nextUtcDate = (date: string): string =>
@@ -32,6 +41,72 @@ export class ResponseItems extends DynamoTable {
     return stored ? 'stored' : 'unavailable';
   }
 
+  /**
+   * An anonymous campaign's answer (domain/anonymity.ts), without transactions: the invitation is read
+   * and checked as saveResponse's condition does; then the response item is created unless it exists
+   * (its id is fixed by the invitation, so of concurrent or repeated submits exactly one creates it);
+   * then the invitation is marked answered. A submit that finds the response already there still sets the
+   * marker, so a retry after a crash between the two writes completes it, and reports `unavailable`.
+   */
+  async saveAnonymousResponse(
+    invitationId: string,
+    answer: AnonymousResponse,
+    now: string,
+  ): Promise<'stored' | 'unavailable'> {
+    const { Item } = await this.ddb.send(
+      new GetCommand({ TableName: this.table, Key: invitationKey(invitationId), ConsistentRead: true }),
+    );
+    const invitation = Item ? strip<Invitation>(Item) : undefined;
+    if (
+      !invitation ||
+      hasAnswered(invitation) ||
+      !(invitation.expiresAt > now) ||
+      invitation.campaignId !== answer.campaignId ||
+      invitation.waveId !== answer.waveId
+    )
+      return 'unavailable';
+    const day = answer.response.answeredAt;
+    const created = await this.conditionalUpdate({
+      Key: anonymousResponseKey(answer.id),
+      UpdateExpression:
+        'SET id = :id, campaignId = :campaign, waveId = :wave, department = :department, #response = :r, purgeAt = :purge, gsi1pk = :g1pk, gsi1sk = :id, gsi2pk = :g2pk, gsi2sk = :g2sk' +
+        (answer.segments ? ', segments = :segments' : ''),
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ExpressionAttributeNames: { '#response': 'response' },
+      ExpressionAttributeValues: {
+        ':id': answer.id,
+        ':campaign': answer.campaignId,
+        ':wave': answer.waveId,
+        ':department': answer.department,
+        ':r': answer.response,
+        // From the day, not the moment: the expiry would otherwise give the time away.
+        ':purge': this.purgeAt(day),
+        ':g1pk': waveResponsesPartition(answer.waveId),
+        ':g2pk': answersKey(answer.campaignId, day.slice(0, 10)),
+        ':g2sk': `${day}#${answer.id}`,
+        ...(answer.segments ? { ':segments': answer.segments } : {}),
+      },
+    });
+    await this.conditionalUpdate({
+      Key: invitationKey(invitationId),
+      UpdateExpression: 'SET answered = :t',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':t': true },
+    });
+    return created ? 'stored' : 'unavailable';
+  }
+
+  /** A wave's anonymous responses, in id order (which says nothing about when they came). */
+  async listAnonymousResponses(waveId: string): Promise<AnonymousResponse[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :w',
+      ExpressionAttributeValues: { ':w': waveResponsesPartition(waveId) },
+    });
+    return items.map((i) => strip<AnonymousResponse>(i));
+  }
+
   async listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]> {
     const all: Invitation[] = [];
     for await (const page of this.answeredPages(campaignId, from, to)) all.push(...page);
@@ -51,8 +126,11 @@ export class ResponseItems extends DynamoTable {
           ':to': `${to}#\uffff`,
         },
       })) {
+        // An anonymous response (no customer) reads as an answered invitation without one.
         const page = items
-          .map((i) => strip<Invitation>(i))
+          .map((i) =>
+            'customer' in i ? strip<Invitation>(i) : asAnsweredInvitation(strip<AnonymousResponse>(i)),
+          )
           .filter(
             (i) => i.response !== undefined && i.response.answeredAt >= from && i.response.answeredAt < to,
           );

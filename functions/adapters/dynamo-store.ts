@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AnonymousResponse } from '../domain/anonymity.ts';
 import type { DirectoryCustomer } from '../domain/audience.ts';
 import type { Invitation, InvitedCustomer, SendStep, StoredResponse, Wave } from '../domain/model.ts';
 import type { SurveyStore } from '../domain/ports.ts';
@@ -80,6 +81,18 @@ export class DynamoStore implements SurveyStore {
     wave: { campaignId: string; waveId: string },
   ): Promise<'stored' | 'unavailable'> {
     return this.responses.saveResponse(id, response, now, wave);
+  }
+
+  saveAnonymousResponse(
+    invitationId: string,
+    answer: AnonymousResponse,
+    now: string,
+  ): Promise<'stored' | 'unavailable'> {
+    return this.responses.saveAnonymousResponse(invitationId, answer, now);
+  }
+
+  listAnonymousResponses(waveId: string): Promise<AnonymousResponse[]> {
+    return this.responses.listAnonymousResponses(waveId);
   }
 
   listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]> {

@@ -1,3 +1,4 @@
+import type { AnonymousResponse } from './anonymity.ts';
 import type { DirectoryCustomer } from './audience.ts';
 import type { Invitation, InvitedCustomer, SendStep, StoredResponse, Wave } from './model.ts';
 import type { Customer } from './programme.ts';
@@ -50,7 +51,23 @@ export interface SurveyStore {
     now: string,
     wave: { campaignId: string; waveId: string },
   ): Promise<'stored' | 'unavailable'>;
-  /** The campaign's answered invitations with `from <= answeredAt < to` (ISO instants), in answer order. */
+  /**
+   * An anonymous campaign's answer (anonymity.ts): stores it apart from the invitation, under its own id,
+   * and marks the invitation answered with no time. `unavailable` on the same terms as saveResponse; of
+   * any number of concurrent or repeated calls for an invitation exactly one stores, and one that finds
+   * the response stored (a retry after a crash) completes the marker.
+   */
+  saveAnonymousResponse(
+    invitationId: string,
+    answer: AnonymousResponse,
+    now: string,
+  ): Promise<'stored' | 'unavailable'>;
+  /** A wave's anonymous responses, in an order that says nothing about when they came. */
+  listAnonymousResponses(waveId: string): Promise<AnonymousResponse[]>;
+  /**
+   * The campaign's answered invitations with `from <= answeredAt < to` (ISO instants), in answer order;
+   * an anonymous response comes as a customerless answered invitation dated at its day's midnight UTC.
+   */
   listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]>;
   /** The same as listAnswered, a page at a time, so a caller can go through any number of them. */
   answeredPages(campaignId: string, from: string, to: string): AsyncIterable<Invitation[]>;

@@ -177,6 +177,18 @@ export const Campaign = z.strictObject({
    * are kept and count as answered, but are left out of every score and rate (cleaning.ts).
    */
   cleaning: Cleaning.optional(),
+  /**
+   * Anonymous campaign (seeds 001, 003): reminders still reach only those who have not answered, but a
+   * stored response cannot be tied back to its customer (domain/anonymity.ts), reports carry no customer
+   * columns, and breakdowns with fewer than `minGroupSize` responses are withheld.
+   */
+  anonymous: z.boolean({ error: 'must be true or false' }).optional(),
+  /** The fewest responses a breakdown of an anonymous campaign may show (default 5). */
+  minGroupSize: z
+    .number({ error: 'must be a whole number of at least 2' })
+    .int('must be a whole number of at least 2')
+    .min(2, 'must be a whole number of at least 2')
+    .optional(),
 });
 export type Campaign = z.infer<typeof Campaign>;
 

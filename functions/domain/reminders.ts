@@ -3,7 +3,14 @@
  * Pure: the calendar and the time come in as arguments.
  */
 import { type HolidayCalendar, isWorkingDay, workingDaysBetween } from './calendar/index.ts';
-import { type Invitation, MAX_REMINDERS, reminderStep, type SendStep, type Wave } from './model.ts';
+import {
+  hasAnswered,
+  type Invitation,
+  MAX_REMINDERS,
+  reminderStep,
+  type SendStep,
+  type Wave,
+} from './model.ts';
 
 export type NotDueReason =
   /** The wave's campaign sends no reminders. */
@@ -50,7 +57,7 @@ export function nextReminder(
 ): ReminderDecision {
   const rules = wave.campaign.reminders;
   if (!rules || rules.max === 0) return { due: false, reason: 'no-reminders' };
-  if (invitation.response) return { due: false, reason: 'answered' };
+  if (hasAnswered(invitation)) return { due: false, reason: 'answered' };
   if (invitation.unsubscribedAt) return { due: false, reason: 'unsubscribed' };
   const invitedAt = invitation.sent?.invite;
   if (!invitedAt) return { due: false, reason: 'not-invited' };

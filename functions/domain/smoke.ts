@@ -49,5 +49,8 @@ export const smokeWaveId = (campaignId: string, runId: string): string =>
 /** The campaign as a smoke wave keeps it: its reports go to the simulator, not to managers or heads. */
 export function smokeCampaign(campaign: Campaign): Campaign {
   const { departmentHeads: _heads, ...report } = campaign.report;
-  return { ...campaign, report: { ...report, managers: [SIMULATOR.success] } };
+  // The run's customers are SES's simulator addresses, nobody to keep anonymous: the smoke checks the
+  // response stored on its invitation, so an anonymous campaign's smoke wave stores it there.
+  const { anonymous: _anonymous, minGroupSize: _min, ...rest } = campaign;
+  return { ...rest, report: { ...report, managers: [SIMULATOR.success] } };
 }

@@ -1,7 +1,7 @@
 import { segmentsOf } from '../domain/audience.ts';
 import { localDateOf } from '../domain/calendar/index.ts';
 import { type DueStep, dueSteps, eventInvitationId } from '../domain/events.ts';
-import type { Invitation, SendJob, Wave } from '../domain/model.ts';
+import { hasAnswered, type Invitation, type SendJob, type Wave } from '../domain/model.ts';
 import type { Customer } from '../domain/programme.ts';
 import { invitedByOf } from '../domain/report/rollup.ts';
 import { forEachLimited } from './concurrency.ts';
@@ -43,7 +43,7 @@ interface Candidate {
   due: DueStep;
 }
 
-const awaitsSend = (i: Invitation): boolean => !i.sent.invite && !i.unsubscribedAt && !i.response;
+const awaitsSend = (i: Invitation): boolean => !i.sent.invite && !i.unsubscribedAt && !hasAnswered(i);
 
 /**
  * One run of an event-triggered campaign (its `trigger`, events.ts): a wave of the eligible customers

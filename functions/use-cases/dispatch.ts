@@ -5,7 +5,13 @@ import {
   selectAudience,
   waveSeed,
 } from '../domain/audience.ts';
-import type { Invitation, InvitedCustomer, SendJob, Wave } from '../domain/model.ts';
+import {
+  hasAnswered,
+  type Invitation,
+  type InvitedCustomer,
+  type SendJob,
+  type Wave,
+} from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Campaign, Customer } from '../domain/programme.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
@@ -168,7 +174,7 @@ export async function inviteAll(
     const id = invitationId(wave.waveId, customer.id);
     const found = existing.get(id);
     if (found) {
-      if (!found.sent.invite && !found.unsubscribedAt && !found.response)
+      if (!found.sent.invite && !found.unsubscribedAt && !hasAnswered(found))
         jobs.push({ invitationId: id, step: 'invite' });
       return;
     }

@@ -1,11 +1,8 @@
-import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
+import { minGroupSizeOf } from '../domain/anonymity.ts';
 import { localDateOf, startOfLocalDate } from '../domain/calendar/working-days.ts';
 import type { Language } from '../domain/language.ts';
 import type { Wave } from '../domain/model.ts';
 import type { BlobStore, Clock, SurveyStore } from '../domain/ports.ts';
-import { periodResponsesWriter } from '../domain/report/csv.ts';
-import { REPORTS_PREFIX } from '../domain/report/document.ts';
 import { WaveNotFoundError } from '../domain/report/errors.ts';
 import {
   addDays,
@@ -25,6 +22,11 @@ import {
   type RollupEntry,
 } from '../domain/report/period-report.ts';
 import {
+  type ShownPeriodReport,
+  withheldDepartmentsOf,
+  withholdPeriod,
+} from '../domain/report/period-withholding.ts';
+import {
   type DayRollup,
   mergedEntries,
   mergeEntries,
@@ -34,7 +36,12 @@ import {
 import { byCodeUnits } from '../domain/report/statistics.ts';
 import { signReportLink } from '../domain/token.ts';
 import { forEachLimited } from './concurrency.ts';
+import { periodKeys, periodRollupKey, rollupKey } from './period-keys.ts';
+import { writePeriodResponses } from './period-responses.ts';
 import { CONTENT_TYPES, REPORT_LINK_SECONDS, type ReportDeps } from './report.ts';
+
+export { departmentKey, periodKeys, periodRollupKey, rollupKey } from './period-keys.ts';
+export { writePeriodResponses } from './period-responses.ts';
 
 /** How many earlier periods the trend shows. */
 export const TREND_PERIODS = 5;
@@ -49,25 +56,6 @@ export interface PeriodSource {
   blobs: BlobStore;
   clock: Clock;
 }
-
-/** Where a period's files live; a department's under departments/{id}, the id its name in base64url. */
-export function periodKeys(
-  campaignId: string,
-  period: string,
-  department?: string,
-): { json: string; csv: string; html: string } {
-  const scope = department === undefined ? '' : `/departments/${departmentKey(department)}`;
-  const prefix = `${REPORTS_PREFIX}${campaignId}/${period}${scope}`;
-  return { json: `${prefix}/report.json`, csv: `${prefix}/responses.csv`, html: `${prefix}/report.html` };
-}
-
-/** A department name as one key segment of letters, digits, `-` and `_` (any name, any script). */
-export const departmentKey = (department: string): string =>
-  Buffer.from(department, 'utf8').toString('base64url');
-
-/** The rollup of a day: under reports/ so the report function's write and read policies cover it. */
-export const rollupKey = (campaignId: string, day: string): string =>
-  `${REPORTS_PREFIX}${campaignId}/rollups/${day}.json`;
 
 /** A closed period's tallies, merged once from its days' rollups (gatherPeriod). */
 export interface PeriodRollup {
@@ -84,10 +72,6 @@ const waveIds = (waves: Wave[]): string[] => waves.map((w) => w.waveId).sort(byC
 
 const sameWaves = (ids: string[] | undefined, waves: Wave[]): boolean =>
   ids !== undefined && ids.join('\u0000') === waveIds(waves).join('\u0000');
-
-/** The rollup of a closed period, beside those of the days. */
-export const periodRollupKey = (campaignId: string, period: string): string =>
-  `${REPORTS_PREFIX}${campaignId}/rollups/periods/${period}.json`;
 
 export interface PeriodFigures {
   period: Period;
@@ -249,9 +233,9 @@ export async function gatherPeriod(
 export function periodDocument(
   figures: PeriodFigures,
   options: { now: Date; language?: Language; department?: string },
-): PeriodReportDocument {
+): ShownPeriodReport {
   const campaign = figures.latest.campaign;
-  return buildPeriodReport({
+  const doc = buildPeriodReport({
     campaignId: figures.latest.campaignId,
     campaign,
     period: figures.period,
@@ -262,62 +246,8 @@ export function periodDocument(
     now: options.now,
     language: options.language ?? campaign.report.language,
   });
-}
-
-/**
- * The period's responses.csv, for the whole campaign and for each of `departments`: the auditors' raw
- * export lists every response, so it is the one part of a report that reads O(responses) — in one pass
- * over the period's answers a page at a time (store.answeredPages), each page's rows streamed into every
- * file at once, so memory holds a page and an upload part per file whatever the period's size.
- * Returns how many answered invitations it read.
- */
-export async function writePeriodResponses(
-  deps: { store: SurveyStore; blobs: BlobStore; clock: Clock },
-  figures: PeriodFigures,
-  options: { language: Language; departments: string[] },
-): Promise<number> {
-  const { store, blobs, clock } = deps;
-  const { waves, latest } = figures;
-  const files = [undefined, ...options.departments].map((department) => {
-    const channel = new PassThrough({ objectMode: true, highWaterMark: 4 });
-    return {
-      writer: periodResponsesWriter(waves, { language: options.language, department }),
-      channel,
-      done: blobs.putStream(
-        periodKeys(latest.campaignId, figures.period.key, department).csv,
-        channel,
-        CONTENT_TYPES.csv,
-      ),
-    };
-  });
-  const send = async (channel: PassThrough, text: string) => {
-    if (text !== '' && !channel.write(text)) await once(channel, 'drain');
-  };
-  let read = 0;
-  const feed = async () => {
-    for (const f of files) await send(f.channel, f.writer.head);
-    if (waves.length > 0) {
-      // Nothing is answered before its wave starts or after its deadline (nor after now).
-      const from = waves.map((w) => w.createdAt).sort(byCodeUnits)[0]!;
-      const last = waves
-        .map((w) => w.deadline)
-        .sort(byCodeUnits)
-        .at(-1)!;
-      const until = Math.min(new Date(last).getTime(), clock.now().getTime()) + 1;
-      for await (const page of store.answeredPages(latest.campaignId, from, new Date(until).toISOString())) {
-        read += page.length;
-        for (const f of files) await send(f.channel, f.writer.rows(page));
-      }
-    }
-    for (const f of files) f.channel.end();
-  };
-  try {
-    await Promise.all([feed(), ...files.map((f) => f.done)]);
-  } catch (e) {
-    for (const f of files) f.channel.destroy(e as Error);
-    throw e;
-  }
-  return read;
+  // An anonymous campaign's small groups (domain/report/period-withholding.ts).
+  return withholdPeriod(doc, minGroupSizeOf(campaign));
 }
 
 export interface PeriodReportResult {
@@ -351,6 +281,9 @@ export async function generatePeriodReport(
   const { report } = figures.latest.campaign;
   await writePeriodResponses(deps, figures, {
     language: report.language,
+    ...(overall.withheld
+      ? { withheld: { departments: withheldDepartmentsOf(overall), note: overall.withheld.note } }
+      : {}),
     departments: [
       ...new Set([
         ...overall.statistics.departments.map((d) => d.department),

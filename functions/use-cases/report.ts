@@ -1,3 +1,4 @@
+import { isAnonymous, reportInvitations } from '../domain/anonymity.ts';
 import type { ComposeMime } from '../domain/email/message.ts';
 import type { BlobStore, Clock, Mailer, SurveyStore } from '../domain/ports.ts';
 import { responsesCsv } from '../domain/report/csv.ts';
@@ -123,7 +124,11 @@ export async function generateReport(deps: ReportDeps, input: ReportInput): Prom
   }
   const secret = await links.secret();
 
-  const invitations = await store.listInvitations(wave.waveId);
+  const listed = await store.listInvitations(wave.waveId);
+  // An anonymous campaign's answers are not on its invitations (domain/anonymity.ts).
+  const invitations = isAnonymous(wave.campaign)
+    ? reportInvitations(listed, await store.listAnonymousResponses(wave.waveId))
+    : listed;
   const report = buildReport(wave, invitations, now);
   const keys = reportKeys(wave.campaignId, wave.waveId);
   await Promise.all([

@@ -1,9 +1,10 @@
+import { anonymised, anonymousResponseId, isAnonymous } from '../domain/anonymity.ts';
 import { type FieldError, parseAnswers } from '../domain/answers.ts';
 import { judgeResponse } from '../domain/cleaning.ts';
 import type { ResponseCleaning } from '../domain/cleaning-flags.ts';
 import { FORM_META_FIELDS } from '../domain/form-fields.ts';
 import { LANGUAGES, type Language, toLanguage } from '../domain/language.ts';
-import type { Invitation, StoredResponse, Wave } from '../domain/model.ts';
+import { hasAnswered, type Invitation, type StoredResponse, type Wave } from '../domain/model.ts';
 import { preselectedRatings } from '../domain/one-click.ts';
 import { OPENED_FIELD, type SurveyFormView, WAVE_FIELD } from '../domain/pages/survey-page.ts';
 import type { Clock, SurveyStore } from '../domain/ports.ts';
@@ -59,7 +60,7 @@ export async function invitationFor(
 
 async function answerable(deps: SurveyDeps, token: string): Promise<{ invitation: Invitation; wave: Wave }> {
   const invitation = await invitationFor(deps, 'survey', token);
-  if (invitation.response) throw new LinkUnavailableError('answered');
+  if (hasAnswered(invitation)) throw new LinkUnavailableError('answered');
   if (deps.clock.now().getTime() >= Date.parse(invitation.expiresAt))
     throw new LinkUnavailableError('expired');
   const wave = await deps.waves(invitation.campaignId, invitation.waveId);
@@ -82,6 +83,7 @@ function formView(
     expiresAt: invitation.expiresAt,
     timeZone: wave.campaign.dispatch.timeZone,
     wave: { campaignId: wave.campaignId, waveId: wave.waveId },
+    ...(isAnonymous(wave.campaign) ? { anonymous: true } : {}),
     ...extra,
   };
 }
@@ -177,7 +179,8 @@ export async function submitSurvey(
   const fields = answerFields(input.form);
   const formLanguage = chosenLanguage(input.form.lang);
   const named = formLanguage && (await formWave(deps, input.form[WAVE_FIELD]));
-  if (formLanguage && named) {
+  // An anonymous answer is filed under the invitation's department: it takes the read below.
+  if (formLanguage && named && !isAnonymous(named.campaign)) {
     const parsed = parseAnswers(named.questionnaire, fields);
     if (parsed.ok) {
       const at = deps.clock.now();
@@ -207,10 +210,34 @@ export async function submitSurvey(
   const now = at.toISOString();
   const cleaning = cleaningOf(deps, wave, invitation.id, input.form, parsed.answers.ratings, at);
   const response = toResponse(wave.questionnaire, parsed.answers, language, now, cleaning);
-  const outcome = await deps.store.saveResponse(invitation.id, response, now, {
-    campaignId: invitation.campaignId,
-    waveId: invitation.waveId,
-  });
+  const outcome = isAnonymous(wave.campaign)
+    ? await saveAnonymously(deps, invitation, response, at)
+    : await deps.store.saveResponse(invitation.id, response, now, {
+        campaignId: invitation.campaignId,
+        waveId: invitation.waveId,
+      });
   if (outcome !== 'stored') throw new LinkUnavailableError('not-saved');
   return { language, response };
+}
+
+/** An anonymous campaign's answer (domain/anonymity.ts): apart from the invitation, dated by the day only. */
+function saveAnonymously(
+  deps: Pick<SurveyDeps, 'store' | 'secret'>,
+  invitation: Invitation,
+  response: StoredResponse,
+  at: Date,
+): Promise<'stored' | 'unavailable'> {
+  const { department, segments } = invitation.customer;
+  return deps.store.saveAnonymousResponse(
+    invitation.id,
+    {
+      id: anonymousResponseId(deps.secret, invitation.id),
+      campaignId: invitation.campaignId,
+      waveId: invitation.waveId,
+      department,
+      ...(segments ? { segments } : {}),
+      response: anonymised(response, at),
+    },
+    at.toISOString(),
+  );
 }

@@ -1,3 +1,4 @@
+import { isAnonymous } from '../anonymity.ts';
 import { escapeHtml } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { InvitedCustomer, SendStep } from '../model.ts';
@@ -34,6 +35,8 @@ interface Copy {
   firstQuestion: (item: string) => string;
   oneClickHint: string;
   delivery: (date: string) => string;
+  /** An anonymous campaign's promise (domain/anonymity.ts). */
+  anonymous: string;
   button: string;
   fallback: string;
   deadline: (when: string) => string;
@@ -54,6 +57,7 @@ const COPY: Record<Language, Copy> = {
     firstQuestion: (item) => `第一题：您对“${item}”的评价是？`,
     oneClickHint: '点击一项即可打开问卷并选好该答案，其余问题可在同一页面填写；提交后才会记录您的回答。',
     delivery: (date) => `本次调查针对 ${date} 交付给您的产品和服务。`,
+    anonymous: '本调查为匿名调查：您的回答与您的姓名、邮箱分开保存，无法追溯到您本人。',
     button: '开始填写问卷',
     fallback: '如果按钮无法打开，请将以下链接复制到浏览器中：',
     deadline: (when) => `问卷填写截止时间：${when}。`,
@@ -73,6 +77,8 @@ const COPY: Record<Language, Copy> = {
     oneClickHint:
       'Choosing one opens the survey with that answer selected; answer the rest on the same page. Nothing is recorded until you submit.',
     delivery: (date) => `This survey is about your delivery of ${date}.`,
+    anonymous:
+      'This survey is anonymous: your answers are stored apart from your name and email and cannot be traced back to you.',
     button: 'Start the survey',
     fallback: 'If the button does not work, copy this link into your browser:',
     deadline: (when) => `The survey is open until ${when}.`,
@@ -140,6 +146,7 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
     : [];
   const question = first ? copy.firstQuestion(oneLine(first.category.label[lang])) : '';
   const delivery = input.delivery === undefined ? undefined : copy.delivery(oneLine(input.delivery));
+  const anonymous = isAnonymous(campaign) ? copy.anonymous : undefined;
 
   const text = [
     copy.greeting(name),
@@ -147,6 +154,7 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
     intro,
     '',
     ...(delivery ? [delivery, ''] : []),
+    ...(anonymous ? [anonymous, ''] : []),
     ...(first
       ? [question, ...choices.flatMap((c) => [`- ${c.label}:`, `  ${c.url}`]), copy.oneClickHint, '']
       : []),
@@ -191,7 +199,9 @@ ${choices
 </td></tr>
 `
     : '';
-  const deliveryRow = delivery ? `<p style="margin:0 0 24px 0;">${e(delivery)}</p>\n` : '';
+  const deliveryRow = [delivery, anonymous]
+    .map((p) => (p ? `<p style="margin:0 0 24px 0;">${e(p)}</p>\n` : ''))
+    .join('');
   const html = emailHtml({
     language: lang,
     title: subject,

@@ -19,6 +19,8 @@ export interface SurveyFormView {
   timeZone: string;
   /** The wave the form was built from; the form carries it back so a submit needn't look it up. */
   wave: { campaignId: string; waveId: string };
+  /** The campaign is anonymous: the page says so (domain/anonymity.ts). */
+  anonymous?: true;
   /**
    * The signed moment the page was served (token.ts `signOpenedAt`), carried back in OPENED_FIELD so data
    * cleaning can time the answer without the GET writing anything.
@@ -150,7 +152,7 @@ ${values[field] ?? ''}</textarea>
 
   const body: SafeHtml = html`<h1>${q.title[lang]}</h1>
 ${summary}<p>${t.greeting(view.customerName)}</p>
-${view.delivery && html`<p>${t.delivery(view.delivery)}</p>\n`}${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${t.answerBy(formatDate(view.expiresAt, lang, view.timeZone))} ${t.requiredNote}</p>
+${view.anonymous && html`<p class="anonymous">${t.anonymousNote}</p>\n`}${view.delivery && html`<p>${t.delivery(view.delivery)}</p>\n`}${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${t.answerBy(formatDate(view.expiresAt, lang, view.timeZone))} ${t.requiredNote}</p>
 <form method="post" novalidate>
 <input type="hidden" name="lang" value="${lang}">
 <input type="hidden" name="${WAVE_FIELD}" value="${view.wave.campaignId}/${view.wave.waveId}">

@@ -11,6 +11,8 @@ export interface PageTexts {
   /** An event-triggered survey names the delivery it is about (YYYY-MM-DD). */
   delivery: (date: string) => string;
   requiredNote: string;
+  /** An anonymous campaign's promise (domain/anonymity.ts). */
+  anonymousNote: string;
   optional: string;
   maxChars: (n: number) => string;
   submit: string;
@@ -47,6 +49,8 @@ const zhCN: PageTexts = {
   answerBy: (date) => `请于${date}前填写。`,
   delivery: (date) => `本问卷针对 ${date} 交付给您的产品和服务。`,
   requiredNote: '带 * 的题目为必答题。',
+  anonymousNote:
+    '本调查为匿名调查：您的回答与您的姓名、邮箱分开保存，无法追溯到您本人；报告只显示至少若干份回答的汇总结果。',
   optional: '（选填）',
   maxChars: (n) => `最多 ${n} 个字。`,
   submit: '提交',
@@ -89,6 +93,8 @@ const en: PageTexts = {
   answerBy: (date) => `Please answer by ${date}.`,
   delivery: (date) => `This survey is about your delivery of ${date}.`,
   requiredNote: 'Questions marked * need an answer.',
+  anonymousNote:
+    'This survey is anonymous: your answers are stored apart from your name and email and cannot be traced back to you; reports only show results of groups of several responses.',
   optional: '(optional)',
   maxChars: (n) => `Up to ${n} characters.`,
   submit: 'Submit',

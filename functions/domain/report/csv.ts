@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { minGroupSizeOf } from '../anonymity.ts';
 import type { Language } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
 import type { Questionnaire } from '../questionnaire.ts';
@@ -6,6 +7,7 @@ import { choiceQuestionsOf } from '../questionnaire-defaults.ts';
 import { questionnairesOf } from './period-report.ts';
 import { byAnswerTime, type CountedResponse, fitsQuestionnaire, fittingResponses } from './statistics.ts';
 import { flagLabel, words } from './text.ts';
+import { withheldGroups, withheldText } from './withholding.ts';
 
 /*
  * A spreadsheet opens a cell that starts with one of these as a formula (or as the start of one), so
@@ -104,8 +106,35 @@ const csvOf = (rows: string[][], bom = true): string =>
  */
 export function responsesCsv(wave: Wave, invitations: Invitation[]): string {
   const q = wave.questionnaire;
-  const { header, cells } = responseColumns([q], wave.campaign.report.language);
-  return csvOf([header, ...fittingResponses(q, invitations).map((counted) => cells(q, counted))]);
+  const language = wave.campaign.report.language;
+  const { header, cells } = responseColumns([q], language);
+  const fitting = fittingResponses(q, invitations);
+  return csvOf([
+    header,
+    ...withholdDepartments(fitting, minGroupSizeOf(wave.campaign), language).map((c) => cells(q, c)),
+  ]);
+}
+
+/**
+ * An anonymous campaign's rows (withholding.ts): a department with fewer than `minGroupSize` responses is
+ * not named; its rows say "withheld" in its place. The rows themselves stay, so the totals add up.
+ */
+function withholdDepartments(
+  fitting: CountedResponse[],
+  minGroupSize: number | undefined,
+  language: Language,
+): CountedResponse[] {
+  if (minGroupSize === undefined) return fitting;
+  const counts = new Map<string, number>();
+  for (const { invitation } of fitting)
+    counts.set(invitation.customer.department, (counts.get(invitation.customer.department) ?? 0) + 1);
+  const hidden = withheldGroups(counts, minGroupSize);
+  const note = withheldText(words(language).withheld, minGroupSize);
+  return fitting.map((c) =>
+    hidden.has(c.invitation.customer.department)
+      ? { ...c, invitation: { ...c.invitation, customer: { ...c.invitation.customer, department: note } } }
+      : c,
+  );
 }
 
 /**
@@ -119,9 +148,16 @@ export function responsesCsv(wave: Wave, invitations: Invitation[]): string {
  */
 export function periodResponsesWriter(
   waves: Wave[],
-  options: { language: Language; department?: string | undefined },
+  options: {
+    language: Language;
+    department?: string | undefined;
+    /** An anonymous campaign's withheld departments (period-withholding.ts): `note` in place of their name. */
+    withheld?: { departments: ReadonlySet<string>; note: string } | undefined;
+  },
 ): { head: string; rows: (answered: Iterable<Invitation>) => string } {
-  const { department, language } = options;
+  const { department, language, withheld } = options;
+  // A withheld department's own file lists none of its rows.
+  const none = department !== undefined && withheld?.departments.has(department) === true;
   const { header, cells } = responseColumns(questionnairesOf(waves), language);
   const byId = new Map(waves.map((w) => [w.waveId, w]));
   return {
@@ -131,10 +167,18 @@ export function periodResponsesWriter(
       for (const invitation of answered) {
         const wave = byId.get(invitation.waveId);
         const response = invitation.response;
-        if (!wave || !response || (department !== undefined && invitation.customer.department !== department))
+        if (
+          none ||
+          !wave ||
+          !response ||
+          (department !== undefined && invitation.customer.department !== department)
+        )
           continue;
+        const shown = withheld?.departments.has(invitation.customer.department)
+          ? { ...invitation, customer: { ...invitation.customer, department: withheld.note } }
+          : invitation;
         if (fitsQuestionnaire(wave.questionnaire, response))
-          rows.push({ wave, counted: { invitation, response } });
+          rows.push({ wave, counted: { invitation: shown, response } });
       }
       rows.sort((a, b) => byAnswerTime(a.counted, b.counted));
       return csvOf(

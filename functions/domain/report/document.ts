@@ -1,10 +1,12 @@
+import { minGroupSizeOf } from '../anonymity.ts';
 import type { CleaningRule } from '../cleaning.ts';
 import type { Language, LocalizedText } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
 import type { Grades, Questionnaire, ScaleKind } from '../questionnaire.ts';
 import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
 import { EMAILED_DEFINITION, RETURN_RATE_DEFINITIONS } from './return-rate.ts';
-import { type WaveStatistics, waveStatistics } from './statistics.ts';
+import { waveStatistics } from './statistics.ts';
+import { type ShownWaveStatistics, withholdSmallGroups } from './withholding.ts';
 
 /** Every report file lives under this prefix, and nothing else does: IAM and report links rely on it. */
 export const REPORTS_PREFIX = 'reports/';
@@ -72,7 +74,12 @@ export interface ReportDocument {
   };
   /** The data-cleaning rules of the campaign as the wave snapshotted it; null when it had none. */
   cleaning: { rules: CleaningRule[] } | null;
-  statistics: WaveStatistics;
+  /**
+   * Present for an anonymous campaign: no customer is named anywhere, and every department (and comment
+   * of one) with fewer than `minGroupSize` responses is withheld (report/withholding.ts).
+   */
+  anonymous?: { minGroupSize: number };
+  statistics: ShownWaveStatistics;
 }
 
 const DEFINITIONS = {
@@ -101,6 +108,11 @@ const DEFINITIONS = {
   'departments[]':
     'The same figures per department of the customers as they were when invited, sorted by name.',
   'comments[]': 'Open answers in question order, lowest total score first.',
+} as const;
+
+const ANONYMOUS_DEFINITIONS = {
+  withheld:
+    'Anonymous campaign: a department with fewer than anonymous.minGroupSize responses shows only its name and "withheld", its comments name no department, and with fewer responses in the whole wave no comment is shown (commentsWithheld); the totals count every response. Responses carry no customer and are dated by their UTC day only.',
 } as const;
 
 /* DynamoDB does not keep the order of a map's keys, so every object read from the wave is rebuilt here. */
@@ -147,11 +159,12 @@ export function describeQuestionnaire(q: Questionnaire): ReportDocument['questio
 /** Builds report.json's content for a wave from its invitations. */
 export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: Date): ReportDocument {
   const q = wave.questionnaire;
+  const minGroupSize = minGroupSizeOf(wave.campaign);
   return {
     schemaVersion: 1,
     generatedAt: generatedAt.toISOString(),
     language: wave.campaign.report.language,
-    definitions: { ...DEFINITIONS },
+    definitions: { ...DEFINITIONS, ...(minGroupSize === undefined ? {} : ANONYMOUS_DEFINITIONS) },
     campaign: {
       id: wave.campaignId,
       name: localized(wave.campaign.name),
@@ -160,7 +173,8 @@ export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: 
     wave: { id: wave.waveId, createdAt: wave.createdAt, deadline: wave.deadline },
     questionnaire: describeQuestionnaire(q),
     cleaning: wave.campaign.cleaning ? { rules: wave.campaign.cleaning.rules.map(orderedRule) } : null,
-    statistics: waveStatistics(wave, invitations),
+    ...(minGroupSize === undefined ? {} : { anonymous: { minGroupSize } }),
+    statistics: withholdSmallGroups(waveStatistics(wave, invitations), minGroupSize),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Language } from '../language.ts';
 import type { ReportDocument } from './document.ts';
 import type { ReportComment } from './statistics.ts';
 import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
+import { withheldText } from './withholding.ts';
 
 export interface ReportEmailInput {
   report: ReportDocument;
@@ -172,6 +173,9 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
   const questionLabel = (id: string) => q.openQuestions.find((o) => o.id === id)?.label[lang] ?? id;
   const categoryLabel = (id: string) => q.categories.find((c) => c.id === id)?.label[lang] ?? id;
   const comments = lowestComments(s.comments);
+  // An anonymous campaign's wave with too few responses for its comments to be shown (withholding.ts).
+  const commentsWithheld =
+    s.commentsWithheld && withheldText(w.withheld, report.anonymous?.minGroupSize ?? 0);
   const cleaned = cleanedNote(w, s.cleaned, s.cleaningFlags);
 
   const rawLine = rawHeadline(report, s);
@@ -195,6 +199,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
     ...s.categories.map(
       (c) => `- ${categoryLabel(c.id)}: ${meanPercentText(c.meanPercent)} · ${percent(c.satisfactionRate)}`,
     ),
+    ...(commentsWithheld ? ['', `${w.comments}: ${commentsWithheld}`] : []),
     ...(comments.length > 0
       ? [
           '',
@@ -227,6 +232,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${headline.map(([k, v]) => figureRow(k, v)).join('')}</table>
 ${s.answered === 0 ? noteHtml(w.noResponses) : ''}
 ${noteHtml(cleaned)}
+${commentsWithheld ? noteHtml(`${w.comments}: ${commentsWithheld}`) : ''}
 </td></tr>
 ${sectionRow(
   w.categories,

@@ -4,6 +4,7 @@ import type { GradeName } from '../questionnaire.ts';
 import type { ReportDocument } from './document.ts';
 import type { CategoryStatistics, ChoiceStatistics, ReportComment } from './statistics.ts';
 import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
+import { isWithheldGroup, withheldText } from './withholding.ts';
 
 /*
  * report.html: one self-contained, print-friendly page. Charts are inline SVG (they print in colour,
@@ -193,21 +194,24 @@ export function reportHtml(report: ReportDocument): string {
     .join('');
 
   const departmentRows = s.departments
-    .map(
-      (d) =>
-        `<tr><td>${esc(d.department)}</td><td class="n">${d.answered} / ${d.invited}</td><td class="n">${percent(d.returnRate)}</td><td class="n">${percent(d.satisfactionRate)}</td><td class="n">${scoreText(d.meanTotal)}${d.grade ? ` (${d.grade})` : ''}</td><td class="chart">${bar(d.meanTotal, 100, `${d.department}: ${scoreText(d.meanTotal)}`)}</td></tr>`,
+    .map((d) =>
+      isWithheldGroup(d)
+        ? `<tr class="withheld"><td>${esc(d.department)}</td><td colspan="5">${esc(withheldText(w.withheld, report.anonymous?.minGroupSize ?? 0))}</td></tr>`
+        : `<tr><td>${esc(d.department)}</td><td class="n">${d.answered} / ${d.invited}</td><td class="n">${percent(d.returnRate)}</td><td class="n">${percent(d.satisfactionRate)}</td><td class="n">${scoreText(d.meanTotal)}${d.grade ? ` (${d.grade})` : ''}</td><td class="chart">${bar(d.meanTotal, 100, `${d.department}: ${scoreText(d.meanTotal)}`)}</td></tr>`,
     )
     .join('');
 
-  const comments = q.openQuestions
-    .map((o) => {
-      const items = s.comments
-        .filter((c) => c.questionId === o.id)
-        .map((c) => commentBlock(w, c))
+  const comments = s.commentsWithheld
+    ? `<p class="note withheld">${esc(withheldText(w.withheld, report.anonymous?.minGroupSize ?? 0))}</p>`
+    : q.openQuestions
+        .map((o) => {
+          const items = s.comments
+            .filter((c) => c.questionId === o.id)
+            .map((c) => commentBlock(w, c))
+            .join('');
+          return `<h3>${esc(o.label[lang])}</h3>${items || `<p class="note">${esc(w.noComments)}</p>`}`;
+        })
         .join('');
-      return `<h3>${esc(o.label[lang])}</h3>${items || `<p class="note">${esc(w.noComments)}</p>`}`;
-    })
-    .join('');
 
   const satisfiedLabel = levelName(q.satisfiedFrom);
   const body = [

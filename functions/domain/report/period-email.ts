@@ -19,6 +19,7 @@ import {
   titleRow,
 } from './email.ts';
 import type { GroupFigures, PeriodReportDocument, TrendPoint } from './period-report.ts';
+import { withheldLines } from './period-withholding.ts';
 import { cleanedNote, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
 
 export interface PeriodDigestInput {
@@ -245,6 +246,12 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
     ...(report.period.final ? [] : [w.ePreliminary]),
     ...(s.answered === 0 ? [w.eNoResponses] : []),
     ...[cleanedNote(w, s.cleaned, s.cleaningFlags)].filter((n) => n !== undefined),
+    // An anonymous campaign's small groups (period-withholding.ts).
+    ...withheldLines(report, w.withheld, {
+      departments: w.departments,
+      segments: w.pSegments,
+      comments: w.comments,
+    }),
   ];
   const reminders = `${w.eReminders}: ${reminderLine(w, s.reminders)}`;
   const subtitle = `${w.ePeriod} ${key} (${report.period.first} – ${report.period.last})`;

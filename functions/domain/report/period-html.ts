@@ -10,6 +10,7 @@ import {
   metText,
 } from './html.ts';
 import type { GroupFigures, PeriodReportDocument, TrendPoint } from './period-report.ts';
+import { withheldLines } from './period-withholding.ts';
 import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
 
 /*
@@ -304,6 +305,11 @@ export function periodReportHtml(report: PeriodReportDocument): string {
     `<p class="meta">${esc(scope)} · ${esc(w.pWaves)}: ${report.waves.length}${q ? ` · ${esc(w.questionnaire)}: ${esc(q.title[lang])} (${esc(w.version)} ${q.version})` : ''}</p>`,
     `<p class="meta">${esc(w.generated)} ${dateTime(report.generatedAt, tz)} (${esc(tz)})</p></header>`,
     headline,
+    ...withheldLines(report, w.withheld, {
+      departments: w.departments,
+      segments: w.pSegments,
+      comments: w.comments,
+    }).map((line) => `<p class="note withheld">${esc(line)}</p>`),
     trend,
     departments,
     segments,

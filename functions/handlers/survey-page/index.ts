@@ -36,8 +36,10 @@ import {
  * needs no JavaScript, and GET /r/{token} (a report link from a manager's email), a redirect to the report
  * file in S3. Adapters are built once per container; the wave cache makes a warm GET one read.
  */
-// This handler writes no new personal-data items, so the store's retention setting does not apply here.
-const store = new DynamoStore(documentClient(), requireEnv('TABLE_NAME'));
+// An anonymous campaign's response is a new item (comments may hold personal data): it expires as others do.
+const store = new DynamoStore(documentClient(), requireEnv('TABLE_NAME'), {
+  retentionDays: Number(process.env.RETENTION_DAYS) || 365,
+});
 const clock = { now: () => new Date() };
 const waves = cachedWaves(store);
 const suppressions = {

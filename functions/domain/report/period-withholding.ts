@@ -1,0 +1,118 @@
+/*
+ * Small-group suppression in period reports of anonymous campaigns (withholding.ts says why): a department
+ * or segment of fewer than `minGroupSize` responses in the period is withheld from the whole campaign's
+ * report, its comments name no department, and a department's own report of fewer responses keeps only
+ * its invited and answered counts. The totals still count every response.
+ */
+import { isWithheld, withheldNote } from '../anonymity.ts';
+import type { Segment } from '../segments.ts';
+import type { PeriodReportDocument, PeriodStatistics } from './period-report.ts';
+
+/** What a period report withheld; absent when nothing was (or the campaign is not anonymous). */
+export interface PeriodWithheld {
+  /** `withheld: fewer than 5 responses`. */
+  note: string;
+  minGroupSize: number;
+  departments: string[];
+  segments: Segment[];
+  /** No comment is shown: the report's scope has fewer responses than minGroupSize. */
+  comments: boolean;
+  /** A department's own report of fewer responses: only its invited and answered counts are shown. */
+  scope: boolean;
+}
+
+export type ShownPeriodReport = PeriodReportDocument & { withheld?: PeriodWithheld };
+
+/** The department names of a report's withheld rows: their data rows say `note` in place of their name. */
+export const withheldDepartmentsOf = (doc: ShownPeriodReport): Set<string> =>
+  new Set(doc.withheld?.departments ?? []);
+
+/** A scope's figures with nothing left of what its responses said: counts only. */
+function countsOnly(s: PeriodStatistics): PeriodStatistics {
+  return {
+    ...s,
+    cleaned: 0,
+    meanTotal: null,
+    grade: null,
+    indexMet: null,
+    meanRaw: null,
+    targetMet: null,
+    satisfactionRate: null,
+    satisfactionRateMet: null,
+    excluded: 0,
+    cleaningFlags: s.cleaningFlags.map((f) => ({ ...f, count: 0 })),
+    ratedAnswers: 0,
+    satisfiedAnswers: 0,
+    grades: s.grades.map((g) => ({ ...g, count: 0 })),
+    categories: [],
+    choices: [],
+    departments: [],
+    segments: [],
+    problems: [],
+    reminders: [],
+    trend: [],
+    commentCount: 0,
+    commentLanguages: { 'zh-CN': 0, en: 0 },
+    comments: [],
+  };
+}
+
+/**
+ * The period report as an anonymous campaign shows it (`minGroupSize` from anonymity.ts minGroupSizeOf);
+ * unchanged when it is undefined or nothing is small enough to withhold.
+ */
+export function withholdPeriod(
+  doc: PeriodReportDocument,
+  minGroupSize: number | undefined,
+): ShownPeriodReport {
+  if (minGroupSize === undefined) return doc;
+  const s = doc.statistics;
+  const small = (answered: number) => isWithheld(answered, minGroupSize);
+  const note = withheldNote(minGroupSize);
+  const departments = s.departments.filter((d) => small(d.answered)).map((d) => d.department);
+  const segments = s.segments.filter((g) => small(g.answered)).map((g) => g.segment);
+  const scopeSmall = small(s.answered);
+  const scope = scopeSmall && doc.department !== null;
+  if (departments.length === 0 && segments.length === 0 && !scopeSmall) return doc;
+  const hidden = new Set(departments);
+  const statistics: PeriodStatistics = scope
+    ? countsOnly(s)
+    : {
+        ...s,
+        departments: s.departments.filter((d) => !hidden.has(d.department)),
+        segments: s.segments.filter((g) => !segments.includes(g.segment)),
+        comments: scopeSmall
+          ? []
+          : s.comments.map((c) => (hidden.has(c.department) ? { ...c, department: note } : c)),
+      };
+  return {
+    ...doc,
+    definitions: {
+      ...doc.definitions,
+      withheld:
+        'Anonymous campaign: departments and segments with fewer than withheld.minGroupSize responses are listed in withheld (not in statistics), comments of such a department name none, no comment is shown when the report has fewer responses than that, and a department’s own report of fewer responses shows only its invited and answered counts. Totals count every response.',
+    },
+    statistics,
+    withheld: { note, minGroupSize, departments, segments, comments: scopeSmall, scope },
+  };
+}
+
+/**
+ * What a period report or digest says about what it withheld, one line each, in the words of its language:
+ * `withheld` is words(lang).withheld, `labels` the headings of departments, segments and comments.
+ */
+export function withheldLines(
+  doc: ShownPeriodReport,
+  withheld: string,
+  labels: { departments: string; segments: string; comments: string },
+): string[] {
+  const w = doc.withheld;
+  if (!w) return [];
+  const note = withheld.replace('{n}', String(w.minGroupSize));
+  if (w.scope) return [note];
+  return [
+    ...(w.departments.length > 0 ? [`${labels.departments}: ${w.departments.join(', ')} — ${note}`] : []),
+    ...(w.segments.length > 0 ? [`${labels.segments}: ${w.segments.join(', ')} — ${note}`] : []),
+    ...(w.comments ? [`${labels.comments}: ${note}`] : []),
+  ];
+}

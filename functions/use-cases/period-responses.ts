@@ -1,0 +1,74 @@
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import type { Language } from '../domain/language.ts';
+import type { BlobStore, Clock, SurveyStore } from '../domain/ports.ts';
+import { periodResponsesWriter } from '../domain/report/csv.ts';
+import { byCodeUnits } from '../domain/report/statistics.ts';
+import { periodKeys } from './period-keys.ts';
+import type { PeriodFigures } from './period-report.ts';
+import { CONTENT_TYPES } from './report.ts';
+
+/**
+ * The period's responses.csv, for the whole campaign and for each of `departments`: the auditors' raw
+ * export lists every response, so it is the one part of a report that reads O(responses) — in one pass
+ * over the period's answers a page at a time (store.answeredPages), each page's rows streamed into every
+ * file at once, so memory holds a page and an upload part per file whatever the period's size.
+ * Returns how many answered invitations it read.
+ */
+export async function writePeriodResponses(
+  deps: { store: SurveyStore; blobs: BlobStore; clock: Clock },
+  figures: PeriodFigures,
+  options: {
+    language: Language;
+    departments: string[];
+    /** An anonymous campaign's withheld departments (period-withholding.ts): not named, no file of their own rows. */
+    withheld?: { departments: ReadonlySet<string>; note: string };
+  },
+): Promise<number> {
+  const { store, blobs, clock } = deps;
+  const { waves, latest } = figures;
+  const files = [undefined, ...options.departments].map((department) => {
+    const channel = new PassThrough({ objectMode: true, highWaterMark: 4 });
+    return {
+      writer: periodResponsesWriter(waves, {
+        language: options.language,
+        department,
+        ...(options.withheld ? { withheld: options.withheld } : {}),
+      }),
+      channel,
+      done: blobs.putStream(
+        periodKeys(latest.campaignId, figures.period.key, department).csv,
+        channel,
+        CONTENT_TYPES.csv,
+      ),
+    };
+  });
+  const send = async (channel: PassThrough, text: string) => {
+    if (text !== '' && !channel.write(text)) await once(channel, 'drain');
+  };
+  let read = 0;
+  const feed = async () => {
+    for (const f of files) await send(f.channel, f.writer.head);
+    if (waves.length > 0) {
+      // Nothing is answered before its wave starts or after its deadline (nor after now).
+      const from = waves.map((w) => w.createdAt).sort(byCodeUnits)[0]!;
+      const last = waves
+        .map((w) => w.deadline)
+        .sort(byCodeUnits)
+        .at(-1)!;
+      const until = Math.min(new Date(last).getTime(), clock.now().getTime()) + 1;
+      for await (const page of store.answeredPages(latest.campaignId, from, new Date(until).toISOString())) {
+        read += page.length;
+        for (const f of files) await send(f.channel, f.writer.rows(page));
+      }
+    }
+    for (const f of files) f.channel.end();
+  };
+  try {
+    await Promise.all([feed(), ...files.map((f) => f.done)]);
+  } catch (e) {
+    for (const f of files) f.channel.destroy(e as Error);
+    throw e;
+  }
+  return read;
+}
