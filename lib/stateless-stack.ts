@@ -205,7 +205,8 @@ export class StatelessStack extends Stack {
         SEND_QUEUE_URL: this.sendQueue.queueUrl,
       },
     });
-    this.send.grantTable(table, ['GetItem', 'UpdateItem']);
+    // BatchGetItem: the address's suppression record, looked up before each send.
+    this.send.grantTable(table, ['GetItem', 'UpdateItem', 'BatchGetItem']);
     this.send.grantSecretValue(shared.tokenSecretArn);
     this.send.grantSendRawEmail(sesIdentityArn, configurationSetArn);
     this.send.grantGetSendQuota();

@@ -103,6 +103,10 @@ export class DynamoStore implements SurveyStore {
     return this.responses.answeredPages(campaignId, from, to);
   }
 
+  async closeInvitation(id: string, at: string): Promise<void> {
+    await this.invitations.unsubscribeInvitation(id, at);
+  }
+
   /** Unsubscribes the invitation, then its customer: one who has left the directory since is no matter. */
   async unsubscribe(id: string, at: string): Promise<InvitedCustomer | undefined> {
     const invitation = await this.invitations.unsubscribeInvitation(id, at);

@@ -28,6 +28,8 @@ export interface SurveyStore {
   claimSend(id: string, step: SendStep, at: string): Promise<Invitation | undefined>;
   /** Undoes a claim whose email certainly did not go out, so the job can be retried. */
   releaseSend(id: string, step: SendStep, at: string): Promise<void>;
+  /** Closes the invitation (unsubscribedAt, the first time only): no step of it is claimed again. */
+  closeInvitation(id: string, at: string): Promise<void>;
   /**
    * Records the mail service's id for the email of the claim made at `at`: the proof it went out. A claim
    * without one was never confirmed (the send failed ambiguously, or the function died mid-send).

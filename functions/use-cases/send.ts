@@ -9,6 +9,7 @@ import {
 import type { SendJob } from '../domain/model.ts';
 import type { Clock, Mailer, OutgoingEmail, SurveyStore } from '../domain/ports.ts';
 import { signToken } from '../domain/token.ts';
+import { type Suppressions, suppressionsOf } from './suppression.ts';
 import type { WaveLookup } from './waves.ts';
 
 /**
@@ -29,6 +30,8 @@ export interface SendDeps {
     /** PUBLIC_BASE_URL: the survey page's origin (and path prefix, if any). */
     baseUrl: string;
   };
+  /** Looked up before every send: an address suppressed since the job was queued is never emailed. */
+  suppressions: Suppressions;
 }
 
 export type SendResult =
@@ -41,7 +44,12 @@ export type SendResult =
    */
   | { outcome: 'uncertain'; invitationId: string; recorded: boolean; error: string }
   /** Already sent, unsubscribed, expired or unknown: nothing to do, and not an error. */
-  | { outcome: 'skipped'; invitationId: string };
+  | { outcome: 'skipped'; invitationId: string }
+  /**
+   * The address went on the suppression list after the job was queued (unsubscribed through another
+   * email, bounced, complained, erased): the invitation is closed and nothing is sent.
+   */
+  | { outcome: 'suppressed'; invitationId: string };
 
 /**
  * The email certainly did not go out. `released` tells whether the claim was undone, so a retry can send;
@@ -107,6 +115,19 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
     }
     throw new SendFailedError(job.invitationId, released, cause);
   };
+
+  let suppressed: boolean;
+  try {
+    suppressed = (await suppressionsOf(deps.suppressions, [invitation.customer.email])).size > 0;
+  } catch (e) {
+    return notSent(e);
+  }
+  if (suppressed) {
+    // Closed first, so a failure after it leaves a claim that is never sent, never an email.
+    await store.closeInvitation(job.invitationId, atIso);
+    await store.releaseSend(job.invitationId, job.step, atIso);
+    return { outcome: 'suppressed', invitationId: invitation.id };
+  }
 
   let email: OutgoingEmail;
   try {

@@ -29,7 +29,8 @@ export async function openUnsubscribe(
 /**
  * POST /u/{token} (the confirmation form or an RFC 8058 one-click POST): unsubscribes the invitation and
  * the customer, and puts the address the invitation went to on the suppression list, which outlives the
- * customer item (a re-import a year later still finds it). Idempotent: conditional updates, no read first.
+ * customer item (a re-import a year later still finds it), written first. Idempotent: one read, then
+ * conditional updates.
  */
 export async function unsubscribe(
   deps: UnsubscribeDeps & { suppressions: Suppressions },
@@ -38,7 +39,10 @@ export async function unsubscribe(
   const id = verifyToken(deps.secret, 'unsubscribe', input.token);
   if (!id) throw new LinkUnavailableError('bad-token');
   const at = deps.clock.now().toISOString();
-  const customer = await deps.store.unsubscribe(id, at);
-  if (!customer) throw new LinkUnavailableError('unknown');
-  await suppressAddress(deps.suppressions, customer.email, 'unsubscribed', at);
+  // The permanent record first: if a later write fails, the POST fails (a one-click POST may never be
+  // retried), but the address is already on the list that dispatch, remind and send consult.
+  const invitation = await deps.store.getInvitation(id);
+  if (!invitation) throw new LinkUnavailableError('unknown');
+  await suppressAddress(deps.suppressions, invitation.customer.email, 'unsubscribed', at);
+  if (!(await deps.store.unsubscribe(id, at))) throw new LinkUnavailableError('unknown');
 }

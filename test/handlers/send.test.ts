@@ -215,32 +215,6 @@ describe('Handler: send', () => {
     expect(stored?.sendUncertain?.invite).toBeUndefined();
   });
 
-  it('should claim, send and confirm with two conditional writes and one SendRawEmail, nothing else', async () => {
-    const { invitation, email } = await invite();
-    await send(sqsEvent(sqsRecord(job(invitation.id)))); // reads the wave into the cache
-    const next = await invite();
-    const commands: string[] = [];
-    const stack = documentClient().middlewareStack;
-    stack.add(
-      (next, context) => (args) => {
-        const conditional = Boolean((args.input as { ConditionExpression?: string }).ConditionExpression);
-        commands.push(`${context.commandName}${conditional ? ' (conditional)' : ''}`);
-        return next(args);
-      },
-      { step: 'initialize', name: 'countCommands' },
-    );
-
-    try {
-      await send(sqsEvent(sqsRecord(job(next.invitation.id))));
-    } finally {
-      stack.remove('countCommands');
-    }
-
-    expect(commands).toEqual(['UpdateItemCommand (conditional)', 'UpdateItemCommand (conditional)']);
-    expect(await mailTo(next.email)).toHaveLength(1);
-    expect(await mailTo(email)).toHaveLength(1);
-  });
-
   const ambiguous = [
     {
       what: 'a request timeout',

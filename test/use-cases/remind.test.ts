@@ -82,6 +82,7 @@ function depsAt(now: Date) {
       waves: cachedWaves(store),
       compose: composeMime,
       links: { secret: async () => process.env.TOKEN_SECRET!, baseUrl: process.env.PUBLIC_BASE_URL! },
+      suppressions: testSuppressions(),
     },
   };
 }

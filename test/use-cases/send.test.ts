@@ -8,7 +8,7 @@ import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { Mailer } from '../../functions/domain/ports.ts';
 import { type SendDeps, SendFailedError, sendInvitation } from '../../functions/use-cases/send.ts';
 import { cachedWaves } from '../../functions/use-cases/waves.ts';
-import { seedInvitation, seedWave } from '../support/fixtures.ts';
+import { seedInvitation, seedWave, testSuppressions } from '../support/fixtures.ts';
 
 /*
  * sendInvitation with the real store and the local SES endpoint; a store write or the mailer is made to
@@ -44,6 +44,7 @@ function depsWith(overrides: { mailer?: Mailer } = {}) {
     waves: cachedWaves(store),
     compose: composeMime,
     links: { secret: async () => process.env.TOKEN_SECRET!, baseUrl: 'https://survey.example.test' },
+    suppressions: testSuppressions(),
   };
   return { store, deps };
 }

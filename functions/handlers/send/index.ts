@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
+import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { composeMime } from '../../adapters/mime.ts';
@@ -29,6 +30,10 @@ const deps: SendDeps = {
   waves: cachedWaves(store),
   compose: composeMime,
   links: { secret: tokenSecret, baseUrl: requireEnv('PUBLIC_BASE_URL') },
+  suppressions: {
+    list: new DynamoSuppressions(documentClient(), requireEnv('TABLE_NAME')),
+    secret: tokenSecret,
+  },
 };
 
 /*
