@@ -75,7 +75,12 @@ describe('StatelessStack', () => {
           SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) },
         },
         dispatch: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
-        remind: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
+        remind: {
+          ...shared,
+          SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) },
+          // Where its ProvisionalCalendarDecisions metric goes (the alarm's namespace).
+          METRICS_NAMESPACE: 'csat/CsatStateless',
+        },
         'import-customers': { ...shared, BUCKET_NAME: bucket },
         'ses-events': shared,
         report: {
