@@ -120,6 +120,13 @@ export function human(command: string, result: unknown): string {
         ]),
         [],
       ),
+      ...(r.provisionalDecisions
+        ? [
+            '',
+            `${r.provisionalDecisions} decision(s) rested on a year without an official holiday notice ` +
+              '(provisional: see csat status).',
+          ]
+        : []),
     ].join('\n');
   }
   if (command === 'report') {

@@ -53,6 +53,17 @@ describe('Use case: campaign status with the reminder calendar', () => {
     expect(human('status', report)).not.toContain('Calendar');
   });
 
+  it('should tell, after a remind run, how many decisions were provisional', () => {
+    const text = human('remind', {
+      campaignId: 'demo',
+      waves: [{ waveId: 'demo-w', queued: {}, notDue: { 'day-off': 2 } }],
+      queued: 0,
+      provisionalDecisions: 2,
+    });
+
+    expect(text).toContain('2 decision(s) rested on a year without an official holiday notice');
+  });
+
   it('should leave the calendar out without a programme, and for a campaign without reminders', async () => {
     const bare = await getCampaignStatus({ store }, { campaignId: 'demo' });
     const quiet = await getCampaignStatus(
