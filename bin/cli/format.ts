@@ -31,7 +31,6 @@ function calendarLines(s: CampaignStatusReport): string[] {
   const c = s.calendar;
   if (!c || c.unofficial.length === 0) return [];
   return [
-    '',
     `Calendar ${c.calendar} (reminders, ${c.from} to ${c.to}): no official holiday notice for ${c.unofficial.map((u) => u.year).join(', ')}`,
     ...c.unofficial.map((u) =>
       u.basis === 'provisional'
@@ -173,9 +172,10 @@ export function human(command: string, result: unknown): string {
   );
   return [
     `Campaign ${s.campaignId}: ${s.invited} invited, ${s.answered} answered, return rate ${percent(s.returnRate)}`,
+    // Right under the headline: what the coming reminders count by matters before the figures do.
+    ...calendar,
     '',
     statusTable(s),
     ...(selections.length > 0 ? ['', 'Left out of each wave:', ...selections] : []),
-    ...calendar,
   ].join('\n');
 }
