@@ -42,11 +42,12 @@ function calendarLines(s: CampaignStatusReport): string[] {
 }
 
 function statusTable(status: CampaignStatusReport): string {
-  const head = ['Wave', 'Department', 'Invited', 'Answered', 'Return', 'Target', 'Met'];
+  const head = ['Wave', 'Department', 'Invited', 'Emailed', 'Answered', 'Return', 'Target', 'Met'];
   const row = (wave: string, department: string, t: Tally) => [
     wave,
     department,
     String(t.invited),
+    String(t.emailed),
     String(t.answered),
     percent(t.returnRate),
     t.target === null ? NONE : percent(t.target),
@@ -61,7 +62,7 @@ function statusTable(status: CampaignStatusReport): string {
   };
   for (const w of status.waves) block(w.waveId, w.departments, w);
   if (status.waves.length > 1) block('all waves', status.departments, status);
-  return table(head, rows, [2, 3, 4, 5]);
+  return table(head, rows, [2, 3, 4, 5, 6]);
 }
 
 /** `[#######·······]  350/1000` */
@@ -171,7 +172,7 @@ export function human(command: string, result: unknown): string {
       : [],
   );
   return [
-    `Campaign ${s.campaignId}: ${s.invited} invited, ${s.answered} answered, return rate ${percent(s.returnRate)}`,
+    `Campaign ${s.campaignId}: ${s.invited} invited (${s.emailed} emailed), ${s.answered} answered, return rate ${percent(s.returnRate)}`,
     // Right under the headline: what the coming reminders count by matters before the figures do.
     ...calendar,
     '',

@@ -124,8 +124,9 @@ export interface SendJob {
 }
 
 /**
- * Whether the customer was actually invited: their email went out (an answer proves it too). Customers who
- * unsubscribed or whose wave closed before the send, and jobs still queued or dead-lettered, are not
- * counted, so status and reports share one denominator.
+ * Whether the invitation's email went out (an answer proves it too). Not the denominator of the return
+ * rate: every invitation created at dispatch counts as invited (report/document.ts RETURN_RATE), so a
+ * wave's return rate never moves because an email was late, paused or never sent; `emailed` is reported
+ * beside it so such gaps show.
  */
-export const wasInvited = (i: Invitation): boolean => Boolean(i.sent?.invite || i.response);
+export const wasEmailed = (i: Invitation): boolean => Boolean(i.sent?.invite || i.response);

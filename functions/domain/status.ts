@@ -1,12 +1,19 @@
-import { type Invitation, type Wave, type WaveSelection, wasInvited } from './model.ts';
+import { type Invitation, type Wave, type WaveSelection, wasEmailed } from './model.ts';
 import type { Campaign } from './programme.ts';
+import type { Questionnaire } from './questionnaire.ts';
+import { returnRate, returnRateMet } from './report/return-rate.ts';
+import { fitsQuestionnaire } from './report/statistics.ts';
 import { returnRateTarget } from './targets.ts';
 
 /** How many were invited and answered, and the share that answered, against the return-rate target. */
 export interface Tally {
+  /** Invitations created at dispatch, as every report counts them (report/return-rate.ts). */
   invited: number;
+  /** Of invited, those whose email went out (or who answered). */
+  emailed: number;
+  /** Responses that fit the questionnaire their wave sent, as the reports count them. */
   answered: number;
-  /** answered / invited, between 0 and 1; 0 when nobody was invited. */
+  /** answered / invited, 0–1, four decimals as in the reports; 0 when nobody was invited. */
   returnRate: number;
   /** The return rate aimed at (0–1); null when the campaign sets none for this row. */
   target: number | null;
@@ -34,42 +41,46 @@ export interface CampaignStatus extends Tally {
   waves: WaveStatus[];
 }
 
-const rate = (answered: number, invited: number): number => (invited === 0 ? 0 : answered / invited);
+interface Counts {
+  invited: number;
+  emailed: number;
+  answered: number;
+}
 
-function measured(invited: number, answered: number, target: number | null): Tally {
-  const returnRate = rate(answered, invited);
-  // Both sides are correctly rounded doubles, so 3/10 against 0.3 compares equal and counts as met.
-  const met = target === null || invited === 0 ? null : returnRate >= target;
-  return { invited, answered, returnRate, target, met };
+function measured(c: Counts, target: number | null): Tally {
+  const met = returnRateMet(c.answered, c.invited, target);
+  return { ...c, returnRate: returnRate(c.answered, c.invited) ?? 0, target, met };
 }
 
 /** Rows are measured against `campaign`'s targets: the department's own, else the default. */
 function tally(
-  all: readonly Invitation[],
+  invitations: ReadonlyArray<{ invitation: Invitation; questionnaire: Questionnaire }>,
   campaign: Campaign | undefined,
 ): Tally & { departments: DepartmentTally[] } {
   const targetOf = (department?: string) => (campaign ? returnRateTarget(campaign, department) : null);
-  const invitations = all.filter(wasInvited);
-  const byDepartment = new Map<string, { invited: number; answered: number }>();
-  let answered = 0;
-  for (const inv of invitations) {
-    const counts = byDepartment.get(inv.customer.department) ?? { invited: 0, answered: 0 };
-    counts.invited += 1;
-    if (inv.response) {
-      counts.answered += 1;
-      answered += 1;
+  const byDepartment = new Map<string, Counts>();
+  const total: Counts = { invited: 0, emailed: 0, answered: 0 };
+  for (const { invitation, questionnaire } of invitations) {
+    const department = invitation.customer.department;
+    const counts = byDepartment.get(department) ?? { invited: 0, emailed: 0, answered: 0 };
+    byDepartment.set(department, counts);
+    const emailed = wasEmailed(invitation) ? 1 : 0;
+    const answered = invitation.response && fitsQuestionnaire(questionnaire, invitation.response) ? 1 : 0;
+    for (const c of [counts, total]) {
+      c.invited += 1;
+      c.emailed += emailed;
+      c.answered += answered;
     }
-    byDepartment.set(inv.customer.department, counts);
   }
   const departments = [...byDepartment]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([department, c]) => ({ department, ...measured(c.invited, c.answered, targetOf(department)) }));
-  return { ...measured(invitations.length, answered, targetOf()), departments };
+    .map(([department, c]) => ({ department, ...measured(c, targetOf(department)) }));
+  return { ...measured(total, targetOf()), departments };
 }
 
 /**
- * Counts invited customers (`wasInvited`: their email went out) and responses per wave and per
- * department, so a wave whose emails are still going out shows as it is.
+ * Counts invited customers (every invitation a wave created), those emailed so far, and responses per
+ * wave and per department, as the reports count them (report/return-rate.ts).
  * Invitations of waves not listed are ignored.
  *
  * Each wave is measured against the targets of the campaign it snapshotted; the totals over all waves
@@ -79,7 +90,13 @@ export function campaignStatus(
   waves: readonly Wave[],
   invitationsByWave: Readonly<Record<string, readonly Invitation[]>>,
 ): CampaignStatus {
-  const perWave = waves.map((w) => ({ wave: w, invitations: invitationsByWave[w.waveId] ?? [] }));
+  const perWave = waves.map((w) => ({
+    wave: w,
+    invitations: (invitationsByWave[w.waveId] ?? []).map((invitation) => ({
+      invitation,
+      questionnaire: w.questionnaire,
+    })),
+  }));
   const newest = waves.reduce<Wave | undefined>(
     (n, w) => (n && n.createdAt >= w.createdAt ? n : w),
     undefined,

@@ -63,7 +63,7 @@ export interface ReportSkipped {
 
 export type ReportOutcome = ReportResult | ReportSkipped;
 
-export const isSkipped = (outcome: ReportOutcome): outcome is ReportSkipped => 'skipped' in outcome;
+export const isSkipped = (outcome: object): outcome is ReportSkipped => 'skipped' in outcome;
 
 /** One line for people (CLI, local stack log): what a run did. */
 export function describeReportOutcome(outcome: ReportOutcome): string {

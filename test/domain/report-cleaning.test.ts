@@ -85,6 +85,7 @@ describe('statistics with data cleaning', () => {
       {
         department: 'North',
         invited: 4,
+        emailed: 4,
         answered: 3,
         cleaned: 1,
         returnRate: 0.75,
@@ -98,6 +99,7 @@ describe('statistics with data cleaning', () => {
       {
         department: 'South',
         invited: 4,
+        emailed: 4,
         answered: 2,
         cleaned: 1,
         returnRate: 0.5,

@@ -20,7 +20,7 @@ describe('waveStatistics', () => {
     expect(stats.returnRate).toBe(0.5);
   });
 
-  it('should count as invited only customers whose email went out (or who answered)', () => {
+  it('should count every invitation the wave created as invited, and those whose email went out as emailed', () => {
     // Arrange: one more customer never emailed (unsubscribed or closed before the send), one queued.
     const invitations = reportInvitations(wave);
     const template = invitations.find((i) => !i.response)!;
@@ -36,10 +36,12 @@ describe('waveStatistics', () => {
     ];
     // Act
     const withUnsent = waveStatistics(wave, [...invitations, ...notSent]);
-    // Assert: the same figures as without them.
-    expect(withUnsent.invited).toBe(6);
-    expect(withUnsent.returnRate).toBe(0.5);
-    expect(withUnsent.departments).toEqual(stats.departments);
+    // Assert: invited by dispatch (return-rate.ts), so the rate counts them: 3 answered of 8.
+    expect(stats).toMatchObject({ invited: 6, emailed: 6, returnRate: 0.5 });
+    expect(withUnsent).toMatchObject({ invited: 8, emailed: 6, answered: 3, returnRate: 0.375 });
+    const south = withUnsent.departments.find((d) => d.department === template.customer.department)!;
+    const before = stats.departments.find((d) => d.department === template.customer.department)!;
+    expect(south).toMatchObject({ invited: before.invited + 2, emailed: before.emailed });
   });
 
   it('should give the mean total score and its grade', () => {
@@ -115,6 +117,7 @@ describe('waveStatistics', () => {
       {
         department: 'North',
         invited: 3,
+        emailed: 3,
         answered: 2,
         cleaned: 0,
         returnRate: 0.6667,
@@ -127,6 +130,7 @@ describe('waveStatistics', () => {
       {
         department: 'South',
         invited: 3,
+        emailed: 3,
         answered: 1,
         cleaned: 0,
         returnRate: 0.3333,
@@ -155,6 +159,7 @@ describe('waveStatistics', () => {
     const empty = waveStatistics(wave, []);
     expect(empty).toMatchObject({
       invited: 0,
+      emailed: 0,
       answered: 0,
       returnRate: null,
       meanTotal: null,

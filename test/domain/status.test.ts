@@ -4,7 +4,7 @@ import type { Invitation, Wave } from '../../functions/domain/model.ts';
 import type { Campaign } from '../../functions/domain/programme.ts';
 import { campaignStatus } from '../../functions/domain/status.ts';
 import { getCampaignStatus } from '../../functions/use-cases/status.ts';
-import { demoCampaign, itss } from '../support/programme.ts';
+import { allAt, demoCampaign, itss } from '../support/programme.ts';
 
 /** The demo campaign as it was before it had return-rate targets. */
 const { targets: _, ...untargeted }: Campaign = demoCampaign;
@@ -39,7 +39,7 @@ const invitation = (waveId: string, department: string, answered: boolean): Invi
       ? {
           response: {
             answeredAt: '2025-01-02T00:00:00.000Z',
-            ratings: {},
+            ratings: allAt('satisfied'),
             comments: {},
             total: 90,
             grade: 'A',
@@ -71,11 +71,11 @@ describe('campaignStatus', () => {
     const status = campaignStatus([april, january], byWave);
 
     // Assert: overall 11 invited, 4 answered.
-    expect(status).toMatchObject({ invited: 11, answered: 4 });
-    expect(status.returnRate).toBeCloseTo(4 / 11, 12);
+    expect(status).toMatchObject({ invited: 11, emailed: 11, answered: 4 });
+    expect(status.returnRate).toBe(0.3636);
     expect(status.departments).toEqual([
-      { department: 'east', invited: 6, answered: 3, returnRate: 0.5, ...untracked },
-      { department: 'north', invited: 5, answered: 1, returnRate: 0.2, ...untracked },
+      { department: 'east', invited: 6, emailed: 6, answered: 3, returnRate: 0.5, ...untracked },
+      { department: 'north', invited: 5, emailed: 5, answered: 1, returnRate: 0.2, ...untracked },
     ]);
     expect(status.waves).toEqual([
       {
@@ -83,12 +83,13 @@ describe('campaignStatus', () => {
         createdAt: april.createdAt,
         deadline: april.deadline,
         invited: 9,
+        emailed: 9,
         answered: 4,
-        returnRate: 4 / 9,
+        returnRate: 0.4444,
         ...untracked,
         departments: [
-          { department: 'east', invited: 4, answered: 3, returnRate: 0.75, ...untracked },
-          { department: 'north', invited: 5, answered: 1, returnRate: 0.2, ...untracked },
+          { department: 'east', invited: 4, emailed: 4, answered: 3, returnRate: 0.75, ...untracked },
+          { department: 'north', invited: 5, emailed: 5, answered: 1, returnRate: 0.2, ...untracked },
         ],
       },
       {
@@ -96,10 +97,13 @@ describe('campaignStatus', () => {
         createdAt: january.createdAt,
         deadline: january.deadline,
         invited: 2,
+        emailed: 2,
         answered: 0,
         returnRate: 0,
         ...untracked,
-        departments: [{ department: 'east', invited: 2, answered: 0, returnRate: 0, ...untracked }],
+        departments: [
+          { department: 'east', invited: 2, emailed: 2, answered: 0, returnRate: 0, ...untracked },
+        ],
       },
     ]);
   });
@@ -114,11 +118,14 @@ describe('campaignStatus', () => {
     // Assert
     expect(status).toEqual({
       invited: 0,
+      emailed: 0,
       answered: 0,
       returnRate: 0,
       ...untracked,
       departments: [],
-      waves: [expect.objectContaining({ invited: 0, answered: 0, returnRate: 0, departments: [] })],
+      waves: [
+        expect.objectContaining({ invited: 0, emailed: 0, answered: 0, returnRate: 0, departments: [] }),
+      ],
     });
   });
 
@@ -133,7 +140,7 @@ describe('campaignStatus', () => {
     });
 
     // Assert
-    expect(status).toMatchObject({ invited: 2, answered: 1, returnRate: 0.5 });
+    expect(status).toMatchObject({ invited: 2, emailed: 2, answered: 1, returnRate: 0.5 });
   });
 
   it('should report a campaign with no wave as all zeros', () => {
@@ -143,6 +150,7 @@ describe('campaignStatus', () => {
     // Assert
     expect(status).toEqual({
       invited: 0,
+      emailed: 0,
       answered: 0,
       returnRate: 0,
       ...untracked,
@@ -169,14 +177,28 @@ describe('campaignStatus against return-rate targets', () => {
 
     // Assert: overall 6/29 ≈ 20.7 % against the default 30 %: missed.
     const departments = [
-      { department: 'east', invited: 4, answered: 1, returnRate: 0.25, target: 0.5, met: false },
-      { department: 'north', invited: 10, answered: 1, returnRate: 0.1, target: 0.1, met: true },
-      { department: 'south', invited: 10, answered: 3, returnRate: 0.3, target: 0.3, met: true },
-      { department: 'west', invited: 5, answered: 1, returnRate: 0.2, target: 0.3, met: false },
+      { department: 'east', invited: 4, emailed: 4, answered: 1, returnRate: 0.25, target: 0.5, met: false },
+      { department: 'north', invited: 10, emailed: 10, answered: 1, returnRate: 0.1, target: 0.1, met: true },
+      { department: 'south', invited: 10, emailed: 10, answered: 3, returnRate: 0.3, target: 0.3, met: true },
+      { department: 'west', invited: 5, emailed: 5, answered: 1, returnRate: 0.2, target: 0.3, met: false },
     ];
-    expect(status).toMatchObject({ invited: 29, answered: 6, target: 0.3, met: false, departments });
-    expect(status.returnRate).toBeCloseTo(6 / 29, 12);
-    expect(status.waves[0]).toMatchObject({ invited: 29, answered: 6, target: 0.3, met: false, departments });
+    expect(status).toMatchObject({
+      invited: 29,
+      emailed: 29,
+      answered: 6,
+      target: 0.3,
+      met: false,
+      departments,
+    });
+    expect(status.returnRate).toBe(0.2069);
+    expect(status.waves[0]).toMatchObject({
+      invited: 29,
+      emailed: 29,
+      answered: 6,
+      target: 0.3,
+      met: false,
+      departments,
+    });
   });
 
   it('should leave the overall row and departments without their own target untracked when there is no default', () => {
@@ -192,8 +214,8 @@ describe('campaignStatus against return-rate targets', () => {
     // Assert
     expect(status).toMatchObject({ target: null, met: null });
     expect(status.departments).toEqual([
-      { department: 'east', invited: 2, answered: 2, returnRate: 1, target: null, met: null },
-      { department: 'north', invited: 10, answered: 0, returnRate: 0, target: 0.1, met: false },
+      { department: 'east', invited: 2, emailed: 2, answered: 2, returnRate: 1, target: null, met: null },
+      { department: 'north', invited: 10, emailed: 10, answered: 0, returnRate: 0, target: 0.1, met: false },
     ]);
   });
 
@@ -215,9 +237,16 @@ describe('campaignStatus against return-rate targets', () => {
       [april.waveId, 0.5, true],
     ]);
     expect(status.waves[0]!.departments[0]).toMatchObject({ target: null, met: null });
-    expect(status).toMatchObject({ invited: 8, answered: 4, returnRate: 0.5, target: 0.5, met: true });
+    expect(status).toMatchObject({
+      invited: 8,
+      emailed: 8,
+      answered: 4,
+      returnRate: 0.5,
+      target: 0.5,
+      met: true,
+    });
     expect(status.departments).toEqual([
-      { department: 'east', invited: 8, answered: 4, returnRate: 0.5, target: 0.5, met: true },
+      { department: 'east', invited: 8, emailed: 8, answered: 4, returnRate: 0.5, target: 0.5, met: true },
     ]);
   });
 
@@ -275,7 +304,7 @@ describe('getCampaignStatus', () => {
 
     // Assert
     expect(asked).toEqual([w.waveId]);
-    expect(status).toMatchObject({ campaignId: 'demo', invited: 3, answered: 2 });
-    expect(status.returnRate).toBeCloseTo(2 / 3, 12);
+    expect(status).toMatchObject({ campaignId: 'demo', invited: 3, emailed: 3, answered: 2 });
+    expect(status.returnRate).toBe(0.6667);
   });
 });

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../bin/csat.ts';
 import { seedInvitation, seedWave } from '../support/fixtures.ts';
-import { demoCampaign } from '../support/programme.ts';
+import { allAt, demoCampaign } from '../support/programme.ts';
 
 /*
  * There is no emulator for CloudFormation or Lambda, so those two are mocked; the table is this test
@@ -245,7 +245,7 @@ describe('csat against a deployed stack', () => {
     // one under demo.json's targets: default 30 %, north-region 10 %, east-region none of its own.
     const answer = {
       answeredAt: '2025-04-02T00:00:00.000Z',
-      ratings: {},
+      ratings: allAt('satisfied'),
       comments: {},
       total: 80,
       grade: 'B' as const,
@@ -256,7 +256,7 @@ describe('csat against a deployed stack', () => {
     const older = await seedWave({ createdAt: '2025-01-01T01:00:00.000Z', campaign: untargeted });
     const newer = await seedWave({ createdAt: '2025-04-01T01:00:00.000Z' });
     await seedInvitation(older, { customer: { department: 'east-region' }, response: answer });
-    // Emailed but not answered: invited counts only customers whose email went out.
+    // Emailed but not answered.
     await seedInvitation(newer, {
       customer: { department: 'east-region' },
       sent: { invite: newer.createdAt },
@@ -311,17 +311,17 @@ describe('csat against a deployed stack', () => {
     });
     expect(human.code).toBe(0);
     expect(human.stdout.split('\n')).toEqual([
-      'Campaign demo: 3 invited, 2 answered, return rate 66.7 %',
+      'Campaign demo: 3 invited (3 emailed), 2 answered, return rate 66.7 %',
       '',
-      'Wave                Department    Invited  Answered   Return  Target  Met',
-      'demo-20250401T0100  east-region         1         0    0.0 %  30.0 %  NO',
-      '                    north-region        1         1  100.0 %  10.0 %  yes',
-      '                    all                 2         1   50.0 %  30.0 %  yes',
-      'demo-20250101T0100  east-region         1         1  100.0 %       –  –',
-      '                    all                 1         1  100.0 %       –  –',
-      'all waves           east-region         2         1   50.0 %  30.0 %  yes',
-      '                    north-region        1         1  100.0 %  10.0 %  yes',
-      '                    all                 3         2   66.7 %  30.0 %  yes',
+      'Wave                Department    Invited  Emailed  Answered   Return  Target  Met',
+      'demo-20250401T0100  east-region         1        1         0    0.0 %  30.0 %  NO',
+      '                    north-region        1        1         1  100.0 %  10.0 %  yes',
+      '                    all                 2        2         1   50.0 %  30.0 %  yes',
+      'demo-20250101T0100  east-region         1        1         1  100.0 %       –  –',
+      '                    all                 1        1         1  100.0 %       –  –',
+      'all waves           east-region         2        2         1   50.0 %  30.0 %  yes',
+      '                    north-region        1        1         1  100.0 %  10.0 %  yes',
+      '                    all                 3        3         2   66.7 %  30.0 %  yes',
     ]);
   });
 });

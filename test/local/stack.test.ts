@@ -93,11 +93,15 @@ describe('local stack (npm start)', () => {
       expect(status.code).toBe(0);
       const parsed = JSON.parse(status.stdout) as CampaignStatusReport;
       expect(parsed).toMatchObject({ campaignId: 'demo', invited: wave.invited, answered: 1 });
-      expect(parsed.returnRate).toBeCloseTo(1 / wave.invited, 12);
+      expect(parsed.returnRate).toBe(Math.round(10_000 / wave.invited) / 10_000);
       expect(parsed.waves.map((w) => w.waveId)).toEqual([wave.waveId]);
       expect(human.code).toBe(0);
-      expect(human.stdout).toContain(`Campaign demo: ${wave.invited} invited, 1 answered`);
-      expect(human.stdout).toMatch(/Wave\s+Department\s+Invited\s+Answered\s+Return\s+Target\s+Met/);
+      expect(human.stdout).toContain(
+        `Campaign demo: ${wave.invited} invited (${wave.invited} emailed), 1 answered`,
+      );
+      expect(human.stdout).toMatch(
+        /Wave\s+Department\s+Invited\s+Emailed\s+Answered\s+Return\s+Target\s+Met/,
+      );
       // demo.json's targets, carried by the wave's snapshot: north-region 10 %, the 30 % default overall.
       expect(parsed).toMatchObject({ target: 0.3, waves: [{ target: 0.3 }] });
       expect(parsed.departments.find((d) => d.department === 'north-region')?.target).toBe(0.1);

@@ -3,6 +3,7 @@ import type { Language, LocalizedText } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
 import type { Grades, Questionnaire, ScaleKind } from '../questionnaire.ts';
 import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
+import { EMAILED_DEFINITION, RETURN_RATE_DEFINITIONS } from './return-rate.ts';
 import { type WaveStatistics, waveStatistics } from './statistics.ts';
 
 /** Every report file lives under this prefix, and nothing else does: IAM and report links rely on it. */
@@ -75,16 +76,14 @@ export interface ReportDocument {
 }
 
 const DEFINITIONS = {
-  invited: 'Invitations of the wave (customers it was sent to).',
-  answered:
-    'Responses that fit the questionnaire, including those flagged by data cleaning (the customer did answer).',
+  ...RETURN_RATE_DEFINITIONS,
+  emailed: EMAILED_DEFINITION,
   cleaned:
     'Of answered, responses flagged by the data-cleaning rules (see cleaning): kept and listed in responses.csv, left out of every score and rate.',
   cleaningFlags:
     'Flagged responses per flag: straight-lining, too-fast, unverifiable-timing (a timing rule could not be checked: the form carried no genuine opening time). One response may have several.',
   excluded:
     'Responses that do not fit the questionnaire the wave sent (other version, unknown level); kept out of every figure and of responses.csv.',
-  returnRate: 'answered / invited, as a fraction 0–1 (four decimals); null when nobody was invited.',
   meanTotal:
     'Satisfaction index: mean of the unflagged responses’ total scores, 0–100, two decimals. A total is Σ weight × level percent (percent-of-weight); (Σ points − lowest possible) / (highest − lowest) × 100 (fixed-points, points-table); (mean value − lowest) / (highest − lowest) × 100 (likert); each over the items the customer answered.',
   meanRaw:

@@ -10,6 +10,7 @@ import { SEGMENTS, type Segment } from '../segments.ts';
 import { returnRateTarget, satisfactionRateTarget } from '../targets.ts';
 import { describeQuestionnaire, type ReportDocument } from './document.ts';
 import type { Period } from './period.ts';
+import { RETURN_RATE_DEFINITIONS, returnRateMet, returnRate as returnRateOf } from './return-rate.ts';
 import {
   byCodeUnits,
   type CategoryStatistics,
@@ -227,7 +228,7 @@ function figures(
   const total = meanTotal(tally);
   const raw = meanRaw(tally);
   const likertTarget = q?.scale.kind === 'likert' ? (q.scale.targetMean ?? null) : null;
-  const returnRate = ratio(tally.answered, invited);
+  const returnRate = returnRateOf(tally.answered, invited);
   const satisfactionRate = ratio(tally.satisfied, tally.rated);
   return {
     invited,
@@ -235,7 +236,7 @@ function figures(
     cleaned: tally.cleaned,
     returnRate,
     returnRateTarget: targets.returnRate,
-    returnRateMet: met(returnRate, targets.returnRate),
+    returnRateMet: returnRateMet(tally.answered, invited, targets.returnRate),
     meanTotal: total,
     grade: total === null || !q ? null : grade(total, q.grades),
     indexMet: met(total, targets.index),
@@ -462,14 +463,12 @@ export function buildPeriodReport(input: PeriodInput): PeriodReportDocument {
 const PERIOD_DEFINITIONS = {
   period:
     'The waves dispatched from period.first to period.last (local days in campaign.timeZone). A response belongs to the period of its wave, whenever it came.',
-  invited: 'Customers the period’s waves invited (recorded when each wave was dispatched).',
-  answered:
-    'Responses that fit their wave’s questionnaire, including those flagged by data cleaning (the customer did answer).',
+  invited: `${RETURN_RATE_DEFINITIONS.invited} Over the period: the sum of its waves’ (recorded at dispatch).`,
+  answered: `${RETURN_RATE_DEFINITIONS.answered} Each against its own wave’s questionnaire.`,
   cleaned:
     'Of answered, responses flagged by the data-cleaning rules: kept, left out of every score and rate.',
   excluded: 'Responses that do not fit their wave’s questionnaire: in no figure.',
-  returnRate:
-    'answered / invited, 0–1, four decimals; null when nobody was invited. Met when ≥ targets.returnRate.',
+  returnRate: `${RETURN_RATE_DEFINITIONS.returnRate} Met when ≥ targets.returnRate.`,
   meanTotal:
     'Satisfaction index: mean of the scored responses’ totals (0–100), two decimals, graded with the latest questionnaire’s grades. Met when ≥ targets.index.',
   satisfactionRate:

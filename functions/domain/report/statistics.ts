@@ -1,9 +1,10 @@
 import { CLEANING_FLAGS, type CleaningFlag, isFlagged } from '../cleaning-flags.ts';
 import type { Language } from '../language.ts';
-import { type Invitation, type StoredResponse, type Wave, wasInvited } from '../model.ts';
+import { type Invitation, type StoredResponse, type Wave, wasEmailed } from '../model.ts';
 import type { GradeName, Questionnaire } from '../questionnaire.ts';
 import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
 import { grade, isSatisfied, itemPercent, points, pointsRange } from '../scoring.ts';
+import { returnRate } from './return-rate.ts';
 
 /** How many rated answers a category received at one level of the scale. */
 export interface LevelCount {
@@ -34,7 +35,10 @@ export interface CategoryStatistics {
 
 /** The figures every group (the whole wave, one department) has. */
 export interface GroupStatistics {
+  /** Invitations created at dispatch, emailed yet or not (return-rate.ts). */
   invited: number;
+  /** Of invited, those whose email went out (or who answered). */
+  emailed: number;
   /** Responses that fit the questionnaire, those flagged by data cleaning included: the customer did answer. */
   answered: number;
   /** Of `answered`, how many data cleaning flagged and left out of the scores and rates below. */
@@ -207,7 +211,7 @@ function tally(q: Questionnaire, counted: CountedResponse[]): { rated: number; s
 
 function groupStatistics(
   q: Questionnaire,
-  invited: number,
+  invitations: readonly Invitation[],
   counted: CountedResponse[],
   cleaned: number,
 ): GroupStatistics {
@@ -217,10 +221,11 @@ function groupStatistics(
   const { rated, satisfied } = tally(q, counted);
   const answered = counted.length + cleaned;
   return {
-    invited,
+    invited: invitations.length,
+    emailed: invitations.filter(wasEmailed).length,
     answered,
     cleaned,
-    returnRate: ratio(answered, invited),
+    returnRate: returnRate(answered, invitations.length),
     meanTotal,
     meanRaw,
     targetMet: target === undefined || meanRaw === null ? null : meanRaw >= target,
@@ -259,7 +264,7 @@ function categoryStatistics(q: Questionnaire, counted: CountedResponse[]): Categ
  * (a response lives on its invitation). Pure and deterministic: the same input gives the same output.
  *
  * - return rate = responses that fit the questionnaire (flagged by data cleaning or not) / invitations
- *   that were emailed: a flagged response is still an answer, only not one to score;
+ *   the wave created (return-rate.ts): a flagged response is still an answer, only not one to score;
  * - every score and rate below leaves out the responses data cleaning flagged (counted in `cleaned`);
  * - satisfaction index = mean of the responses' total scores (0–100), graded with the questionnaire's
  *   grades; meanRaw the same in the scale's units, checked against a Likert scale's target mean;
@@ -269,13 +274,12 @@ function categoryStatistics(q: Questionnaire, counted: CountedResponse[]): Categ
  * - per single-choice question: the count per option;
  * - per department (the customer's department when invited): the same group figures.
  */
-export function waveStatistics(wave: Wave, allInvitations: Invitation[]): WaveStatistics {
+export function waveStatistics(wave: Wave, invitations: Invitation[]): WaveStatistics {
   const q = wave.questionnaire;
-  const invitations = allInvitations.filter(wasInvited);
   const counted = countedResponses(q, invitations);
   const cleaned = cleanedResponses(q, invitations);
   const answeredAll = invitations.filter((i) => i.response).length;
-  const overall = groupStatistics(q, invitations.length, counted, cleaned.length);
+  const overall = groupStatistics(q, invitations, counted, cleaned.length);
   const { rated, satisfied } = tally(q, counted);
 
   const departments = [...new Set(invitations.map((i) => i.customer.department))].sort(byCodeUnits);
@@ -320,7 +324,7 @@ export function waveStatistics(wave: Wave, allInvitations: Invitation[]): WaveSt
       department,
       ...groupStatistics(
         q,
-        invitations.filter((i) => i.customer.department === department).length,
+        invitations.filter((i) => i.customer.department === department),
         counted.filter((c) => c.invitation.customer.department === department),
         cleaned.filter((c) => c.invitation.customer.department === department).length,
       ),
