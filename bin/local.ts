@@ -4,6 +4,7 @@
  */
 import { relative } from 'node:path';
 import { localDateOf } from '../functions/domain/calendar/index.ts';
+import { exposureWarning, unofficialExposures } from '../functions/domain/calendar-exposure.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
 import { periodOf } from '../functions/domain/report/period.ts';
 import {
@@ -79,6 +80,10 @@ ${next}
   Dispatch a new wave:  npx csat dispatch demo
 
 Ctrl-C stops everything; the data stays for the next start.`);
+// Reminders the next 90 days count on a year without the official holiday notice (as cdk synth warns).
+for (const exposure of unofficialExposures(programme, new Date())) {
+  console.warn(`\nWARNING ${exposureWarning(exposure)}`);
+}
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { exposureWarning, unofficialExposures } from '../functions/domain/calendar-exposure.ts';
 import type { Programme } from '../functions/domain/programme.ts';
 import { readConfig, type StackConfig } from './config.ts';
 import { importSharedResources } from './shared-resources.ts';
@@ -25,6 +26,8 @@ export interface BuildAppOptions {
   builtinCloudFormationValidation?: boolean;
   /** Where synth-time warnings are printed besides CDK's annotations; stderr by default. */
   warn?: (line: string) => void;
+  /** When synth runs: the calendar warning looks 90 days ahead of it. The clock by default. */
+  now?: Date;
 }
 
 export function buildApp(programme: Programme, options: BuildAppOptions = {}): CsatApp {
@@ -33,10 +36,11 @@ export function buildApp(programme: Programme, options: BuildAppOptions = {}): C
     builtinCloudFormationValidation: options.builtinCloudFormationValidation ?? true,
   });
   const config = readConfig((key) => app.node.tryGetContext(key), programme);
-  if (isReservedDomain(config.sesIdentity)) {
-    (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(
-      `WARNING ${reservedSenderWarning(config.sesIdentity)}`,
-    );
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (isReservedDomain(config.sesIdentity)) warn(`WARNING ${reservedSenderWarning(config.sesIdentity)}`);
+  // Reminders counted on a year without the official holiday notice, within 90 days of this synth.
+  for (const exposure of unofficialExposures(programme, options.now ?? new Date())) {
+    warn(`WARNING ${exposureWarning(exposure)}`);
   }
   const stateful = new StatefulStack(app, `${config.stackPrefix}Stateful`, {
     config,

@@ -16,6 +16,7 @@ import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-log
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { metricsNamespace, PROVISIONAL_CALENDAR_METRIC } from '../functions/adapters/metrics.ts';
 import type { CsatFunction, TableAction } from './csat-function.ts';
 
 /**
@@ -59,6 +60,8 @@ export class Operations extends Construct {
   readonly dashboard: Dashboard;
   /** Count of HTTP API responses with status 429, from the access log. */
   readonly api429: Metric;
+  /** Reminder decisions that rested on a year without an official holiday notice (EMF, remind). */
+  readonly provisionalCalendar: Metric;
 
   constructor(
     scope: Construct,
@@ -106,7 +109,7 @@ export class Operations extends Construct {
     const filter = new MetricFilter(this, 'Api429Filter', {
       logGroup: props.apiAccessLogs,
       filterPattern: FilterPattern.stringValue('$.status', '=', '429'),
-      metricNamespace: `csat/${stackName}`,
+      metricNamespace: metricsNamespace(stackName),
       metricName: 'Api429',
       metricValue: '1',
       defaultValue: 0,
@@ -115,6 +118,21 @@ export class Operations extends Construct {
     this.alarm('Api429Alarm', this.api429, {
       threshold: 1,
       what: 'the HTTP API refused requests over its throttle (429): raise apiRateLimit/apiBurstLimit or find the caller',
+    });
+
+    // The remind function logs this EMF metric when a reminder decision rests on a year the holiday
+    // calendar has no official notice for (statutory days computed from the law, or weekends only).
+    this.provisionalCalendar = new Metric({
+      namespace: metricsNamespace(stackName),
+      metricName: PROVISIONAL_CALENDAR_METRIC,
+      period: Duration.hours(1),
+      statistic: 'Sum',
+    });
+    this.alarm('ProvisionalCalendarAlarm', this.provisionalCalendar, {
+      threshold: 1,
+      what:
+        'reminders were decided by a provisional holiday calendar (a year without the official notice): add ' +
+        'the notice to programme/calendars/ and deploy (README: next year’s holiday notice)',
     });
 
     this.alarm(
@@ -252,6 +270,7 @@ export class Operations extends Construct {
       ]),
       graph('DynamoDB throttled requests', [tableThrottles]),
     );
+    dashboard.addWidgets(graph('Reminder decisions on a provisional calendar', [this.provisionalCalendar]));
     return dashboard;
   }
 }

@@ -10,6 +10,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/adapters/dynamo-store.ts';
+import { metricsNamespace } from '../functions/adapters/metrics.ts';
 import { IMPORTS_PREFIX, REPORT_SUFFIX } from '../functions/domain/customers/import-file.ts';
 import type { Programme } from '../functions/domain/programme.ts';
 import { REPORTS_PREFIX } from '../functions/domain/report/document.ts';
@@ -294,7 +295,12 @@ export class StatelessStack extends Stack {
       memorySize: 1024,
       timeout: Duration.minutes(5),
       removalPolicy,
-      environment: { ...common, ...secretEnv, SEND_QUEUE_URL: this.sendQueue.queueUrl },
+      environment: {
+        ...common,
+        ...secretEnv,
+        SEND_QUEUE_URL: this.sendQueue.queueUrl,
+        METRICS_NAMESPACE: metricsNamespace(this.stackName),
+      },
     });
     // Reads only: waves (Query on the table), invitations and the directory (the index), the suppression
     // list of the due reminders' addresses (BatchGetItem, hashed with the secret). Send claims and sends.

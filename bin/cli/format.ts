@@ -26,6 +26,21 @@ const NONE = '–';
 /** "yes", or "NO" in capitals so a missed target stands out in a column of yeses. */
 const metCell = (met: boolean | null): string => (met === null ? NONE : met ? 'yes' : 'NO');
 
+/** Where the reminders of the next 90 days count by no official holiday notice; nothing when all do. */
+function calendarLines(s: CampaignStatusReport): string[] {
+  const c = s.calendar;
+  if (!c || c.unofficial.length === 0) return [];
+  return [
+    `Calendar ${c.calendar} (reminders, ${c.from} to ${c.to}): no official holiday notice for ${c.unofficial.map((u) => u.year).join(', ')}`,
+    ...c.unofficial.map((u) =>
+      u.basis === 'provisional'
+        ? `  ${u.from} to ${u.to}: PROVISIONAL, statutory holidays computed from the law (no bridge or make-up days)`
+        : `  ${u.from} to ${u.to}: UNCOVERED, weekends only (no holidays)`,
+    ),
+    '  Add the notice to programme/calendars/ (README: next year’s holiday notice).',
+  ];
+}
+
 function statusTable(status: CampaignStatusReport): string {
   const head = ['Wave', 'Department', 'Invited', 'Emailed', 'Answered', 'Return', 'Target', 'Met'];
   const row = (wave: string, department: string, t: Tally) => [
@@ -105,6 +120,13 @@ export function human(command: string, result: unknown): string {
         ]),
         [],
       ),
+      ...(r.provisionalDecisions
+        ? [
+            '',
+            `${r.provisionalDecisions} decision(s) rested on a year without an official holiday notice ` +
+              '(provisional: see csat status).',
+          ]
+        : []),
     ].join('\n');
   }
   if (command === 'report') {
@@ -140,7 +162,8 @@ export function human(command: string, result: unknown): string {
     ].join('\n');
   }
   const s = result as CampaignStatusReport;
-  if (s.waves.length === 0) return `Campaign ${s.campaignId} has no wave yet.`;
+  const calendar = calendarLines(s);
+  if (s.waves.length === 0) return [`Campaign ${s.campaignId} has no wave yet.`, ...calendar].join('\n');
   const selections = s.waves.flatMap((w) =>
     w.selection
       ? [
@@ -150,6 +173,8 @@ export function human(command: string, result: unknown): string {
   );
   return [
     `Campaign ${s.campaignId}: ${s.invited} invited (${s.emailed} emailed), ${s.answered} answered, return rate ${percent(s.returnRate)}`,
+    // Right under the headline: what the coming reminders count by matters before the figures do.
+    ...calendar,
     '',
     statusTable(s),
     ...(selections.length > 0 ? ['', 'Left out of each wave:', ...selections] : []),

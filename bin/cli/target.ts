@@ -19,6 +19,10 @@ import {
 } from '../../functions/use-cases/import-customers.ts';
 import { type CampaignStatusReport, getCampaignStatus } from '../../functions/use-cases/status.ts';
 import { callControl, findLocalStack } from '../../local/stack.ts';
+import { programme } from '../../programme/index.ts';
+
+/** What `csat status` needs besides the data: the programme's calendars, and today. */
+const statusContext = { programme, clock: { now: () => new Date() } };
 
 /** Which report: a wave's (the latest unless `waveId`) or, with `period`, a period's. Never both. */
 export type ReportRequest = { waveId?: string; period?: never } | { period: string; waveId?: never };
@@ -76,7 +80,7 @@ export async function localTarget(dataDir: string): Promise<Target> {
     report: (id, which) =>
       callControl<ReportResponse>(info, 'POST', `report/${encodeURIComponent(id)}`, reportFields(which)),
     remind: (id) => callControl<RemindResponse>(info, 'POST', `remind/${encodeURIComponent(id)}`),
-    status: (id) => getCampaignStatus({ store }, { campaignId: id }),
+    status: (id) => getCampaignStatus({ store, ...statusContext }, { campaignId: id }),
     importCustomers: (input) => importCustomers({ store }, input),
     data: {
       store,
@@ -150,7 +154,7 @@ export async function deployedTarget(stackName: string, region: string | undefin
     report: (campaignId, which) =>
       invoke(output('ReportFunctionName'), { campaignId, ...reportFields(which) }),
     remind: (campaignId) => invoke(output('RemindFunctionName'), { campaignId }),
-    status: (campaignId) => getCampaignStatus({ store }, { campaignId }),
+    status: (campaignId) => getCampaignStatus({ store, ...statusContext }, { campaignId }),
     importCustomers: (input) => importCustomers({ store }, input),
     data: {
       store,

@@ -2,7 +2,13 @@
  * When a customer who has not answered gets a reminder (seed 002: no reply within 3 working days).
  * Pure: the calendar and the time come in as arguments.
  */
-import { type HolidayCalendar, isWorkingDay, workingDaysBetween } from './calendar/index.ts';
+import {
+  countWorkingDays,
+  type DayInfo,
+  describeDate,
+  type HolidayCalendar,
+  localDateOf,
+} from './calendar/index.ts';
 import {
   hasAnswered,
   type Invitation,
@@ -30,9 +36,16 @@ export type NotDueReason =
   /** Fewer than `afterWorkingDays` working days since the previous email. */
   | 'not-yet';
 
-export type ReminderDecision =
+export type ReminderDecision = (
   | { due: true; step: SendStep; previousAt: string }
-  | { due: false; reason: NotDueReason };
+  | { due: false; reason: NotDueReason }
+) & {
+  /**
+   * The days the decision rested on that no official notice decided (today, and the days counted since
+   * the previous email), when there are any: the decision is then provisional or uncovered.
+   */
+  unofficial?: DayInfo[];
+};
 
 /** How many reminders went out (or were claimed), counting remind-1, remind-2, … in order. */
 export function remindersSent(invitation: Pick<Invitation, 'sent'>): number {
@@ -66,10 +79,16 @@ export function nextReminder(
   const sent = remindersSent(invitation);
   if (sent >= rules.max) return { due: false, reason: 'all-sent' };
   const timeZone = wave.campaign.dispatch.timeZone;
-  if (!isWorkingDay(now, calendar, timeZone)) return { due: false, reason: 'day-off' };
-  const previousAt = sent === 0 ? invitedAt : invitation.sent[reminderStep(sent)]!;
-  if (workingDaysBetween(new Date(previousAt), now, calendar, timeZone) < rules.afterWorkingDays) {
-    return { due: false, reason: 'not-yet' };
+  const today = describeDate(localDateOf(now, timeZone), calendar);
+  const unofficial = (days: DayInfo[]) => (days.length > 0 ? { unofficial: days } : {});
+  if (!today.working) {
+    return { due: false, reason: 'day-off', ...unofficial(today.basis === 'official' ? [] : [today]) };
   }
-  return { due: true, step: reminderStep(sent + 1), previousAt };
+  const previousAt = sent === 0 ? invitedAt : invitation.sent[reminderStep(sent)]!;
+  // The days counted end with today, so today's basis is among them.
+  const counted = countWorkingDays(new Date(previousAt), now, calendar, timeZone);
+  if (counted.value < rules.afterWorkingDays) {
+    return { due: false, reason: 'not-yet', ...unofficial(counted.unofficial) };
+  }
+  return { due: true, step: reminderStep(sent + 1), previousAt, ...unofficial(counted.unofficial) };
 }

@@ -1,4 +1,4 @@
-import { findCalendar, type HolidayCalendar } from '../domain/calendar/index.ts';
+import { type DayBasis, findCalendar, type HolidayCalendar } from '../domain/calendar/index.ts';
 import type { SendJob, SendStep } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Campaign } from '../domain/programme.ts';
@@ -21,6 +21,23 @@ export interface WaveReminders {
   queued: Partial<Record<SendStep, number>>;
   /** Invitations with no reminder due, by reason. */
   notDue: Partial<Record<NotDueReason, number>>;
+  /** Present when some decision rested on days no official notice decided. */
+  provisional?: ProvisionalDecisions;
+}
+
+/**
+ * Reminder decisions (due or not) that rested on days of a year the calendar has no notice for: the
+ * statutory holidays computed from the law (`provisional`) or weekends only (`uncovered`). Dates only:
+ * nothing about the customers.
+ */
+export interface ProvisionalDecisions {
+  calendar: string;
+  /** How many decisions rested on such days. */
+  decisions: number;
+  /** Of those, how many queued a reminder. */
+  queued: number;
+  /** The days concerned, in date order, e.g. "2027-01-01" provisional holiday. */
+  days: Array<{ date: string; basis: Exclude<DayBasis, 'official'>; working: boolean }>;
 }
 
 export interface RemindResult {
@@ -29,6 +46,8 @@ export interface RemindResult {
   waves: WaveReminders[];
   /** Send jobs queued by this run, all waves together. */
   queued: number;
+  /** Decisions of this run that rested on provisional or uncovered days, all waves together. */
+  provisionalDecisions?: number;
 }
 
 /** A wave names a calendar the programme no longer has: its reminders cannot be counted. */
@@ -76,18 +95,39 @@ export async function remind(deps: RemindDeps, input: { campaign: Campaign }): P
     } catch {
       throw new ReminderCalendarError(wave.waveId, rules.calendar);
     }
-    const due: Array<{ job: SendJob; customerId: string; email: string }> = [];
+    const due: Array<{ job: SendJob; customerId: string; email: string; provisional: boolean }> = [];
+    const days = new Map<string, ProvisionalDecisions['days'][number]>();
+    let provisional = 0;
     for (const invitation of await store.listInvitations(wave.waveId)) {
       const decision = nextReminder(invitation, wave, calendar, now);
+      if (decision.unofficial) {
+        provisional += 1;
+        for (const d of decision.unofficial) {
+          days.set(d.date, {
+            date: d.date,
+            basis: d.basis as 'provisional' | 'uncovered',
+            working: d.working,
+          });
+        }
+      }
       if (decision.due) {
         due.push({
           job: { invitationId: invitation.id, step: decision.step },
           customerId: invitation.customer.id,
           email: invitation.customer.email,
+          provisional: decision.unofficial !== undefined,
         });
       } else {
         count(summary.notDue, decision.reason);
       }
+    }
+    if (provisional > 0) {
+      summary.provisional = {
+        calendar: calendar.id,
+        decisions: provisional,
+        queued: 0,
+        days: [...days.values()].sort((a, b) => a.date.localeCompare(b.date)),
+      };
     }
     if (due.length === 0) continue;
     // One directory read per sweep, and only when some reminder is due.
@@ -97,7 +137,7 @@ export async function remind(deps: RemindDeps, input: { campaign: Campaign }): P
       deps.suppressions,
       due.map((d) => d.email),
     );
-    for (const { job, customerId, email } of due) {
+    for (const { job, customerId, email, provisional: onProvisional } of due) {
       if (unsubscribed.has(customerId)) {
         count(summary.notDue, 'unsubscribed');
         continue;
@@ -108,8 +148,15 @@ export async function remind(deps: RemindDeps, input: { campaign: Campaign }): P
       }
       jobs.push(job);
       count(summary.queued, job.step);
+      if (onProvisional && summary.provisional) summary.provisional.queued += 1;
     }
   }
   if (jobs.length > 0) await queue.enqueue(jobs);
-  return { campaignId: input.campaign.id, waves, queued: jobs.length };
+  const provisionalDecisions = waves.reduce((n, w) => n + (w.provisional?.decisions ?? 0), 0);
+  return {
+    campaignId: input.campaign.id,
+    waves,
+    queued: jobs.length,
+    ...(provisionalDecisions > 0 ? { provisionalDecisions } : {}),
+  };
 }

@@ -9,7 +9,6 @@ import {
   isWorkingDay,
   loadCalendars,
   localDateOf,
-  uncoveredYears,
   WEEKENDS_ONLY,
   workingDaysBetween,
 } from '../../functions/domain/calendar/index.ts';
@@ -70,7 +69,7 @@ describe('cn-mainland calendar, 2026 Spring Festival', () => {
       date: '2026-02-14',
       working: true,
       reason: 'make-up-working-day',
-      covered: true,
+      basis: 'official',
     });
     expect(describeDate('2026-02-17', CN)).toMatchObject({ working: false, reason: 'holiday' });
     expect(describeDate('2026-03-01', CN)).toMatchObject({ working: false, reason: 'weekend' });
@@ -223,30 +222,6 @@ describe('time zones', () => {
   it('should refuse an unknown time zone and an invalid date', () => {
     expect(() => isWorkingDay(new Date(), CN, 'Mars/Olympus_Mons')).toThrow(RangeError);
     expect(() => addWorkingDays(new Date(Number.NaN), 1, CN, SHANGHAI)).toThrow(/not a valid date/);
-  });
-});
-
-describe('years beyond the data', () => {
-  it('should fall back to weekends only and say so', () => {
-    expect(describeDate('2030-10-01', CN)).toEqual({
-      date: '2030-10-01',
-      working: true,
-      reason: 'weekday',
-      covered: false,
-    });
-    expect(
-      uncoveredYears(CN, new Date('2026-12-20T00:00:00Z'), new Date('2027-01-10T00:00:00Z'), SHANGHAI),
-    ).toEqual([2027]);
-    expect(
-      uncoveredYears(CN, new Date('2025-03-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z'), SHANGHAI),
-    ).toEqual([]);
-  });
-
-  it('should judge the year in the campaign time zone', () => {
-    const newYearsEveUtc = new Date('2026-12-31T17:00:00Z'); // 1 January 2027, 01:00 in Shanghai
-
-    expect(uncoveredYears(CN, newYearsEveUtc, newYearsEveUtc, 'UTC')).toEqual([]);
-    expect(uncoveredYears(CN, newYearsEveUtc, newYearsEveUtc, SHANGHAI)).toEqual([2027]);
   });
 });
 

@@ -42,6 +42,33 @@ describe('nextReminder', () => {
     }
   });
 
+  it('should say which days of a year without a notice a decision rested on, provisional or uncovered', () => {
+    // Invited Tue 29 Dec 2026; the law takes Fri 1 Jan 2027 off, so the 3rd working day is Mon 4 Jan.
+    const open = { ...wave, deadline: at('2027-01-31').toISOString() };
+    const inv = invitation({ invite: at('2026-12-29', '09:00').toISOString() }, { expiresAt: open.deadline });
+    const { statutoryRule: _, ...bare } = CN;
+    const noRule = { ...bare, id: 'no-rule' };
+
+    expect(nextReminder(inv, open, CN, at('2026-12-31'))).toEqual({ due: false, reason: 'not-yet' });
+    expect(nextReminder(inv, open, CN, at('2027-01-01'))).toEqual({
+      due: false,
+      reason: 'day-off',
+      unofficial: [{ date: '2027-01-01', working: false, reason: 'holiday', basis: 'provisional' }],
+    });
+    expect(nextReminder(inv, open, CN, at('2027-01-04'))).toMatchObject({ due: true, step: 'remind-1' });
+    expect(nextReminder(inv, open, CN, at('2027-01-04')).unofficial?.map((d) => d.date)).toEqual([
+      '2027-01-01',
+      '2027-01-02',
+      '2027-01-03',
+      '2027-01-04',
+    ]);
+    // Without the statutory rule, New Year's Day counts as a weekday, and the decision says so.
+    expect(nextReminder(inv, open, noRule, at('2027-01-01'))).toMatchObject({
+      due: true,
+      unofficial: [{ date: '2027-01-01', working: true, basis: 'uncovered' }],
+    });
+  });
+
   it('should count only reminders sent in order, and stop at max', () => {
     const sent = {
       invite: at('2026-02-11').toISOString(),

@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PROVISIONAL_CALENDAR_METRIC } from '../../functions/adapters/metrics.ts';
 import type { HandlerName } from '../../lib/bundling.ts';
 import type { CsatFunction } from '../../lib/csat-function.ts';
 import {
@@ -155,6 +156,23 @@ describe('Operations', () => {
     });
   });
 
+  it('should alarm when a reminder decision rests on a provisional calendar, on the metric the remind function logs', () => {
+    s.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'csat/CsatStateless',
+      MetricName: PROVISIONAL_CALENDAR_METRIC,
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: topic(),
+      OKActions: topic(),
+    });
+    // The namespace the handler writes its EMF metric to.
+    const remind = resourcesOf(s.statelessTemplate)[id(s.stateless.remind.fn)]!;
+    expect(remind.Properties.Environment.Variables.METRICS_NAMESPACE).toBe('csat/CsatStateless');
+  });
+
   it('should alarm when the oldest send job has waited six hours', () => {
     expect(SEND_QUEUE_MAX_AGE.toHours()).toBe(6);
     s.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -211,8 +229,9 @@ describe('Operations', () => {
 
   it('should send every alarm, and its recovery, to the alarm topic', () => {
     const alarms = alarmsOf(s.statelessTemplate);
-    // 7 functions × (errors, throttles), dispatch duration, 5xx, 429, queue age, 2 SES rates, table, 2 DLQs.
-    expect(alarms).toHaveLength(7 * 2 + 1 + 2 + 1 + 2 + 1 + 2);
+    // 7 functions × (errors, throttles), dispatch duration, 5xx, 429, queue age, 2 SES rates, table, 2 DLQs,
+    // provisional calendar.
+    expect(alarms).toHaveLength(7 * 2 + 1 + 2 + 1 + 2 + 1 + 2 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual(topic());
       expect(alarm.OKActions).toEqual(topic());

@@ -76,7 +76,13 @@ describe('StatelessStack', () => {
         },
         // The secret: suppressed addresses are looked up (dispatch, remind) and written (ses-events) by hash.
         dispatch: { ...shared, TOKEN_SECRET_ARN: secret, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
-        remind: { ...shared, TOKEN_SECRET_ARN: secret, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
+        remind: {
+          ...shared,
+          TOKEN_SECRET_ARN: secret,
+          SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) },
+          // Where its ProvisionalCalendarDecisions metric goes (the alarm's namespace).
+          METRICS_NAMESPACE: 'csat/CsatStateless',
+        },
         'import-customers': { ...shared, BUCKET_NAME: bucket },
         'ses-events': { ...shared, TOKEN_SECRET_ARN: secret },
         report: {

@@ -27,19 +27,26 @@ export interface Synthesised extends CsatApp {
 export const TEST_CONTEXT: Record<string, unknown> = { alarmEmail: 'none' };
 
 /**
+ * The synth time tests use unless they ask for another: 90 days from it stay within the calendar's
+ * notices, so no calendar warning joins the ones a test expects (test/infra/calendar.test.ts has those).
+ */
+export const COVERED_NOW = new Date('2026-03-02T00:00:00Z');
+
+/**
  * Builds the app as bin/app.ts does (cdk-nag attached) and synthesises it once. For speed, bundling is
  * skipped (`aws:cdk:bundling-stacks` empty; test/infra/bundling.test.ts bundles for real) and so is
  * CDK's CloudFormation schema check unless asked for (test/infra/nag.test.ts runs it).
  */
 export function synthCsat(
   context: Record<string, unknown> = {},
-  options: { programme?: Programme; cloudFormationValidation?: boolean } = {},
+  options: { programme?: Programme; cloudFormationValidation?: boolean; now?: Date } = {},
 ): Synthesised {
   const warnings: string[] = [];
   const built = buildApp(options.programme ?? exampleProgramme, {
     context: { ...CDK_JSON_CONTEXT, ...TEST_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
     warn: (line) => warnings.push(line),
+    now: options.now ?? COVERED_NOW,
   });
   return {
     ...built,

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../bin/csat.ts';
 import { seedInvitation, seedWave } from '../support/fixtures.ts';
 import { allAt, demoCampaign } from '../support/programme.ts';
@@ -263,9 +263,18 @@ describe('csat against a deployed stack', () => {
     });
     await seedInvitation(newer, { customer: { department: 'north-region' }, response: answer });
 
-    // Act
-    const json = await csat('status', 'demo', '--stack', 'csat-prod', '--json');
-    const human = await csat('status', 'demo', '--stack', 'csat-prod');
+    // Act: on 5 April 2025, when the next 90 days have the official notice (status would say otherwise;
+    // test/use-cases/status-calendar.test.ts shows that).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2025-04-05T02:00:00Z'));
+    let json: Awaited<ReturnType<typeof csat>>;
+    let human: Awaited<ReturnType<typeof csat>>;
+    try {
+      json = await csat('status', 'demo', '--stack', 'csat-prod', '--json');
+      human = await csat('status', 'demo', '--stack', 'csat-prod');
+    } finally {
+      vi.useRealTimers();
+    }
 
     // Assert: all waves are measured against the newest wave's targets; the older wave against none.
     expect(json.code).toBe(0);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { LocalizedText } from '../language-schemas.ts';
+import { STATUTORY_RULES } from './statutory.ts';
 import { parseIsoDate, weekdayOf } from './zoned-time.ts';
 
 const IsoDate = z.string().refine((s) => parseIsoDate(s) !== undefined, {
@@ -16,9 +17,10 @@ const CalendarYear = z.strictObject({
 });
 
 /**
- * A public-holiday calendar: per year, the days off and the weekend days worked instead. A year absent
- * from `years` is not known to the calendar, and working days in it fall back to Monday–Friday
- * (see `uncoveredYears`).
+ * A public-holiday calendar: per year, the days off and the weekend days worked instead, from that year's
+ * official notice. For a year absent from `years`, a calendar with a `statutoryRule` takes off the
+ * statutory holidays the law gives (statutory.ts) and marks its answers provisional; one without falls
+ * back to Monday–Friday, marked uncovered (see `DayInfo.basis`).
  */
 export const HolidayCalendar = z
   .strictObject({
@@ -28,6 +30,10 @@ export const HolidayCalendar = z
     name: LocalizedText,
     /** Where the dates come from, so the next person can check them. */
     source: z.string().trim().min(1),
+    /** The law that gives the statutory holidays of a year no notice is listed for (provisionally). */
+    statutoryRule: z
+      .enum(STATUTORY_RULES, { error: `must be one of ${STATUTORY_RULES.join(', ')}` })
+      .optional(),
     years: z.record(z.string(), CalendarYear),
   })
   .superRefine((calendar, ctx) => {

@@ -1,21 +1,31 @@
 /*
  * Working days in a campaign's time zone. A day is a working day when its local date is a make-up
- * working day, or a Monday–Friday that is not a holiday. Years the calendar has no data for count
- * Monday–Friday only: `uncoveredYears` tells a caller when that fallback was used, so it can warn.
+ * working day, or a Monday–Friday that is not a holiday. For a year the calendar has no notice for, a
+ * calendar with a statutory rule takes off the law's statutory holidays (provisional: the notice will
+ * add bridge days and make-up working days); one without counts Monday–Friday only (uncovered). Every
+ * answer says which (`DayInfo.basis`), so a caller can warn and log.
  */
 import type { HolidayCalendar } from './holiday-calendar.ts';
+import { statutoryHolidays } from './statutory.ts';
 import { civilDate, epochDay, fromLocal, isoDateOf, parseIsoDate, toLocal, weekdayOf } from './zoned-time.ts';
 
 /** Why a date is, or is not, a working day. */
 export type DayReason = 'weekday' | 'weekend' | 'holiday' | 'make-up-working-day';
+
+/**
+ * Where an answer comes from: `official`, the calendar's data for that year (its notice; the
+ * weekends-only calendar is official everywhere); `provisional`, no notice for the year, so the
+ * statutory holidays computed from the law and no make-up working days; `uncovered`, no notice and no
+ * rule, so only weekends are off.
+ */
+export type DayBasis = 'official' | 'provisional' | 'uncovered';
 
 export interface DayInfo {
   /** The local date, YYYY-MM-DD. */
   date: string;
   working: boolean;
   reason: DayReason;
-  /** False when the calendar has no data for the date's year, so only weekends were taken off. */
-  covered: boolean;
+  basis: DayBasis;
 }
 
 /** The most working days one call may step over (about 40 years), so a bad `n` cannot spin forever. */
@@ -44,15 +54,36 @@ function lookup(calendar: HolidayCalendar): Lookup {
   return l;
 }
 
+/** Where a calendar's answers for a year come from. */
+export function yearBasis(calendar: HolidayCalendar, year: number): DayBasis {
+  // WEEKENDS_ONLY's id, written out: holiday-calendar.ts brings zod, which the report bundle leaves out.
+  if (calendar.id === 'weekends-only' || lookup(calendar).years.has(year)) return 'official';
+  return calendar.statutoryRule !== undefined && year >= 1900 && year <= 2100 ? 'provisional' : 'uncovered';
+}
+
+const statutorySets = new Map<string, Set<string>>();
+
+function statutorySet(calendar: HolidayCalendar, year: number): Set<string> {
+  const key = `${calendar.statutoryRule}:${year}`;
+  let set = statutorySets.get(key);
+  if (!set) {
+    set = new Set(statutoryHolidays(calendar.statutoryRule!, year).map((d) => d.date));
+    statutorySets.set(key, set);
+  }
+  return set;
+}
+
 function describeDay(days: number, calendar: HolidayCalendar): DayInfo {
   const l = lookup(calendar);
   const date = isoDateOf(days);
-  const covered = l.years.has(Number(date.slice(0, 4)));
-  if (l.makeUp.has(date)) return { date, working: true, reason: 'make-up-working-day', covered };
-  if (l.holidays.has(date)) return { date, working: false, reason: 'holiday', covered };
+  const year = Number(date.slice(0, 4));
+  const basis = yearBasis(calendar, year);
+  const holiday = basis === 'provisional' ? statutorySet(calendar, year).has(date) : l.holidays.has(date);
+  if (l.makeUp.has(date)) return { date, working: true, reason: 'make-up-working-day', basis };
+  if (holiday) return { date, working: false, reason: 'holiday', basis };
   const weekday = weekdayOf(days);
-  if (weekday === 0 || weekday === 6) return { date, working: false, reason: 'weekend', covered };
-  return { date, working: true, reason: 'weekday', covered };
+  if (weekday === 0 || weekday === 6) return { date, working: false, reason: 'weekend', basis };
+  return { date, working: true, reason: 'weekday', basis };
 }
 
 function localDay(instant: Date, timeZone: string): number {
@@ -83,6 +114,13 @@ export function isWorkingDay(instant: Date, calendar: HolidayCalendar, timeZone:
   return describeDay(localDay(instant, timeZone), calendar).working;
 }
 
+/** A count or step over working days, with the days it rested on that no notice decided. */
+export interface Unofficial<T> {
+  value: T;
+  /** The days looked at whose basis is provisional or uncovered, in date order. */
+  unofficial: DayInfo[];
+}
+
 /**
  * The instant `n` working days after `instant`: the n-th working day after its local date, at the same
  * local time of day (a time skipped by a clock change moves forward by the gap). `n = 0` returns
@@ -90,18 +128,31 @@ export function isWorkingDay(instant: Date, calendar: HolidayCalendar, timeZone:
  * `now >= addWorkingDays(sentAt, 3, …)`.
  */
 export function addWorkingDays(instant: Date, n: number, calendar: HolidayCalendar, timeZone: string): Date {
+  return stepWorkingDays(instant, n, calendar, timeZone).value;
+}
+
+/** addWorkingDays, with the days stepped over that no notice decided. */
+export function stepWorkingDays(
+  instant: Date,
+  n: number,
+  calendar: HolidayCalendar,
+  timeZone: string,
+): Unofficial<Date> {
   if (!Number.isInteger(n) || n < 0 || n > MAX_WORKING_DAYS) {
     throw new RangeError(`n must be a whole number from 0 to ${MAX_WORKING_DAYS}, not ${n}`);
   }
   const local = toLocal(instant, timeZone);
-  if (n === 0) return new Date(instant.getTime());
+  if (n === 0) return { value: new Date(instant.getTime()), unofficial: [] };
+  const unofficial: DayInfo[] = [];
   let days = epochDay(local.year, local.month, local.day);
   for (let counted = 0; counted < n; ) {
     days += 1;
-    if (describeDay(days, calendar).working) counted += 1;
+    const info = describeDay(days, calendar);
+    if (info.basis !== 'official') unofficial.push(info);
+    if (info.working) counted += 1;
   }
   const { year, month, day } = civilDate(days);
-  return fromLocal({ ...local, year, month, day }, timeZone);
+  return { value: fromLocal({ ...local, year, month, day }, timeZone), unofficial };
 }
 
 /**
@@ -109,25 +160,39 @@ export function addWorkingDays(instant: Date, n: number, calendar: HolidayCalend
  * count. Negative when `b` is before `a`. `workingDaysBetween(a, addWorkingDays(a, n)) === n`.
  */
 export function workingDaysBetween(a: Date, b: Date, calendar: HolidayCalendar, timeZone: string): number {
+  return countWorkingDays(a, b, calendar, timeZone).value;
+}
+
+/** workingDaysBetween, with the days counted over that no notice decided. */
+export function countWorkingDays(
+  a: Date,
+  b: Date,
+  calendar: HolidayCalendar,
+  timeZone: string,
+): Unofficial<number> {
   const from = localDay(a, timeZone);
   const to = localDay(b, timeZone);
   const [lo, hi, sign] = from <= to ? [from, to, 1] : [to, from, -1];
+  const unofficial: DayInfo[] = [];
   let count = 0;
-  for (let d = lo + 1; d <= hi; d += 1) if (describeDay(d, calendar).working) count += 1;
-  return count === 0 ? 0 : sign * count;
+  for (let d = lo + 1; d <= hi; d += 1) {
+    const info = describeDay(d, calendar);
+    if (info.basis !== 'official') unofficial.push(info);
+    if (info.working) count += 1;
+  }
+  return { value: count === 0 ? 0 : sign * count, unofficial };
 }
 
 /**
- * The years between two instants' local dates (inclusive) that the calendar has no data for, where
- * working days were weekdays only. Empty when the answer for the whole span is authoritative.
+ * The years between two instants' local dates (inclusive) that the calendar has no notice for: their
+ * days are provisional or uncovered (`yearBasis`). Empty when the answer for the whole span is official.
  */
 export function uncoveredYears(calendar: HolidayCalendar, a: Date, b: Date, timeZone: string): number[] {
-  const years = lookup(calendar).years;
   const [from, to] = [toLocal(a, timeZone).year, toLocal(b, timeZone).year].sort((x, y) => x - y) as [
     number,
     number,
   ];
   const missing: number[] = [];
-  for (let y = from; y <= to; y += 1) if (!years.has(y)) missing.push(y);
+  for (let y = from; y <= to; y += 1) if (yearBasis(calendar, y) !== 'official') missing.push(y);
   return missing;
 }

@@ -7,6 +7,7 @@ import { DynamoStore } from '../../adapters/dynamo-store.ts';
 import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
+import { emfFields, PROVISIONAL_CALENDAR_METRIC } from '../../adapters/metrics.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
 import { sqsClient } from '../../adapters/sqs-client.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
@@ -54,7 +55,18 @@ export const handler = middy<unknown, RemindResponse>()
       );
     }
     const result = await remind(deps, { campaign: findCampaign(programme, parsed.data.campaignId)! });
-    // Ids and counts only.
+    // Ids, counts and dates only.
     logger.info('reminders queued', { ...result });
+    const { provisionalDecisions: n = 0 } = result;
+    if (n > 0) {
+      logger.warn('reminder decisions rest on a year without an official holiday notice', {
+        waves: result.waves.flatMap((w) => (w.provisional ? [{ waveId: w.waveId, ...w.provisional }] : [])),
+        ...emfFields(
+          process.env.METRICS_NAMESPACE ?? 'csat',
+          { [PROVISIONAL_CALENDAR_METRIC]: n },
+          new Date(),
+        ),
+      });
+    }
     return result;
   });
