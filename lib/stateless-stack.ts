@@ -2,11 +2,9 @@ import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cd
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/adapters/dynamo-store.ts';
@@ -14,12 +12,20 @@ import { metricsNamespace } from '../functions/adapters/metrics.ts';
 import { IMPORTS_PREFIX, REPORT_SUFFIX } from '../functions/domain/customers/import-file.ts';
 import type { Programme } from '../functions/domain/programme.ts';
 import { REPORTS_PREFIX } from '../functions/domain/report/document.ts';
+import { alarmTopic } from './alarm-topic.ts';
 import { SurveyApi } from './api.ts';
 import type { StackConfig } from './config.ts';
 import { CsatFunction, type TableAction } from './csat-function.ts';
 import { notifyOnImports } from './imports-trigger.ts';
 import { Operations } from './operations.ts';
 import { addCampaignSchedules } from './schedules.ts';
+import {
+  QUEUE_RETENTION,
+  SEND_BATCH_SIZE,
+  SEND_MAX_RECEIVE_COUNT,
+  SEND_TIMEOUT,
+  sendQueues,
+} from './send-queue.ts';
 import type { SharedResources } from './shared-resources.ts';
 import { removalPolicyOf } from './stateful-stack.ts';
 
@@ -32,23 +38,13 @@ export interface StatelessStackProps extends StackProps {
   warn?: (line: string) => void;
 }
 
-/**
- * Send jobs that still fail after this many receives go to the DLQ (and page someone). Generous because a
- * throttled send costs its job a receive, and the rest of its batch one each (returned untried). The
- * send function paces itself under GetSendQuota's rate, so SES throttles it only when something else
- * uses the account's rate or the quota dropped; 5 receives could dead-letter mail that only had to wait
- * out a busy spell. 20 receives, three minutes apart, keep a job trying for about an hour: what stays
- * throttled longer (a used-up daily quota) or is refused outright still reaches the DLQ and its alarm.
- */
-export const SEND_MAX_RECEIVE_COUNT = 20;
-/** SQS's largest batch: one invocation sends up to ten emails. */
-export const SEND_BATCH_SIZE = 10;
-const SEND_TIMEOUT = Duration.seconds(30);
-/** Lambda's guidance: at least six times the function timeout, so retries never overlap a live run. */
-export const SEND_VISIBILITY_TIMEOUT = Duration.seconds(SEND_TIMEOUT.toSeconds() * 6);
-
-/** SQS's longest retention, for every queue: the default 4 days drops a held-back backlog silently. */
-export const QUEUE_RETENTION = Duration.days(14);
+export {
+  QUEUE_RETENTION,
+  SEND_BATCH_SIZE,
+  SEND_MAX_RECEIVE_COUNT,
+  SEND_TIMEOUT,
+  SEND_VISIBILITY_TIMEOUT,
+} from './send-queue.ts';
 
 /** The item operations the functions call on the table; the throttling alarm sums them. */
 export const TABLE_OPERATIONS: readonly TableAction[] = [
@@ -114,27 +110,7 @@ export class StatelessStack extends Stack {
       'Report keys are reports/{campaign}/{wave or period}/…, created as waves happen; the wildcard is ' +
       'limited to that prefix of the one report bucket.';
 
-    // The topic keeps its id in the stack: a new topic would need its email subscription confirmed again.
-    this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: 'csat alarms', enforceSSL: true });
-    Validations.of(this.alarmTopic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'Alarm notifications carry a queue name and a count, no personal data. CloudWatch cannot publish ' +
-        'to a topic encrypted with the AWS managed SNS key, and a customer managed key would cost more ' +
-        'than the idle stack.',
-    });
-    // enforceSSL writes a topic policy, and a topic policy replaces SNS's default one: without this
-    // statement CloudWatch may not publish, and every alarm action fails ("not authorized to perform
-    // SNS:Publish") while the alarms still change state in the console.
-    this.alarmTopic.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.alarmTopic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
-    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    this.alarmTopic = alarmTopic(this, config.alarmEmail);
 
     // --- HTTP API and survey page ------------------------------------------------------------------
     this.surveyApi = new SurveyApi(this, 'SurveyApi', {
@@ -170,24 +146,7 @@ export class StatelessStack extends Stack {
     this.surveyApi.routeToPages(this.surveyPage.fn);
 
     // --- Send queue and send function --------------------------------------------------------------
-    this.sendDeadLetterQueue = new Queue(this, 'SendDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: QUEUE_RETENTION,
-    });
-    Validations.of(this.sendDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This is the dead-letter queue of the send queue; its messages are inspected, not retried.',
-    });
-    this.sendQueue = new Queue(this, 'SendQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: SEND_VISIBILITY_TIMEOUT,
-      // SQS's default is 4 days: a backlog held back by SES's daily quota over a long weekend would be
-      // dropped without a trace.
-      retentionPeriod: QUEUE_RETENTION,
-      deadLetterQueue: { queue: this.sendDeadLetterQueue, maxReceiveCount: SEND_MAX_RECEIVE_COUNT },
-    });
+    ({ queue: this.sendQueue, deadLetterQueue: this.sendDeadLetterQueue } = sendQueues(this));
 
     this.send = new CsatFunction(this, 'Send', {
       handler: 'send',

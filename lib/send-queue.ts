@@ -1,0 +1,45 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/**
+ * Send jobs that still fail after this many receives go to the DLQ (and page someone). Generous because a
+ * throttled send costs its job a receive, and the rest of its batch one each (returned untried). The
+ * send function paces itself under GetSendQuota's rate, so SES throttles it only when something else
+ * uses the account's rate or the quota dropped; 5 receives could dead-letter mail that only had to wait
+ * out a busy spell. 20 receives, three minutes apart, keep a job trying for about an hour: what stays
+ * throttled longer (a used-up daily quota) or is refused outright still reaches the DLQ and its alarm.
+ */
+export const SEND_MAX_RECEIVE_COUNT = 20;
+/** SQS's largest batch: one invocation sends up to ten emails. */
+export const SEND_BATCH_SIZE = 10;
+/** The send function's timeout: one batch of emails, paced. */
+export const SEND_TIMEOUT = Duration.seconds(30);
+/** Lambda's guidance: at least six times the function timeout, so retries never overlap a live run. */
+export const SEND_VISIBILITY_TIMEOUT = Duration.seconds(SEND_TIMEOUT.toSeconds() * 6);
+
+/** SQS's longest retention, for every queue: the default 4 days drops a held-back backlog silently. */
+export const QUEUE_RETENTION = Duration.days(14);
+
+/** The send queue and its dead-letter queue (ids SendQueue, SendDeadLetterQueue in `scope`). */
+export function sendQueues(scope: Construct): { queue: Queue; deadLetterQueue: Queue } {
+  const deadLetterQueue = new Queue(scope, 'SendDeadLetterQueue', {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: QUEUE_RETENTION,
+  });
+  Validations.of(deadLetterQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: 'This is the dead-letter queue of the send queue; its messages are inspected, not retried.',
+  });
+  const queue = new Queue(scope, 'SendQueue', {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    visibilityTimeout: SEND_VISIBILITY_TIMEOUT,
+    // SQS's default is 4 days: a backlog held back by SES's daily quota over a long weekend would be
+    // dropped without a trace.
+    retentionPeriod: QUEUE_RETENTION,
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: SEND_MAX_RECEIVE_COUNT },
+  });
+  return { queue, deadLetterQueue };
+}
