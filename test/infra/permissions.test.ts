@@ -80,6 +80,8 @@ describe('StatelessStack permissions', () => {
     expect(linesOf(fns.send)).toEqual(
       [
         ...BASE,
+        // The address's suppression record, looked up before each email.
+        'dynamodb:BatchGetItem on table',
         'dynamodb:GetItem on table',
         'dynamodb:UpdateItem on table',
         'secretsmanager:GetSecretValue on token secret',
