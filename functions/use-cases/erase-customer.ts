@@ -56,6 +56,8 @@ interface Found {
   customers: DirectoryCustomer[];
   invitations: Invitation[];
   target: ErasureTarget;
+  /** Invitations (anyone's) an erase that stopped half-way left to be moved. */
+  unfinished: string[];
 }
 
 /**
@@ -66,11 +68,13 @@ async function find(records: CustomerRecords, match: CustomerMatch): Promise<Fou
   const scan = async (isTheirs: (c: { id: string; email: string }) => boolean) => {
     const customers: DirectoryCustomer[] = [];
     const invitations: Invitation[] = [];
+    const unfinished: string[] = [];
     for await (const page of records.pages()) {
       customers.push(...page.customers.filter(isTheirs));
       invitations.push(...page.invitations.filter((i) => isTheirs(i.customer)));
+      unfinished.push(...page.unfinished);
     }
-    return { customers, invitations };
+    return { customers, invitations, unfinished };
   };
   let found = await scan((c) => matches(match, c));
   if (match.email !== undefined) {
@@ -146,8 +150,9 @@ export interface ErasureReport {
  * for what was done, and an id it no longer finds is reported as not found.
  */
 export async function eraseCustomer(deps: EraseDeps, match: CustomerMatch): Promise<ErasureReport> {
-  const { customers, invitations, target } = await find(deps.records, match);
+  const { customers, invitations, target, unfinished } = await find(deps.records, match);
   const at = deps.clock.now().toISOString();
+  for (const id of unfinished) await deps.records.finishErasure(id);
   for (const email of target.emails) await suppressAddress(deps.suppressions, email, 'erased', at);
 
   const files: ErasureReport['files'] = [];

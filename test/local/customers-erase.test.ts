@@ -309,6 +309,18 @@ describe('csat customers erase and export against the local stack', () => {
       figuresBefore,
     );
     expect(occurrences(await everything(), TARGET.name)).toBe(0);
+    // The invitation moved to a random id: its id, recomputed from wave and customer id, finds nothing,
+    // and neither its SES message ids nor its old key are anywhere; the wave still lists it (gsi1).
+    const oldId = invitationId(waveId, TARGET.id);
+    expect(await store.getInvitation(oldId)).toBeUndefined();
+    const erasedItems = (await scanTable()).filter((i) => i.erasedAt !== undefined);
+    expect(erasedItems).toHaveLength(1);
+    expect(erasedItems[0]).not.toHaveProperty('messageIds');
+    expect(erasedItems[0]).not.toHaveProperty('erasedTo');
+    expect(erasedItems[0]?.pk).toMatch(/^INV#[A-Za-z0-9_-]{22}$/);
+    expect(erasedItems[0]?.gsi2sk).toMatch(new RegExp(`#${String(erasedItems[0]?.id)}$`));
+    expect(occurrences(await everything(), oldId)).toBe(0);
+    expect((await store.listInvitations(waveId)).map((i) => i.id)).toContain(erasedItems[0]?.id);
     // The address is suppressed for good, by its hash only.
     const hash = addressHash(await secret(), TARGET.email);
     const record = await ddb.send(
