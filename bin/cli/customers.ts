@@ -59,7 +59,9 @@ function matchOf(command: string, args: string[], values: Options): CustomerMatc
 
 export function erasureText(report: ErasureReport): string {
   const lines = [
-    `Erased ${report.customerIds.length === 1 ? 'customer' : 'customers'} ${report.customerIds.join(', ')} at ${report.erasedAt}`,
+    report.tableRecords
+      ? `Erased ${report.customerIds.length === 1 ? 'customer' : 'customers'} ${report.customerIds.join(', ')} at ${report.erasedAt}`
+      : `Erased the address at ${report.erasedAt}: no table records (no directory item or invitation has it)`,
     `  directory items deleted: ${report.directory.length}${report.directory.length ? `  ${report.directory.join(', ')}` : ''}`,
     `  invitations erased:      ${report.invitations.length} (${report.responses} with a response: answers and scores kept, comments and who answered erased)`,
     ...report.invitations.map((id) => `    INV#${id}`),
@@ -85,6 +87,10 @@ export async function erasureCommand(
   const deps = eraseDeps(target.data);
   if (command === 'erase') {
     const report = await eraseCustomer(deps, match);
+    if (report.sameAddress.length > 0)
+      io.stderr(
+        `csat: warning: ${report.sameAddress.join(', ')} ${report.sameAddress.length === 1 ? 'has' : 'have'} the same address and ${report.sameAddress.length === 1 ? 'was' : 'were'} not erased; \`csat customers erase --email ADDRESS\` erases every customer at it`,
+      );
     io.stdout(values.json ? JSON.stringify(report, null, 2) : erasureText(report));
     return 0;
   }

@@ -190,21 +190,45 @@ describe('csat customers erase and export against the local stack', () => {
     }
   });
 
-  it('should refuse an unknown id or an address nobody has, exit 1 and change nothing', async () => {
+  it('should refuse an unknown id, exit 1 and change nothing', async () => {
     const before = await everything();
 
     const unknown = await csat('customers', 'erase', 'nobody-here');
-    const nobody = await csat('customers', 'erase', '--email', 'nobody@example.test');
     const exported = await csat('customers', 'export', 'nobody-here');
+    const exportedByEmail = await csat('customers', 'export', '--email', 'nobody@example.test');
 
     expect(unknown).toMatchObject({ code: 1, stdout: '' });
     expect(unknown.stderr).toContain(
       'no customer "nobody-here" in the directory or on any invitation; nothing was changed',
     );
-    expect(nobody.code).toBe(1);
-    expect(nobody.stderr).toContain('no customer with that address');
     expect(exported.code).toBe(1);
+    expect(exportedByEmail.code).toBe(1);
+    expect(exportedByEmail.stderr).toContain('no customer with that address');
     expect((await everything()).sort()).toEqual(before.sort());
+  });
+
+  it('should, by an address the table does not hold, still suppress it and search the files', async () => {
+    const address = 'Nobody.Here@example.test';
+    const key = 'reports/elsewhere/notes.txt';
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: stack.info.bucketName,
+        Key: key,
+        Body: `forwarded by ${address.toLowerCase()}\n`,
+      }),
+    );
+
+    const run = await csat('customers', 'erase', '--email', address);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no table records');
+    expect(run.stdout).toContain(`    ${key}`);
+    expect((await readBucket()).get(key)).toBe('forwarded by [erased]\n');
+    const hash = addressHash(await secret(), address);
+    const record = await ddb.send(
+      new GetCommand({ TableName: stack.info.tableName, Key: { pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' } }),
+    );
+    expect(record.Item).toMatchObject({ reasons: new Set(['erased']) });
   });
 
   it('should export everything held about the customer as JSON', async () => {
@@ -348,6 +372,31 @@ describe('csat customers erase and export against the local stack', () => {
     expect(again.stdout).toMatch(/^Erased customer erase-me at /);
     expect(again.stdout).toContain(`directory items deleted: 1  CUSTOMER#${TARGET.id}`);
     expect(again.stdout).toContain('addresses suppressed:    1 (reason erased: never surveyed again)');
-    expect((await csat('customers', 'erase', '--email', TARGET.email)).code).toBe(1);
+    const third = await csat('customers', 'erase', '--email', TARGET.email);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toContain('no table records');
+  });
+
+  it('should warn, erasing by id, of other customers at the same address', async () => {
+    const file = join(dataDir, 'twins.csv');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      file,
+      `${HEADER}\ntwin-a,Twin A,twins@example.test,en,east-region\ntwin-b,Twin B,Twins@Example.test,en,east-region\n`,
+    );
+    expect((await csat('customers', 'import', file)).code).toBe(0);
+
+    const run = await csat('customers', 'erase', 'twin-a');
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('warning: twin-b has the same address and was not erased');
+    expect(run.stderr).toContain('--email');
+    const twinB = await ddb.send(
+      new GetCommand({ TableName: stack.info.tableName, Key: { pk: 'CUSTOMER#twin-b', sk: 'PROFILE' } }),
+    );
+    expect(twinB.Item).toMatchObject({ id: 'twin-b' });
+    const again = await csat('customers', 'erase', '--email', 'twins@example.test');
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('');
   });
 });
