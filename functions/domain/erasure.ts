@@ -61,7 +61,8 @@ export interface CustomerRecords {
 /** The bucket's files as erase and export read and rewrite them. */
 export interface FileStore {
   keys(prefix: string): AsyncIterable<string>;
-  find(key: string): Promise<string | undefined>;
+  /** The file's bytes (decoded by the use case, strictly), or undefined when it is gone. */
+  findBytes(key: string): Promise<Uint8Array | undefined>;
   put(key: string, body: string, contentType: string, metadata?: Record<string, string>): Promise<void>;
 }
 
@@ -158,13 +159,14 @@ const redactDeep = (value: unknown, t: ErasureTarget): unknown => {
 /** JSON text, rewritten in the layout it had (indented or on one line, with its final newline). */
 function redactJson(text: string, t: ErasureTarget): string {
   let parsed: unknown;
+  const bom = text.startsWith('\ufeff') ? '\ufeff' : '';
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text.slice(bom.length));
   } catch {
     return redactText(text, t);
   }
-  const indented = /^\s*[[{]\s*\n/.test(text);
-  const out = JSON.stringify(redactDeep(parsed, t), null, indented ? 2 : undefined);
+  const indented = /^\ufeff?\s*[[{]\s*\n/.test(text);
+  const out = bom + JSON.stringify(redactDeep(parsed, t), null, indented ? 2 : undefined);
   return text.endsWith('\n') ? `${out}\n` : out;
 }
 

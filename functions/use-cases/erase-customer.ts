@@ -103,6 +103,20 @@ async function* filesUnder(files: FileStore): AsyncIterable<string> {
   yield* files.keys(IMPORTS_PREFIX);
 }
 
+/** A file that is not UTF-8: neither searched nor rewritten (it would come back corrupted). */
+const NOT_UTF8 = Symbol('not UTF-8');
+
+/** The file's text, strictly decoded (a byte order mark is kept, so it is written back too). */
+async function textOf(files: FileStore, key: string): Promise<string | undefined | typeof NOT_UTF8> {
+  const bytes = await files.findBytes(key);
+  if (bytes === undefined) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return NOT_UTF8;
+  }
+}
+
 export interface CustomerExport {
   exportedAt: string;
   /** The directory items (one per customer id the request matched). */
@@ -113,6 +127,8 @@ export interface CustomerExport {
   suppression: Array<{ email: string; suppressed: boolean } & Partial<Suppression>>;
   /** Files under reports/ and imports/ that mention them, with the lines that do. */
   files: Array<{ key: string; lines: string[] }>;
+  /** Files that are not UTF-8 text, so could not be searched: to be checked by hand. */
+  notChecked: string[];
 }
 
 /** Everything held about the customer, as it is (changes nothing). */
@@ -123,9 +139,11 @@ export async function exportCustomer(deps: EraseDeps, match: CustomerMatch): Pro
   const emails = [...target.emails].sort();
   const listed = await suppressionsOf(deps.suppressions, emails);
   const files: CustomerExport['files'] = [];
+  const notChecked: string[] = [];
   for await (const key of filesUnder(deps.files)) {
-    const text = await deps.files.find(key);
-    if (text === undefined || redactFile(key, text, target) === text) continue;
+    const text = await textOf(deps.files, key);
+    if (text === NOT_UTF8) notChecked.push(key);
+    if (typeof text !== 'string' || redactFile(key, text, target) === text) continue;
     files.push({ key, lines: mentionsIn(text, target) });
   }
   return {
@@ -137,6 +155,7 @@ export async function exportCustomer(deps: EraseDeps, match: CustomerMatch): Pro
       return s ? { email, suppressed: true, ...s } : { email, suppressed: false };
     }),
     files,
+    notChecked,
   };
 }
 
@@ -158,6 +177,8 @@ export interface ErasureReport {
   suppressed: number;
   /** Files rewritten: report files redacted, import files without the customer's rows. */
   files: Array<{ key: string; rowsRemoved: number }>;
+  /** Files that are not UTF-8 text: left untouched, not searched; to be checked by hand. */
+  notChecked: string[];
 }
 
 /** Rewrites every file under reports/ and imports/ that mentions the target, adding to `rewritten`. */
@@ -165,10 +186,12 @@ async function rewriteFiles(
   files: FileStore,
   target: ErasureTarget,
   rewritten: Map<string, number>,
+  notChecked: Set<string>,
 ): Promise<void> {
   for await (const key of filesUnder(files)) {
-    const text = await files.find(key);
-    if (text === undefined) continue;
+    const text = await textOf(files, key);
+    if (text === NOT_UTF8) notChecked.add(key);
+    if (typeof text !== 'string') continue;
     const out = key.startsWith(IMPORTS_PREFIX)
       ? withoutCustomerRows(key, text, target)
       : { text: redactFile(key, text, target), removed: 0 };
@@ -220,7 +243,8 @@ export async function eraseCustomer(deps: EraseDeps, match: CustomerMatch): Prom
 
   await deleteDirectory(found.customers);
   const files = new Map<string, number>();
-  await rewriteFiles(deps.files, found.target, files);
+  const notChecked = new Set<string>();
+  await rewriteFiles(deps.files, found.target, files, notChecked);
   await eraseInvitations(found.invitations);
 
   const late = await find(deps.records, match);
@@ -234,7 +258,7 @@ export async function eraseCustomer(deps: EraseDeps, match: CustomerMatch): Prom
   for (const email of target.emails) {
     if (!found.target.emails.has(email)) await suppressAddress(deps.suppressions, email, 'erased', at);
   }
-  await rewriteFiles(deps.files, target, files);
+  await rewriteFiles(deps.files, target, files, notChecked);
 
   return {
     erasedAt: at,
@@ -246,5 +270,6 @@ export async function eraseCustomer(deps: EraseDeps, match: CustomerMatch): Prom
     responses: erased.filter((i) => i.response).length,
     suppressed: target.emails.size,
     files: [...files].map(([key, rowsRemoved]) => ({ key, rowsRemoved })),
+    notChecked: [...notChecked].sort(),
   };
 }

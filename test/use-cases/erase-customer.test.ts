@@ -109,4 +109,45 @@ describe('eraseCustomer', () => {
     expect(moved.Item).not.toHaveProperty('erasedTo');
     expect((await store.listInvitations(wave.waveId)).map((i) => i.id)).toContain(to);
   });
+
+  it('should leave a file that is not UTF-8 as it is and list it as not checked, after doing the rest', async () => {
+    // Arrange: Latin-1 bytes (é is 0xE9, never valid UTF-8 alone) naming the customer.
+    const wave = await seedWave();
+    const { invitation } = await seedInvitation(wave, { customer: { name: 'René Latin' } });
+    const d = deps();
+    const latin1 = Buffer.from(`call René Latin\n`, 'latin1');
+    await d.files.put('reports/x/latin1.txt', latin1, 'text/plain');
+    await d.files.put('reports/x/bom.csv', `\ufeffname\r\nRené Latin\r\n`, 'text/csv');
+
+    // Act
+    const report = await eraseCustomer(d, { customerId: invitation.customer.id });
+
+    // Assert
+    expect(report.notChecked).toEqual(['reports/x/latin1.txt']);
+    expect(Buffer.from((await d.files.findBytes('reports/x/latin1.txt'))!)).toEqual(latin1);
+    expect(report.invitations).toEqual([invitation.id]);
+    expect(await store.getInvitation(invitation.id)).toBeUndefined();
+    // A UTF-8 file keeps its byte order mark and line ends.
+    expect(await d.files.find('reports/x/bom.csv')).toBe(`name\r\n${ERASED}\r\n`);
+    expect(Buffer.from((await d.files.findBytes('reports/x/bom.csv'))!).subarray(0, 3)).toEqual(
+      Buffer.from([0xef, 0xbb, 0xbf]),
+    );
+  });
+
+  it('should say, erasing by id, which other customers have the same address, and leave them', async () => {
+    const twins = ['twin-a', 'twin-b', 'twin-c'].map((id, n) => ({
+      id,
+      name: `Twin ${id}`,
+      email: n === 2 ? 'other.twin@example.test' : `${n === 0 ? 'twins' : 'Twins'}@Example.test`,
+      language: 'en' as const,
+      department: 'east-region',
+    }));
+    await seedCustomers(twins);
+
+    const report = await eraseCustomer(deps(), { customerId: 'twin-a' });
+
+    expect(report.sameAddress).toEqual(['twin-b']);
+    expect(await store.getCustomer('twin-b')).toMatchObject({ id: 'twin-b' });
+    expect(await store.getCustomer('twin-a')).toBeUndefined();
+  });
 });
