@@ -106,7 +106,13 @@ export async function erasureCommand(
     io.stdout(json);
     return notCheckedExit(held.notChecked, io);
   }
-  await writeFile(values.out, `${json}\n`, { encoding: 'utf8', mode: 0o600 });
+  // 'wx': never over an existing file, whose mode (perhaps readable by others) would stay as it was.
+  try {
+    await writeFile(values.out, `${json}\n`, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'EEXIST') throw e;
+    throw new Error(`${values.out} already exists; an export never overwrites a file: name a new one`);
+  }
   const summary = {
     out: values.out,
     customers: held.customers.length,

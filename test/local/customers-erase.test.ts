@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -240,6 +240,10 @@ describe('csat customers erase and export against the local stack', () => {
     expect(run.stdout).toMatch(
       /^Wrote .*export\.json: 1 directory item\(s\), 1 invitation\(s\), \d+ file\(s\)/,
     );
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    const again = await csat('customers', 'export', TARGET.id, '--out', out);
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toContain('already exists; an export never overwrites a file');
     const held = JSON.parse(await readFile(out, 'utf8')) as CustomerExport;
     expect(held.customers).toEqual([expect.objectContaining({ ...TARGET, department: 'east-region' })]);
     expect(held.invitations).toHaveLength(1);
@@ -375,28 +379,5 @@ describe('csat customers erase and export against the local stack', () => {
     const third = await csat('customers', 'erase', '--email', TARGET.email);
     expect(third.code).toBe(0);
     expect(third.stdout).toContain('no table records');
-  });
-
-  it('should warn, erasing by id, of other customers at the same address', async () => {
-    const file = join(dataDir, 'twins.csv');
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(
-      file,
-      `${HEADER}\ntwin-a,Twin A,twins@example.test,en,east-region\ntwin-b,Twin B,Twins@Example.test,en,east-region\n`,
-    );
-    expect((await csat('customers', 'import', file)).code).toBe(0);
-
-    const run = await csat('customers', 'erase', 'twin-a');
-
-    expect(run.code).toBe(0);
-    expect(run.stderr).toContain('warning: twin-b has the same address and was not erased');
-    expect(run.stderr).toContain('--email');
-    const twinB = await ddb.send(
-      new GetCommand({ TableName: stack.info.tableName, Key: { pk: 'CUSTOMER#twin-b', sk: 'PROFILE' } }),
-    );
-    expect(twinB.Item).toMatchObject({ id: 'twin-b' });
-    const again = await csat('customers', 'erase', '--email', 'twins@example.test');
-    expect(again.code).toBe(0);
-    expect(again.stderr).toBe('');
   });
 });
