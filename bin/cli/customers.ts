@@ -59,7 +59,9 @@ function matchOf(command: string, args: string[], values: Options): CustomerMatc
 
 export function erasureText(report: ErasureReport): string {
   const lines = [
-    `Erased ${report.customerIds.length === 1 ? 'customer' : 'customers'} ${report.customerIds.join(', ')} at ${report.erasedAt}`,
+    report.tableRecords
+      ? `Erased ${report.customerIds.length === 1 ? 'customer' : 'customers'} ${report.customerIds.join(', ')} at ${report.erasedAt}`
+      : `Erased the address at ${report.erasedAt}: no table records (no directory item or invitation has it)`,
     `  directory items deleted: ${report.directory.length}${report.directory.length ? `  ${report.directory.join(', ')}` : ''}`,
     `  invitations erased:      ${report.invitations.length} (${report.responses} with a response: answers and scores kept, comments and who answered erased)`,
     ...report.invitations.map((id) => `    INV#${id}`),
@@ -69,6 +71,12 @@ export function erasureText(report: ErasureReport): string {
       (f) =>
         `    ${f.key}${f.rowsRemoved ? ` (${f.rowsRemoved} row${f.rowsRemoved === 1 ? '' : 's'} removed)` : ''}`,
     ),
+    ...(report.notChecked.length
+      ? [
+          `  not checked:             ${report.notChecked.length} (not UTF-8 text: left as they are, check them by hand)`,
+          ...report.notChecked.map((key) => `    ${key}`),
+        ]
+      : []),
   ];
   return lines.join('\n');
 }
@@ -85,16 +93,26 @@ export async function erasureCommand(
   const deps = eraseDeps(target.data);
   if (command === 'erase') {
     const report = await eraseCustomer(deps, match);
+    if (report.sameAddress.length > 0)
+      io.stderr(
+        `csat: warning: ${report.sameAddress.join(', ')} ${report.sameAddress.length === 1 ? 'has' : 'have'} the same address and ${report.sameAddress.length === 1 ? 'was' : 'were'} not erased; \`csat customers erase --email ADDRESS\` erases every customer at it`,
+      );
     io.stdout(values.json ? JSON.stringify(report, null, 2) : erasureText(report));
-    return 0;
+    return notCheckedExit(report.notChecked, io);
   }
   const held = await exportCustomer(deps, match);
   const json = JSON.stringify(held, null, 2);
   if (values.out === undefined) {
     io.stdout(json);
-    return 0;
+    return notCheckedExit(held.notChecked, io);
   }
-  await writeFile(values.out, `${json}\n`, { encoding: 'utf8', mode: 0o600 });
+  // 'wx': never over an existing file, whose mode (perhaps readable by others) would stay as it was.
+  try {
+    await writeFile(values.out, `${json}\n`, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'EEXIST') throw e;
+    throw new Error(`${values.out} already exists; an export never overwrites a file: name a new one`);
+  }
   const summary = {
     out: values.out,
     customers: held.customers.length,
@@ -106,5 +124,14 @@ export async function erasureCommand(
       ? JSON.stringify(summary, null, 2)
       : `Wrote ${values.out}: ${summary.customers} directory item(s), ${summary.invitations} invitation(s), ${summary.files} file(s) that mention them`,
   );
-  return 0;
+  return notCheckedExit(held.notChecked, io);
+}
+
+/** Exit 1 when some file could not be decoded as UTF-8 (everything else was done). */
+function notCheckedExit(notChecked: string[], io: Io): number {
+  if (notChecked.length === 0) return 0;
+  io.stderr(
+    `csat: ${notChecked.length} file(s) are not UTF-8 text and were not checked: ${notChecked.join(', ')}`,
+  );
+  return 1;
 }

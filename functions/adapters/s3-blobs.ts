@@ -91,8 +91,14 @@ export class S3Blobs implements BlobStore {
   }
 
   async find(key: string): Promise<string | undefined> {
+    const bytes = await this.findBytes(key);
+    return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+  }
+
+  /** The object's bytes, or undefined when there is none. */
+  async findBytes(key: string): Promise<Uint8Array | undefined> {
     try {
-      return new TextDecoder().decode(await this.get(key));
+      return await this.get(key);
     } catch (e) {
       if ((e as { name?: string }).name === 'NoSuchKey') return undefined;
       throw e;

@@ -29,27 +29,40 @@ export interface ErasureTarget {
   comments: ReadonlySet<string>;
 }
 
+/** A page of the directory and invitations, as erase and export read them. */
+export interface RecordsPage {
+  customers: DirectoryCustomer[];
+  invitations: Invitation[];
+  /** Ids of invitations an erase that stopped half-way left marked, to be finished (`finishErasure`). */
+  unfinished: string[];
+}
+
 /** The directory and invitations as erase and export read and change them (adapters/dynamo-erasure.ts). */
 export interface CustomerRecords {
   /** Every directory item and invitation, a page at a time: a whole-table read, for rare requests. */
-  pages(): AsyncIterable<{ customers: DirectoryCustomer[]; invitations: Invitation[] }>;
+  pages(): AsyncIterable<RecordsPage>;
   /** Removes the directory item; false when there was none. */
   deleteCustomer(customerId: string): Promise<boolean>;
   /**
-   * Replaces the invitation's customer and response with their erased form, records `erasedAt` and stops
-   * any further email to it (`unsubscribedAt`, the first time stays). False when the invitation is gone.
+   * Replaces the invitation's customer and response with their erased form, drops SES's message ids,
+   * records `erasedAt`, stops any further email to it (`unsubscribedAt`, the first time stays) and moves
+   * it to a fresh random id, so that its key (a hash of wave and customer id) no longer leads to it.
+   * False when the invitation is gone.
    */
   eraseInvitation(
     id: string,
     erased: Pick<Invitation, 'customer' | 'response'>,
     at: string,
   ): Promise<boolean>;
+  /** Finishes the move of an invitation an erase left marked (see `unfinished`). */
+  finishErasure(id: string): Promise<void>;
 }
 
 /** The bucket's files as erase and export read and rewrite them. */
 export interface FileStore {
   keys(prefix: string): AsyncIterable<string>;
-  find(key: string): Promise<string | undefined>;
+  /** The file's bytes (decoded by the use case, strictly), or undefined when it is gone. */
+  findBytes(key: string): Promise<Uint8Array | undefined>;
   put(key: string, body: string, contentType: string, metadata?: Record<string, string>): Promise<void>;
 }
 
@@ -146,13 +159,14 @@ const redactDeep = (value: unknown, t: ErasureTarget): unknown => {
 /** JSON text, rewritten in the layout it had (indented or on one line, with its final newline). */
 function redactJson(text: string, t: ErasureTarget): string {
   let parsed: unknown;
+  const bom = text.startsWith('\ufeff') ? '\ufeff' : '';
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text.slice(bom.length));
   } catch {
     return redactText(text, t);
   }
-  const indented = /^\s*[[{]\s*\n/.test(text);
-  const out = JSON.stringify(redactDeep(parsed, t), null, indented ? 2 : undefined);
+  const indented = /^\ufeff?\s*[[{]\s*\n/.test(text);
+  const out = bom + JSON.stringify(redactDeep(parsed, t), null, indented ? 2 : undefined);
   return text.endsWith('\n') ? `${out}\n` : out;
 }
 

@@ -16,6 +16,7 @@ import type { Invitation } from '../domain/model.ts';
 import type { Clock } from '../domain/ports.ts';
 import { REPORTS_PREFIX } from '../domain/report/document.ts';
 import type { Suppression } from '../domain/suppression.ts';
+import { normaliseAddress } from '../domain/token.ts';
 import { type Suppressions, suppressAddress, suppressionsOf } from './suppression.ts';
 
 /*
@@ -56,6 +57,10 @@ interface Found {
   customers: DirectoryCustomer[];
   invitations: Invitation[];
   target: ErasureTarget;
+  /** Invitations (anyone's) an erase that stopped half-way left to be moved. */
+  unfinished: string[];
+  /** By id: other directory ids at one of the customer's addresses (not erased; `--email` would). */
+  sharing: string[];
 }
 
 /**
@@ -66,24 +71,50 @@ async function find(records: CustomerRecords, match: CustomerMatch): Promise<Fou
   const scan = async (isTheirs: (c: { id: string; email: string }) => boolean) => {
     const customers: DirectoryCustomer[] = [];
     const invitations: Invitation[] = [];
+    const unfinished: string[] = [];
+    const directory: Array<{ id: string; email: string }> = [];
     for await (const page of records.pages()) {
       customers.push(...page.customers.filter(isTheirs));
       invitations.push(...page.invitations.filter((i) => isTheirs(i.customer)));
+      unfinished.push(...page.unfinished);
+      if (match.customerId !== undefined)
+        directory.push(
+          ...page.customers.filter((c) => !isTheirs(c)).map((c) => ({ id: c.id, email: c.email })),
+        );
     }
-    return { customers, invitations };
+    return { customers, invitations, unfinished, directory };
   };
   let found = await scan((c) => matches(match, c));
   if (match.email !== undefined) {
     const ids = new Set([...found.customers, ...found.invitations.map((i) => i.customer)].map((c) => c.id));
     found = await scan((c) => ids.has(c.id) || matches(match, c));
   }
-  if (found.customers.length === 0 && found.invitations.length === 0) throw new CustomerNotFoundError(match);
-  return { ...found, target: erasureTarget(match, found.customers, found.invitations) };
+  const target = erasureTarget(match, found.customers, found.invitations);
+  const sharing = found.directory
+    .filter((c) => target.emails.has(normaliseAddress(c.email)))
+    .map((c) => c.id);
+  return { ...found, target, sharing: [...new Set(sharing)].sort() };
 }
+
+const hasRecords = (found: Found): boolean => found.customers.length > 0 || found.invitations.length > 0;
 
 async function* filesUnder(files: FileStore): AsyncIterable<string> {
   yield* files.keys(REPORTS_PREFIX);
   yield* files.keys(IMPORTS_PREFIX);
+}
+
+/** A file that is not UTF-8: neither searched nor rewritten (it would come back corrupted). */
+const NOT_UTF8 = Symbol('not UTF-8');
+
+/** The file's text, strictly decoded (a byte order mark is kept, so it is written back too). */
+async function textOf(files: FileStore, key: string): Promise<string | undefined | typeof NOT_UTF8> {
+  const bytes = await files.findBytes(key);
+  if (bytes === undefined) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return NOT_UTF8;
+  }
 }
 
 export interface CustomerExport {
@@ -96,17 +127,23 @@ export interface CustomerExport {
   suppression: Array<{ email: string; suppressed: boolean } & Partial<Suppression>>;
   /** Files under reports/ and imports/ that mention them, with the lines that do. */
   files: Array<{ key: string; lines: string[] }>;
+  /** Files that are not UTF-8 text, so could not be searched: to be checked by hand. */
+  notChecked: string[];
 }
 
 /** Everything held about the customer, as it is (changes nothing). */
 export async function exportCustomer(deps: EraseDeps, match: CustomerMatch): Promise<CustomerExport> {
-  const { customers, invitations, target } = await find(deps.records, match);
+  const found = await find(deps.records, match);
+  if (!hasRecords(found)) throw new CustomerNotFoundError(match);
+  const { customers, invitations, target } = found;
   const emails = [...target.emails].sort();
   const listed = await suppressionsOf(deps.suppressions, emails);
   const files: CustomerExport['files'] = [];
+  const notChecked: string[] = [];
   for await (const key of filesUnder(deps.files)) {
-    const text = await deps.files.find(key);
-    if (text === undefined || redactFile(key, text, target) === text) continue;
+    const text = await textOf(deps.files, key);
+    if (text === NOT_UTF8) notChecked.push(key);
+    if (typeof text !== 'string' || redactFile(key, text, target) === text) continue;
     files.push({ key, lines: mentionsIn(text, target) });
   }
   return {
@@ -118,6 +155,7 @@ export async function exportCustomer(deps: EraseDeps, match: CustomerMatch): Pro
       return s ? { email, suppressed: true, ...s } : { email, suppressed: false };
     }),
     files,
+    notChecked,
   };
 }
 
@@ -125,9 +163,13 @@ export interface ErasureReport {
   erasedAt: string;
   /** The customer ids erased. */
   customerIds: string[];
+  /** By address: false when neither the directory nor any invitation had it (suppressed, files searched). */
+  tableRecords: boolean;
+  /** By id: other customer ids in the directory at the same address, left as they are. */
+  sameAddress: string[];
   /** Directory items deleted (their keys). */
   directory: string[];
-  /** Invitations whose customer and comments were erased (their ids); answers and scores stay. */
+  /** Invitations whose customer and comments were erased (their former ids); answers and scores stay. */
   invitations: string[];
   /** Of those, how many held a response. */
   responses: number;
@@ -135,54 +177,99 @@ export interface ErasureReport {
   suppressed: number;
   /** Files rewritten: report files redacted, import files without the customer's rows. */
   files: Array<{ key: string; rowsRemoved: number }>;
+  /** Files that are not UTF-8 text: left untouched, not searched; to be checked by hand. */
+  notChecked: string[];
 }
 
-/**
- * Erases the customer: suppresses their addresses for good (reason `erased`) first, so that whatever
- * happens next they are never surveyed again; then rewrites every file under reports/ and imports/ that
- * mentions them (the table still says who they are, so a run that stopped half-way can be repeated);
- * then erases their invitations (customer and comments; the scores, levels, department and segments that
- * tallies count stay) and last deletes their directory item. Running it again finds nothing more to do
- * for what was done, and an id it no longer finds is reported as not found.
- */
-export async function eraseCustomer(deps: EraseDeps, match: CustomerMatch): Promise<ErasureReport> {
-  const { customers, invitations, target } = await find(deps.records, match);
-  const at = deps.clock.now().toISOString();
-  for (const email of target.emails) await suppressAddress(deps.suppressions, email, 'erased', at);
-
-  const files: ErasureReport['files'] = [];
-  for await (const key of filesUnder(deps.files)) {
-    const text = await deps.files.find(key);
-    if (text === undefined) continue;
-    const rewritten = key.startsWith(IMPORTS_PREFIX)
+/** Rewrites every file under reports/ and imports/ that mentions the target, adding to `rewritten`. */
+async function rewriteFiles(
+  files: FileStore,
+  target: ErasureTarget,
+  rewritten: Map<string, number>,
+  notChecked: Set<string>,
+): Promise<void> {
+  for await (const key of filesUnder(files)) {
+    const text = await textOf(files, key);
+    if (text === NOT_UTF8) notChecked.add(key);
+    if (typeof text !== 'string') continue;
+    const out = key.startsWith(IMPORTS_PREFIX)
       ? withoutCustomerRows(key, text, target)
       : { text: redactFile(key, text, target), removed: 0 };
-    if (rewritten.text === text) continue;
+    if (out.text === text) continue;
     // Marked, so that the import an ObjectCreated event starts leaves the rewritten file alone.
     const metadata = key.startsWith(IMPORTS_PREFIX)
       ? { [ERASURE_REWRITE.name]: ERASURE_REWRITE.value }
       : undefined;
-    await deps.files.put(key, rewritten.text, contentTypeOf(key), metadata);
-    files.push({ key, rowsRemoved: rewritten.removed });
+    await files.put(key, out.text, contentTypeOf(key), metadata);
+    rewritten.set(key, (rewritten.get(key) ?? 0) + out.removed);
   }
+}
 
-  const erased: string[] = [];
-  for (const invitation of invitations) {
-    if (await deps.records.eraseInvitation(invitation.id, erasedInvitation(invitation), at)) {
-      erased.push(invitation.id);
-    }
-  }
+/**
+ * Erases the customer, in the order that leaves no window for them to come back:
+ * 1. suppresses their addresses for good (reason `erased`), so no dispatch from now on picks them;
+ * 2. deletes their directory item, so no dispatch running now can claim them either;
+ * 3. rewrites the files under reports/ and imports/ that mention them (while the table still says who
+ *    they are, so a run that stopped before step 4 can be repeated by id);
+ * 4. erases their invitations (customer and comments; the scores, levels, department and segments that
+ *    tallies count stay), each moved to a fresh random id;
+ * 5. reads the table once more and erases what a dispatch that raced steps 1–2 created, then rewrites the
+ *    files again, so a report made from the table between 3 and 4 loses what it brought back.
+ * Running it again finds nothing more to do for what was done. By id, an id it does not find is an error
+ * that changes nothing; by address, the address is suppressed and the files searched even when the table
+ * holds nothing of it.
+ */
+export async function eraseCustomer(deps: EraseDeps, match: CustomerMatch): Promise<ErasureReport> {
+  const found = await find(deps.records, match);
+  if (!hasRecords(found) && match.customerId !== undefined) throw new CustomerNotFoundError(match);
+  const at = deps.clock.now().toISOString();
+  for (const email of found.target.emails) await suppressAddress(deps.suppressions, email, 'erased', at);
+  for (const id of found.unfinished) await deps.records.finishErasure(id);
+
   const directory: string[] = [];
-  for (const c of customers) {
-    if (await deps.records.deleteCustomer(c.id)) directory.push(`CUSTOMER#${c.id}`);
+  const deleteDirectory = async (customers: readonly DirectoryCustomer[]) => {
+    for (const c of customers) {
+      if (await deps.records.deleteCustomer(c.id)) directory.push(`CUSTOMER#${c.id}`);
+    }
+  };
+  const erased: Invitation[] = [];
+  const eraseInvitations = async (invitations: readonly Invitation[]) => {
+    for (const invitation of invitations) {
+      if (await deps.records.eraseInvitation(invitation.id, erasedInvitation(invitation), at)) {
+        erased.push(invitation);
+      }
+    }
+  };
+
+  await deleteDirectory(found.customers);
+  const files = new Map<string, number>();
+  const notChecked = new Set<string>();
+  await rewriteFiles(deps.files, found.target, files, notChecked);
+  await eraseInvitations(found.invitations);
+
+  const late = await find(deps.records, match);
+  await deleteDirectory(late.customers);
+  await eraseInvitations(late.invitations);
+  const target = erasureTarget(
+    match,
+    [...found.customers, ...late.customers],
+    [...found.invitations, ...late.invitations],
+  );
+  for (const email of target.emails) {
+    if (!found.target.emails.has(email)) await suppressAddress(deps.suppressions, email, 'erased', at);
   }
+  await rewriteFiles(deps.files, target, files, notChecked);
+
   return {
     erasedAt: at,
     customerIds: [...target.customerIds].sort(),
+    tableRecords: hasRecords(found) || hasRecords(late),
+    sameAddress: found.sharing,
     directory,
-    invitations: erased,
-    responses: invitations.filter((i) => erased.includes(i.id) && i.response).length,
+    invitations: erased.map((i) => i.id),
+    responses: erased.filter((i) => i.response).length,
     suppressed: target.emails.size,
-    files,
+    files: [...files].map(([key, rowsRemoved]) => ({ key, rowsRemoved })),
+    notChecked: [...notChecked].sort(),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -190,21 +190,45 @@ describe('csat customers erase and export against the local stack', () => {
     }
   });
 
-  it('should refuse an unknown id or an address nobody has, exit 1 and change nothing', async () => {
+  it('should refuse an unknown id, exit 1 and change nothing', async () => {
     const before = await everything();
 
     const unknown = await csat('customers', 'erase', 'nobody-here');
-    const nobody = await csat('customers', 'erase', '--email', 'nobody@example.test');
     const exported = await csat('customers', 'export', 'nobody-here');
+    const exportedByEmail = await csat('customers', 'export', '--email', 'nobody@example.test');
 
     expect(unknown).toMatchObject({ code: 1, stdout: '' });
     expect(unknown.stderr).toContain(
       'no customer "nobody-here" in the directory or on any invitation; nothing was changed',
     );
-    expect(nobody.code).toBe(1);
-    expect(nobody.stderr).toContain('no customer with that address');
     expect(exported.code).toBe(1);
+    expect(exportedByEmail.code).toBe(1);
+    expect(exportedByEmail.stderr).toContain('no customer with that address');
     expect((await everything()).sort()).toEqual(before.sort());
+  });
+
+  it('should, by an address the table does not hold, still suppress it and search the files', async () => {
+    const address = 'Nobody.Here@example.test';
+    const key = 'reports/elsewhere/notes.txt';
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: stack.info.bucketName,
+        Key: key,
+        Body: `forwarded by ${address.toLowerCase()}\n`,
+      }),
+    );
+
+    const run = await csat('customers', 'erase', '--email', address);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no table records');
+    expect(run.stdout).toContain(`    ${key}`);
+    expect((await readBucket()).get(key)).toBe('forwarded by [erased]\n');
+    const hash = addressHash(await secret(), address);
+    const record = await ddb.send(
+      new GetCommand({ TableName: stack.info.tableName, Key: { pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' } }),
+    );
+    expect(record.Item).toMatchObject({ reasons: new Set(['erased']) });
   });
 
   it('should export everything held about the customer as JSON', async () => {
@@ -216,6 +240,10 @@ describe('csat customers erase and export against the local stack', () => {
     expect(run.stdout).toMatch(
       /^Wrote .*export\.json: 1 directory item\(s\), 1 invitation\(s\), \d+ file\(s\)/,
     );
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    const again = await csat('customers', 'export', TARGET.id, '--out', out);
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toContain('already exists; an export never overwrites a file');
     const held = JSON.parse(await readFile(out, 'utf8')) as CustomerExport;
     expect(held.customers).toEqual([expect.objectContaining({ ...TARGET, department: 'east-region' })]);
     expect(held.invitations).toHaveLength(1);
@@ -309,6 +337,18 @@ describe('csat customers erase and export against the local stack', () => {
       figuresBefore,
     );
     expect(occurrences(await everything(), TARGET.name)).toBe(0);
+    // The invitation moved to a random id: its id, recomputed from wave and customer id, finds nothing,
+    // and neither its SES message ids nor its old key are anywhere; the wave still lists it (gsi1).
+    const oldId = invitationId(waveId, TARGET.id);
+    expect(await store.getInvitation(oldId)).toBeUndefined();
+    const erasedItems = (await scanTable()).filter((i) => i.erasedAt !== undefined);
+    expect(erasedItems).toHaveLength(1);
+    expect(erasedItems[0]).not.toHaveProperty('messageIds');
+    expect(erasedItems[0]).not.toHaveProperty('erasedTo');
+    expect(erasedItems[0]?.pk).toMatch(/^INV#[A-Za-z0-9_-]{22}$/);
+    expect(erasedItems[0]?.gsi2sk).toMatch(new RegExp(`#${String(erasedItems[0]?.id)}$`));
+    expect(occurrences(await everything(), oldId)).toBe(0);
+    expect((await store.listInvitations(waveId)).map((i) => i.id)).toContain(erasedItems[0]?.id);
     // The address is suppressed for good, by its hash only.
     const hash = addressHash(await secret(), TARGET.email);
     const record = await ddb.send(
@@ -336,6 +376,8 @@ describe('csat customers erase and export against the local stack', () => {
     expect(again.stdout).toMatch(/^Erased customer erase-me at /);
     expect(again.stdout).toContain(`directory items deleted: 1  CUSTOMER#${TARGET.id}`);
     expect(again.stdout).toContain('addresses suppressed:    1 (reason erased: never surveyed again)');
-    expect((await csat('customers', 'erase', '--email', TARGET.email)).code).toBe(1);
+    const third = await csat('customers', 'erase', '--email', TARGET.email);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toContain('no table records');
   });
 });
