@@ -122,10 +122,11 @@ export class Operations extends Construct {
 
     // The remind function logs this EMF metric when a reminder decision rests on a year the holiday
     // calendar has no official notice for (statutory days computed from the law, or weekends only).
+    // A day's period: remind runs daily, so an hour's would go back to OK an hour later, every day.
     this.provisionalCalendar = new Metric({
       namespace: metricsNamespace(stackName),
       metricName: PROVISIONAL_CALENDAR_METRIC,
-      period: Duration.hours(1),
+      period: Duration.days(1),
       statistic: 'Sum',
     });
     this.alarm('ProvisionalCalendarAlarm', this.provisionalCalendar, {

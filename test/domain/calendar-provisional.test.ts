@@ -26,22 +26,38 @@ const { statutoryRule: _rule, ...withoutRule } = structuredClone(cnMainlandFile)
 const [NO_RULE] = loadCalendars({ 'no-rule.json': { ...withoutRule, id: 'no-rule' } }) as [HolidayCalendar];
 
 describe('statutory holidays computed from the law', () => {
-  it('should give 2027 its 13 statutory days', () => {
+  it('should give 2027 its 13 statutory days and a weekday off for each of the 6 that fall on a weekend', () => {
     expect(statutoryHolidays('cn-mainland', 2027)).toEqual([
       { date: '2027-01-01', holiday: 'new-year' }, // Fri
       { date: '2027-02-05', holiday: 'spring-festival' }, // 除夕 (12th month, 29th: a short month)
       { date: '2027-02-06', holiday: 'spring-festival' }, // 正月初一: the new moon is at 23:56 CST
       { date: '2027-02-07', holiday: 'spring-festival' }, // 初二
       { date: '2027-02-08', holiday: 'spring-festival' }, // 初三
+      { date: '2027-02-09', holiday: 'in-lieu' }, // 补假 for Sat 6 Feb (Art. 6)
+      { date: '2027-02-10', holiday: 'in-lieu' }, // … and for Sun 7 Feb
       { date: '2027-04-05', holiday: 'qingming' }, // the sun at 15°: 5 Apr, 20:17 CST
-      { date: '2027-05-01', holiday: 'labour-day' },
-      { date: '2027-05-02', holiday: 'labour-day' },
+      { date: '2027-05-01', holiday: 'labour-day' }, // Sat
+      { date: '2027-05-02', holiday: 'labour-day' }, // Sun
+      { date: '2027-05-03', holiday: 'in-lieu' },
+      { date: '2027-05-04', holiday: 'in-lieu' },
       { date: '2027-06-09', holiday: 'dragon-boat' }, // 五月初五
       { date: '2027-09-15', holiday: 'mid-autumn' }, // 八月十五
       { date: '2027-10-01', holiday: 'national-day' },
       { date: '2027-10-02', holiday: 'national-day' },
-      { date: '2027-10-03', holiday: 'national-day' },
+      { date: '2027-10-03', holiday: 'national-day' }, // Sun
+      { date: '2027-10-04', holiday: 'in-lieu' }, // for Sat 2 Oct
+      { date: '2027-10-05', holiday: 'in-lieu' }, // for Sun 3 Oct
     ]);
+  });
+
+  it('should give one day when two holidays meet, and make up a Saturday New Year on Monday (2028)', () => {
+    const days = statutoryHolidays('cn-mainland', 2028);
+    // 中秋 falls on 3 Oct, a day of 国庆: one day, not two.
+    expect(days.filter((d) => d.date === '2028-10-03')).toHaveLength(1);
+    // Sun 1 Oct is made up on Wed 4 Oct, after the holiday's days.
+    expect(days.find((d) => d.date === '2028-10-04')).toEqual({ date: '2028-10-04', holiday: 'in-lieu' });
+    expect(days.find((d) => d.date === '2028-01-03')).toEqual({ date: '2028-01-03', holiday: 'in-lieu' });
+    expect(new Set(days.map((d) => d.date)).size).toBe(days.length);
   });
 
   it('should find 清明 on the published dates 2020–2030', () => {
@@ -83,7 +99,8 @@ describe('statutory holidays computed from the law', () => {
       const notice = new Set(CN.years[String(year)]!.holidays);
       const statutory = statutoryHolidays('cn-mainland', year).map((d) => d.date);
       expect(statutory.filter((d) => !notice.has(d))).toEqual([]);
-      expect(statutory).toHaveLength(13);
+      // 2025: 端午 on Sat 31 May (2 Jun off); 2026: 清明 Sun 5 Apr, 2 May and 3 Oct on Saturdays.
+      expect(statutory).toHaveLength(year === 2025 ? 14 : 16);
     }
   });
 
@@ -103,8 +120,10 @@ describe('a year without a notice', () => {
       basis: 'provisional',
     });
     expect(describeDate('2027-02-05', CN)).toMatchObject({ working: false, basis: 'provisional' });
-    // Fri 2027-02-09 (初四) may become a bridge day; no notice says so yet, so it is worked.
-    expect(describeDate('2027-02-09', CN)).toMatchObject({ working: true, reason: 'weekday' });
+    // Tue 9 and Wed 10 Feb are off in lieu of the weekend in the Spring Festival (Art. 6).
+    expect(describeDate('2027-02-09', CN)).toMatchObject({ working: false, reason: 'holiday' });
+    // Thu 2027-02-11 (初六) may become a bridge day; no notice says so yet, so it is worked.
+    expect(describeDate('2027-02-11', CN)).toMatchObject({ working: true, reason: 'weekday' });
     // A Saturday stays a weekend: no make-up working day can be guessed.
     expect(describeDate('2027-01-30', CN)).toMatchObject({ working: false, reason: 'weekend' });
     expect(describeDate('2026-12-31', CN)).toMatchObject({ working: true, basis: 'official' });
@@ -208,11 +227,14 @@ describe('next year’s notice, once added', () => {
       '2027-05-01',
       '2027-05-02',
       '2027-05-03',
+      '2027-05-04',
       '2027-06-09',
       '2027-09-15',
       '2027-10-01',
       '2027-10-02',
       '2027-10-03',
+      '2027-10-04',
+      '2027-10-05',
     ],
     makeUpWorkingDays: ['2027-01-30', '2027-02-20'],
   };

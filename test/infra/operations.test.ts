@@ -161,7 +161,7 @@ describe('Operations', () => {
       Namespace: 'csat/CsatStateless',
       MetricName: PROVISIONAL_CALENDAR_METRIC,
       Statistic: 'Sum',
-      Period: 3600,
+      Period: 86_400,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',

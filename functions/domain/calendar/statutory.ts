@@ -3,11 +3,12 @@
  * in force from 2025), for a year the State Council's yearly notice has not been added for. The notice
  * adds bridge days and make-up working days (调休) nobody can guess, so these are only the days the law
  * itself gives: 元旦 Jan 1; 春节 除夕 (the last day of the 12th lunar month) to 正月初三; 清明 (the day the
- * sun reaches 15°); 劳动节 May 1–2; 端午 (5th month, 5th day); 中秋 (8th month, 15th day); 国庆 Oct 1–3.
+ * sun reaches 15°); 劳动节 May 1–2; 端午 (5th month, 5th day); 中秋 (8th month, 15th day); 国庆 Oct 1–3;
+ * and, by its Art. 6, a weekday off (补假) for each of those days that falls on a Saturday or Sunday.
  * Chinese-calendar dates are counted in China Standard Time (UTC+8), as the law's calendar is.
  */
 import { nearestNewMoon, solarLongitudeInstant } from './astronomy.ts';
-import { epochDay, isoDateOf } from './zoned-time.ts';
+import { epochDay, isoDateOf, weekdayOf } from './zoned-time.ts';
 
 /** The statutory rules csat knows; a calendar opts in with `statutoryRule`. */
 export const STATUTORY_RULES = ['cn-mainland'] as const;
@@ -70,7 +71,9 @@ export interface StatutoryDay {
     | 'labour-day'
     | 'dragon-boat'
     | 'mid-autumn'
-    | 'national-day';
+    | 'national-day'
+    /** 补假: a weekday off in lieu of a holiday day that fell on a Saturday or Sunday (Art. 6). */
+    | 'in-lieu';
 }
 
 const cache = new Map<number, StatutoryDay[]>();
@@ -94,7 +97,19 @@ export function statutoryHolidays(rule: StatutoryRule, year: number): StatutoryD
       [lunarMonthStart(year, 8) + 14, 'mid-autumn'],
       ...[1, 2, 3].map((d): [number, StatutoryDay['holiday']] => [epochDay(year, 10, d), 'national-day']),
     ];
-    days = list.sort((a, b) => a[0] - b[0]).map(([d, holiday]) => ({ date: isoDateOf(d), holiday }));
+    // One entry per day: when two holidays meet (中秋 on a day of 国庆), the law gives no second day.
+    const byDay = new Map<number, StatutoryDay['holiday']>();
+    for (const [d, holiday] of list.sort((a, b) => a[0] - b[0])) if (!byDay.has(d)) byDay.set(d, holiday);
+    // Art. 6: a holiday day on a Saturday or Sunday is made up on the next weekday that is not already
+    // off (2027: 2–3 Oct fall on a weekend, so 4–5 Oct are off). Make-up working days cannot be guessed.
+    for (const d of [...byDay.keys()]) {
+      const weekday = weekdayOf(d);
+      if (weekday !== 0 && weekday !== 6) continue;
+      let next = d + 1;
+      while (weekdayOf(next) === 0 || weekdayOf(next) === 6 || byDay.has(next)) next += 1;
+      byDay.set(next, 'in-lieu');
+    }
+    days = [...byDay].sort((a, b) => a[0] - b[0]).map(([d, holiday]) => ({ date: isoDateOf(d), holiday }));
     cache.set(year, days);
   }
   return days;
