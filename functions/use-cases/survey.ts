@@ -66,6 +66,12 @@ async function answerable(deps: SurveyDeps, token: string): Promise<{ invitation
   const wave = await deps.waves(invitation.campaignId, invitation.waveId);
   // An invitation without its wave is a broken store, not a bad link: let it surface as a server error.
   if (!wave) throw new Error(`wave ${invitation.waveId} of invitation ${invitation.id} not found`);
+  // An anonymous invitation says nothing of its answer: whether there is one takes the secret (anonymity.ts).
+  if (
+    isAnonymous(wave.campaign) &&
+    (await deps.store.hasAnonymousResponse(anonymousResponseId(deps.secret, invitation.id)))
+  )
+    throw new LinkUnavailableError('answered');
   return { invitation, wave };
 }
 
