@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { anonymousResponseId } from '../../functions/domain/anonymity.ts';
 import type { Wave } from '../../functions/domain/model.ts';
+import { handler as sendHandler } from '../../functions/handlers/send/index.ts';
 import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
+import type { StoredMessage } from '../../local/ses-server.ts';
 import {
   type HttpEventOptions,
   type HttpResult,
@@ -10,6 +12,8 @@ import {
   type Route,
   seedInvitation,
   seedWave,
+  sqsEvent,
+  sqsRecord,
   testStore,
 } from '../support/fixtures.ts';
 import { demoCampaign, itss, MIXED, ratingFields } from '../support/programme.ts';
@@ -127,5 +131,50 @@ describe('anonymous answers, exactly once', () => {
     expect(outcome).toBe('unavailable');
     expect(await responseItems()).toHaveLength(before);
     expect(await store.getInvitation(invitation.id)).toEqual(invitation);
+  });
+
+  it('should not send a queued reminder to an invitation whose response is stored, and record nothing on it', async () => {
+    const mailsTo = async (to: string): Promise<StoredMessage[]> => {
+      const all = (await (
+        await fetch(`${process.env.AWS_ENDPOINT_URL_SES}/api/messages`)
+      ).json()) as StoredMessage[];
+      return all.filter((m) => m.to.some((t) => t.toLowerCase() === to.toLowerCase()));
+    };
+    const seed = (email: string) =>
+      seedInvitation(wave, { customer: { email }, sent: { invite: '2025-06-03T01:00:00.000Z' } });
+    const answered = await seed('answered-reminder@example.test');
+    const open = await seed('open-reminder@example.test');
+    const seeded = await store.getInvitation(answered.invitation.id);
+    const answer = {
+      id: anonymousResponseId(SECRET, answered.invitation.id),
+      campaignId: wave.campaignId,
+      waveId: wave.waveId,
+      department: 'east-region',
+      response: {
+        answeredAt: '2025-06-10T00:00:00.000Z',
+        ratings: MIXED,
+        comments: {},
+        total: 77,
+        grade: 'C' as const,
+        language: 'en' as const,
+        questionnaireVersion: itss.version,
+      },
+    };
+    await store.saveAnonymousResponse(answered.invitation.id, answer, new Date().toISOString());
+
+    for (const id of [answered.invitation.id, open.invitation.id, answered.invitation.id]) {
+      await sendHandler(sqsEvent(sqsRecord({ invitationId: id, step: 'remind-1' })), lambdaContext());
+    }
+
+    // The answered one: no email, and its claim released (a redelivery checks again), nothing else written.
+    expect(await mailsTo('answered-reminder@example.test')).toHaveLength(0);
+    // (The claim's empty maps stay, as on every invitation whose invite went out through a claim.)
+    expect(await store.getInvitation(answered.invitation.id)).toEqual({
+      ...seeded,
+      messageIds: {},
+      sendUncertain: {},
+    });
+    expect(await mailsTo('open-reminder@example.test')).toHaveLength(1);
+    expect((await store.getInvitation(open.invitation.id))?.sent['remind-1']).toBeDefined();
   });
 });
