@@ -19,6 +19,7 @@ import { dispatch } from '../../functions/use-cases/dispatch.ts';
 import { type PeriodReportResult, periodKeys } from '../../functions/use-cases/period-report.ts';
 import type { RemindResult } from '../../functions/use-cases/remind.ts';
 import type { ReportResult } from '../../functions/use-cases/report.ts';
+import { getCampaignStatus } from '../../functions/use-cases/status.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
 import {
   type HttpEventOptions,
@@ -301,6 +302,17 @@ describe('anonymous campaign, end to end', () => {
     const north = s.comments.find((c) => c.text === 'comment number 7');
     expect(north?.department).toBe('withheld: fewer than 5 responses');
     expect(s.comments.find((c) => c.text === 'comment number 0')?.department).toBe('east-region');
+  });
+
+  it('should count in the campaign status what the wave and period reports count', async () => {
+    const status = await getCampaignStatus({ store }, { campaignId: campaign.id });
+    expect(status).toMatchObject({ invited: 10, emailed: 10, answered: 8, returnRate: 0.8 });
+    expect(status.departments).toEqual([
+      expect.objectContaining({ department: 'east-region', invited: 8, emailed: 8, answered: 6 }),
+      expect.objectContaining({ department: 'north-region', invited: 2, emailed: 2, answered: 2 }),
+    ]);
+    expect(report.statistics).toMatchObject({ invited: status.invited, answered: status.answered });
+    expect(period.statistics).toMatchObject({ invited: status.invited, answered: status.answered });
   });
 
   it('should write responses.csv with no customer column and the small department withheld', () => {
