@@ -170,7 +170,8 @@ function toResponse(
 /**
  * POST /s/{token}: validates the answers against the questionnaire the wave sent, scores them and stores
  * them. The store's conditional write is what makes this exactly-once: of any number of concurrent
- * submits, one stores and the others find the link used.
+ * submits, one stores and the others find the link used. An anonymous campaign's response has a fixed id
+ * (anonymity.ts), so a retry after it was stored finds it and is told "already answered" like any other.
  *
  * A form from our page names its wave and language, so with the wave cached a valid submit is that one
  * conditional write, which also checks the invitation belongs to the named wave (a tampered field just
