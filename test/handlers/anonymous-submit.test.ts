@@ -177,4 +177,20 @@ describe('anonymous answers, exactly once', () => {
     expect(await mailsTo('open-reminder@example.test')).toHaveLength(1);
     expect((await store.getInvitation(open.invitation.id))?.sent['remind-1']).toBeDefined();
   });
+
+  it('should find the stored responses among more ids than one batch holds', async () => {
+    const { invitation, surveyToken } = await seedInvitation(wave, { sent: { invite: wave.createdAt } });
+    expect((await call('POST /s/{token}', { token: surveyToken, form: form() })).statusCode).toBe(200);
+    const stored = anonymousResponseId(SECRET, invitation.id);
+    const others = Array.from({ length: 230 }, (_, i) => anonymousResponseId(SECRET, `never-${i}`));
+
+    const found = await store.anonymousResponsesAmong([
+      ...others.slice(0, 150),
+      stored,
+      ...others.slice(150),
+    ]);
+
+    expect([...found]).toEqual([stored]);
+    expect(await store.anonymousResponsesAmong([])).toEqual(new Set());
+  });
 });
