@@ -1,6 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type AnonymousResponse, asAnsweredInvitation } from '../domain/anonymity.ts';
-import { hasAnswered, type Invitation, type StoredResponse } from '../domain/model.ts';
+import type { Invitation, StoredResponse } from '../domain/model.ts';
 import {
   anonymousResponseKey,
   answersKey,
@@ -10,6 +10,11 @@ import {
   waveResponsesPartition,
 } from './dynamo-keys.ts';
 import { DynamoTable, strip } from './dynamo-table.ts';
+
+/** BatchGetItem's limit: 100 keys a request; rounds of retrying unprocessed keys before giving up. */
+const BATCH = 100;
+const MAX_ROUNDS = 8;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const nextUtcDate = (date: string): string =>
   new Date(Date.parse(`${date}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
@@ -42,11 +47,10 @@ export class ResponseItems extends DynamoTable {
   }
 
   /**
-   * An anonymous campaign's answer (domain/anonymity.ts), without transactions: the invitation is read
-   * and checked as saveResponse's condition does; then the response item is created unless it exists
-   * (its id is fixed by the invitation, so of concurrent or repeated submits exactly one creates it);
-   * then the invitation is marked answered. A submit that finds the response already there still sets the
-   * marker, so a retry after a crash between the two writes completes it, and reports `unavailable`.
+   * An anonymous campaign's answer (domain/anonymity.ts): the invitation is read and checked as
+   * saveResponse's condition does (it is not written: nothing on it says whether it was answered); then
+   * the response item is created unless it exists. Its id is fixed by the invitation, so of concurrent or
+   * repeated submits exactly one creates it, and a retry of a stored one stores nothing (`unavailable`).
    */
   async saveAnonymousResponse(
     invitationId: string,
@@ -59,7 +63,6 @@ export class ResponseItems extends DynamoTable {
     const invitation = Item ? strip<Invitation>(Item) : undefined;
     if (
       !invitation ||
-      hasAnswered(invitation) ||
       !(invitation.expiresAt > now) ||
       invitation.campaignId !== answer.campaignId ||
       invitation.waveId !== answer.waveId
@@ -87,13 +90,41 @@ export class ResponseItems extends DynamoTable {
         ...(answer.segments ? { ':segments': answer.segments } : {}),
       },
     });
-    await this.conditionalUpdate({
-      Key: invitationKey(invitationId),
-      UpdateExpression: 'SET answered = :t',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':t': true },
-    });
     return created ? 'stored' : 'unavailable';
+  }
+
+  /** Whether the anonymous response of this id is stored (a consistent read: a submit just before counts). */
+  async hasAnonymousResponse(id: string): Promise<boolean> {
+    const { Item } = await this.ddb.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: anonymousResponseKey(id),
+        ConsistentRead: true,
+        ProjectionExpression: 'pk',
+      }),
+    );
+    return Item !== undefined;
+  }
+
+  /** Which of these anonymous response ids are stored, read 100 keys a request. */
+  async anonymousResponsesAmong(ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += BATCH) {
+      let keys: Array<Record<string, unknown>> = unique.slice(i, i + BATCH).map((id) => ({
+        ...anonymousResponseKey(id),
+      }));
+      for (let round = 0; keys.length > 0; round++) {
+        if (round === MAX_ROUNDS) throw new Error(`response lookup: ${keys.length} keys still unprocessed`);
+        if (round > 0) await sleep(Math.min(1000, 50 * 2 ** round));
+        const { Responses, UnprocessedKeys } = await this.ddb.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'pk' } } }),
+        );
+        for (const item of Responses?.[this.table] ?? []) found.add(String(item.pk).slice('ARESP#'.length));
+        keys = (UnprocessedKeys?.[this.table]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
+      }
+    }
+    return found;
   }
 
   /** A wave's anonymous responses, in id order (which says nothing about when they came). */

@@ -91,6 +91,14 @@ export class DynamoStore implements SurveyStore {
     return this.responses.saveAnonymousResponse(invitationId, answer, now);
   }
 
+  hasAnonymousResponse(id: string): Promise<boolean> {
+    return this.responses.hasAnonymousResponse(id);
+  }
+
+  anonymousResponsesAmong(ids: readonly string[]): Promise<Set<string>> {
+    return this.responses.anonymousResponsesAmong(ids);
+  }
+
   listAnonymousResponses(waveId: string): Promise<AnonymousResponse[]> {
     return this.responses.listAnonymousResponses(waveId);
   }

@@ -1,9 +1,10 @@
 /*
- * Anonymous campaigns (`"anonymous": true`, seeds 001 and 003). Reminders must still reach only those who
- * have not answered, so the invitation learns *that* its customer answered (`answered: true`, no time);
- * the answers are a separate item that nothing stored, logged or reported ties back to the invitation:
+ * Anonymous campaigns (`"anonymous": true`, seeds 001 and 003). The answers are a separate item that
+ * nothing stored, logged or reported ties back to the invitation, and the invitation is never written on
+ * an answer (no marker: with the table alone, a cell of one marked invitation would name its response):
  * - its id is an HMAC of the invitation id under the token secret: a retried submit finds its own item
- *   (exactly one response per invitation) while nobody without the secret can link the two;
+ *   (exactly one response per invitation), and whether an invitation was answered (the survey page's
+ *   "already answered", reminders) is a lookup of that id, which only the holder of the secret can make;
  * - it carries the wave, the questionnaire version, the department and segments the breakdowns need, the
  *   answers, and the UTC day of the answer, never a finer time (`answeredAt` is that day's midnight);
  * - data cleaning keeps its flags but not the seconds taken: with a proxy's log of the page's GET and POST
@@ -91,14 +92,36 @@ export function asAnsweredInvitation(r: AnonymousResponse): Invitation {
   };
 }
 
+/** The (department, segments) cell a customer or response is filed under. */
+const cellOf = (department: string, segments: readonly Segment[] | undefined): string =>
+  JSON.stringify([department, segments ?? []]);
+
 /**
- * What a wave report of an anonymous campaign counts: the invitations not answered, plus one customerless
- * answered invitation per response. An answered invitation is replaced by its response, which carries the
- * same department, so the invited and answered counts stay what they were, per department too.
+ * What a wave report (and the status) of an anonymous campaign counts. No invitation says whether it was
+ * answered, so the counts come from the responses: each takes the place of one invitation of its own
+ * (department, segments) cell, one that was emailed (no answer comes without the email), else of its
+ * department. Invited stays the number of invitations and emailed the number emailed, per department
+ * too, and answered is the number of responses; which invitation a response stands for is arbitrary and
+ * says nothing.
  */
 export function reportInvitations(
   invitations: readonly Invitation[],
   responses: readonly AnonymousResponse[],
 ): Invitation[] {
-  return [...invitations.filter((i) => !i.answered && !i.response), ...responses.map(asAnsweredInvitation)];
+  // Emailed ones first, so they are the ones replaced.
+  const open = [...invitations.filter((i) => !i.response)].sort(
+    (a, b) => Number(Boolean(b.sent?.invite)) - Number(Boolean(a.sent?.invite)),
+  );
+  const taken = new Set<Invitation>();
+  const take = (fits: (i: Invitation) => boolean): boolean => {
+    const found = open.find((i) => !taken.has(i) && fits(i));
+    if (found) taken.add(found);
+    return found !== undefined;
+  };
+  for (const r of responses) {
+    const cell = cellOf(r.department, r.segments);
+    if (!take((i) => cellOf(i.customer.department, i.customer.segments) === cell))
+      take((i) => i.customer.department === r.department);
+  }
+  return [...open.filter((i) => !taken.has(i)), ...responses.map(asAnsweredInvitation)];
 }

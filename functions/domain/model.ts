@@ -101,11 +101,6 @@ export interface Invitation {
   /** Steps whose send failed in a way that leaves open whether SES took it: never sent again. */
   sendUncertain?: Partial<Record<SendStep, string>>;
   response?: StoredResponse;
-  /**
-   * An anonymous campaign's invitation was answered: no time, no link to the response, which is stored
-   * apart (anonymity.ts). Reminders stop, the link says "already answered".
-   */
-  answered?: true;
   unsubscribedAt?: string;
   /** When the customer's data was erased on request (erasure.ts): customer and comments are gone. */
   erasedAt?: string;
@@ -138,6 +133,8 @@ export interface SendJob {
  */
 export const wasEmailed = (i: Invitation): boolean => Boolean(i.sent?.invite || hasAnswered(i));
 
-/** Whether the customer answered: the response is on the invitation, or (anonymous campaigns) its marker. */
-export const hasAnswered = (i: Pick<Invitation, 'response' | 'answered'>): boolean =>
-  Boolean(i.response || i.answered);
+/**
+ * Whether the customer answered: the response is on the invitation. Never true of an anonymous campaign's
+ * invitation, whose answer is stored apart and found only with the secret (anonymity.ts).
+ */
+export const hasAnswered = (i: Pick<Invitation, 'response'>): boolean => Boolean(i.response);

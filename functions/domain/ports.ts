@@ -54,16 +54,19 @@ export interface SurveyStore {
     wave: { campaignId: string; waveId: string },
   ): Promise<'stored' | 'unavailable'>;
   /**
-   * An anonymous campaign's answer (anonymity.ts): stores it apart from the invitation, under its own id,
-   * and marks the invitation answered with no time. `unavailable` on the same terms as saveResponse; of
-   * any number of concurrent or repeated calls for an invitation exactly one stores, and one that finds
-   * the response stored (a retry after a crash) completes the marker.
+   * An anonymous campaign's answer (anonymity.ts): stores it apart from the invitation, under its own id;
+   * the invitation is not written. `unavailable` on the same terms as saveResponse; of any number of
+   * concurrent or repeated calls for an invitation exactly one stores.
    */
   saveAnonymousResponse(
     invitationId: string,
     answer: AnonymousResponse,
     now: string,
   ): Promise<'stored' | 'unavailable'>;
+  /** Whether an anonymous response of this id (anonymousResponseId) is stored: a single read. */
+  hasAnonymousResponse(id: string): Promise<boolean>;
+  /** Which of these anonymous response ids are stored (batched reads). */
+  anonymousResponsesAmong(ids: readonly string[]): Promise<Set<string>>;
   /** A wave's anonymous responses, in an order that says nothing about when they came. */
   listAnonymousResponses(waveId: string): Promise<AnonymousResponse[]>;
   /**

@@ -60,7 +60,8 @@ export function remindersSent(invitation: Pick<Invitation, 'sent'>): number {
  * last reminder), or on any working day after that, counted by local dates in the campaign's time zone so
  * the time of day the sweep runs does not matter; never on a day off, never once the wave has closed,
  * never to a customer who answered or unsubscribed, and at most `max` times. The wave's campaign snapshot
- * decides, so a wave keeps the reminder rules it was sent with.
+ * decides, so a wave keeps the reminder rules it was sent with. An anonymous campaign's invitation never
+ * says it was answered (anonymity.ts): the sweep looks its response up (use-cases/remind.ts).
  */
 export function nextReminder(
   invitation: Invitation,

@@ -65,11 +65,8 @@ function tally(
     const counts = byDepartment.get(department) ?? { invited: 0, emailed: 0, answered: 0 };
     byDepartment.set(department, counts);
     const emailed = wasEmailed(invitation) ? 1 : 0;
-    // An anonymous campaign's marker is set only once its answers, checked against this questionnaire, are stored.
-    const answered =
-      invitation.answered || (invitation.response && fitsQuestionnaire(questionnaire, invitation.response))
-        ? 1
-        : 0;
+    // An anonymous wave's responses come as customerless invitations in place of some (anonymity.ts).
+    const answered = invitation.response && fitsQuestionnaire(questionnaire, invitation.response) ? 1 : 0;
     for (const c of [counts, total]) {
       c.invited += 1;
       c.emailed += emailed;

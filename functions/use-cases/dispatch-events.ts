@@ -43,6 +43,7 @@ interface Candidate {
   due: DueStep;
 }
 
+// No answer without the invite's link: of an anonymous invitation, nothing says, nor needs to.
 const awaitsSend = (i: Invitation): boolean => !i.sent.invite && !i.unsubscribedAt && !hasAnswered(i);
 
 /**

@@ -174,6 +174,7 @@ export async function inviteAll(
     const id = invitationId(wave.waveId, customer.id);
     const found = existing.get(id);
     if (found) {
+      // No answer without the invite's link: of an anonymous invitation, nothing says, nor needs to.
       if (!found.sent.invite && !found.unsubscribedAt && !hasAnswered(found))
         jobs.push({ invitationId: id, step: 'invite' });
       return;

@@ -1,8 +1,10 @@
+import { isAnonymous } from '../domain/anonymity.ts';
 import { type DayBasis, findCalendar, type HolidayCalendar } from '../domain/calendar/index.ts';
 import type { SendJob, SendStep } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Campaign } from '../domain/programme.ts';
 import { type NotDueReason, nextReminder } from '../domain/reminders.ts';
+import { answeredAnonymously } from './anonymous-answers.ts';
 import { type Suppressions, suppressionsOf } from './suppression.ts';
 
 export interface RemindDeps {
@@ -137,7 +139,18 @@ export async function remind(deps: RemindDeps, input: { campaign: Campaign }): P
       deps.suppressions,
       due.map((d) => d.email),
     );
+    // An anonymous invitation says nothing of its answer: its response is looked up by its id (anonymity.ts).
+    const answered = isAnonymous(wave.campaign)
+      ? await answeredAnonymously(
+          deps,
+          due.map((d) => d.job.invitationId),
+        )
+      : new Set<string>();
     for (const { job, customerId, email, provisional: onProvisional } of due) {
+      if (answered.has(job.invitationId)) {
+        count(summary.notDue, 'answered');
+        continue;
+      }
       if (unsubscribed.has(customerId)) {
         count(summary.notDue, 'unsubscribed');
         continue;

@@ -1,3 +1,4 @@
+import { isAnonymous } from '../domain/anonymity.ts';
 import { invitationEmail } from '../domain/email/invitation.ts';
 import {
   type ComposeMime,
@@ -6,10 +7,11 @@ import {
   MailRejectedError,
   MailThrottledError,
 } from '../domain/email/message.ts';
-import type { SendJob } from '../domain/model.ts';
+import type { SendJob, Wave } from '../domain/model.ts';
 import type { Clock, Mailer, OutgoingEmail, SurveyStore } from '../domain/ports.ts';
 import { campaignOfSmokeId } from '../domain/smoke.ts';
 import { signToken } from '../domain/token.ts';
+import { answeredAnonymously } from './anonymous-answers.ts';
 import { type Suppressions, suppressionsOf } from './suppression.ts';
 import type { WaveLookup } from './waves.ts';
 
@@ -44,7 +46,10 @@ export type SendResult =
    * says so (`sendUncertain`). `error` is the error's name, for the log.
    */
   | { outcome: 'uncertain'; invitationId: string; recorded: boolean; error: string }
-  /** Already sent, unsubscribed, expired or unknown: nothing to do, and not an error. */
+  /**
+   * Already sent, unsubscribed, expired or unknown, or a reminder of an anonymous invitation that was
+   * answered: nothing to do, and not an error.
+   */
   | { outcome: 'skipped'; invitationId: string }
   /**
    * The address went on the suppression list after the job was queued (unsubscribed through another
@@ -118,7 +123,17 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
   };
 
   let suppressed = false;
+  let answered = false;
+  let wave: Wave;
   try {
+    const found = await waves(invitation.campaignId, invitation.waveId);
+    if (!found) throw new WaveNotFoundError(invitation.campaignId, invitation.waveId);
+    wave = found;
+    // A reminder of an anonymous invitation: nothing on it says whether it was answered, its response's
+    // id does (anonymity.ts). An invitation is never answered before its invite went out.
+    if (job.step !== 'invite' && isAnonymous(wave.campaign)) {
+      answered = (await answeredAnonymously(deps, [invitation.id])).size > 0;
+    }
     // A smoke run's wave emails SES's simulator addresses, which its own bounce and complaint steps put
     // on the list: as its dispatch, it does not consult it (it can only address smoke customers).
     if (campaignOfSmokeId(invitation.campaignId) === undefined) {
@@ -126,6 +141,11 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
     }
   } catch (e) {
     return notSent(e);
+  }
+  if (answered) {
+    // Nothing is marked (that would tell the answer): the claim is released, so a redelivery checks again.
+    await store.releaseSend(job.invitationId, job.step, atIso);
+    return { outcome: 'skipped', invitationId: invitation.id };
   }
   if (suppressed) {
     // Closed first, so a failure after it leaves a claim that is never sent, never an email.
@@ -136,8 +156,6 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
 
   let email: OutgoingEmail;
   try {
-    const wave = await waves(invitation.campaignId, invitation.waveId);
-    if (!wave) throw new WaveNotFoundError(invitation.campaignId, invitation.waveId);
     const secret = await links.secret();
     const base = links.baseUrl.replace(/\/+$/, '');
     email = await compose(

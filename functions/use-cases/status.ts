@@ -1,3 +1,4 @@
+import { isAnonymous, reportInvitations } from '../domain/anonymity.ts';
 import type { HolidayCalendar } from '../domain/calendar/index.ts';
 import { type CalendarExposure, calendarExposure } from '../domain/calendar-exposure.ts';
 import type { Invitation } from '../domain/model.ts';
@@ -16,7 +17,7 @@ export interface CampaignStatusReport extends CampaignStatus {
 }
 
 export interface CampaignStatusDeps {
-  store: Pick<SurveyStore, 'listWaves' | 'listInvitations'>;
+  store: Pick<SurveyStore, 'listWaves' | 'listInvitations' | 'listAnonymousResponses'>;
   /** With both, the report says where the campaign's calendar is provisional in the next 90 days. */
   clock?: Clock;
   programme?: { campaigns: readonly Campaign[]; calendars: readonly HolidayCalendar[] };
@@ -30,7 +31,11 @@ export async function getCampaignStatus(
   const waves = await deps.store.listWaves(input.campaignId);
   const invitationsByWave: Record<string, Invitation[]> = {};
   for (const wave of waves) {
-    invitationsByWave[wave.waveId] = await deps.store.listInvitations(wave.waveId);
+    const listed = await deps.store.listInvitations(wave.waveId);
+    // An anonymous campaign's answers are not on its invitations: counted as the wave report does.
+    invitationsByWave[wave.waveId] = isAnonymous(wave.campaign)
+      ? reportInvitations(listed, await deps.store.listAnonymousResponses(wave.waveId))
+      : listed;
   }
   const campaign = deps.programme?.campaigns.find((c) => c.id === input.campaignId);
   const calendar =

@@ -66,6 +66,12 @@ async function answerable(deps: SurveyDeps, token: string): Promise<{ invitation
   const wave = await deps.waves(invitation.campaignId, invitation.waveId);
   // An invitation without its wave is a broken store, not a bad link: let it surface as a server error.
   if (!wave) throw new Error(`wave ${invitation.waveId} of invitation ${invitation.id} not found`);
+  // An anonymous invitation says nothing of its answer: whether there is one takes the secret (anonymity.ts).
+  if (
+    isAnonymous(wave.campaign) &&
+    (await deps.store.hasAnonymousResponse(anonymousResponseId(deps.secret, invitation.id)))
+  )
+    throw new LinkUnavailableError('answered');
   return { invitation, wave };
 }
 
@@ -164,7 +170,8 @@ function toResponse(
 /**
  * POST /s/{token}: validates the answers against the questionnaire the wave sent, scores them and stores
  * them. The store's conditional write is what makes this exactly-once: of any number of concurrent
- * submits, one stores and the others find the link used.
+ * submits, one stores and the others find the link used. An anonymous campaign's response has a fixed id
+ * (anonymity.ts), so a retry after it was stored finds it and is told "already answered" like any other.
  *
  * A form from our page names its wave and language, so with the wave cached a valid submit is that one
  * conditional write, which also checks the invitation belongs to the named wave (a tampered field just

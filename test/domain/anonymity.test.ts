@@ -92,24 +92,24 @@ describe('anonymous responses', () => {
     );
   });
 
-  it('should count an answered invitation once, through its response, per department', () => {
-    const invitation = (id: string, department: string, answered?: true): Invitation => ({
+  it('should count each response in place of an emailed invitation of its department', () => {
+    const invitation = (id: string, department: string, emailed: boolean): Invitation => ({
       id,
       campaignId: 'demo',
       waveId: 'w',
       customer: { id, name: id, email: `${id}@x.test`, language: 'en', department },
       createdAt: '2025-06-01T00:00:00.000Z',
       expiresAt: '2025-06-15T00:00:00.000Z',
-      sent: { invite: '2025-06-01T00:00:00.000Z' },
-      ...(answered ? { answered } : {}),
+      sent: emailed ? { invite: '2025-06-01T00:00:00.000Z' } : {},
     });
     const counted = reportInvitations(
-      [invitation('a', 'east', true), invitation('b', 'east'), invitation('c', 'north', true)],
+      [invitation('b', 'east', false), invitation('a', 'east', true), invitation('c', 'north', true)],
       [
         { id: 'r1', campaignId: 'demo', waveId: 'w', department: 'east', response: response() },
         { id: 'r2', campaignId: 'demo', waveId: 'w', department: 'north', response: response() },
       ],
     );
+    // Invited 3, emailed 2 (one not yet), answered 2: what the invitations and responses say.
     expect(counted.map((i) => [i.id, i.customer.department, Boolean(i.response)])).toEqual([
       ['b', 'east', false],
       ['r1', 'east', true],

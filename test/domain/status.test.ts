@@ -297,6 +297,7 @@ describe('getCampaignStatus', () => {
         asked.push(waveId);
         return many(3, waveId, 'east', 2);
       },
+      listAnonymousResponses: async () => [],
     };
 
     // Act

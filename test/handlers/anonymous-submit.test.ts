@@ -1,10 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoStore } from '../../functions/adapters/dynamo-store.ts';
 import { anonymousResponseId } from '../../functions/domain/anonymity.ts';
 import type { Wave } from '../../functions/domain/model.ts';
+import { handler as sendHandler } from '../../functions/handlers/send/index.ts';
 import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
+import type { StoredMessage } from '../../local/ses-server.ts';
 import {
   type HttpEventOptions,
   type HttpResult,
@@ -13,14 +12,16 @@ import {
   type Route,
   seedInvitation,
   seedWave,
+  sqsEvent,
+  sqsRecord,
   testStore,
 } from '../support/fixtures.ts';
 import { demoCampaign, itss, MIXED, ratingFields } from '../support/programme.ts';
 import { scanTable } from '../support/scan.ts';
 
 /*
- * An anonymous campaign's answer is stored apart from its invitation (anonymous.test.ts): two writes and
- * no transaction, yet exactly one response per invitation, whatever the retries, races and crashes.
+ * An anonymous campaign's answer is stored apart from its invitation (anonymous.test.ts), which is never
+ * written: one conditional write, exactly one response per invitation, whatever the retries and races.
  */
 const SECRET = process.env.TOKEN_SECRET!;
 const store = testStore();
@@ -50,6 +51,7 @@ describe('anonymous answers, exactly once', () => {
 
   it('should store one response of five concurrent submits, and tell the others it is answered', async () => {
     const { invitation, surveyToken } = await seedInvitation(wave, { sent: { invite: wave.createdAt } });
+    const seeded = await store.getInvitation(invitation.id);
     const before = (await responseItems()).length;
 
     const posts = await Promise.all(
@@ -58,27 +60,19 @@ describe('anonymous answers, exactly once', () => {
 
     expect(posts.map((p) => p.statusCode).sort()).toEqual([200, 404, 404, 404, 404]);
     expect(await responseItems()).toHaveLength(before + 1);
-    expect((await store.getInvitation(invitation.id))?.answered).toBe(true);
+    // Nothing on the invitation says it was answered: the response, found by its id, does.
+    expect(await store.getInvitation(invitation.id)).toEqual(seeded);
+    expect((await responseItems()).some((r) => r.id === anonymousResponseId(SECRET, invitation.id))).toBe(
+      true,
+    );
     const again = await call('POST /s/{token}', { token: surveyToken, form: form() });
     expect(again.statusCode).toBe(404);
     expect(await responseItems()).toHaveLength(before + 1);
   });
 
-  it('should complete the answered marker when a submit is retried after a crash between the two writes', async () => {
+  it('should store nothing new when a submit is retried after its response was stored', async () => {
     const { invitation, surveyToken } = await seedInvitation(wave, { sent: { invite: wave.createdAt } });
-    // A store whose process dies (the marker's write fails) once the response is written.
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const input = args.input as { UpdateExpression?: string };
-        if (input.UpdateExpression === 'SET answered = :t') throw new Error('the function died here');
-        return next(args);
-      },
-      { step: 'initialize', name: 'crashBeforeMarker' },
-    );
-    const crashing = new DynamoStore(client, process.env.TABLE_NAME!);
+    const seeded = await store.getInvitation(invitation.id);
     const id = anonymousResponseId(SECRET, invitation.id);
     const answer = {
       id,
@@ -95,20 +89,21 @@ describe('anonymous answers, exactly once', () => {
         questionnaireVersion: itss.version,
       },
     };
-    await expect(
-      crashing.saveAnonymousResponse(invitation.id, answer, new Date().toISOString()),
-    ).rejects.toThrow('the function died here');
+    // The first submit's response reached the table, but the page the customer saw was an error.
+    expect(await store.saveAnonymousResponse(invitation.id, answer, new Date().toISOString())).toBe('stored');
     const before = await responseItems();
-    expect(before.filter((r) => r.id === id)).toHaveLength(1);
-    expect((await store.getInvitation(invitation.id))?.answered).toBeUndefined();
 
-    // The customer submits again (the page showed an error): the answer stands, the marker is completed.
     const retry = await call('POST /s/{token}', { token: surveyToken, form: form() });
+    const page = await call('GET /s/{token}', { token: surveyToken });
+    const direct = await store.saveAnonymousResponse(invitation.id, answer, new Date().toISOString());
 
+    // The retry is told the survey is answered, the answer stands, and the invitation was never written.
     expect(retry.statusCode).toBe(404);
+    expect(page.statusCode).toBe(404);
+    expect(direct).toBe('unavailable');
     expect(await responseItems()).toHaveLength(before.length);
     expect((await responseItems()).find((r) => r.id === id)?.response).toMatchObject({ total: 77 });
-    expect((await store.getInvitation(invitation.id))?.answered).toBe(true);
+    expect(await store.getInvitation(invitation.id)).toEqual(seeded);
   });
 
   it('should refuse an answer to an expired invitation and store nothing', async () => {
@@ -135,6 +130,67 @@ describe('anonymous answers, exactly once', () => {
     );
     expect(outcome).toBe('unavailable');
     expect(await responseItems()).toHaveLength(before);
-    expect((await store.getInvitation(invitation.id))?.answered).toBeUndefined();
+    expect(await store.getInvitation(invitation.id)).toEqual(invitation);
+  });
+
+  it('should not send a queued reminder to an invitation whose response is stored, and record nothing on it', async () => {
+    const mailsTo = async (to: string): Promise<StoredMessage[]> => {
+      const all = (await (
+        await fetch(`${process.env.AWS_ENDPOINT_URL_SES}/api/messages`)
+      ).json()) as StoredMessage[];
+      return all.filter((m) => m.to.some((t) => t.toLowerCase() === to.toLowerCase()));
+    };
+    const seed = (email: string) =>
+      seedInvitation(wave, { customer: { email }, sent: { invite: '2025-06-03T01:00:00.000Z' } });
+    const answered = await seed('answered-reminder@example.test');
+    const open = await seed('open-reminder@example.test');
+    const seeded = await store.getInvitation(answered.invitation.id);
+    const answer = {
+      id: anonymousResponseId(SECRET, answered.invitation.id),
+      campaignId: wave.campaignId,
+      waveId: wave.waveId,
+      department: 'east-region',
+      response: {
+        answeredAt: '2025-06-10T00:00:00.000Z',
+        ratings: MIXED,
+        comments: {},
+        total: 77,
+        grade: 'C' as const,
+        language: 'en' as const,
+        questionnaireVersion: itss.version,
+      },
+    };
+    await store.saveAnonymousResponse(answered.invitation.id, answer, new Date().toISOString());
+
+    for (const id of [answered.invitation.id, open.invitation.id, answered.invitation.id]) {
+      await sendHandler(sqsEvent(sqsRecord({ invitationId: id, step: 'remind-1' })), lambdaContext());
+    }
+
+    // The answered one: no email, and its claim released (a redelivery checks again), nothing else written.
+    expect(await mailsTo('answered-reminder@example.test')).toHaveLength(0);
+    // (The claim's empty maps stay, as on every invitation whose invite went out through a claim.)
+    expect(await store.getInvitation(answered.invitation.id)).toEqual({
+      ...seeded,
+      messageIds: {},
+      sendUncertain: {},
+    });
+    expect(await mailsTo('open-reminder@example.test')).toHaveLength(1);
+    expect((await store.getInvitation(open.invitation.id))?.sent['remind-1']).toBeDefined();
+  });
+
+  it('should find the stored responses among more ids than one batch holds', async () => {
+    const { invitation, surveyToken } = await seedInvitation(wave, { sent: { invite: wave.createdAt } });
+    expect((await call('POST /s/{token}', { token: surveyToken, form: form() })).statusCode).toBe(200);
+    const stored = anonymousResponseId(SECRET, invitation.id);
+    const others = Array.from({ length: 230 }, (_, i) => anonymousResponseId(SECRET, `never-${i}`));
+
+    const found = await store.anonymousResponsesAmong([
+      ...others.slice(0, 150),
+      stored,
+      ...others.slice(150),
+    ]);
+
+    expect([...found]).toEqual([stored]);
+    expect(await store.anonymousResponsesAmong([])).toEqual(new Set());
   });
 });
