@@ -4,7 +4,6 @@ import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { sesClient } from '../../functions/adapters/ses-client.ts';
 import type { Wave } from '../../functions/domain/model.ts';
 import { verifyToken } from '../../functions/domain/token.ts';
