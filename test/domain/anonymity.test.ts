@@ -260,6 +260,7 @@ describe('withholdPeriod', () => {
         categories: [{ id: 'quality' }],
         departments: Object.entries(answered).map(([d, n]) => ({ department: d, ...figures(n) })),
         segments: [{ segment: 'key', ...figures(1) }],
+        trend: [],
         comments: Object.keys(answered).map((d) => ({ department: d, text: `from ${d}` })),
       },
     } as unknown as PeriodReportDocument;

@@ -311,6 +311,7 @@ describe('anonymous campaign, end to end', () => {
       segments: [],
       comments: false,
       scope: false,
+      trend: [],
     });
     expect(period.statistics.departments.map((d) => d.department)).toEqual(['east-region']);
     const rows = periodFiles.csv

@@ -19,6 +19,8 @@ export interface PeriodWithheld {
   comments: boolean;
   /** A department's own report of fewer responses: only its invited and answered counts are shown. */
   scope: boolean;
+  /** The trend periods of fewer responses: their counts are shown, their figures are not. */
+  trend: string[];
 }
 
 export type ShownPeriodReport = PeriodReportDocument & { withheld?: PeriodWithheld };
@@ -73,14 +75,23 @@ export function withholdPeriod(
   const segments = s.segments.filter((g) => small(g.answered)).map((g) => g.segment);
   const scopeSmall = small(s.answered);
   const scope = scopeSmall && doc.department !== null;
-  if (departments.length === 0 && segments.length === 0 && !scopeSmall) return doc;
+  // A period without responses has no figure to withhold.
+  const trend = s.trend.filter((t) => t.answered > 0 && small(t.answered)).map((t) => t.period);
+  if (departments.length === 0 && segments.length === 0 && !scopeSmall && trend.length === 0) return doc;
   const hidden = new Set(departments);
+  // A trend point of fewer responses keeps its counts only, in every scope.
+  const shownTrend = s.trend.map((t) =>
+    small(t.answered) ? { ...t, meanTotal: null, grade: null, satisfactionRate: null } : t,
+  );
   const statistics: PeriodStatistics = scope
-    ? countsOnly(s)
+    ? { ...countsOnly(s), trend: shownTrend }
     : {
         ...s,
         departments: s.departments.filter((d) => !hidden.has(d.department)),
         segments: s.segments.filter((g) => !segments.includes(g.segment)),
+        trend: shownTrend,
+        // The whole report of fewer responses: nothing its responses said about items or reminders.
+        ...(scopeSmall ? { categories: [], choices: [], problems: [], reminders: [] } : {}),
         comments: scopeSmall
           ? []
           : s.comments.map((c) => (hidden.has(c.department) ? { ...c, department: note } : c)),
@@ -90,10 +101,10 @@ export function withholdPeriod(
     definitions: {
       ...doc.definitions,
       withheld:
-        'Anonymous campaign: departments and segments with fewer than withheld.minGroupSize responses are listed in withheld (not in statistics), comments of such a department name none, no comment is shown when the report has fewer responses than that, and a department’s own report of fewer responses shows only its invited and answered counts. Totals count every response.',
+        'Anonymous campaign: departments and segments with fewer than withheld.minGroupSize responses are listed in withheld (not in statistics), comments of such a department name none, no comment is shown when the report has fewer responses than that, and a department’s own report of fewer responses shows only its invited and answered counts; a report of fewer responses shows no item, choice, problem or reminder figure, and a trend period of fewer responses (listed in withheld.trend) only its counts. Totals count every response.',
     },
     statistics,
-    withheld: { note, minGroupSize, departments, segments, comments: scopeSmall, scope },
+    withheld: { note, minGroupSize, departments, segments, comments: scopeSmall, scope, trend },
   };
 }
 

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { PeriodReportDocument, TrendPoint } from '../../functions/domain/report/period-report.ts';
+import { withholdPeriod } from '../../functions/domain/report/period-withholding.ts';
+
+const point = (period: string, answered: number): TrendPoint => ({
+  period,
+  invited: answered + 3,
+  answered,
+  returnRate: answered / (answered + 3),
+  meanTotal: 81,
+  grade: 'B',
+  satisfactionRate: 0.9,
+});
+
+const figures = (answered: number) => ({ invited: answered + 2, answered, cleaned: 0, meanTotal: 80 });
+
+const doc = (department: string | null, answered: number, trend: TrendPoint[]) =>
+  ({
+    department,
+    definitions: {},
+    statistics: {
+      ...figures(answered),
+      grades: [{ grade: 'A', count: answered }],
+      cleaningFlags: [],
+      categories: [{ id: 'quality' }],
+      choices: [{ id: 'channel' }],
+      problems: [{ id: 'quality' }],
+      reminders: [{ after: 0, answered }],
+      departments: department === null ? [{ department: 'east', ...figures(answered) }] : [],
+      segments: [],
+      trend,
+      comments: [],
+    },
+  }) as unknown as PeriodReportDocument;
+
+describe('withholdPeriod: trends', () => {
+  const trend = [point('2025-04', 3), point('2025-05', 9), point('2025-06', 6)];
+
+  it.each([null, 'east'])(
+    'should blank every figure of a trend point of fewer responses (scope %s)',
+    (dept) => {
+      const shown = withholdPeriod(doc(dept, 6, trend), 5);
+      expect(shown.statistics.trend[0]).toEqual({
+        ...point('2025-04', 3),
+        meanTotal: null,
+        grade: null,
+        satisfactionRate: null,
+      });
+      expect(shown.statistics.trend.slice(1)).toEqual(trend.slice(1));
+      expect(shown.withheld?.trend).toEqual(['2025-04']);
+      expect(shown.statistics.categories).toEqual([{ id: 'quality' }]);
+    },
+  );
+
+  it('should keep the trend counts but not the figures of a department report under minGroupSize', () => {
+    const shown = withholdPeriod(doc('east', 2, [point('2025-05', 9), point('2025-06', 2)]), 5);
+    expect(shown.withheld?.scope).toBe(true);
+    expect(shown.statistics.trend.map((t) => [t.answered, t.meanTotal])).toEqual([
+      [9, 81],
+      [2, null],
+    ]);
+  });
+
+  it('should show no item, choice, problem or reminder figure of a campaign report under minGroupSize', () => {
+    const shown = withholdPeriod(doc(null, 3, [point('2025-06', 3)]), 5);
+    expect(shown.statistics).toMatchObject({ categories: [], choices: [], problems: [], reminders: [] });
+    expect(shown.statistics.answered).toBe(3);
+    expect(shown.statistics.trend[0]?.meanTotal).toBeNull();
+  });
+
+  it('should leave a trend point of exactly minGroupSize, and everything when not anonymous', () => {
+    const d = doc(null, 6, [point('2025-05', 5), point('2025-06', 6)]);
+    expect(withholdPeriod(d, 5).statistics.trend).toEqual(d.statistics.trend);
+    const small = doc(null, 6, [point('2025-05', 1)]);
+    expect(withholdPeriod(small, undefined)).toBe(small);
+  });
+});
