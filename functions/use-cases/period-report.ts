@@ -1,4 +1,3 @@
-import { minGroupSizeOf } from '../domain/anonymity.ts';
 import { localDateOf, startOfLocalDate } from '../domain/calendar/working-days.ts';
 import type { Language } from '../domain/language.ts';
 import type { Wave } from '../domain/model.ts';
@@ -22,6 +21,7 @@ import {
   type RollupEntry,
 } from '../domain/report/period-report.ts';
 import {
+  periodMinGroupSize,
   type ShownPeriodReport,
   withheldDepartmentsOf,
   withholdPeriod,
@@ -229,6 +229,12 @@ export async function gatherPeriod(
   };
 }
 
+/** Every wave a period report shows figures of: the period's and its trend periods'. */
+const periodWaves = (figures: PeriodFigures): Wave[] => [
+  ...figures.waves,
+  ...figures.previous.flatMap((p) => p.waves),
+];
+
 /** The report document of the gathered period, for the whole campaign or one department. */
 export function periodDocument(
   figures: PeriodFigures,
@@ -247,7 +253,7 @@ export function periodDocument(
     language: options.language ?? campaign.report.language,
   });
   // An anonymous campaign's small groups (domain/report/period-withholding.ts).
-  return withholdPeriod(doc, minGroupSizeOf(campaign));
+  return withholdPeriod(doc, periodMinGroupSize(periodWaves(figures), campaign));
 }
 
 export interface PeriodReportResult {

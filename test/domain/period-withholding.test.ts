@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Wave } from '../../functions/domain/model.ts';
 import type { PeriodReportDocument, TrendPoint } from '../../functions/domain/report/period-report.ts';
-import { withholdPeriod } from '../../functions/domain/report/period-withholding.ts';
+import { periodMinGroupSize, withholdPeriod } from '../../functions/domain/report/period-withholding.ts';
 
 const point = (period: string, answered: number): TrendPoint => ({
   period,
@@ -73,5 +74,23 @@ describe('withholdPeriod: trends', () => {
     expect(withholdPeriod(d, 5).statistics.trend).toEqual(d.statistics.trend);
     const small = doc(null, 6, [point('2025-05', 1)]);
     expect(withholdPeriod(small, undefined)).toBe(small);
+  });
+});
+
+describe('periodMinGroupSize', () => {
+  const wave = (campaign: object) => ({ campaign }) as unknown as Wave;
+  const open = { anonymous: false } as const;
+
+  it('should withhold when any wave of the period was anonymous, by the largest minGroupSize', () => {
+    expect(periodMinGroupSize([wave({ anonymous: true, minGroupSize: 8 }), wave(open)], open)).toBe(8);
+    expect(
+      periodMinGroupSize([wave({ anonymous: true }), wave({ anonymous: true, minGroupSize: 3 })], open),
+    ).toBe(5);
+    expect(periodMinGroupSize([wave(open)], { anonymous: true, minGroupSize: 4 })).toBe(4);
+  });
+
+  it('should withhold nothing when no wave nor the latest settings is anonymous', () => {
+    expect(periodMinGroupSize([wave(open), wave({})], open)).toBeUndefined();
+    expect(periodMinGroupSize([], {})).toBeUndefined();
   });
 });

@@ -4,7 +4,9 @@
  * report, its comments name no department, and a department's own report of fewer responses keeps only
  * its invited and answered counts. The totals still count every response.
  */
-import { isWithheld, withheldNote } from '../anonymity.ts';
+import { isWithheld, minGroupSizeOf, withheldNote } from '../anonymity.ts';
+import type { Wave } from '../model.ts';
+import type { Campaign } from '../programme.ts';
 import type { Segment } from '../segments.ts';
 import type { PeriodReportDocument, PeriodStatistics } from './period-report.ts';
 
@@ -28,6 +30,21 @@ export type ShownPeriodReport = PeriodReportDocument & { withheld?: PeriodWithhe
 /** The department names of a report's withheld rows: their data rows say `note` in place of their name. */
 export const withheldDepartmentsOf = (doc: ShownPeriodReport): Set<string> =>
   new Set(doc.withheld?.departments ?? []);
+
+/**
+ * The minGroupSize a period report withholds by: the largest of every anonymous campaign snapshot among
+ * `waves` (the period's and its trend's) and `latest` (the settings the report goes by), undefined when
+ * none is anonymous. A campaign switched off `anonymous` keeps its anonymous waves' answers withheld.
+ */
+export function periodMinGroupSize(
+  waves: ReadonlyArray<Pick<Wave, 'campaign'>>,
+  latest: Pick<Campaign, 'anonymous' | 'minGroupSize'>,
+): number | undefined {
+  const sizes = [latest, ...waves.map((w) => w.campaign)]
+    .map(minGroupSizeOf)
+    .filter((n): n is number => n !== undefined);
+  return sizes.length === 0 ? undefined : Math.max(...sizes);
+}
 
 /** A scope's figures with nothing left of what its responses said: counts only. */
 function countsOnly(s: PeriodStatistics): PeriodStatistics {
