@@ -240,6 +240,16 @@ export function periodDocument(
   figures: PeriodFigures,
   options: { now: Date; language?: Language; department?: string },
 ): ShownPeriodReport {
+  const { doc, minGroupSize } = unwithheldDocument(figures, options);
+  // An anonymous campaign's small groups (domain/report/period-withholding.ts).
+  return withholdPeriod(doc, minGroupSize);
+}
+
+/** periodDocument before withholding, and the minGroupSize to withhold by (undefined: not anonymous). */
+function unwithheldDocument(
+  figures: PeriodFigures,
+  options: { now: Date; language?: Language; department?: string },
+): { doc: PeriodReportDocument; minGroupSize: number | undefined } {
   const campaign = figures.latest.campaign;
   const doc = buildPeriodReport({
     campaignId: figures.latest.campaignId,
@@ -252,8 +262,7 @@ export function periodDocument(
     now: options.now,
     language: options.language ?? campaign.report.language,
   });
-  // An anonymous campaign's small groups (domain/report/period-withholding.ts).
-  return withholdPeriod(doc, periodMinGroupSize(periodWaves(figures), campaign));
+  return { doc, minGroupSize: periodMinGroupSize(periodWaves(figures), campaign) };
 }
 
 export interface PeriodReportResult {
@@ -283,13 +292,12 @@ export async function generatePeriodReport(
   input: { campaignId: string; period?: string | undefined },
 ): Promise<PeriodReportResult> {
   const figures = await gatherPeriod(deps, input);
-  const overall = periodDocument(figures, { now: deps.clock.now() });
+  const { doc, minGroupSize } = unwithheldDocument(figures, { now: deps.clock.now() });
+  const overall = withholdPeriod(doc, minGroupSize);
   const { report } = figures.latest.campaign;
   await writePeriodResponses(deps, figures, {
     language: report.language,
-    ...(overall.withheld
-      ? { withheld: { departments: withheldDepartmentsOf(overall), note: overall.withheld.note } }
-      : {}),
+    withheld: { departments: withheldDepartmentsOf(doc, minGroupSize) },
     departments: [
       ...new Set([
         ...overall.statistics.departments.map((d) => d.department),

@@ -21,8 +21,8 @@ export async function writePeriodResponses(
   options: {
     language: Language;
     departments: string[];
-    /** An anonymous campaign's withheld departments (period-withholding.ts): not named, no file of their own rows. */
-    withheld?: { departments: ReadonlySet<string>; note: string };
+    /** An anonymous campaign's withheld departments (period-withholding.ts): none of their rows anywhere. */
+    withheld?: { departments: ReadonlySet<string> };
   },
 ): Promise<number> {
   const { store, blobs, clock } = deps;

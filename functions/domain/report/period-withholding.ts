@@ -9,13 +9,15 @@ import type { Wave } from '../model.ts';
 import type { Campaign } from '../programme.ts';
 import type { Segment } from '../segments.ts';
 import type { PeriodReportDocument, PeriodStatistics } from './period-report.ts';
+import { withheldGroups } from './withholding.ts';
 
 /** What a period report withheld; absent when nothing was (or the campaign is not anonymous). */
 export interface PeriodWithheld {
   /** `withheld: fewer than 5 responses`. */
   note: string;
   minGroupSize: number;
-  departments: string[];
+  /** How many departments were withheld: they are not named, and their comments are left out. */
+  departments: number;
   segments: Segment[];
   /** No comment is shown: the report's scope has fewer responses than minGroupSize. */
   comments: boolean;
@@ -27,9 +29,15 @@ export interface PeriodWithheld {
 
 export type ShownPeriodReport = PeriodReportDocument & { withheld?: PeriodWithheld };
 
-/** The department names of a report's withheld rows: their data rows say `note` in place of their name. */
-export const withheldDepartmentsOf = (doc: ShownPeriodReport): Set<string> =>
-  new Set(doc.withheld?.departments ?? []);
+/**
+ * The departments a campaign-wide period report withholds (withholding.ts withheldGroups: the small ones,
+ * and the next smallest when that is only one): responses.csv leaves their rows out.
+ */
+export const withheldDepartmentsOf = (
+  doc: PeriodReportDocument,
+  minGroupSize: number | undefined,
+): Set<string> =>
+  withheldGroups(new Map(doc.statistics.departments.map((d) => [d.department, d.answered])), minGroupSize);
 
 /**
  * The minGroupSize a period report withholds by: the largest of every anonymous campaign snapshot among
@@ -88,14 +96,13 @@ export function withholdPeriod(
   const s = doc.statistics;
   const small = (answered: number) => isWithheld(answered, minGroupSize);
   const note = withheldNote(minGroupSize);
-  const departments = s.departments.filter((d) => small(d.answered)).map((d) => d.department);
+  const hidden = withheldDepartmentsOf(doc, minGroupSize);
   const segments = s.segments.filter((g) => small(g.answered)).map((g) => g.segment);
   const scopeSmall = small(s.answered);
   const scope = scopeSmall && doc.department !== null;
   // A period without responses has no figure to withhold.
   const trend = s.trend.filter((t) => t.answered > 0 && small(t.answered)).map((t) => t.period);
-  if (departments.length === 0 && segments.length === 0 && !scopeSmall && trend.length === 0) return doc;
-  const hidden = new Set(departments);
+  if (hidden.size === 0 && segments.length === 0 && !scopeSmall && trend.length === 0) return doc;
   // A trend point of fewer responses keeps its counts only, in every scope.
   const shownTrend = s.trend.map((t) =>
     small(t.answered) ? { ...t, meanTotal: null, grade: null, satisfactionRate: null } : t,
@@ -109,19 +116,17 @@ export function withholdPeriod(
         trend: shownTrend,
         // The whole report of fewer responses: nothing its responses said about items or reminders.
         ...(scopeSmall ? { categories: [], choices: [], problems: [], reminders: [] } : {}),
-        comments: scopeSmall
-          ? []
-          : s.comments.map((c) => (hidden.has(c.department) ? { ...c, department: note } : c)),
+        comments: scopeSmall ? [] : s.comments.filter((c) => !hidden.has(c.department)),
       };
   return {
     ...doc,
     definitions: {
       ...doc.definitions,
       withheld:
-        'Anonymous campaign: departments and segments with fewer than withheld.minGroupSize responses are listed in withheld (not in statistics), comments of such a department name none, no comment is shown when the report has fewer responses than that, and a department’s own report of fewer responses shows only its invited and answered counts; a report of fewer responses shows no item, choice, problem or reminder figure, and a trend period of fewer responses (listed in withheld.trend) only its counts. Totals count every response.',
+        'Anonymous campaign: departments with fewer than withheld.minGroupSize responses (and, when that is only one, the next smallest too, so the totals cannot give it away) are not shown nor named: withheld.departments says how many, and their comments and responses.csv rows are left out; segments with fewer responses are listed in withheld.segments (not in statistics); no comment is shown when the report has fewer responses than that, and a department’s own report of fewer responses shows only its invited and answered counts; a report of fewer responses shows no item, choice, problem or reminder figure, and a trend period of fewer responses (listed in withheld.trend) only its counts. Totals count every response.',
     },
     statistics,
-    withheld: { note, minGroupSize, departments, segments, comments: scopeSmall, scope, trend },
+    withheld: { note, minGroupSize, departments: hidden.size, segments, comments: scopeSmall, scope, trend },
   };
 }
 
@@ -139,7 +144,7 @@ export function withheldLines(
   const note = withheld.replace('{n}', String(w.minGroupSize));
   if (w.scope) return [note];
   return [
-    ...(w.departments.length > 0 ? [`${labels.departments}: ${w.departments.join(', ')} — ${note}`] : []),
+    ...(w.departments > 0 ? [`${labels.departments}: ${w.departments} — ${note}`] : []),
     ...(w.segments.length > 0 ? [`${labels.segments}: ${w.segments.join(', ')} — ${note}`] : []),
     ...(w.comments ? [`${labels.comments}: ${note}`] : []),
   ];
