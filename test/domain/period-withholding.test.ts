@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Wave } from '../../functions/domain/model.ts';
+import { periodDigestEmail } from '../../functions/domain/report/period-email.ts';
+import { periodReportHtml } from '../../functions/domain/report/period-html.ts';
 import type { PeriodReportDocument, TrendPoint } from '../../functions/domain/report/period-report.ts';
 import { periodMinGroupSize, withholdPeriod } from '../../functions/domain/report/period-withholding.ts';
+import { periodReport } from './period-fixture.ts';
 
 const point = (period: string, answered: number): TrendPoint => ({
   period,
@@ -64,7 +67,7 @@ describe('withholdPeriod: trends', () => {
 
   it('should show no item, choice, problem or reminder figure of a campaign report under minGroupSize', () => {
     const shown = withholdPeriod(doc(null, 3, [point('2025-06', 3)]), 5);
-    expect(shown.statistics).toMatchObject({ categories: [], choices: [], problems: [], reminders: [] });
+    expect(shown.statistics).toMatchObject({ categories: [], choices: [], problems: [], reminders: null });
     expect(shown.statistics.answered).toBe(3);
     expect(shown.statistics.trend[0]?.meanTotal).toBeNull();
   });
@@ -72,8 +75,39 @@ describe('withholdPeriod: trends', () => {
   it('should leave a trend point of exactly minGroupSize, and everything when not anonymous', () => {
     const d = doc(null, 6, [point('2025-05', 5), point('2025-06', 6)]);
     expect(withholdPeriod(d, 5).statistics.trend).toEqual(d.statistics.trend);
+    expect(withholdPeriod(d, undefined).statistics.reminders).toEqual([{ after: 0, answered: 6 }]);
     const small = doc(null, 6, [point('2025-05', 1)]);
     expect(withholdPeriod(small, undefined)).toBe(small);
+  });
+});
+
+describe('withholdPeriod: reminder effect', () => {
+  it('should show the reminder effect as not available in every anonymous report, withheld or not', () => {
+    for (const d of [doc(null, 6, []), doc('east', 6, []), doc('east', 2, []), doc(null, 2, [])]) {
+      const shown = withholdPeriod(d, 5);
+      expect(shown.statistics.reminders).toBeNull();
+      expect(shown.definitions['reminders[]']).toMatch(/^null: not available/);
+    }
+  });
+
+  it('should say so in report.html and the digest, in the report’s language', () => {
+    const en = withholdPeriod(periodReport(), 2);
+    const note =
+      'not available: an anonymous survey’s answers do not record how many reminders preceded them';
+    expect(periodReportHtml(en)).toContain(`<p class="note">${note}</p>`);
+    const digest = periodDigestEmail({
+      report: en,
+      from: { name: 'csat', address: 'csat@example.test' },
+      to: ['m@example.test'],
+      htmlUrl: 'https://r.example.test/h',
+      csvUrl: 'https://r.example.test/c',
+      linksExpireAt: new Date('2025-05-08T00:00:00.000Z'),
+      now: new Date('2025-05-01T00:00:00.000Z'),
+    });
+    expect(digest.text).toContain(note);
+    expect(periodReportHtml(withholdPeriod(periodReport({ language: 'zh-CN' }), 2))).toContain(
+      '不可用：匿名调查',
+    );
   });
 });
 

@@ -295,6 +295,8 @@ describe('anonymous campaign, end to end', () => {
 
   it('should count the anonymous answers in the period report, dated by their day', () => {
     expect(period.statistics).toMatchObject({ invited: 10, answered: 8 });
+    // Anonymous answers record no reminder: the reminder effect is not available, not all "invitation alone".
+    expect(period.statistics.reminders).toBeNull();
     for (const c of period.statistics.comments) expect(c.answeredAt).toMatch(/T00:00:00\.000Z$/);
   });
 

@@ -76,7 +76,7 @@ function countsOnly(s: PeriodStatistics): PeriodStatistics {
     departments: [],
     segments: [],
     problems: [],
-    reminders: [],
+    reminders: null,
     trend: [],
     commentCount: 0,
     commentLanguages: { 'zh-CN': 0, en: 0 },
@@ -93,6 +93,16 @@ export function withholdPeriod(
   minGroupSize: number | undefined,
 ): ShownPeriodReport {
   if (minGroupSize === undefined) return doc;
+  // An anonymous answer records no reminder (it would pair it with the invitation's reminder claims).
+  const unremindable: PeriodReportDocument = {
+    ...doc,
+    definitions: {
+      ...doc.definitions,
+      'reminders[]':
+        'null: not available. An anonymous campaign’s answers do not record how many reminders preceded them, so the reminder effect is not known.',
+    },
+    statistics: { ...doc.statistics, reminders: null },
+  };
   const s = doc.statistics;
   const small = (answered: number) => isWithheld(answered, minGroupSize);
   const note = withheldNote(minGroupSize);
@@ -102,7 +112,7 @@ export function withholdPeriod(
   const scope = scopeSmall && doc.department !== null;
   // A period without responses has no figure to withhold.
   const trend = s.trend.filter((t) => t.answered > 0 && small(t.answered)).map((t) => t.period);
-  if (hidden.size === 0 && segments.length === 0 && !scopeSmall && trend.length === 0) return doc;
+  if (hidden.size === 0 && segments.length === 0 && !scopeSmall && trend.length === 0) return unremindable;
   // A trend point of fewer responses keeps its counts only, in every scope.
   const shownTrend = s.trend.map((t) =>
     small(t.answered) ? { ...t, meanTotal: null, grade: null, satisfactionRate: null } : t,
@@ -115,13 +125,14 @@ export function withholdPeriod(
         segments: s.segments.filter((g) => !segments.includes(g.segment)),
         trend: shownTrend,
         // The whole report of fewer responses: nothing its responses said about items or reminders.
-        ...(scopeSmall ? { categories: [], choices: [], problems: [], reminders: [] } : {}),
+        reminders: null,
+        ...(scopeSmall ? { categories: [], choices: [], problems: [] } : {}),
         comments: scopeSmall ? [] : s.comments.filter((c) => !hidden.has(c.department)),
       };
   return {
-    ...doc,
+    ...unremindable,
     definitions: {
-      ...doc.definitions,
+      ...unremindable.definitions,
       withheld:
         'Anonymous campaign: departments with fewer than withheld.minGroupSize responses (and, when that is only one, the next smallest too, so the totals cannot give it away) are not shown nor named: withheld.departments says how many, and their comments and responses.csv rows are left out; segments with fewer responses are listed in withheld.segments (not in statistics); no comment is shown when the report has fewer responses than that, and a department’s own report of fewer responses shows only its invited and answered counts; a report of fewer responses shows no item, choice, problem or reminder figure, and a trend period of fewer responses (listed in withheld.trend) only its counts. Totals count every response.',
     },
