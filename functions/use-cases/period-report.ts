@@ -241,8 +241,15 @@ export function periodDocument(
   options: { now: Date; language?: Language; department?: string },
 ): ShownPeriodReport {
   const { doc, minGroupSize } = unwithheldDocument(figures, options);
+  // A department the campaign's report withholds (even as the next smallest) shows counts only in its own.
+  const withheld =
+    options.department !== undefined &&
+    minGroupSize !== undefined &&
+    withheldDepartmentsOf(unwithheldDocument(figures, { now: options.now }).doc, minGroupSize).has(
+      options.department,
+    );
   // An anonymous campaign's small groups (domain/report/period-withholding.ts).
-  return withholdPeriod(doc, minGroupSize);
+  return withholdPeriod(doc, minGroupSize, withheld);
 }
 
 /** periodDocument before withholding, and the minGroupSize to withhold by (undefined: not anonymous). */

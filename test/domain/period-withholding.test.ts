@@ -81,6 +81,15 @@ describe('withholdPeriod: trends', () => {
   });
 });
 
+describe('withholdPeriod: a department the campaign’s report withholds', () => {
+  it('should keep only the counts of its own report, however many responses it has', () => {
+    const shown = withholdPeriod(doc('east', 9, [point('2025-06', 9)]), 5, true);
+    expect(shown.withheld?.scope).toBe(true);
+    expect(shown.statistics).toMatchObject({ answered: 9, meanTotal: null, categories: [], comments: [] });
+    expect(withholdPeriod(doc('east', 9, []), 5, false).withheld).toBeUndefined();
+  });
+});
+
 describe('withholdPeriod: reminder effect', () => {
   it('should show the reminder effect as not available in every anonymous report, withheld or not', () => {
     for (const d of [doc(null, 6, []), doc('east', 6, []), doc('east', 2, []), doc(null, 2, [])]) {

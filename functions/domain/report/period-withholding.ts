@@ -91,6 +91,8 @@ function countsOnly(s: PeriodStatistics): PeriodStatistics {
 export function withholdPeriod(
   doc: PeriodReportDocument,
   minGroupSize: number | undefined,
+  /** A department's own report whose department the campaign's report withholds (withheldDepartmentsOf). */
+  departmentWithheld = false,
 ): ShownPeriodReport {
   if (minGroupSize === undefined) return doc;
   // An anonymous answer records no reminder (it would pair it with the invitation's reminder claims).
@@ -108,7 +110,7 @@ export function withholdPeriod(
   const note = withheldNote(minGroupSize);
   const hidden = withheldDepartmentsOf(doc, minGroupSize);
   const segments = s.segments.filter((g) => small(g.answered)).map((g) => g.segment);
-  const scopeSmall = small(s.answered);
+  const scopeSmall = small(s.answered) || (departmentWithheld && doc.department !== null);
   const scope = scopeSmall && doc.department !== null;
   // A period without responses has no figure to withhold.
   const trend = s.trend.filter((t) => t.answered > 0 && small(t.answered)).map((t) => t.period);
