@@ -1,4 +1,3 @@
-import { minGroupSizeOf } from '../domain/anonymity.ts';
 import { localDateOf, startOfLocalDate } from '../domain/calendar/working-days.ts';
 import type { Language } from '../domain/language.ts';
 import type { Wave } from '../domain/model.ts';
@@ -22,6 +21,7 @@ import {
   type RollupEntry,
 } from '../domain/report/period-report.ts';
 import {
+  periodMinGroupSize,
   type ShownPeriodReport,
   withheldDepartmentsOf,
   withholdPeriod,
@@ -229,11 +229,34 @@ export async function gatherPeriod(
   };
 }
 
+/** Every wave a period report shows figures of: the period's and its trend periods'. */
+const periodWaves = (figures: PeriodFigures): Wave[] => [
+  ...figures.waves,
+  ...figures.previous.flatMap((p) => p.waves),
+];
+
 /** The report document of the gathered period, for the whole campaign or one department. */
 export function periodDocument(
   figures: PeriodFigures,
   options: { now: Date; language?: Language; department?: string },
 ): ShownPeriodReport {
+  const { doc, minGroupSize } = unwithheldDocument(figures, options);
+  // A department the campaign's report withholds (even as the next smallest) shows counts only in its own.
+  const withheld =
+    options.department !== undefined &&
+    minGroupSize !== undefined &&
+    withheldDepartmentsOf(unwithheldDocument(figures, { now: options.now }).doc, minGroupSize).has(
+      options.department,
+    );
+  // An anonymous campaign's small groups (domain/report/period-withholding.ts).
+  return withholdPeriod(doc, minGroupSize, withheld);
+}
+
+/** periodDocument before withholding, and the minGroupSize to withhold by (undefined: not anonymous). */
+function unwithheldDocument(
+  figures: PeriodFigures,
+  options: { now: Date; language?: Language; department?: string },
+): { doc: PeriodReportDocument; minGroupSize: number | undefined } {
   const campaign = figures.latest.campaign;
   const doc = buildPeriodReport({
     campaignId: figures.latest.campaignId,
@@ -246,8 +269,7 @@ export function periodDocument(
     now: options.now,
     language: options.language ?? campaign.report.language,
   });
-  // An anonymous campaign's small groups (domain/report/period-withholding.ts).
-  return withholdPeriod(doc, minGroupSizeOf(campaign));
+  return { doc, minGroupSize: periodMinGroupSize(periodWaves(figures), campaign) };
 }
 
 export interface PeriodReportResult {
@@ -277,13 +299,12 @@ export async function generatePeriodReport(
   input: { campaignId: string; period?: string | undefined },
 ): Promise<PeriodReportResult> {
   const figures = await gatherPeriod(deps, input);
-  const overall = periodDocument(figures, { now: deps.clock.now() });
+  const { doc, minGroupSize } = unwithheldDocument(figures, { now: deps.clock.now() });
+  const overall = withholdPeriod(doc, minGroupSize);
   const { report } = figures.latest.campaign;
   await writePeriodResponses(deps, figures, {
     language: report.language,
-    ...(overall.withheld
-      ? { withheld: { departments: withheldDepartmentsOf(overall), note: overall.withheld.note } }
-      : {}),
+    withheld: { departments: withheldDepartmentsOf(doc, minGroupSize) },
     departments: [
       ...new Set([
         ...overall.statistics.departments.map((d) => d.department),

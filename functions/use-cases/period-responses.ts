@@ -1,12 +1,32 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { Language } from '../domain/language.ts';
+import type { Wave } from '../domain/model.ts';
 import type { BlobStore, Clock, SurveyStore } from '../domain/ports.ts';
 import { periodResponsesWriter } from '../domain/report/csv.ts';
 import { byCodeUnits } from '../domain/report/statistics.ts';
 import { periodKeys } from './period-keys.ts';
 import type { PeriodFigures } from './period-report.ts';
 import { CONTENT_TYPES } from './report.ts';
+
+/**
+ * The answer times to list the waves' answers between: nothing is answered before its wave starts or after
+ * its deadline (nor after now). From the UTC midnight of the earliest wave's day, not its createdAt: an
+ * anonymous answer is dated by its UTC day's midnight, so one given on a wave's first day is dated before
+ * the wave started (rows of other waves that range takes in are left out by their wave id).
+ */
+export function answeredBounds(
+  waves: ReadonlyArray<Pick<Wave, 'createdAt' | 'deadline'>>,
+  now: Date,
+): { from: string; until: string } {
+  const first = waves.map((w) => w.createdAt).sort(byCodeUnits)[0]!;
+  const last = waves
+    .map((w) => w.deadline)
+    .sort(byCodeUnits)
+    .at(-1)!;
+  const until = Math.min(new Date(last).getTime(), now.getTime()) + 1;
+  return { from: `${first.slice(0, 10)}T00:00:00.000Z`, until: new Date(until).toISOString() };
+}
 
 /**
  * The period's responses.csv, for the whole campaign and for each of `departments`: the auditors' raw
@@ -21,8 +41,8 @@ export async function writePeriodResponses(
   options: {
     language: Language;
     departments: string[];
-    /** An anonymous campaign's withheld departments (period-withholding.ts): not named, no file of their own rows. */
-    withheld?: { departments: ReadonlySet<string>; note: string };
+    /** An anonymous campaign's withheld departments (period-withholding.ts): none of their rows anywhere. */
+    withheld?: { departments: ReadonlySet<string> };
   },
 ): Promise<number> {
   const { store, blobs, clock } = deps;
@@ -50,14 +70,8 @@ export async function writePeriodResponses(
   const feed = async () => {
     for (const f of files) await send(f.channel, f.writer.head);
     if (waves.length > 0) {
-      // Nothing is answered before its wave starts or after its deadline (nor after now).
-      const from = waves.map((w) => w.createdAt).sort(byCodeUnits)[0]!;
-      const last = waves
-        .map((w) => w.deadline)
-        .sort(byCodeUnits)
-        .at(-1)!;
-      const until = Math.min(new Date(last).getTime(), clock.now().getTime()) + 1;
-      for await (const page of store.answeredPages(latest.campaignId, from, new Date(until).toISOString())) {
+      const { from, until } = answeredBounds(waves, clock.now());
+      for await (const page of store.answeredPages(latest.campaignId, from, until)) {
         read += page.length;
         for (const f of files) await send(f.channel, f.writer.rows(page));
       }

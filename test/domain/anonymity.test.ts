@@ -153,15 +153,24 @@ describe('withholdSmallGroups', () => {
       })),
     }) as unknown as WaveStatistics;
 
-  it('should withhold a department of fewer than minGroupSize responses, keeping the totals', () => {
-    const shown = withholdSmallGroups(stats([group('east', 6), group('north', 2)]), 5);
-    expect(shown.answered).toBe(8);
-    expect(shown.departments).toEqual([
-      group('east', 6),
-      { department: 'north', withheld: 'withheld: fewer than 5 responses' },
-    ]);
-    expect(shown.comments.map((c) => c.department)).toEqual(['east', 'withheld: fewer than 5 responses']);
+  it('should withhold a department of fewer than minGroupSize responses unnamed, keeping the totals', () => {
+    const shown = withholdSmallGroups(stats([group('east', 6), group('south', 9), group('north', 2)]), 5);
+    expect(shown.answered).toBe(17);
+    // north is small; east, the next smallest, goes too, or the totals minus south would give north away.
+    expect(shown.departments).toEqual([group('south', 9)]);
+    expect(shown.withheldDepartments).toEqual({ count: 2, note: 'withheld: fewer than 5 responses' });
+    expect(shown.comments.map((c) => c.department)).toEqual(['south']);
+    expect(JSON.stringify(shown)).not.toMatch(/north|east/);
     expect(shown.commentsWithheld).toBeUndefined();
+  });
+
+  it('should withhold no second group when two or more are small, nor when none is', () => {
+    const two = withholdSmallGroups(stats([group('east', 6), group('north', 2), group('west', 1)]), 5);
+    expect(two.departments.map((d) => d.department)).toEqual(['east']);
+    expect(two.withheldDepartments?.count).toBe(2);
+    expect(
+      withholdSmallGroups(stats([group('east', 6), group('north', 7)]), 5).withheldDepartments,
+    ).toBeUndefined();
   });
 
   it('should withhold every comment when the whole wave has fewer responses than minGroupSize', () => {
@@ -175,7 +184,8 @@ describe('withholdSmallGroups', () => {
       fc.property(fc.integer({ min: 2, max: 50 }), fc.integer({ min: 0, max: 60 }), (min, n) => {
         const s = stats([group('east', n), group('north', 60)]);
         const shown = withholdSmallGroups(s, min);
-        expect('withheld' in shown.departments[0]!).toBe(n < min);
+        // east small: both withheld (north too, or the totals would give east away).
+        expect(shown.departments.length).toBe(n < min ? 0 : 2);
         expect(withholdSmallGroups(s, undefined)).toBe(s);
       }),
     );
@@ -240,7 +250,8 @@ describe('what the customer and the managers read', () => {
       response: response({ comments: { suggestions: `note ${id}` } }),
     }));
     const page = reportHtml(buildReport(wave, answered, new Date('2025-06-04T00:00:00.000Z')));
-    expect(page).toContain('<td>north-region</td><td colspan="5">已隐去：回答少于 3 份</td>');
+    expect(page).toContain('<tr class="withheld"><td>1</td><td colspan="5">已隐去：回答少于 3 份</td>');
+    expect(page).not.toContain('north-region');
     expect(page).toContain('<p class="note withheld">已隐去：回答少于 3 份</p>');
     expect(page).not.toContain('note a');
   });
@@ -260,21 +271,20 @@ describe('withholdPeriod', () => {
         categories: [{ id: 'quality' }],
         departments: Object.entries(answered).map(([d, n]) => ({ department: d, ...figures(n) })),
         segments: [{ segment: 'key', ...figures(1) }],
+        trend: [],
         comments: Object.keys(answered).map((d) => ({ department: d, text: `from ${d}` })),
       },
     } as unknown as PeriodReportDocument;
   };
 
-  it('should list small departments and segments as withheld, keeping the totals', () => {
-    const shown = withholdPeriod(doc(null, { east: 6, north: 2 }), 5);
-    expect(shown.statistics.answered).toBe(8);
-    expect(shown.statistics.departments.map((d) => d.department)).toEqual(['east']);
+  it('should count small departments and list small segments as withheld, keeping the totals', () => {
+    const shown = withholdPeriod(doc(null, { east: 6, north: 2, south: 9 }), 5);
+    expect(shown.statistics.answered).toBe(17);
+    expect(shown.statistics.departments.map((d) => d.department)).toEqual(['south']);
     expect(shown.statistics.segments).toEqual([]);
-    expect(shown.withheld).toMatchObject({ departments: ['north'], segments: ['key'], scope: false });
-    expect(shown.statistics.comments.map((c) => c.department)).toEqual([
-      'east',
-      'withheld: fewer than 5 responses',
-    ]);
+    expect(shown.withheld).toMatchObject({ departments: 2, segments: ['key'], scope: false });
+    expect(shown.statistics.comments.map((c) => c.department)).toEqual(['south']);
+    expect(JSON.stringify(shown)).not.toMatch(/north|east/);
   });
 
   it('should keep only the counts of a department’s own report under minGroupSize', () => {

@@ -7,7 +7,7 @@ import { choiceQuestionsOf } from '../questionnaire-defaults.ts';
 import { questionnairesOf } from './period-report.ts';
 import { byAnswerTime, type CountedResponse, fitsQuestionnaire, fittingResponses } from './statistics.ts';
 import { flagLabel, words } from './text.ts';
-import { withheldGroups, withheldText } from './withholding.ts';
+import { withheldGroups } from './withholding.ts';
 
 /*
  * A spreadsheet opens a cell that starts with one of these as a formula (or as the start of one), so
@@ -111,30 +111,24 @@ export function responsesCsv(wave: Wave, invitations: Invitation[]): string {
   const fitting = fittingResponses(q, invitations);
   return csvOf([
     header,
-    ...withholdDepartments(fitting, minGroupSizeOf(wave.campaign), language).map((c) => cells(q, c)),
+    ...withholdDepartments(fitting, minGroupSizeOf(wave.campaign)).map((c) => cells(q, c)),
   ]);
 }
 
 /**
- * An anonymous campaign's rows (withholding.ts): a department with fewer than `minGroupSize` responses is
- * not named; its rows say "withheld" in its place. The rows themselves stay, so the totals add up.
+ * An anonymous campaign's rows (withholding.ts): the rows of a withheld department are left out (the
+ * report's totals still count them).
  */
 function withholdDepartments(
   fitting: CountedResponse[],
   minGroupSize: number | undefined,
-  language: Language,
 ): CountedResponse[] {
   if (minGroupSize === undefined) return fitting;
   const counts = new Map<string, number>();
   for (const { invitation } of fitting)
     counts.set(invitation.customer.department, (counts.get(invitation.customer.department) ?? 0) + 1);
   const hidden = withheldGroups(counts, minGroupSize);
-  const note = withheldText(words(language).withheld, minGroupSize);
-  return fitting.map((c) =>
-    hidden.has(c.invitation.customer.department)
-      ? { ...c, invitation: { ...c.invitation, customer: { ...c.invitation.customer, department: note } } }
-      : c,
-  );
+  return fitting.filter((c) => !hidden.has(c.invitation.customer.department));
 }
 
 /**
@@ -151,8 +145,8 @@ export function periodResponsesWriter(
   options: {
     language: Language;
     department?: string | undefined;
-    /** An anonymous campaign's withheld departments (period-withholding.ts): `note` in place of their name. */
-    withheld?: { departments: ReadonlySet<string>; note: string } | undefined;
+    /** An anonymous campaign's withheld departments (period-withholding.ts): their rows are left out. */
+    withheld?: { departments: ReadonlySet<string> } | undefined;
   },
 ): { head: string; rows: (answered: Iterable<Invitation>) => string } {
   const { department, language, withheld } = options;
@@ -174,11 +168,9 @@ export function periodResponsesWriter(
           (department !== undefined && invitation.customer.department !== department)
         )
           continue;
-        const shown = withheld?.departments.has(invitation.customer.department)
-          ? { ...invitation, customer: { ...invitation.customer, department: withheld.note } }
-          : invitation;
+        if (withheld?.departments.has(invitation.customer.department)) continue;
         if (fitsQuestionnaire(wave.questionnaire, response))
-          rows.push({ wave, counted: { invitation: shown, response } });
+          rows.push({ wave, counted: { invitation, response } });
       }
       rows.sort((a, b) => byAnswerTime(a.counted, b.counted));
       return csvOf(

@@ -112,7 +112,7 @@ const DEFINITIONS = {
 
 const ANONYMOUS_DEFINITIONS = {
   withheld:
-    'Anonymous campaign: a department with fewer than anonymous.minGroupSize responses shows only its name and "withheld", its comments name no department, and with fewer responses in the whole wave no comment is shown (commentsWithheld); the totals count every response. Responses carry no customer and are dated by their UTC day only.',
+    'Anonymous campaign: departments with fewer than anonymous.minGroupSize responses (and, when that is only one, the next smallest too, so the totals cannot give it away) are not named nor shown: statistics.withheldDepartments says only how many, and their comments are left out, and with fewer responses in the whole wave no comment is shown (commentsWithheld); the totals count every response. Responses carry no customer and are dated by their UTC day only.',
 } as const;
 
 /* DynamoDB does not keep the order of a map's keys, so every object read from the wave is rebuilt here. */

@@ -4,7 +4,7 @@ import type { GradeName } from '../questionnaire.ts';
 import type { ReportDocument } from './document.ts';
 import type { CategoryStatistics, ChoiceStatistics, ReportComment } from './statistics.ts';
 import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
-import { isWithheldGroup, withheldText } from './withholding.ts';
+import { withheldText } from './withholding.ts';
 
 /*
  * report.html: one self-contained, print-friendly page. Charts are inline SVG (they print in colour,
@@ -193,13 +193,15 @@ export function reportHtml(report: ReportDocument): string {
     )
     .join('');
 
-  const departmentRows = s.departments
-    .map((d) =>
-      isWithheldGroup(d)
-        ? `<tr class="withheld"><td>${esc(d.department)}</td><td colspan="5">${esc(withheldText(w.withheld, report.anonymous?.minGroupSize ?? 0))}</td></tr>`
-        : `<tr><td>${esc(d.department)}</td><td class="n">${d.answered} / ${d.invited}</td><td class="n">${percent(d.returnRate)}</td><td class="n">${percent(d.satisfactionRate)}</td><td class="n">${scoreText(d.meanTotal)}${d.grade ? ` (${d.grade})` : ''}</td><td class="chart">${bar(d.meanTotal, 100, `${d.department}: ${scoreText(d.meanTotal)}`)}</td></tr>`,
+  const withheldRow = s.withheldDepartments
+    ? `<tr class="withheld"><td>${s.withheldDepartments.count}</td><td colspan="5">${esc(withheldText(w.withheld, report.anonymous?.minGroupSize ?? 0))}</td></tr>`
+    : '';
+  const departmentRows = `${s.departments
+    .map(
+      (d) =>
+        `<tr><td>${esc(d.department)}</td><td class="n">${d.answered} / ${d.invited}</td><td class="n">${percent(d.returnRate)}</td><td class="n">${percent(d.satisfactionRate)}</td><td class="n">${scoreText(d.meanTotal)}${d.grade ? ` (${d.grade})` : ''}</td><td class="chart">${bar(d.meanTotal, 100, `${d.department}: ${scoreText(d.meanTotal)}`)}</td></tr>`,
     )
-    .join('');
+    .join('')}${withheldRow}`;
 
   const comments = s.commentsWithheld
     ? `<p class="note withheld">${esc(withheldText(w.withheld, report.anonymous?.minGroupSize ?? 0))}</p>`

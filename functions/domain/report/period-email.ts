@@ -18,7 +18,7 @@ import {
   sectionRow,
   titleRow,
 } from './email.ts';
-import type { GroupFigures, PeriodReportDocument, TrendPoint } from './period-report.ts';
+import type { GroupFigures, PeriodReportDocument, ReminderEffect, TrendPoint } from './period-report.ts';
 import { withheldLines } from './period-withholding.ts';
 import { cleanedNote, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
 
@@ -117,7 +117,7 @@ function subjectFigures(w: Words, report: PeriodReportDocument): string {
 }
 
 /** "1 after the invitation alone, 1 after reminder 1 — 1 of 2 answered after a reminder". */
-function reminderLine(w: Words, reminders: PeriodReportDocument['statistics']['reminders']): string {
+function reminderLine(w: Words, reminders: ReminderEffect[]): string {
   const total = reminders.reduce((n, r) => n + r.answered, 0);
   if (total === 0) return w.eNoAnswers;
   const reminded = total - (reminders.find((r) => r.after === 0)?.answered ?? 0);
@@ -253,7 +253,7 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
       comments: w.comments,
     }),
   ];
-  const reminders = `${w.eReminders}: ${reminderLine(w, s.reminders)}`;
+  const reminders = `${w.eReminders}: ${s.reminders === null ? w.pRemindersAnonymous : reminderLine(w, s.reminders)}`;
   const subtitle = `${w.ePeriod} ${key} (${report.period.first} – ${report.period.last})`;
   const title = `${scope} — ${w.report}`;
   const departmentText = (d: (typeof departments)[number]) =>

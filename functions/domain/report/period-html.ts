@@ -272,17 +272,19 @@ export function periodReportHtml(report: PeriodReportDocument): string {
           .join('')}</tbody></table>`
   }</section>`;
 
-  const reminded = s.reminders.reduce((sum, r) => sum + r.answered, 0);
+  const reminded = (s.reminders ?? []).reduce((sum, r) => sum + r.answered, 0);
   const reminders =
-    s.reminders.length === 0
-      ? ''
-      : `<section><h2>${esc(w.pReminders)}</h2><table><thead><tr><th></th><th class="n">${esc(w.count)}</th><th class="n"></th><th></th></tr></thead><tbody>${s.reminders
-          .map((r) => {
-            const label =
-              r.after === 0 ? w.pAfterInvitation : w.pAfterReminder.replace('{n}', String(r.after));
-            return `<tr><td>${esc(label)}</td><td class="n">${r.answered}</td><td class="n">${percent(reminded === 0 ? null : r.answered / reminded)}</td><td class="chart">${bar(r.answered, Math.max(1, reminded), `${label}: ${r.answered}`)}</td></tr>`;
-          })
-          .join('')}</tbody></table></section>`;
+    s.reminders === null
+      ? `<section><h2>${esc(w.pReminders)}</h2><p class="note">${esc(w.pRemindersAnonymous)}</p></section>`
+      : s.reminders.length === 0
+        ? ''
+        : `<section><h2>${esc(w.pReminders)}</h2><table><thead><tr><th></th><th class="n">${esc(w.count)}</th><th class="n"></th><th></th></tr></thead><tbody>${s.reminders
+            .map((r) => {
+              const label =
+                r.after === 0 ? w.pAfterInvitation : w.pAfterReminder.replace('{n}', String(r.after));
+              return `<tr><td>${esc(label)}</td><td class="n">${r.answered}</td><td class="n">${percent(reminded === 0 ? null : r.answered / reminded)}</td><td class="chart">${bar(r.answered, Math.max(1, reminded), `${label}: ${r.answered}`)}</td></tr>`;
+            })
+            .join('')}</tbody></table></section>`;
 
   const questionLabel = (id: string) => q?.openQuestions.find((o) => o.id === id)?.label[lang] ?? id;
   const commentsNote = w.pCommentsShown

@@ -109,7 +109,8 @@ export interface PeriodStatistics extends GroupFigures {
   segments: Array<GroupFigures & { segment: Segment }>;
   /** At most PROBLEMS items with at least one answer below "satisfied", worst first. */
   problems: Problem[];
-  reminders: ReminderEffect[];
+  /** null: not available (an anonymous campaign's answers record no reminder: period-withholding.ts). */
+  reminders: ReminderEffect[] | null;
   /** The previous periods, oldest first, then this one. */
   trend: TrendPoint[];
   /** Open answers of scored responses: how many, in which language, and the worst KEPT_COMMENTS. */

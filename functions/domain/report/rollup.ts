@@ -1,3 +1,4 @@
+import { isAnonymous } from '../anonymity.ts';
 import type { Invitation, InvitedCustomer, Wave } from '../model.ts';
 import type { Segment } from '../segments.ts';
 import { cohortOf, type InvitedBy, type RollupEntry } from './period-report.ts';
@@ -30,7 +31,10 @@ const entryKey = (e: Pick<RollupEntry, 'cohort' | 'department' | 'segment'>): st
  * The rollup entries of some answered invitations: for every cohort (month of dispatch in `timeZone`,
  * cohortOf) and department, one tally of all its responses and one per segment the customers were in,
  * each response scored on its own wave's questionnaire. Invitations of a wave not in `waves` (deleted or
- * another campaign's) are left out. Sorted, so the same responses give the same entries.
+ * another campaign's) are left out. Sorted, so the same responses give the same entries. A tally with a
+ * response to an anonymous campaign's wave keeps no comment (`worst: []`): rollups are raw per-department
+ * tallies, not withheld (anonymity.ts), so the text, score and department of a tiny group's comment would
+ * be there for whoever reads the rollups; its period reports show no comment.
  */
 export function rollupEntries(
   waves: ReadonlyMap<string, Wave>,
@@ -48,6 +52,7 @@ export function rollupEntries(
     return e.tally;
   };
   const cohorts = new Map<string, string>();
+  const anonymous = new Set<Tally>();
   for (const invitation of invitations) {
     const wave = waves.get(invitation.waveId);
     if (!wave || !invitation.response) continue;
@@ -57,15 +62,19 @@ export function rollupEntries(
       cohorts.set(wave.waveId, cohort);
     }
     const department = invitation.customer.department;
-    addResponse(entry(cohort, department, null), wave.questionnaire, invitation);
-    for (const segment of invitation.customer.segments ?? []) {
-      addResponse(entry(cohort, department, segment), wave.questionnaire, invitation);
+    const tallies = [
+      entry(cohort, department, null),
+      ...(invitation.customer.segments ?? []).map((segment) => entry(cohort, department, segment)),
+    ];
+    for (const tally of tallies) {
+      addResponse(tally, wave.questionnaire, invitation);
+      if (isAnonymous(wave.campaign)) anonymous.add(tally);
     }
   }
   const entries = [...byKey.values()].sort(entryOrder);
   // A report quotes comments of a scope (the campaign, a department), never of a segment: the segment
   // tallies keep only the counts, which keeps a busy day's rollup (and every read of it) smaller.
-  for (const e of entries) if (e.segment !== null) e.tally.worst = [];
+  for (const e of entries) if (e.segment !== null || anonymous.has(e.tally)) e.tally.worst = [];
   return entries;
 }
 

@@ -94,6 +94,7 @@ const WORDS = {
     pDissatisfiedAnswers: '不满意回答 / 回答',
     pNoProblems: '没有评为不满意的项目。',
     pReminders: '提醒效果',
+    pRemindersAnonymous: '不可用：匿名调查的回答不记录之前发过几次提醒',
     pAfterInvitation: '仅邀请后回复',
     pAfterReminder: '第 {n} 次提醒后回复',
     pCommentsShown:
@@ -219,6 +220,8 @@ const WORDS = {
     pDissatisfiedAnswers: 'Dissatisfied / answers',
     pNoProblems: 'No item was rated below satisfied.',
     pReminders: 'Reminder effect',
+    pRemindersAnonymous:
+      'not available: an anonymous survey’s answers do not record how many reminders preceded them',
     pAfterInvitation: 'After the invitation alone',
     pAfterReminder: 'After reminder {n}',
     pCommentsShown:

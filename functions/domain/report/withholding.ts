@@ -4,19 +4,12 @@
  * The rule lives here so that report.json, responses.csv, report.html and the digests all apply it alike.
  */
 import { isWithheld, withheldNote } from '../anonymity.ts';
-import type { DepartmentStatistics, ReportComment, WaveStatistics } from './statistics.ts';
-
-/** A breakdown that was withheld: its name, and why (`withheld: fewer than 5 responses`). */
-export interface WithheldGroup {
-  department: string;
-  withheld: string;
-}
-
-export const isWithheldGroup = (d: object): d is WithheldGroup => 'withheld' in d;
+import type { WaveStatistics } from './statistics.ts';
 
 /** The wave's figures as an anonymous campaign's report shows them. */
-export interface ShownWaveStatistics extends Omit<WaveStatistics, 'departments'> {
-  departments: Array<DepartmentStatistics | WithheldGroup>;
+export interface ShownWaveStatistics extends WaveStatistics {
+  /** How many departments were withheld (not named, no figures, no comments), and why. */
+  withheldDepartments?: { count: number; note: string };
   /** Set when the comments are withheld: the whole wave has fewer responses than `minGroupSize`. */
   commentsWithheld?: string;
 }
@@ -27,20 +20,29 @@ export const withheldText = (template: string, minGroupSize: number): string =>
 
 /**
  * The names of the groups to withhold, from the number of responses in each: every group with fewer than
- * `minGroupSize` (none when it is undefined: the campaign is not anonymous).
+ * `minGroupSize` (none when it is undefined: the campaign is not anonymous). When that is exactly one
+ * group and others are shown, the next smallest (fewest responses, then name) is withheld too: the totals
+ * minus the shown groups would otherwise give the one withheld group's figures.
  */
 export function withheldGroups(
   responses: ReadonlyMap<string, number>,
   minGroupSize: number | undefined,
 ): Set<string> {
-  return new Set([...responses].filter(([, n]) => isWithheld(n, minGroupSize)).map(([name]) => name));
+  const hidden = new Set([...responses].filter(([, n]) => isWithheld(n, minGroupSize)).map(([name]) => name));
+  if (hidden.size === 1) {
+    const next = [...responses]
+      .filter(([name, n]) => !hidden.has(name) && n > 0)
+      .sort(([a, m], [b, n]) => m - n || (a < b ? -1 : a > b ? 1 : 0))[0];
+    if (next) hidden.add(next[0]);
+  }
+  return hidden;
 }
 
 /**
- * The wave's statistics with every department of fewer than `minGroupSize` responses (answered, flagged
- * ones included) replaced by a WithheldGroup, each comment of such a department carrying the note in
- * place of its department, and no comments at all when the whole wave has fewer responses than that.
- * The totals stay as they are. Unchanged when `minGroupSize` is undefined (not an anonymous campaign).
+ * The wave's statistics without the departments withheldGroups picks (answered, flagged ones included):
+ * they are not named, only counted (withheldDepartments), and their comments are left out; no comments at
+ * all when the whole wave has fewer responses than `minGroupSize`. The totals stay as they are. Unchanged
+ * when `minGroupSize` is undefined (not an anonymous campaign).
  */
 export function withholdSmallGroups(
   s: WaveStatistics,
@@ -49,16 +51,12 @@ export function withholdSmallGroups(
   if (minGroupSize === undefined) return s;
   const note = withheldNote(minGroupSize);
   const hidden = withheldGroups(new Map(s.departments.map((d) => [d.department, d.answered])), minGroupSize);
-  const comments: ReportComment[] = s.comments.map((c) =>
-    hidden.has(c.department) ? { ...c, department: note } : c,
-  );
   const withholdComments = isWithheld(s.answered, minGroupSize);
   return {
     ...s,
-    departments: s.departments.map((d) =>
-      hidden.has(d.department) ? { department: d.department, withheld: note } : d,
-    ),
-    comments: withholdComments ? [] : comments,
+    departments: s.departments.filter((d) => !hidden.has(d.department)),
+    ...(hidden.size > 0 ? { withheldDepartments: { count: hidden.size, note } } : {}),
+    comments: withholdComments ? [] : s.comments.filter((c) => !hidden.has(c.department)),
     ...(withholdComments ? { commentsWithheld: note } : {}),
   };
 }
