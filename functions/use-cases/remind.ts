@@ -1,10 +1,8 @@
-import { isAnonymous } from '../domain/anonymity.ts';
 import { type DayBasis, findCalendar, type HolidayCalendar } from '../domain/calendar/index.ts';
 import type { SendJob, SendStep } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Campaign } from '../domain/programme.ts';
 import { type NotDueReason, nextReminder } from '../domain/reminders.ts';
-import { answeredAnonymously } from './anonymous-answers.ts';
 import { type Suppressions, suppressionsOf } from './suppression.ts';
 
 export interface RemindDeps {
@@ -75,6 +73,9 @@ const count = <K extends string>(map: Partial<Record<K, number>>, key: K): void 
  * twice, or a job left over from yesterday, never sends a reminder twice. Customers who unsubscribed
  * through another wave's link since this wave went out are left out too (the directory says so), and so
  * is any address suppressed since (an unsubscribe, bounce, complaint or erasure: counted `suppressed`).
+ * In an anonymous wave nothing on an invitation tells whether it was answered, and the sweep does not ask:
+ * it queues every due reminder, and the send step (which looks the response up) claims those of answered
+ * invitations without sending them, so every invitation of the wave keeps the same reminder steps.
  */
 export async function remind(deps: RemindDeps, input: { campaign: Campaign }): Promise<RemindResult> {
   const { store, queue, clock, calendars } = deps;
@@ -139,18 +140,7 @@ export async function remind(deps: RemindDeps, input: { campaign: Campaign }): P
       deps.suppressions,
       due.map((d) => d.email),
     );
-    // An anonymous invitation says nothing of its answer: its response is looked up by its id (anonymity.ts).
-    const answered = isAnonymous(wave.campaign)
-      ? await answeredAnonymously(
-          deps,
-          due.map((d) => d.job.invitationId),
-        )
-      : new Set<string>();
     for (const { job, customerId, email, provisional: onProvisional } of due) {
-      if (answered.has(job.invitationId)) {
-        count(summary.notDue, 'answered');
-        continue;
-      }
       if (unsubscribed.has(customerId)) {
         count(summary.notDue, 'unsubscribed');
         continue;

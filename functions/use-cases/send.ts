@@ -143,8 +143,8 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
     return notSent(e);
   }
   if (answered) {
-    // Nothing is marked (that would tell the answer): the claim is released, so a redelivery checks again.
-    await store.releaseSend(job.invitationId, job.step, atIso);
+    // The claim stays, as on an invitation whose reminder went out: an answered invitation of an anonymous
+    // wave keeps the same reminder steps as the others (remind queues them all), so they tell no answer.
     return { outcome: 'skipped', invitationId: invitation.id };
   }
   if (suppressed) {
@@ -199,7 +199,11 @@ export async function sendInvitation(deps: SendDeps, job: SendJob): Promise<Send
   // The email is out whatever happens next: a failed confirm leaves the claim unconfirmed, not undone.
   let confirmed = true;
   try {
-    await store.confirmSend(job.invitationId, job.step, atIso, messageId);
+    // An anonymous wave's reminders keep no message id: an answered invitation's claim (never sent) has
+    // none, so one on the others would tell them apart.
+    if (job.step === 'invite' || !isAnonymous(wave.campaign)) {
+      await store.confirmSend(job.invitationId, job.step, atIso, messageId);
+    }
   } catch {
     confirmed = false;
   }
