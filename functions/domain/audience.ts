@@ -9,7 +9,7 @@
 import * as z from 'zod';
 import { localDateOf } from './calendar/working-days.ts';
 import { civilDate, epochDay, isoDateOf, parseIsoDate } from './calendar/zoned-time.ts';
-import type { Customer } from './programme.ts';
+import type { Customer } from './customer.ts';
 import { SEGMENTS, type Segment } from './segments.ts';
 import { isSmokeCustomer } from './smoke.ts';
 

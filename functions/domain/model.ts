@@ -3,8 +3,11 @@ import type { ResponseCleaning } from './cleaning-flags.ts';
 import type { Language } from './language.ts';
 import type { Campaign, Customer } from './programme.ts';
 import type { GradeName, Questionnaire } from './questionnaire.ts';
-import type { InvitedBy } from './report/period-report.ts';
 import type { Segment } from './segments.ts';
+import type { SendStep } from './steps.ts';
+
+/** How many customers a wave invited, per department, overall and per segment (recorded at dispatch). */
+export type InvitedBy = Record<string, { all: number; segments: Partial<Record<Segment, number>> }>;
 
 /** One dispatch of a campaign: the questionnaire and campaign as they were when it was sent. */
 export interface Wave {
@@ -43,25 +46,7 @@ export interface WaveSelection {
   excluded: Exclusions;
 }
 
-/** The most reminders a campaign may send after the invitation (`reminders.max`). */
-export const MAX_REMINDERS = 5;
-
-/** Every wave step that sends one email to a customer: the invitation, then reminder 1, 2, … in order. */
-export const SEND_STEPS = ['invite', 'remind-1', 'remind-2', 'remind-3', 'remind-4', 'remind-5'] as const;
-
-/** A wave step that sends one email to a customer. */
-export type SendStep = (typeof SEND_STEPS)[number];
-
-/** The step of the k-th reminder (1-based). */
-export const reminderStep = (k: number): SendStep => {
-  const step = SEND_STEPS[k];
-  if (k < 1 || !step) throw new RangeError(`reminder ${k} is not between 1 and ${MAX_REMINDERS}`);
-  return step;
-};
-
-/** The step whose email must have gone out before this one may: none for the invitation. */
-export const previousStep = (step: SendStep): SendStep | undefined =>
-  SEND_STEPS[SEND_STEPS.indexOf(step) - 1];
+export { MAX_REMINDERS, previousStep, reminderStep, SEND_STEPS, type SendStep } from './steps.ts';
 
 /** The customer as the wave saw them (the directory may change later). */
 export type InvitedCustomer = Pick<Customer, 'id' | 'name' | 'email' | 'language' | 'department'> & {

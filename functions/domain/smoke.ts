@@ -1,5 +1,3 @@
-import type { Campaign } from './programme.ts';
-
 /*
  * Smoke runs (`csat smoke`): three customers at SES's mailbox-simulator addresses and a one-off wave to
  * them only, which prove a stack's loop and are then removed. What keeps a smoke run away from real
@@ -46,8 +44,17 @@ export const campaignOfSmokeId = (id: string): string | undefined =>
 export const smokeWaveId = (campaignId: string, runId: string): string =>
   `${smokeCampaignId(campaignId)}-${runId}`;
 
+/** What smokeCampaign changes of a campaign (programme.ts Campaign), named here so smoke.ts needs no programme. */
+interface SmokeableCampaign {
+  report: { departmentHeads?: unknown; managers: string[] };
+  anonymous?: boolean;
+  minGroupSize?: number;
+}
+
 /** The campaign as a smoke wave keeps it: its reports go to the simulator, not to managers or heads. */
-export function smokeCampaign(campaign: Campaign): Campaign {
+export function smokeCampaign<C extends SmokeableCampaign>(
+  campaign: C,
+): Omit<C, 'anonymous' | 'minGroupSize'> {
   const { departmentHeads: _heads, ...report } = campaign.report;
   // The run's customers are SES's simulator addresses, nobody to keep anonymous: the smoke checks the
   // response stored on its invitation, so an anonymous campaign's smoke wave stores it there.

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { isReportKey } from './report/document.ts';
+import { isReportKey } from './report/keys.ts';
 
 /**
  * Survey and unsubscribe links carry `{invitationId}.{mac}`: the invitation id and a 128-bit HMAC-SHA256

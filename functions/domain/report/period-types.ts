@@ -25,8 +25,7 @@ export interface RollupEntry {
   tally: Tally;
 }
 
-/** How many customers a wave invited, per department, overall and per segment (recorded at dispatch). */
-export type InvitedBy = Record<string, { all: number; segments: Partial<Record<Segment, number>> }>;
+export type { InvitedBy } from '../model.ts';
 
 /** How many of the period's answers came after how many reminders. */
 export interface ReminderEffect {
