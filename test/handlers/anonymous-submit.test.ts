@@ -29,6 +29,23 @@ const call = async (route: Route, options: HttpEventOptions): Promise<HttpResult
   (await surveyPage(httpEvent(route, options), lambdaContext())) as HttpResult;
 let wave: Wave;
 
+/** The stored answer of an invitation of `wave`: its response id, and a response scoring 77 (C). */
+const answerOf = (invitationId: string) => ({
+  id: anonymousResponseId(SECRET, invitationId),
+  campaignId: wave.campaignId,
+  waveId: wave.waveId,
+  department: 'east-region',
+  response: {
+    answeredAt: '2025-06-10T00:00:00.000Z',
+    ratings: MIXED,
+    comments: {},
+    total: 77,
+    grade: 'C' as const,
+    language: 'en' as const,
+    questionnaireVersion: itss.version,
+  },
+});
+
 beforeAll(async () => {
   wave = await seedWave({
     createdAt: '2025-06-02T01:00:00.000Z',
@@ -73,22 +90,8 @@ describe('anonymous answers, exactly once', () => {
   it('should store nothing new when a submit is retried after its response was stored', async () => {
     const { invitation, surveyToken } = await seedInvitation(wave, { sent: { invite: wave.createdAt } });
     const seeded = await store.getInvitation(invitation.id);
-    const id = anonymousResponseId(SECRET, invitation.id);
-    const answer = {
-      id,
-      campaignId: wave.campaignId,
-      waveId: wave.waveId,
-      department: 'east-region',
-      response: {
-        answeredAt: '2025-06-10T00:00:00.000Z',
-        ratings: MIXED,
-        comments: {},
-        total: 77,
-        grade: 'C' as const,
-        language: 'en' as const,
-        questionnaireVersion: itss.version,
-      },
-    };
+    const answer = answerOf(invitation.id);
+    const { id } = answer;
     // The first submit's response reached the table, but the page the customer saw was an error.
     expect(await store.saveAnonymousResponse(invitation.id, answer, new Date().toISOString())).toBe('stored');
     const before = await responseItems();
@@ -111,21 +114,7 @@ describe('anonymous answers, exactly once', () => {
     const before = (await responseItems()).length;
     const outcome = await store.saveAnonymousResponse(
       invitation.id,
-      {
-        id: anonymousResponseId(SECRET, invitation.id),
-        campaignId: wave.campaignId,
-        waveId: wave.waveId,
-        department: 'east-region',
-        response: {
-          answeredAt: '2025-06-10T00:00:00.000Z',
-          ratings: MIXED,
-          comments: {},
-          total: 77,
-          grade: 'C',
-          language: 'en',
-          questionnaireVersion: itss.version,
-        },
-      },
+      answerOf(invitation.id),
       new Date().toISOString(),
     );
     expect(outcome).toBe('unavailable');
@@ -145,21 +134,7 @@ describe('anonymous answers, exactly once', () => {
     const answered = await seed('answered-reminder@example.test');
     const open = await seed('open-reminder@example.test');
     const seeded = await store.getInvitation(answered.invitation.id);
-    const answer = {
-      id: anonymousResponseId(SECRET, answered.invitation.id),
-      campaignId: wave.campaignId,
-      waveId: wave.waveId,
-      department: 'east-region',
-      response: {
-        answeredAt: '2025-06-10T00:00:00.000Z',
-        ratings: MIXED,
-        comments: {},
-        total: 77,
-        grade: 'C' as const,
-        language: 'en' as const,
-        questionnaireVersion: itss.version,
-      },
-    };
+    const answer = answerOf(answered.invitation.id);
     await store.saveAnonymousResponse(answered.invitation.id, answer, new Date().toISOString());
 
     for (const id of [answered.invitation.id, open.invitation.id, answered.invitation.id]) {
