@@ -10,6 +10,8 @@
  *   customer    pk CUSTOMER#{id}        sk PROFILE    gsi1 CUSTOMERS / {id}
  *               (+ unsubscribedAt, suppressedAt, lastSurveyedAt/lastSurveyedWave: csat's own, kept on import)
  *   suppression pk SUPPRESS#{address hash} sk SUPPRESS (reasons, since: no purgeAt, no personal data)
+ *   action      pk ACTION#{id}          sk ACTION     gsi1 ACTIONS#{campaign} / {openedAt}#{id}
+ *               while not final:                      gsi2 LIVEACTIONS#{campaign} / {id}
  * Items holding personal data carry `purgeAt` (epoch seconds), the table's TTL attribute.
  * Only conditional writes, no transactions: dynalite has none, and none are needed.
  */
@@ -59,3 +61,10 @@ export const CUSTOMERS_PARTITION = 'CUSTOMERS';
 
 /** An address's suppression record (domain/suppression.ts): no purgeAt, it outlives the customer item. */
 export const suppressionKey = (hash: string): ItemKey => ({ pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' });
+
+/** A corrective action (domain/actions/model.ts). */
+export const actionKey = (id: string): ItemKey => ({ pk: `ACTION#${id}`, sk: 'ACTION' });
+/** gsi1: a campaign's actions in the order they opened. */
+export const campaignActionsPartition = (campaignId: string): string => `ACTIONS#${campaignId}`;
+/** gsi2: a campaign's actions that are not final yet (sparse: removed when one is verified or closed). */
+export const liveActionsPartition = (campaignId: string): string => `LIVEACTIONS#${campaignId}`;

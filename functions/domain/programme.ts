@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ActionsConfig, actionsProblems } from './actions/config.ts';
 import { Audience } from './audience.ts';
 import {
   CalendarError,
@@ -190,6 +191,8 @@ export const Campaign = z.strictObject({
     .int('must be a whole number of at least 2')
     .min(2, 'must be a whole number of at least 2')
     .optional(),
+  /** The closed loop: which answers open a corrective action, whom it alerts, how it is verified (actions/config.ts). */
+  actions: ActionsConfig.optional(),
 });
 export type Campaign = z.infer<typeof Campaign>;
 
@@ -308,6 +311,11 @@ export function loadProgramme(files: ProgrammeFiles): Programme {
       problems.push(
         `${file}: reminders.calendar: no calendar has the id "${reminderCalendar}" (known: ${calendarIds.join(', ')})`,
       );
+    }
+    if (campaign.actions) {
+      const versions = questionnaires.filter((q) => q.id === campaign.questionnaire);
+      for (const p of actionsProblems(campaign.actions, versions, calendarIds))
+        problems.push(`${file}: ${p}`);
     }
     const gap = campaign.trigger && dispatchGapProblem(campaign.dispatch.cron, campaign.trigger);
     if (gap) problems.push(`${file}: dispatch.cron: ${gap}`);
