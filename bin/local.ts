@@ -40,7 +40,7 @@ try {
   if (e instanceof LocalStackError) console.error(e.message);
   else if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(
-      `a port the local stack needs (${base}–${base + 4}) is in use: stop what uses it or set CSAT_PORT_BASE`,
+      `a port the local stack needs (${base}–${base + 5}) is in use: stop what uses it or set CSAT_PORT_BASE`,
     );
   } else console.error(e);
   process.exit(1);

@@ -22,7 +22,7 @@ export interface StackInfo {
   /** Bearer token for the control API under `${urls.survey}/_local/`. */
   controlToken: string;
   urls: { survey: string; mailbox: string; control: string };
-  endpoints: { dynamodb: string; s3: string; ses: string; sqs: string };
+  endpoints: { dynamodb: string; s3: string; ses: string; sqs: string; events?: string };
 }
 
 export class LocalStackError extends Error {

@@ -12,6 +12,7 @@ import { type CampaignStatusReport, getCampaignStatus } from '../functions/use-c
 import { loadDemoCustomers, programme } from '../programme/index.ts';
 import { controlApi } from './control.ts';
 import { ensureTable, type Running, startDynamo } from './dynamo.ts';
+import { startEvents } from './events-server.ts';
 import { describeScheduledRun, type LocalFunctions, sesEventSink, wireFunctions } from './functions.ts';
 import { ControlError, startHttpBridge } from './http-bridge.ts';
 import { type LocalS3, startS3 } from './s3.ts';
@@ -55,12 +56,13 @@ export interface Ports {
   dynamodb: number;
   s3: number;
   sqs: number;
+  events: number;
 }
 
 /** Consecutive ports from `base` (the survey URL first); 0 picks free ports at random. */
 export function portsFrom(base: number): Ports {
   const at = (i: number) => (base === 0 ? 0 : base + i);
-  return { http: at(0), ses: at(1), dynamodb: at(2), s3: at(3), sqs: at(4) };
+  return { http: at(0), ses: at(1), dynamodb: at(2), s3: at(3), sqs: at(4), events: at(5) };
 }
 
 export interface LocalStackOptions {
@@ -169,6 +171,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         log(`[send] a batch failed and will be retried: ${e instanceof Error ? e.name : 'error'}`),
     });
     started.push(sqs);
+    // What a rule on the deployed bus would receive: logged, and kept in events/events.jsonl.
+    const events = await startEvents({
+      port: ports.events,
+      directory: join(dataDir, 'events'),
+      onEvent: (e) => log(`[event] ${e['detail-type']}`),
+    });
+    started.push(events);
     let ready = false;
     let control: ReturnType<typeof controlApi> | undefined;
     const bridge = await startHttpBridge({
@@ -193,6 +202,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SES: ses.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
       TABLE_NAME: TABLE,
       BUCKET_NAME: BUCKET,
       SEND_QUEUE_URL: queue.url,
@@ -244,7 +254,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queueUrl: queue.url,
       controlToken,
       urls: { survey: bridge.url, mailbox: ses.endpoint, control: `${bridge.url}/_local` },
-      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint, sqs: sqs.endpoint },
+      endpoints: {
+        dynamodb: dynamo.endpoint,
+        s3: s3.endpoint,
+        ses: ses.endpoint,
+        sqs: sqs.endpoint,
+        events: events.endpoint,
+      },
     };
     ready = true;
     // The control token is in it: readable by this user only.
@@ -258,6 +274,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         dynamodb: Number(new URL(dynamo.endpoint).port),
         s3: Number(new URL(s3.endpoint).port),
         sqs: Number(new URL(sqs.endpoint).port),
+        events: Number(new URL(events.endpoint).port),
       },
       firstWave,
       schedules: jobs,

@@ -4,6 +4,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { ActionSendJob } from '../domain/actions/model.ts';
 import type { SendJob } from '../domain/model.ts';
 import type { SendQueue } from '../domain/ports.ts';
 
@@ -53,7 +54,10 @@ export class SqsSendQueue implements SendQueue {
    * `delaySeconds` (0–900, SQS's range) hides the messages that long after they are sent: the send
    * handler pauses jobs so while SES's daily quota is used up.
    */
-  async enqueue(jobs: SendJob[], options: { delaySeconds?: number } = {}): Promise<void> {
+  async enqueue(
+    jobs: ReadonlyArray<SendJob | ActionSendJob>,
+    options: { delaySeconds?: number } = {},
+  ): Promise<void> {
     const delay = options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {};
     const batches: SendMessageBatchRequestEntry[][] = [];
     for (let i = 0; i < jobs.length; i += BATCH) {

@@ -13,7 +13,9 @@ const MAC_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 export type TokenPurpose = 'survey' | 'unsubscribe';
 /** The purpose is part of what is signed, so a token made for one purpose never passes for another. */
-type MacPurpose = TokenPurpose | 'report-link' | 'opened' | 'suppression';
+type MacPurpose = TokenPurpose | 'report-link' | 'opened' | 'suppression' | PayloadPurpose;
+/** Links whose token carries its own fields and expiry (signPayload). */
+export type PayloadPurpose = 'action' | 'verify';
 
 /** Deterministic, opaque invitation id (128 bits of SHA-256 over wave and customer). */
 export function invitationId(waveId: string, customerId: string): string {
@@ -139,3 +141,42 @@ const refused = (reason: Extract<ReportLinkCheck, { ok: false }>['reason']): Rep
   ok: false,
   reason,
 });
+
+/*
+ * Action and follow-up links (domain/actions/links.ts) carry `{payload}.{mac}` like report links: the
+ * payload is base64url of `{expiry epoch seconds}:{field}:{field}…`, the mac a 128-bit HMAC-SHA256 of the
+ * payload's text for the link's purpose. Fields are ids: [A-Za-z0-9_-] only.
+ */
+const PAYLOAD_TOKEN_PATTERN = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{22})$/;
+const FIELD_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function signPayload(
+  secret: string,
+  purpose: PayloadPurpose,
+  fields: readonly string[],
+  expiresAt: Date,
+): string {
+  const seconds = Math.floor(expiresAt.getTime() / 1000);
+  if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > 999_999_999_999) {
+    throw new RangeError('a link needs a valid expiry time');
+  }
+  if (!fields.every((f) => FIELD_PATTERN.test(f))) throw new RangeError('link fields must be ids');
+  const payload = Buffer.from([seconds, ...fields].join(':'), 'utf8').toString('base64url');
+  return `${payload}.${mac(secret, purpose, payload).toString('base64url')}`;
+}
+
+/** The fields of a genuine, unexpired payload token of `purpose` at `now`, or undefined for anything else. */
+export function verifyPayload(
+  secret: string,
+  purpose: PayloadPurpose,
+  token: unknown,
+  now: Date,
+): string[] | undefined {
+  if (typeof token !== 'string') return undefined;
+  const parts = PAYLOAD_TOKEN_PATTERN.exec(token);
+  if (!parts || !macMatches(secret, purpose, parts[1]!, parts[2]!)) return undefined;
+  const [seconds, ...fields] = Buffer.from(parts[1]!, 'base64url').toString('utf8').split(':');
+  if (!seconds || !/^\d{1,12}$/.test(seconds) || !fields.every((f) => FIELD_PATTERN.test(f)))
+    return undefined;
+  return now.getTime() < Number(seconds) * 1000 ? fields : undefined;
+}

@@ -172,6 +172,22 @@ function sqs(region: string, command: string, input: Input): AuthorizationReques
   return [{ action, resource: queueArnOf(region, String(input.QueueUrl)) }];
 }
 
+/**
+ * PutEvents is authorised per entry on the bus it names (the default bus when none), with the entry's
+ * source and detail type as condition keys (`events:source`, `events:detail-type`).
+ */
+function eventBridge(region: string, command: string, input: Input): AuthorizationRequest[] {
+  if (command !== 'PutEvents') return unmapped('EventBridge', command);
+  return ((input.Entries as Input[] | undefined) ?? []).map((entry) => {
+    const bus = String(entry.EventBusName ?? 'default');
+    return {
+      action: 'events:PutEvents',
+      resource: bus.startsWith('arn:') ? bus : `arn:aws:events:${region}:${ACCOUNT}:event-bus/${bus}`,
+      context: { 'events:source': String(entry.Source), 'events:detail-type': String(entry.DetailType) },
+    };
+  });
+}
+
 function unmapped(service: string, command: string): never {
   throw new Error(`no IAM mapping for ${service} ${command}: add it to test/iam/requests.ts`);
 }
@@ -192,6 +208,8 @@ export function authorizationRequests(
       return ses(options.region, command, input, options.verifiedIdentities);
     case 'SQS':
       return sqs(options.region, command, input);
+    case 'EventBridge':
+      return eventBridge(options.region, command, input);
     case 'Secrets Manager':
       if (command === 'GetSecretValue') {
         return [{ action: 'secretsmanager:GetSecretValue', resource: String(input.SecretId) }];

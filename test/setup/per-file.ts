@@ -7,6 +7,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, inject } from 'vitest';
 import { ensureTable } from '../../local/dynamo.ts';
 import { describeDenials, IamGuard } from '../iam/guard.ts';
+import { startFileEvents } from '../support/events.ts';
 
 /*
  * Points the SDK at the emulators and gives this test file a fresh table, bucket and token secret,
@@ -36,6 +37,11 @@ const { QueueUrl } = await new SQSClient({}).send(
   new CreateQueueCommand({ QueueName: `csat-test-${suffix}-send` }),
 );
 process.env.SEND_QUEUE_URL = QueueUrl;
+
+// This file's own EventBridge endpoint: tests read what their handlers published (test/support/events.ts).
+const events = await startFileEvents();
+process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = events.endpoint;
+afterAll(() => events.close());
 
 await ensureTable(new DynamoDBClient({}), process.env.TABLE_NAME!);
 await new S3Client({ forcePathStyle: true }).send(

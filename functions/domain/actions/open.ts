@@ -1,8 +1,9 @@
 import type { HolidayCalendar } from '../calendar/holiday-calendar.ts';
 import { toLanguage } from '../language.ts';
 import type { Campaign } from '../programme.ts';
+import type { Questionnaire } from '../questionnaire.ts';
 import type { ActionsConfig } from './config.ts';
-import { dueDateOf } from './lifecycle.ts';
+import { dueDateOf, responseActionId } from './lifecycle.ts';
 import type {
   ActionCustomer,
   ActionReason,
@@ -11,6 +12,7 @@ import type {
   ActionSource,
   CorrectiveAction,
 } from './model.ts';
+import { actionReasons } from './triggers.ts';
 
 /** The campaign's recipients of an action in `department`: its heads own it, else customer service. */
 export function recipientsOf(
@@ -67,4 +69,49 @@ export function newAction(input: {
     notices: {},
     history: [{ at: openedAt, by: 'csat', event: 'opened' }],
   };
+}
+
+/**
+ * The action a stored response opens, or undefined when its campaign has no closed loop or nothing
+ * triggers. Its id is the response's (responseActionId), so a retried submit or the sweep's recovery finds
+ * the same action. An anonymous campaign's carries no customer and no invitation: `responseId` is then
+ * the anonymous response id.
+ */
+export function responseAction(input: {
+  campaign: Campaign;
+  questionnaire: Questionnaire;
+  calendar: HolidayCalendar;
+  waveId: string;
+  responseId: string;
+  anonymous: boolean;
+  department: string;
+  customer?: ActionCustomer;
+  response: ActionResponse & { contactRequested?: boolean; flagged?: boolean };
+  at: Date;
+}): CorrectiveAction | undefined {
+  const { campaign } = input;
+  const actions = campaign.actions;
+  if (!actions) return undefined;
+  const { contactRequested, flagged, ...response } = input.response;
+  const reasons = actionReasons(input.questionnaire, actions.triggers, {
+    total: response.total,
+    ratings: response.ratings,
+    comments: response.comments,
+    ...(contactRequested !== undefined ? { contactRequested } : {}),
+    ...(flagged !== undefined ? { flagged } : {}),
+  });
+  if (reasons.length === 0) return undefined;
+  return newAction({
+    id: responseActionId(input.responseId),
+    campaign: { ...campaign, actions },
+    calendar: input.calendar,
+    source: input.anonymous
+      ? { kind: 'response', waveId: input.waveId, anonymous: true }
+      : { kind: 'response', waveId: input.waveId, invitationId: input.responseId },
+    department: input.department,
+    reasons,
+    at: input.at,
+    ...(input.customer && !input.anonymous ? { customer: input.customer } : {}),
+    response,
+  });
 }

@@ -32,3 +32,8 @@ export interface EventPublisher {
 }
 
 export type { ActionStatus };
+
+/** Where action emails are queued: the send queue, which sends them at the account's pace. */
+export interface ActionQueue {
+  enqueue(jobs: import('./model.ts').ActionSendJob[]): Promise<void>;
+}
