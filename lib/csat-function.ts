@@ -5,6 +5,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../functions/domain/actions/events.ts';
 import {
   assertLocalEsbuild,
   cdkBundlingOptions,
@@ -174,6 +175,21 @@ export class CsatFunction extends Construct {
         'ses:GetSendQuota supports no resource-level permissions, so AWS requires "*"; it reads the ' +
         "account's sending rate, which the send function paces itself by, and nothing else.",
     });
+  }
+
+  /**
+   * events:PutEvents on the account's default bus, for csat's own events only (condition events:source =
+   * csat, domain/actions/events.ts). The function learns nothing else about the bus.
+   */
+  grantPutEvents(): void {
+    const stack = Stack.of(this);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+        conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+      }),
+    );
   }
 
   /** sqs:SendMessage only: SendMessageBatch is authorised by it, and the queue URL comes from env. */
