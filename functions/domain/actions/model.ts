@@ -1,4 +1,4 @@
-import type { Language } from '../language.ts';
+import type { Language, LocalizedText } from '../language.ts';
 import type { GradeName } from '../questionnaire.ts';
 
 /*
@@ -105,6 +105,11 @@ export type ActionEventName =
 export interface CorrectiveAction {
   id: string;
   campaignId: string;
+  /** The campaign's name and sender when the action opened: its emails go out as the campaign's. */
+  campaignName: LocalizedText;
+  sender: { from: string; name: LocalizedText; replyTo?: string };
+  /** How many days an emailed action link works (the campaign's `actions.linkDays`). */
+  linkDays: number;
   source: ActionSource;
   department: string;
   reasons: ActionReason[];

@@ -53,6 +53,9 @@ export function newAction(input: {
   return {
     id: input.id,
     campaignId: campaign.id,
+    campaignName: campaign.name,
+    sender: campaign.sender,
+    linkDays: campaign.actions.linkDays,
     source: input.source,
     department: input.department,
     reasons: input.reasons,
