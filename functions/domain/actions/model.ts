@@ -134,6 +134,8 @@ export interface CorrectiveAction {
   resolvedOnTime?: boolean;
   rootCause?: string;
   actionTaken?: string;
+  /** The follow-up tells the customer the action taken (the campaign's verification.tellCustomer). */
+  tellCustomer?: true;
   /** When this round's overdue action was escalated to the managers. */
   escalatedAt?: string;
   /** When this round's owners were reminded of the coming due date. */
