@@ -127,6 +127,8 @@ export interface CorrectiveAction {
   /** Told about escalations and reopens (the campaign's report managers). */
   managers: ActionRecipient[];
   customer?: ActionCustomer;
+  /** When the customer's data was erased on request: `customer`, the response's comments and the source's invitation id are gone. */
+  customerErasedAt?: string;
   response?: ActionResponse;
   acknowledgedAt?: string;
   resolvedAt?: string;
