@@ -179,7 +179,9 @@ export class CsatFunction extends Construct {
 
   /**
    * events:PutEvents on the account's default bus, for csat's own events only (condition events:source =
-   * csat, domain/actions/events.ts). The function learns nothing else about the bus.
+   * csat, domain/actions/events.ts). The function learns nothing else about the bus. The service
+   * authorization reference types events:source as ArrayOfString, where a plain StringEquals never
+   * matches: ForAnyValue (each entry is authorised alone, so it holds the one source of that entry).
    */
   grantPutEvents(): void {
     const stack = Stack.of(this);
@@ -187,7 +189,7 @@ export class CsatFunction extends Construct {
       new PolicyStatement({
         actions: ['events:PutEvents'],
         resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-        conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+        conditions: { 'ForAnyValue:StringEquals': { 'events:source': EVENT_SOURCE } },
       }),
     );
   }

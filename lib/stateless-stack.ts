@@ -139,7 +139,10 @@ export class StatelessStack extends Stack {
         BUCKET_NAME: shared.bucketName,
       },
     });
-    this.surveyPage.grantTable(table, ['GetItem', 'UpdateItem']);
+    // PutItem: a response's corrective action (issue 12), created once under its id.
+    this.surveyPage.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
+    // A stored response's events (Response Submitted, Action Opened) on the default bus, source csat.
+    this.surveyPage.grantPutEvents();
     this.surveyPage.grantSecretValue(shared.tokenSecretArn);
     // GetObject under reports/ only: a report link redirects to a URL presigned with this role.
     this.surveyPage.grantObjects(bucket, `${REPORTS_PREFIX}*`, ['GetObject'], reportsWhy);
@@ -171,6 +174,9 @@ export class StatelessStack extends Stack {
     this.send.grantSendRawEmail(sesIdentityArn, configurationSetArn);
     this.send.grantGetSendQuota();
     this.send.grantSendMessages(this.sendQueue);
+    // An opened action's alert emails go out through the send queue, like every email.
+    this.surveyPage.fn.addEnvironment('SEND_QUEUE_URL', this.sendQueue.queueUrl);
+    this.surveyPage.grantSendMessages(this.sendQueue);
     this.send.fn.addEventSource(
       new SqsEventSource(this.sendQueue, {
         batchSize: SEND_BATCH_SIZE,

@@ -1,5 +1,6 @@
 /* `csat customers erase` and `csat customers export`: run with the operator's credentials (StackData). */
 import { writeFile } from 'node:fs/promises';
+import { DynamoActions } from '../../functions/adapters/dynamo-actions.ts';
 import { DynamoCustomerRecords } from '../../functions/adapters/dynamo-erasure.ts';
 import { DynamoSuppressions } from '../../functions/adapters/dynamo-suppressions.ts';
 import { S3Blobs } from '../../functions/adapters/s3-blobs.ts';
@@ -20,6 +21,7 @@ const ADDRESS = /^[^\s@]+@[^\s@]+$/;
 export function eraseDeps(data: StackData): EraseDeps {
   return {
     records: new DynamoCustomerRecords(data.ddb, data.tableName),
+    actions: new DynamoActions(data.ddb, data.tableName),
     files: new S3Blobs(data.bucketName, async () => data.s3),
     suppressions: {
       list: new DynamoSuppressions(data.ddb, data.tableName),

@@ -109,6 +109,18 @@ export class DynamoActions extends DynamoTable implements ActionStore {
     }
   }
 
+  async eraseCustomer(id: string, at: string): Promise<boolean> {
+    return this.conditionalUpdate({
+      Key: actionKey(id),
+      // The invitation's id goes too: it is derived from the wave and the customer's id.
+      UpdateExpression:
+        'REMOVE customer, #source.invitationId SET #response.comments = :none, customerErasedAt = :at',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_exists(#response)',
+      ExpressionAttributeNames: { '#response': 'response', '#source': 'source' },
+      ExpressionAttributeValues: { ':none': {}, ':at': at },
+    });
+  }
+
   async releaseNotice(id: string, key: string, at: string): Promise<void> {
     await this.conditionalUpdate({
       Key: actionKey(id),

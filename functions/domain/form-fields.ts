@@ -10,3 +10,7 @@ export const choiceField = (questionId: string): string => `s-${questionId}`;
 
 /** Fields the survey form carries besides the answers. */
 export const FORM_META_FIELDS = ['lang', 'opened'] as const;
+
+/** The "please contact me" checkbox (a campaign whose actions take contact requests); ticked = CONTACT_VALUE. */
+export const CONTACT_FIELD = 'contact';
+export const CONTACT_VALUE = 'yes';

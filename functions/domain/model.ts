@@ -69,6 +69,8 @@ export interface StoredResponse {
   questionnaireVersion: number;
   /** Set when the wave's campaign has data-cleaning rules: what they found (flagged = left out of the figures). */
   cleaning?: ResponseCleaning;
+  /** The customer ticked "please contact me" (a campaign whose actions take contact requests). */
+  contactRequested?: true;
 }
 
 export interface Invitation {

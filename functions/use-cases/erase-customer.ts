@@ -1,3 +1,5 @@
+import { responseActionId } from '../domain/actions/lifecycle.ts';
+import type { ActionStore } from '../domain/actions/ports.ts';
 import type { DirectoryCustomer } from '../domain/audience.ts';
 import { ERASURE_REWRITE, IMPORTS_PREFIX } from '../domain/customers/import-file.ts';
 import {
@@ -28,6 +30,8 @@ import { type Suppressions, suppressAddress, suppressionsOf } from './suppressio
 
 export interface EraseDeps {
   records: CustomerRecords;
+  /** The corrective actions their answers opened (issue 12): their contact and comments are erased too. */
+  actions?: Pick<ActionStore, 'eraseCustomer'>;
   files: FileStore;
   suppressions: Suppressions;
   clock: Clock;
@@ -235,6 +239,8 @@ export async function eraseCustomer(deps: EraseDeps, match: CustomerMatch): Prom
   const erased: Invitation[] = [];
   const eraseInvitations = async (invitations: readonly Invitation[]) => {
     for (const invitation of invitations) {
+      // The action first: its id comes from the invitation's id, which the erase replaces.
+      if (invitation.response) await deps.actions?.eraseCustomer(responseActionId(invitation.id), at);
       if (await deps.records.eraseInvitation(invitation.id, erasedInvitation(invitation), at)) {
         erased.push(invitation);
       }

@@ -70,11 +70,13 @@ export class SendFailedError extends Error {
   readonly quotaExceeded: boolean;
 
   constructor(
+    /** The invitation's id, or the action's when `subject` is `action` (send-action-notice.ts). */
     readonly invitationId: string,
     readonly released: boolean,
     cause: unknown,
+    readonly subject: 'invitation' | 'action' = 'invitation',
   ) {
-    super(`sending invitation ${invitationId} failed`, { cause });
+    super(`sending ${subject} ${invitationId} failed`, { cause });
     this.name = 'SendFailedError';
     this.permanent = cause instanceof MailRejectedError;
     this.throttled = cause instanceof MailThrottledError;

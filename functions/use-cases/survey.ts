@@ -1,8 +1,8 @@
-import { anonymised, anonymousResponseId, isAnonymous } from '../domain/anonymity.ts';
+import { type AnonymousResponse, anonymised, anonymousResponseId, isAnonymous } from '../domain/anonymity.ts';
 import { type FieldError, parseAnswers } from '../domain/answers.ts';
 import { judgeResponse } from '../domain/cleaning.ts';
 import type { ResponseCleaning } from '../domain/cleaning-flags.ts';
-import { FORM_META_FIELDS } from '../domain/form-fields.ts';
+import { CONTACT_FIELD, CONTACT_VALUE, FORM_META_FIELDS } from '../domain/form-fields.ts';
 import { LANGUAGES, type Language, toLanguage } from '../domain/language.ts';
 import { hasAnswered, type Invitation, type StoredResponse, type Wave } from '../domain/model.ts';
 import { preselectedRatings } from '../domain/one-click.ts';
@@ -30,6 +30,24 @@ export class InvalidAnswersError extends Error {
     super(`invalid answers: ${Object.keys(form.errors ?? {}).join(', ')}`);
     this.name = 'InvalidAnswersError';
   }
+}
+
+/** A response the submit stored, and what the closed loop needs of it (use-cases/response-actions.ts). */
+export interface StoredSubmit {
+  wave: Wave;
+  invitationId: string;
+  /** The invitation, when the submit read it (the fast path does not). */
+  invitation?: Invitation;
+  response: StoredResponse;
+  at: Date;
+  /** An anonymous campaign's stored answer (its id, department and anonymised response). */
+  anonymous?: AnonymousResponse;
+}
+
+export interface SubmittedSurvey {
+  language: Language;
+  response: StoredResponse;
+  stored: StoredSubmit;
 }
 
 export interface SurveyDeps {
@@ -90,6 +108,7 @@ function formView(
     timeZone: wave.campaign.dispatch.timeZone,
     wave: { campaignId: wave.campaignId, waveId: wave.waveId },
     ...(isAnonymous(wave.campaign) ? { anonymous: true } : {}),
+    ...(offersContact(wave) ? { contactRequest: true } : {}),
     ...extra,
   };
 }
@@ -117,9 +136,20 @@ async function formWave(deps: SurveyDeps, value: string | undefined): Promise<Wa
   return m ? deps.waves(m[1]!, m[2]!) : undefined;
 }
 
+/**
+ * Whether the form offers "please contact me": the campaign's actions take contact requests and the
+ * customer can be contacted (an anonymous campaign's answer names nobody, so it does not offer it).
+ */
+const offersContact = (wave: Wave): boolean =>
+  wave.campaign.actions?.triggers.contactRequest === true && !isAnonymous(wave.campaign);
+
+/** The box was ticked on a form that offers it; any other value of the field is ignored. */
+const contactRequested = (wave: Wave, form: Record<string, string>): boolean =>
+  offersContact(wave) && form[CONTACT_FIELD] === CONTACT_VALUE;
+
 /** The form's answer fields: the page's own fields (lang, wave, …) are not answers and get no errors. */
 function answerFields(form: Record<string, string>): Record<string, string> {
-  const meta: readonly string[] = [...FORM_META_FIELDS, WAVE_FIELD];
+  const meta: readonly string[] = [...FORM_META_FIELDS, WAVE_FIELD, CONTACT_FIELD];
   return Object.fromEntries(Object.entries(form).filter(([k]) => !meta.includes(k)));
 }
 
@@ -150,6 +180,7 @@ function toResponse(
   language: Language,
   now: string,
   cleaning: ResponseCleaning | undefined,
+  contact: boolean,
 ): StoredResponse {
   const { total, raw, grade } = score(q, answers.ratings);
   const { ratings, comments, choices } = answers;
@@ -164,6 +195,7 @@ function toResponse(
     language,
     questionnaireVersion: q.version,
     ...(cleaning ? { cleaning } : {}),
+    ...(contact ? { contactRequested: true } : {}),
   };
 }
 
@@ -180,7 +212,7 @@ function toResponse(
 export async function submitSurvey(
   deps: SurveyDeps,
   input: { token: string; form: Record<string, string>; language?: Language },
-): Promise<{ language: Language; response: StoredResponse }> {
+): Promise<SubmittedSurvey> {
   const id = verifyToken(deps.secret, 'survey', input.token);
   if (!id) throw new LinkUnavailableError('bad-token');
   const fields = answerFields(input.form);
@@ -193,10 +225,11 @@ export async function submitSurvey(
       const at = deps.clock.now();
       const now = at.toISOString();
       const cleaning = cleaningOf(deps, named, id, input.form, parsed.answers.ratings, at);
-      const response = toResponse(named.questionnaire, parsed.answers, formLanguage, now, cleaning);
+      const contact = contactRequested(named, input.form);
+      const response = toResponse(named.questionnaire, parsed.answers, formLanguage, now, cleaning, contact);
       const outcome = await deps.store.saveResponse(id, response, now, named);
       if (outcome !== 'stored') throw new LinkUnavailableError('not-saved');
-      return { language: formLanguage, response };
+      return { language: formLanguage, response, stored: { wave: named, invitationId: id, response, at } };
     }
   }
 
@@ -209,42 +242,50 @@ export async function submitSurvey(
     const opened = verifyOpenedAt(deps.secret, invitation.id, submitted)
       ? submitted
       : signOpenedAt(deps.secret, invitation.id, deps.clock.now());
+    const values = contactRequested(wave, input.form)
+      ? { ...parsed.values, [CONTACT_FIELD]: CONTACT_VALUE }
+      : parsed.values;
     throw new InvalidAnswersError(
-      formView(invitation, wave, language, { opened, values: parsed.values, errors: parsed.errors }),
+      formView(invitation, wave, language, { opened, values, errors: parsed.errors }),
     );
   }
   const at = deps.clock.now();
   const now = at.toISOString();
   const cleaning = cleaningOf(deps, wave, invitation.id, input.form, parsed.answers.ratings, at);
-  const response = toResponse(wave.questionnaire, parsed.answers, language, now, cleaning);
-  const outcome = isAnonymous(wave.campaign)
-    ? await saveAnonymously(deps, invitation, response, at)
-    : await deps.store.saveResponse(invitation.id, response, now, {
-        campaignId: invitation.campaignId,
-        waveId: invitation.waveId,
-      });
+  const contact = contactRequested(wave, input.form);
+  const response = toResponse(wave.questionnaire, parsed.answers, language, now, cleaning, contact);
+  if (isAnonymous(wave.campaign)) {
+    const answer = anonymousAnswer(deps, invitation, response, at);
+    const outcome = await deps.store.saveAnonymousResponse(invitation.id, answer, now);
+    if (outcome !== 'stored') throw new LinkUnavailableError('not-saved');
+    return {
+      language,
+      response,
+      stored: { wave, invitationId: invitation.id, invitation, response, at, anonymous: answer },
+    };
+  }
+  const outcome = await deps.store.saveResponse(invitation.id, response, now, {
+    campaignId: invitation.campaignId,
+    waveId: invitation.waveId,
+  });
   if (outcome !== 'stored') throw new LinkUnavailableError('not-saved');
-  return { language, response };
+  return { language, response, stored: { wave, invitationId: invitation.id, invitation, response, at } };
 }
 
 /** An anonymous campaign's answer (domain/anonymity.ts): apart from the invitation, dated by the day only. */
-function saveAnonymously(
-  deps: Pick<SurveyDeps, 'store' | 'secret'>,
+function anonymousAnswer(
+  deps: Pick<SurveyDeps, 'secret'>,
   invitation: Invitation,
   response: StoredResponse,
   at: Date,
-): Promise<'stored' | 'unavailable'> {
+): AnonymousResponse {
   const { department, segments } = invitation.customer;
-  return deps.store.saveAnonymousResponse(
-    invitation.id,
-    {
-      id: anonymousResponseId(deps.secret, invitation.id),
-      campaignId: invitation.campaignId,
-      waveId: invitation.waveId,
-      department,
-      ...(segments ? { segments } : {}),
-      response: anonymised(response, at),
-    },
-    at.toISOString(),
-  );
+  return {
+    id: anonymousResponseId(deps.secret, invitation.id),
+    campaignId: invitation.campaignId,
+    waveId: invitation.waveId,
+    department,
+    ...(segments ? { segments } : {}),
+    response: anonymised(response, at),
+  };
 }

@@ -34,7 +34,7 @@ describe('survey in a real browser', () => {
   async function openEnglishInvitation(page: Page, nth: number): Promise<Page> {
     await page.goto(stack.info.urls.mailbox);
     await page
-      .getByRole('link', { name: /satisfaction survey/i })
+      .getByRole('link', { name: /satisfaction survey: we would value your feedback/i })
       .nth(nth)
       .click();
     const email = page.frameLocator('iframe[title="message"]');
@@ -91,7 +91,7 @@ describe('survey in a real browser', () => {
     const page = await context.newPage();
     await page.goto(stack.info.urls.mailbox);
     await page
-      .getByRole('link', { name: /satisfaction survey/i })
+      .getByRole('link', { name: /satisfaction survey: we would value your feedback/i })
       .nth(2)
       .click();
     const email = page.frameLocator('iframe[title="message"]');
@@ -135,7 +135,7 @@ describe('survey in a real browser', () => {
     const page = await context.newPage();
     await page.goto(stack.info.urls.mailbox);
     await page
-      .getByRole('link', { name: /satisfaction survey/i })
+      .getByRole('link', { name: /satisfaction survey: we would value your feedback/i })
       .nth(3)
       .click();
     const email = page.frameLocator('iframe[title="message"]');

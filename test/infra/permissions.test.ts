@@ -50,6 +50,7 @@ describe('StatelessStack permissions', () => {
       );
     }
     if (json.includes(':identity/example.com"')) return 'SES identity example.com';
+    if (json.includes(':event-bus/default"')) return 'default event bus';
     for (const f of [fns.dispatch, fns.report, fns.remind]) {
       if (mentions(resource, id(f.fn))) return json.includes(':*"') ? `${f.node.id} versions` : f.node.id;
     }
@@ -63,17 +64,29 @@ describe('StatelessStack permissions', () => {
     'xray:PutTraceSegments on *',
   ];
 
-  it('should let the survey page read and update items, read the token secret and get reports/*, nothing else', () => {
+  it('should let the survey page read and update items, open actions, queue their alerts, publish csat events, read the token secret and get reports/*, nothing else', () => {
     expect(linesOf(fns['survey-page'])).toEqual(
       [
         ...BASE,
         'dynamodb:GetItem on table',
+        // A response's corrective action, created once (issue 12).
+        'dynamodb:PutItem on table',
         'dynamodb:UpdateItem on table',
+        // Response Submitted and Action Opened, source csat only (below).
+        'events:PutEvents on default event bus',
         // Report links redirect to a URL presigned with this role: reading reports, never writing.
         's3:GetObject on reports/*',
         'secretsmanager:GetSecretValue on token secret',
+        // The alerts of an opened action go out through the send queue.
+        'sqs:SendMessage on send queue',
       ].sort(),
     );
+    const putEvents = statementsOfRole(s, id(fns['survey-page'].role)).filter((st) =>
+      JSON.stringify(st.Action).includes('events:PutEvents'),
+    );
+    expect(putEvents.map((st) => st.Condition)).toEqual([
+      { 'ForAnyValue:StringEquals': { 'events:source': 'csat' } },
+    ]);
   });
 
   it('should let send update invitations, consume the queue, read the SES quota and send raw email as the identity', () => {

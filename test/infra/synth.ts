@@ -73,7 +73,7 @@ export function resourcesOf(template: Template): Record<string, TemplateResource
   return template.toJSON().Resources;
 }
 
-export type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+export type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 /**
  * Every statement of the policies attached to a role. Roles get inline policies only (grants in the

@@ -127,6 +127,8 @@ export interface CorrectiveAction {
   /** Told about escalations and reopens (the campaign's report managers). */
   managers: ActionRecipient[];
   customer?: ActionCustomer;
+  /** When the customer's data was erased on request: `customer`, the response's comments and the source's invitation id are gone. */
+  customerErasedAt?: string;
   response?: ActionResponse;
   acknowledgedAt?: string;
   resolvedAt?: string;
@@ -134,6 +136,8 @@ export interface CorrectiveAction {
   resolvedOnTime?: boolean;
   rootCause?: string;
   actionTaken?: string;
+  /** The follow-up tells the customer the action taken (the campaign's verification.tellCustomer). */
+  tellCustomer?: true;
   /** When this round's overdue action was escalated to the managers. */
   escalatedAt?: string;
   /** When this round's owners were reminded of the coming due date. */

@@ -56,6 +56,7 @@ export function newAction(input: {
     campaignName: campaign.name,
     sender: campaign.sender,
     linkDays: campaign.actions.linkDays,
+    ...(campaign.actions.verification.tellCustomer ? { tellCustomer: true as const } : {}),
     source: input.source,
     department: input.department,
     reasons: input.reasons,

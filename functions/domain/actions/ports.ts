@@ -20,6 +20,11 @@ export interface ActionStore {
   claimNotice(id: string, key: string, at: string): Promise<CorrectiveAction | undefined>;
   /** Undoes a claim whose email certainly did not go out, so the job can be retried. */
   releaseNotice(id: string, key: string, at: string): Promise<void>;
+  /**
+   * Erases the customer from a response's action (an erasure request, use-cases/erase-customer.ts): their
+   * contact, their comments and the invitation's id go, the scores and the history stay. False when there is no such action.
+   */
+  eraseCustomer(id: string, at: string): Promise<boolean>;
   /** A campaign's actions opened in `[from, to)` (ISO instants), a page at a time, oldest first. */
   actionPages(campaignId: string, range?: { from?: string; to?: string }): AsyncIterable<CorrectiveAction[]>;
   /** A campaign's actions that are not final yet (not verified or closed), a page at a time. */

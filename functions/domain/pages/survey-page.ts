@@ -1,5 +1,5 @@
 import type { FieldError } from '../answers.ts';
-import { choiceField, commentField, ratingField } from '../form-fields.ts';
+import { CONTACT_FIELD, CONTACT_VALUE, choiceField, commentField, ratingField } from '../form-fields.ts';
 import type { Language } from '../language.ts';
 import type { Questionnaire } from '../questionnaire.ts';
 import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
@@ -21,6 +21,8 @@ export interface SurveyFormView {
   wave: { campaignId: string; waveId: string };
   /** The campaign is anonymous: the page says so (domain/anonymity.ts). */
   anonymous?: true;
+  /** The campaign's actions take contact requests: the form offers "please contact me". */
+  contactRequest?: true;
   /**
    * The signed moment the page was served (token.ts `signOpenedAt`), carried back in OPENED_FIELD so data
    * cleaning can time the answer without the GET writing anything.
@@ -150,13 +152,21 @@ ${values[field] ?? ''}</textarea>
 `;
   });
 
+  // A native checkbox with its own label: no script, and a screen reader reads the label and the hint.
+  const contact =
+    view.contactRequest &&
+    html`<div class="field"><label class="opt" for="${CONTACT_FIELD}"><input type="checkbox" id="${CONTACT_FIELD}" name="${CONTACT_FIELD}" value="${CONTACT_VALUE}" aria-describedby="hint-${CONTACT_FIELD}"${values[CONTACT_FIELD] === CONTACT_VALUE ? html` checked` : ''}><span>${t.contactMe}</span></label>
+<p class="hint" id="hint-${CONTACT_FIELD}">${t.contactMeHint}</p>
+</div>
+`;
+
   const body: SafeHtml = html`<h1>${q.title[lang]}</h1>
 ${summary}<p>${t.greeting(view.customerName)}</p>
 ${view.anonymous && html`<p class="anonymous">${t.anonymousNote}</p>\n`}${view.delivery && html`<p>${t.delivery(view.delivery)}</p>\n`}${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${t.answerBy(formatDate(view.expiresAt, lang, view.timeZone))} ${t.requiredNote}</p>
 <form method="post" novalidate>
 <input type="hidden" name="lang" value="${lang}">
 <input type="hidden" name="${WAVE_FIELD}" value="${view.wave.campaignId}/${view.wave.waveId}">
-${view.opened ? html`<input type="hidden" name="${OPENED_FIELD}" value="${view.opened}">\n` : ''}${categories}${choices}${comments}<button type="submit">${t.submit}</button>
+${view.opened ? html`<input type="hidden" name="${OPENED_FIELD}" value="${view.opened}">\n` : ''}${categories}${choices}${comments}${contact}<button type="submit">${t.submit}</button>
 </form>`;
   return layout({ language: lang, title: q.title[lang], body, languageSwitch: true });
 }

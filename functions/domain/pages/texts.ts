@@ -14,6 +14,9 @@ export interface PageTexts {
   /** An anonymous campaign's promise (domain/anonymity.ts). */
   anonymousNote: string;
   optional: string;
+  /** The "please contact me" checkbox of a campaign whose actions take contact requests, and its hint. */
+  contactMe: string;
+  contactMeHint: string;
   maxChars: (n: number) => string;
   submit: string;
   /** After a one-click answer, when everything else is optional: submit it alone, or go on. */
@@ -52,6 +55,8 @@ const zhCN: PageTexts = {
   anonymousNote:
     '本调查为匿名调查：您的回答与您的姓名、邮箱分开保存，无法追溯到您本人；报告只显示至少若干份回答的汇总结果。',
   optional: '（选填）',
+  contactMe: '请与我联系',
+  contactMeHint: '勾选后，我们的客户服务人员会尽快与您联系。',
   maxChars: (n) => `最多 ${n} 个字。`,
   submit: '提交',
   sendThisAnswer: '提交此答案',
@@ -96,6 +101,8 @@ const en: PageTexts = {
   anonymousNote:
     'This survey is anonymous: your answers are stored apart from your name and email and cannot be traced back to you; reports only show results of groups of several responses.',
   optional: '(optional)',
+  contactMe: 'Please contact me',
+  contactMeHint: 'Tick this and our customer service will get in touch with you soon.',
   maxChars: (n) => `Up to ${n} characters.`,
   submit: 'Submit',
   sendThisAnswer: 'Send this answer',

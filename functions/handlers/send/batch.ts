@@ -6,12 +6,16 @@ import { logger } from '../../adapters/logger.ts';
 import { SES_REQUEST_TIMEOUT_MS } from '../../adapters/ses-client.ts';
 import type { SesPacer } from '../../adapters/ses-pacer.ts';
 import type { SqsSendQueue } from '../../adapters/sqs-queue.ts';
-import { SEND_STEPS, type SendJob as SendJobValue } from '../../domain/model.ts';
+import { ACTION_NOTICE_KINDS, type ActionSendJob } from '../../domain/actions/model.ts';
+import { SEND_STEPS, type SendJob } from '../../domain/model.ts';
 import { type SendDeps, SendFailedError, sendInvitation } from '../../use-cases/send.ts';
+import { type ActionNoticeDeps, sendActionNotice } from '../../use-cases/send-action-notice.ts';
 
 /** What the send function's batch needs: built once per container by the handler (index.ts). */
 export interface SendBatchEnv {
   deps: SendDeps;
+  /** Corrective actions' emails (issue 12): one notice to one recipient per job. */
+  actionDeps: ActionNoticeDeps;
   pacer: SesPacer;
   /** The send queue itself, where jobs paused for SES's daily quota go back, delayed. */
   sendQueue: Pick<SqsSendQueue, 'enqueue'>;
@@ -19,10 +23,20 @@ export interface SendBatchEnv {
   pauseSeconds: number;
 }
 
-const SendJob = z.strictObject({
+const InvitationJob = z.strictObject({
   invitationId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/)),
   step: z.enum(SEND_STEPS),
 });
+const ActionJob = z.strictObject({
+  actionId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/)),
+  notice: z.enum(ACTION_NOTICE_KINDS),
+  round: z.number().check(z.int(), z.minimum(0), z.maximum(999)),
+  recipient: z.number().check(z.int(), z.minimum(0), z.maximum(99)),
+});
+/** A job on the send queue: an invitation's email, or an action's (strict: a stray key is refused). */
+const Job = z.union([InvitationJob, ActionJob]);
+type SendJobValue = SendJob | ActionSendJob;
+const isActionJob = (job: SendJobValue): job is ActionSendJob => 'actionId' in job;
 
 export class InvalidSendJobError extends Error {
   constructor(messageId: string) {
@@ -38,7 +52,7 @@ function parseJob(record: SQSRecord): SendJobValue {
   } catch {
     body = undefined;
   }
-  const job = SendJob.safeParse(body);
+  const job = Job.safeParse(body);
   if (!job.success) throw new InvalidSendJobError(record.messageId);
   return job.data;
 }
@@ -57,9 +71,45 @@ export class BatchStoppedError extends Error {
 /** Time a record needs beyond its pacing wait: one SES call at most, plus the claim and confirm writes. */
 const RECORD_RESERVE_MS = SES_REQUEST_TIMEOUT_MS + 2_000;
 
+/** An action's email (send-action-notice.ts); failures are logged as the invitations' are, and rethrown. */
+async function sendActionRecord(
+  env: SendBatchEnv,
+  ids: Record<string, unknown>,
+  job: ActionSendJob,
+): Promise<void> {
+  try {
+    const result = await sendActionNotice(env.actionDeps, job);
+    if (result.outcome === 'uncertain') {
+      logger.warn('action email outcome uncertain: not retried, the notice keeps its claim', {
+        ...ids,
+        ...result,
+      });
+    } else {
+      logger.debug('action send job done', { ...result });
+    }
+  } catch (e) {
+    logger.warn('action send job failed', {
+      ...ids,
+      actionId: job.actionId,
+      notice: job.notice,
+      error: e instanceof Error ? e.name : 'unknown',
+      ...(e instanceof SendFailedError
+        ? {
+            released: e.released,
+            permanent: e.permanent,
+            throttled: e.throttled,
+            cause: (e.cause as Error | undefined)?.name,
+          }
+        : {}),
+    });
+    throw e;
+  }
+}
+
 async function sendRecord(env: SendBatchEnv, record: SQSRecord, job: SendJobValue): Promise<void> {
   // Ids and error names only: the body and the SES error text may carry an address.
   const ids = { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount };
+  if (isActionJob(job)) return sendActionRecord(env, ids, job);
   try {
     const result = await sendInvitation(env.deps, job);
     if (result.outcome === 'uncertain') {

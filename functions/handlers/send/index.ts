@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DynamoActions } from '../../adapters/dynamo-actions.ts';
 import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
 import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.ts';
@@ -14,6 +15,7 @@ import { SesPacer } from '../../adapters/ses-pacer.ts';
 import { sqsClient } from '../../adapters/sqs-client.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
 import type { SendDeps } from '../../use-cases/send.ts';
+import type { ActionNoticeDeps } from '../../use-cases/send-action-notice.ts';
 import { cachedWaves } from '../../use-cases/waves.ts';
 import { type SendBatchEnv, sendBatch } from './batch.ts';
 
@@ -36,6 +38,12 @@ const deps: SendDeps = {
   },
 };
 
+// Action emails share the mailer, pacing, links and suppression list; their claims are on the action.
+const actionDeps: ActionNoticeDeps = {
+  ...deps,
+  actions: new DynamoActions(documentClient(), requireEnv('TABLE_NAME')),
+};
+
 /*
  * SES's daily quota (Max24HourSend) pauses the send path; it never dead-letters it (DESIGN.md §5). Once
  * the quota is used up (GetSendQuota says so, or SES answers "Daily message quota exceeded"), a job is
@@ -51,7 +59,7 @@ const deps: SendDeps = {
 const sendQueue = new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL'));
 /** How long a paused job stays hidden; SQS allows at most 900 s. Tests shorten it. */
 const QUOTA_PAUSE_SECONDS = Math.min(900, Number(process.env.SEND_QUOTA_PAUSE_SECONDS) || 900);
-const env: SendBatchEnv = { deps, pacer, sendQueue, pauseSeconds: QUOTA_PAUSE_SECONDS };
+const env: SendBatchEnv = { deps, actionDeps, pacer, sendQueue, pauseSeconds: QUOTA_PAUSE_SECONDS };
 
 /** SQS batch → one email per send job: see sendBatch (batch.ts). */
 export const handler = middy<SQSEvent, SQSBatchResponse>()

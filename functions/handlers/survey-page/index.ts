@@ -1,13 +1,19 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { programme } from '../../../programme/index.ts';
+import { DynamoActions } from '../../adapters/dynamo-actions.ts';
 import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
 import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.ts';
 import { requireEnv } from '../../adapters/env.ts';
+import { eventBridgeClient } from '../../adapters/eventbridge-client.ts';
+import { EventBridgePublisher } from '../../adapters/eventbridge-publisher.ts';
 import { logger } from '../../adapters/logger.ts';
 import { S3Presigner } from '../../adapters/s3-presigner.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
+import { sqsClient } from '../../adapters/sqs-client.ts';
+import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
 import { FORM_URLENCODED, MULTIPART_FORM } from '../../domain/pages/form-body.ts';
 import {
   linkUnavailablePage,
@@ -17,6 +23,7 @@ import {
 } from '../../domain/pages/notices.ts';
 import { surveyPage } from '../../domain/pages/survey-page.ts';
 import { openReportLink } from '../../use-cases/report-link.ts';
+import { afterSubmit, type ResponseActionsDeps } from '../../use-cases/response-actions.ts';
 import { chosenLanguage, openSurvey, submitSurvey } from '../../use-cases/survey.ts';
 import { openUnsubscribe, unsubscribe } from '../../use-cases/unsubscribe.ts';
 import { cachedWaves } from '../../use-cases/waves.ts';
@@ -47,6 +54,14 @@ const suppressions = {
   secret: tokenSecret,
 };
 const deps = async () => ({ store, clock, waves, suppressions, secret: await tokenSecret() });
+// The closed loop after a stored response: its action, the alerts on the send queue, the events.
+const responseActions: ResponseActionsDeps = {
+  store,
+  actions: new DynamoActions(documentClient(), requireEnv('TABLE_NAME')),
+  queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
+  events: new EventBridgePublisher(eventBridgeClient()),
+  calendars: programme.calendars,
+};
 // Reads under reports/ only (the role allows nothing else); presigns, so each click gets a fresh URL.
 const blobs = new S3Presigner(requireEnv('BUCKET_NAME'));
 
@@ -59,10 +74,17 @@ const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV
   'POST /s/{token}': async (req) => {
     const form = readForm(req, [FORM_URLENCODED]);
     const input = { token: req.token, form, language: chosenLanguage(req.query.lang) };
-    const { language, response } = await submitSurvey(await deps(), input);
+    const { language, response, stored } = await submitSurvey(await deps(), input);
     // The customer is thanked either way; only the flags are logged, never the answers.
     if (response.cleaning?.flags.length)
       logger.info('response flagged by data cleaning', { flags: response.cleaning.flags });
+    // Never an error page once the response is stored: step and error names only (the sweep recovers).
+    const after = await afterSubmit(responseActions, stored);
+    if (after.failures.length > 0)
+      logger.error('response stored, but its closed loop failed', {
+        actionId: after.actionId,
+        failures: after.failures,
+      });
     return page(200, thankYouPage(language));
   },
   'GET /u/{token}': async ({ token, query }) => {

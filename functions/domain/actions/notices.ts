@@ -1,0 +1,49 @@
+import type { ActionNoticeKind, ActionRecipient, CorrectiveAction } from './model.ts';
+
+/**
+ * Who gets an action's emails of one kind, in the order `ActionSendJob.recipient` indexes:
+ * - `alert`: the owners, then customer service (`notify`);
+ * - `owner-reminder`: the owners;
+ * - `escalation`: the managers;
+ * - `verify`: the customer (none on an anonymous campaign's or a target's action);
+ * - `reopened`: the managers, then the owners.
+ */
+export function noticeRecipients(action: CorrectiveAction, kind: ActionNoticeKind): ActionRecipient[] {
+  switch (kind) {
+    case 'alert':
+      return [...action.owners, ...action.notify];
+    case 'owner-reminder':
+      return [...action.owners];
+    case 'escalation':
+      return [...action.managers];
+    case 'verify':
+      return action.customer ? [{ email: action.customer.email, language: action.customer.language }] : [];
+    case 'reopened':
+      return [...action.managers, ...action.owners];
+  }
+}
+
+/**
+ * The action-link reference (links.ts) of the `index`-th recipient of a kind: `o{i}` an owner, `n{i}`
+ * customer service, `m{i}` a manager; undefined for the customer (who gets follow-up links instead).
+ */
+export function recipientRef(
+  action: CorrectiveAction,
+  kind: ActionNoticeKind,
+  index: number,
+): `o${number}` | `n${number}` | `m${number}` | undefined {
+  const owners = action.owners.length;
+  const managers = action.managers.length;
+  switch (kind) {
+    case 'alert':
+      return index < owners ? `o${index}` : `n${index - owners}`;
+    case 'owner-reminder':
+      return `o${index}`;
+    case 'escalation':
+      return `m${index}`;
+    case 'reopened':
+      return index < managers ? `m${index}` : `o${index - managers}`;
+    case 'verify':
+      return undefined;
+  }
+}
