@@ -128,7 +128,8 @@ export class StatelessStack extends Stack {
 
     this.surveyPage = new CsatFunction(this, 'SurveyPage', {
       handler: 'survey-page',
-      description: 'csat: survey and unsubscribe pages (GET/POST /s/{token}, /u/{token}), GET /r/{token}',
+      description:
+        'csat: survey, unsubscribe, action and follow-up pages (GET/POST /s, /u, /a, /v/{token}), GET /r/{token}',
       memorySize: 512,
       timeout: Duration.seconds(10),
       removalPolicy,
@@ -147,6 +148,11 @@ export class StatelessStack extends Stack {
 
     // --- Send queue and send function --------------------------------------------------------------
     ({ queue: this.sendQueue, deadLetterQueue: this.sendDeadLetterQueue } = sendQueues(this));
+
+    // A customer's "not resolved" queues the reopened emails; action changes are published as events.
+    this.surveyPage.fn.addEnvironment('SEND_QUEUE_URL', this.sendQueue.queueUrl);
+    this.surveyPage.grantSendMessages(this.sendQueue);
+    this.surveyPage.grantPutEvents();
 
     this.send = new CsatFunction(this, 'Send', {
       handler: 'send',

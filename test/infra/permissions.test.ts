@@ -50,6 +50,7 @@ describe('StatelessStack permissions', () => {
       );
     }
     if (json.includes(':identity/example.com"')) return 'SES identity example.com';
+    if (json.includes(':event-bus/default"')) return 'default event bus';
     for (const f of [fns.dispatch, fns.report, fns.remind]) {
       if (mentions(resource, id(f.fn))) return json.includes(':*"') ? `${f.node.id} versions` : f.node.id;
     }
@@ -63,7 +64,7 @@ describe('StatelessStack permissions', () => {
     'xray:PutTraceSegments on *',
   ];
 
-  it('should let the survey page read and update items, read the token secret and get reports/*, nothing else', () => {
+  it('should let the survey page read and update items, read the token secret, get reports/*, queue emails and publish events, nothing else', () => {
     expect(linesOf(fns['survey-page'])).toEqual(
       [
         ...BASE,
@@ -72,6 +73,10 @@ describe('StatelessStack permissions', () => {
         // Report links redirect to a URL presigned with this role: reading reports, never writing.
         's3:GetObject on reports/*',
         'secretsmanager:GetSecretValue on token secret',
+        // Action changes made on the action and follow-up pages, as csat's events (source csat only).
+        'events:PutEvents on default event bus',
+        // A customer's "not resolved" queues the reopened emails to the managers and owners.
+        'sqs:SendMessage on send queue',
       ].sort(),
     );
   });

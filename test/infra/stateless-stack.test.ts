@@ -64,6 +64,8 @@ describe('StatelessStack', () => {
           TOKEN_SECRET_ARN: secret,
           PUBLIC_BASE_URL: apiEndpoint,
           BUCKET_NAME: bucket,
+          // A customer's "not resolved" queues the reopened emails.
+          SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) },
         },
         send: {
           ...shared,

@@ -20,6 +20,7 @@ import { openReportLink } from '../../use-cases/report-link.ts';
 import { chosenLanguage, openSurvey, submitSurvey } from '../../use-cases/survey.ts';
 import { openUnsubscribe, unsubscribe } from '../../use-cases/unsubscribe.ts';
 import { cachedWaves } from '../../use-cases/waves.ts';
+import { actionRoutes } from './action-routes.ts';
 import {
   errorPages,
   type HttpRequest,
@@ -51,6 +52,7 @@ const deps = async () => ({ store, clock, waves, suppressions, secret: await tok
 const blobs = new S3Presigner(requireEnv('BUCKET_NAME'));
 
 const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV2>> = {
+  ...actionRoutes(waves),
   'GET /s/{token}': async ({ token, query }) =>
     page(
       200,
