@@ -179,7 +179,9 @@ export class CsatFunction extends Construct {
 
   /**
    * events:PutEvents on the account's default bus, for csat's own events only (condition events:source =
-   * csat, domain/actions/events.ts). The function learns nothing else about the bus.
+   * csat, domain/actions/events.ts). The function learns nothing else about the bus. `events:source` is a
+   * multivalued key (ArrayOfString in the service authorization reference), so a plain StringEquals never
+   * matches it and every PutEvents would be denied: ForAnyValue, and each entry is authorised on its own.
    */
   grantPutEvents(): void {
     const stack = Stack.of(this);
@@ -187,7 +189,7 @@ export class CsatFunction extends Construct {
       new PolicyStatement({
         actions: ['events:PutEvents'],
         resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-        conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+        conditions: { 'ForAnyValue:StringEquals': { 'events:source': EVENT_SOURCE } },
       }),
     );
   }
