@@ -22,11 +22,12 @@ const call = async (route: Route, options: HttpEventOptions): Promise<HttpResult
 const DAY_MS = 86_400_000;
 const secret = () => process.env.TOKEN_SECRET!;
 
-/** The token with another action id in its (signed) payload: a forgery. */
-function withOtherId(token: string, id: string): string {
+/** The token with another action id, recipient or expiry in its (signed) payload: a forgery. */
+function tampered(token: string, change: { id?: string; ref?: string; seconds?: string }): string {
   const [payload, mac] = token.split('.');
-  const [seconds, , ref] = Buffer.from(payload!, 'base64url').toString('utf8').split(':');
-  return `${Buffer.from(`${seconds}:${id}:${ref}`).toString('base64url')}.${mac}`;
+  const [seconds, id, ref] = Buffer.from(payload!, 'base64url').toString('utf8').split(':');
+  const fields = [change.seconds ?? seconds, change.id ?? id, change.ref ?? ref].join(':');
+  return `${Buffer.from(fields).toString('base64url')}.${mac}`;
 }
 
 const generic = async () => call('GET /s/{token}', { token: 'not-a-token' });
@@ -92,7 +93,11 @@ describe('GET /a/{token}', () => {
 
     // Act
     const tokens = [
-      withOtherId(own, south.id), // north's link, pointed at south's action
+      tampered(own, { id: south.id }), // north's link, pointed at south's action
+      tampered(own, { ref: 'm0' }), // the owner's link, turned into a manager's
+      tampered(signActionLink(secret(), north.id, 'o0', new Date(Date.now() - 1000)), {
+        seconds: String(Math.floor(Date.now() / 1000) + 3600),
+      }), // an expired link, extended
       signActionLink(secret(), north.id, 'o0', new Date(Date.now() - 1000)), // expired
       signActionLink(secret(), north.id, 'o5', new Date(Date.now() + DAY_MS)), // no such recipient
       signActionLink(secret(), 'unknown-action', 'o0', new Date(Date.now() + DAY_MS)),
