@@ -98,7 +98,7 @@ export class SurveyApi extends Construct {
     }
   }
 
-  /** Routes the survey, unsubscribe and report links to the survey-page function. */
+  /** Routes the survey, unsubscribe, report, action and follow-up links to the survey-page function. */
   routeToPages(fn: IFunction): void {
     const pages = new HttpLambdaIntegration('SurveyPageIntegration', fn);
     const routes = ['/s/{token}', '/u/{token}'].flatMap((path) =>
@@ -110,6 +110,19 @@ export class SurveyApi extends Construct {
         reason:
           'Customers open these pages from an email without an account: the HMAC-signed token in the path ' +
           'is the authorisation, checked in constant time by the function.',
+      });
+    }
+    // Corrective actions: an owner's action page, and the customer's follow-up answer (a GET only shows).
+    const actionRoutes = ['/a/{token}', '/v/{token}'].flatMap((path) =>
+      this.api.addRoutes({ path, methods: [HttpMethod.GET, HttpMethod.POST], integration: pages }),
+    );
+    for (const route of actionRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Department heads and customers open these pages from an email without an account: the HMAC-signed, ' +
+          'expiring token in the path is the authorisation, checked in constant time by the function, and ' +
+          'names one corrective action (and one recipient or follow-up round).',
       });
     }
     // Report links from the managers' email: GET only, it redirects and changes nothing.

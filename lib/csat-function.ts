@@ -179,9 +179,9 @@ export class CsatFunction extends Construct {
 
   /**
    * events:PutEvents on the account's default bus, for csat's own events only (condition events:source =
-   * csat, domain/actions/events.ts). The function learns nothing else about the bus. The service
-   * authorization reference types events:source as ArrayOfString, where a plain StringEquals never
-   * matches: ForAnyValue (each entry is authorised alone, so it holds the one source of that entry).
+   * csat, domain/actions/events.ts). The function learns nothing else about the bus. `events:source` is a
+   * multivalued key (ArrayOfString in the service authorization reference), so a plain StringEquals never
+   * matches it and every PutEvents would be denied: ForAnyValue, and each entry is authorised on its own.
    */
   grantPutEvents(): void {
     const stack = Stack.of(this);

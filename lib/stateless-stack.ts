@@ -128,7 +128,8 @@ export class StatelessStack extends Stack {
 
     this.surveyPage = new CsatFunction(this, 'SurveyPage', {
       handler: 'survey-page',
-      description: 'csat: survey and unsubscribe pages (GET/POST /s/{token}, /u/{token}), GET /r/{token}',
+      description:
+        'csat: survey, unsubscribe, action and follow-up pages (GET/POST /s, /u, /a, /v/{token}), GET /r/{token}',
       memorySize: 512,
       timeout: Duration.seconds(10),
       removalPolicy,
@@ -141,7 +142,7 @@ export class StatelessStack extends Stack {
     });
     // PutItem: a response's corrective action (issue 12), created once under its id.
     this.surveyPage.grantTable(table, ['GetItem', 'UpdateItem', 'PutItem']);
-    // A stored response's events (Response Submitted, Action Opened) on the default bus, source csat.
+    // Events of stored responses and of action changes made on the pages, on the default bus, source csat.
     this.surveyPage.grantPutEvents();
     this.surveyPage.grantSecretValue(shared.tokenSecretArn);
     // GetObject under reports/ only: a report link redirects to a URL presigned with this role.
@@ -150,6 +151,10 @@ export class StatelessStack extends Stack {
 
     // --- Send queue and send function --------------------------------------------------------------
     ({ queue: this.sendQueue, deadLetterQueue: this.sendDeadLetterQueue } = sendQueues(this));
+
+    // An opened action's alerts and a customer's "not resolved" emails go out through the send queue.
+    this.surveyPage.fn.addEnvironment('SEND_QUEUE_URL', this.sendQueue.queueUrl);
+    this.surveyPage.grantSendMessages(this.sendQueue);
 
     this.send = new CsatFunction(this, 'Send', {
       handler: 'send',
@@ -174,9 +179,6 @@ export class StatelessStack extends Stack {
     this.send.grantSendRawEmail(sesIdentityArn, configurationSetArn);
     this.send.grantGetSendQuota();
     this.send.grantSendMessages(this.sendQueue);
-    // An opened action's alert emails go out through the send queue, like every email.
-    this.surveyPage.fn.addEnvironment('SEND_QUEUE_URL', this.sendQueue.queueUrl);
-    this.surveyPage.grantSendMessages(this.sendQueue);
     this.send.fn.addEventSource(
       new SqsEventSource(this.sendQueue, {
         batchSize: SEND_BATCH_SIZE,

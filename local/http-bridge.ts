@@ -29,6 +29,10 @@ export const SURVEY_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/u/{token}' },
   { method: 'POST', path: '/u/{token}' },
   { method: 'GET', path: '/r/{token}' },
+  { method: 'GET', path: '/a/{token}' },
+  { method: 'POST', path: '/a/{token}' },
+  { method: 'GET', path: '/v/{token}' },
+  { method: 'POST', path: '/v/{token}' },
 ];
 
 export interface ControlRequest {

@@ -38,7 +38,7 @@ describe('HTTP API', () => {
   const envOf = (of: Synthesised, name: 'survey-page' | 'send' | 'report') =>
     resourcesOf(of.statelessTemplate)[id(functionsOf(of)[name].fn)]!.Properties.Environment.Variables;
 
-  it('should route GET and POST of /s/{token} and /u/{token}, GET /r/{token}, and nothing else, to the survey page', () => {
+  it('should route GET and POST of /s, /u, /a and /v/{token}, GET /r/{token}, and nothing else, to the survey page', () => {
     // Arrange
     const routes = Object.values(s.statelessTemplate.findResources('AWS::ApiGatewayV2::Route'));
 
@@ -50,11 +50,15 @@ describe('HTTP API', () => {
 
     // Assert
     expect(targets.map(([key]) => key).sort()).toEqual([
+      'GET /a/{token}',
       'GET /r/{token}',
       'GET /s/{token}',
       'GET /u/{token}',
+      'GET /v/{token}',
+      'POST /a/{token}',
       'POST /s/{token}',
       'POST /u/{token}',
+      'POST /v/{token}',
     ]);
     // The same routes the handler and the local bridge know.
     expect(targets.map(([key]) => key).sort()).toEqual([...ROUTES].sort());

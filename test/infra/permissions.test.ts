@@ -72,12 +72,12 @@ describe('StatelessStack permissions', () => {
         // A response's corrective action, created once (issue 12).
         'dynamodb:PutItem on table',
         'dynamodb:UpdateItem on table',
-        // Response Submitted and Action Opened, source csat only (below).
+        // Response Submitted and the action events of submits and pages, source csat only (below).
         'events:PutEvents on default event bus',
         // Report links redirect to a URL presigned with this role: reading reports, never writing.
         's3:GetObject on reports/*',
         'secretsmanager:GetSecretValue on token secret',
-        // The alerts of an opened action go out through the send queue.
+        // Alerts of an opened action and the reopened emails of a customer's "no" go out through the send queue.
         'sqs:SendMessage on send queue',
       ].sort(),
     );

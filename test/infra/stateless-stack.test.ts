@@ -64,7 +64,7 @@ describe('StatelessStack', () => {
           TOKEN_SECRET_ARN: secret,
           PUBLIC_BASE_URL: apiEndpoint,
           BUCKET_NAME: bucket,
-          // Where an opened action's alerts are queued (issue 12).
+          // A customer's "not resolved" queues the reopened emails.
           SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) },
         },
         send: {

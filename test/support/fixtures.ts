@@ -136,7 +136,11 @@ export type Route =
   | 'POST /s/{token}'
   | 'GET /u/{token}'
   | 'POST /u/{token}'
-  | 'GET /r/{token}';
+  | 'GET /r/{token}'
+  | 'GET /a/{token}'
+  | 'POST /a/{token}'
+  | 'GET /v/{token}'
+  | 'POST /v/{token}';
 
 export interface HttpEventOptions {
   token: string;

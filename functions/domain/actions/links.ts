@@ -1,3 +1,4 @@
+import type { Language } from '../language.ts';
 import { signPayload, verifyPayload } from '../token.ts';
 import type { CorrectiveAction } from './model.ts';
 
@@ -18,12 +19,12 @@ const REF = /^([onm])(\d{1,2})$/;
 export function recipientOf(
   action: CorrectiveAction,
   ref: string,
-): { email: string; ref: RecipientRef } | undefined {
+): { email: string; language: Language; ref: RecipientRef } | undefined {
   const m = REF.exec(ref);
   if (!m) return undefined;
   const list = action[RECIPIENT_ROLES[m[1] as keyof typeof RECIPIENT_ROLES]];
   const r = list[Number(m[2])];
-  return r ? { email: r.email, ref: ref as RecipientRef } : undefined;
+  return r ? { email: r.email, language: r.language, ref: ref as RecipientRef } : undefined;
 }
 
 export const signActionLink = (

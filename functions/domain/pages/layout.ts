@@ -37,6 +37,11 @@ export const STYLESHEET = [
   '@media (min-width:40rem){button{width:auto}}',
   ':focus-visible{outline:3px solid var(--accent);outline-offset:2px}',
   'section+section{border-top:1px solid var(--line);margin-top:2rem;padding-top:1rem}',
+  'table{border-collapse:collapse;width:100%}',
+  'th,td{text-align:left;vertical-align:top;padding:.375rem .5rem .375rem 0;border-bottom:1px solid var(--line)}',
+  'dt{font-weight:600}dd{margin:0 0 .5rem}',
+  '.text{white-space:pre-wrap;overflow-wrap:anywhere}',
+  '.done{border:3px solid var(--accent);border-radius:.5rem;padding:1rem;font-weight:600}',
 ].join('');
 
 export interface LayoutOptions {

@@ -3,6 +3,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { logger } from '../../adapters/logger.ts';
+import { actionPage } from '../../domain/pages/action-page.ts';
 import {
   bodyText,
   FORM_URLENCODED,
@@ -15,8 +16,11 @@ import {
 import { STYLESHEET } from '../../domain/pages/layout.ts';
 import { linkUnavailablePage, problemPage, reportLinkUnavailablePage } from '../../domain/pages/notices.ts';
 import { surveyPage } from '../../domain/pages/survey-page.ts';
+import { verifyConfirmPage, verifyNotCountedPage } from '../../domain/pages/verify-page.ts';
+import { ActionConflictError, ActionFormError } from '../../use-cases/action-page.ts';
 import { ReportLinkUnavailableError } from '../../use-cases/report-link.ts';
 import { InvalidAnswersError, LinkUnavailableError } from '../../use-cases/survey.ts';
+import { VerificationFormError, VerificationNotCountedError } from '../../use-cases/verification.ts';
 
 /*
  * The HTTP edge of the survey page: which route a request is, its form, and the one place where outcomes
@@ -29,6 +33,10 @@ export const ROUTES = [
   'GET /u/{token}',
   'POST /u/{token}',
   'GET /r/{token}',
+  'GET /a/{token}',
+  'POST /a/{token}',
+  'GET /v/{token}',
+  'POST /v/{token}',
 ] as const;
 export type Route = (typeof ROUTES)[number];
 
@@ -63,7 +71,7 @@ export function toRequest(event: APIGatewayProxyEventV2): HttpRequest | undefine
   let route = ROUTES.find((r) => r === routeKey);
   let token = pathParameters?.token;
   if (!route) {
-    const m = /\/([sur])\/([^/]+)\/?$/.exec(rawPath ?? '');
+    const m = /\/([surav])\/([^/]+)\/?$/.exec(rawPath ?? '');
     route = ROUTES.find((r) => m && r === `${requestContext?.http?.method} /${m[1]}/{token}`);
     token = m?.[2];
   }
@@ -86,11 +94,12 @@ export function toRequest(event: APIGatewayProxyEventV2): HttpRequest | undefine
 export function readForm(
   req: HttpRequest,
   accept: ReadonlyArray<typeof FORM_URLENCODED | typeof MULTIPART_FORM>,
+  maxBytes?: number,
 ): Record<string, string> {
   const type = mediaType(req.contentType);
   if (!type && !req.body && accept.includes(MULTIPART_FORM)) return {};
   if (!type || !(accept as readonly string[]).includes(type)) throw new FormBodyError('unsupported-type');
-  const text = bodyText(req.body, req.isBase64Encoded);
+  const text = bodyText(req.body, req.isBase64Encoded, maxBytes);
   return type === FORM_URLENCODED ? parseUrlEncoded(text) : {};
 }
 
@@ -156,6 +165,15 @@ export function errorPages(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
       } else if (error instanceof InvalidAnswersError) {
         logger.info('answers refused', { fields: Object.keys(error.form.errors ?? {}) });
         request.response = page(422, surveyPage(error.form));
+      } else if (error instanceof ActionFormError || error instanceof ActionConflictError) {
+        const status = error instanceof ActionFormError ? 400 : 409;
+        logger.info('action change refused', { status, fields: Object.keys(error.view.errors ?? {}) });
+        request.response = page(status, actionPage(error.view));
+      } else if (error instanceof VerificationFormError) {
+        request.response = page(400, verifyConfirmPage(error.view));
+      } else if (error instanceof VerificationNotCountedError) {
+        logger.info('follow-up answer not counted', { why: error.why });
+        request.response = page(409, verifyNotCountedPage(error.language, error.why));
       } else if (error instanceof FormBodyError) {
         const [status, problem] = PROBLEM_STATUS[error.problem];
         logger.info('form body refused', { problem: error.problem });

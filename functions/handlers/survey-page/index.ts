@@ -27,6 +27,7 @@ import { afterSubmit, type ResponseActionsDeps } from '../../use-cases/response-
 import { chosenLanguage, openSurvey, submitSurvey } from '../../use-cases/survey.ts';
 import { openUnsubscribe, unsubscribe } from '../../use-cases/unsubscribe.ts';
 import { cachedWaves } from '../../use-cases/waves.ts';
+import { actionRoutes } from './action-routes.ts';
 import {
   errorPages,
   type HttpRequest,
@@ -66,6 +67,7 @@ const responseActions: ResponseActionsDeps = {
 const blobs = new S3Presigner(requireEnv('BUCKET_NAME'));
 
 const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV2>> = {
+  ...actionRoutes(waves),
   'GET /s/{token}': async ({ token, query }) =>
     page(
       200,
