@@ -1,5 +1,5 @@
-import type { ActionSendJob } from '../domain/actions/model.ts';
-import { isFinal, noticeKey } from '../domain/actions/model.ts';
+import type { ActionSendJob, ActionStatus } from '../domain/actions/model.ts';
+import { isFinal, noticeKey, PENDING_STATUSES } from '../domain/actions/model.ts';
 import type { ActionStore } from '../domain/actions/ports.ts';
 import { actionEmail } from '../domain/email/action-email.ts';
 import { type ComposeMime, MailNotSentError } from '../domain/email/message.ts';
@@ -19,6 +19,26 @@ export interface ActionNoticeDeps {
   /** The customer's follow-up goes out only to an address that is not on the list (as survey emails). */
   suppressions: Suppressions;
 }
+
+/** The job's round has not begun on the stored action yet: the queue delivers it again later. */
+export class ActionNotReadyError extends Error {
+  constructor(
+    readonly actionId: string,
+    readonly round: number,
+  ) {
+    super(`action ${actionId} has not reached round ${round} yet`);
+    this.name = 'ActionNotReadyError';
+  }
+}
+
+/** The statuses in which each kind of email still says something true. */
+const STATUS_OF_NOTICE: Record<ActionSendJob['notice'], (s: ActionStatus) => boolean> = {
+  alert: () => true,
+  'owner-reminder': (s) => PENDING_STATUSES.includes(s),
+  escalation: (s) => PENDING_STATUSES.includes(s),
+  verify: (s) => s === 'resolved',
+  reopened: () => true,
+};
 
 export type ActionNoticeResult =
   | { outcome: 'sent'; actionId: string; notice: string; messageId: string }
@@ -54,8 +74,15 @@ export async function sendActionNotice(
   const ids = { actionId: job.actionId, notice: key };
   const action = await actions.claimNotice(job.actionId, key, atIso);
   if (!action) return { outcome: 'skipped', ...ids, why: 'claimed' };
-  // A claim of a round that is over, or of a final action, is never sent: it only marks the job done.
-  if (action.round !== job.round || isFinal(action.status))
+  // A job is queued before the change it announces is stored (the sweep's and the follow-up's order):
+  // one of a round still to come waits for it, given back and redelivered, unless the action is final.
+  if (job.round > action.round && !isFinal(action.status)) {
+    await actions.releaseNotice(job.actionId, key, atIso);
+    throw new ActionNotReadyError(job.actionId, job.round);
+  }
+  // A claim of a round that is over, of a final action, or of a reminder, escalation or follow-up the
+  // action no longer needs (resolved meanwhile, reopened) is never sent: it only marks the job done.
+  if (action.round !== job.round || isFinal(action.status) || !STATUS_OF_NOTICE[job.notice](action.status))
     return { outcome: 'skipped', ...ids, why: 'stale' };
 
   const notSent = async (cause: unknown): Promise<never> => {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoActions } from '../../functions/adapters/dynamo-actions.ts';
 import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { sesClient } from '../../functions/adapters/ses-client.ts';
+import { resolve } from '../../functions/domain/actions/lifecycle.ts';
 import { type CorrectiveAction, noticeKey } from '../../functions/domain/actions/model.ts';
 import { responseAction } from '../../functions/domain/actions/open.ts';
 import { findCalendar } from '../../functions/domain/calendar/index.ts';
@@ -28,6 +29,10 @@ async function mailTo(to: string): Promise<StoredMessage[]> {
   const all = (await (await fetch(`${SES}/api/messages`)).json()) as StoredMessage[];
   return all.filter((m) => m.to.includes(to));
 }
+
+/** Takes the stored action to resolved, as its owner would on the action page. */
+const resolveIt = (action: CorrectiveAction) =>
+  actions.apply(action.id, resolve(action, 'owner', new Date(), { rootCause: 'cause', actionTaken: 'fix' }));
 
 async function openAction(): Promise<{ action: CorrectiveAction; owner: string; customer: string }> {
   const tag = randomUUID().slice(0, 8);
@@ -83,29 +88,61 @@ describe('Handler: send, action jobs', () => {
     expect((await actions.getAction(action.id))?.notices).toHaveProperty(noticeKey('alert', 0, 0));
   });
 
-  it('should skip a job of another round, of a final action, or for a recipient the notice lacks', async () => {
+  it('should give back a job of a round still to come, and send it once the action has reached it', async () => {
     const { action, owner } = await openAction();
+    const job = { actionId: action.id, notice: 'reopened', round: 1, recipient: 1 } as const;
+    const manager = action.managers.length; // recipients are [...managers, ...owners]: index 1 is the owner
 
-    const stale = await send({ actionId: action.id, notice: 'owner-reminder', round: 1, recipient: 0 });
-    const nobody = await send({ actionId: action.id, notice: 'owner-reminder', round: 0, recipient: 5 });
+    const early = await send(job);
+    const claimed = (await actions.getAction(action.id))?.notices ?? {};
+    await actions.apply(action.id, {
+      from: ['open'],
+      round: 0,
+      set: { status: 'reopened', round: 1 },
+      history: { at: new Date().toISOString(), by: 'customer', event: 'reopened' },
+    });
+    const later = await send(job);
+
+    expect(manager).toBe(1);
+    expect(early.batchItemFailures).toHaveLength(1);
+    expect(claimed).not.toHaveProperty(noticeKey('reopened', 1, 1));
+    expect(later).toEqual({ batchItemFailures: [] });
+    expect(await mailTo(owner)).toHaveLength(1);
+  });
+
+  it('should skip a job of an earlier round, one the status no longer needs, of a final action, or for a recipient the notice lacks', async () => {
+    const { action, owner } = await openAction();
+    await actions.apply(action.id, {
+      from: ['open'],
+      round: 0,
+      set: { round: 1 },
+      history: { at: new Date().toISOString(), by: 'csat', event: 'reopened' },
+    });
+
+    const stale = await send({ actionId: action.id, notice: 'owner-reminder', round: 0, recipient: 0 });
+    const nobody = await send({ actionId: action.id, notice: 'owner-reminder', round: 1, recipient: 5 });
+    const notResolved = await send({ actionId: action.id, notice: 'verify', round: 1, recipient: 0 });
 
     expect(stale).toEqual({ batchItemFailures: [] });
     expect(nobody).toEqual({ batchItemFailures: [] });
+    expect(notResolved).toEqual({ batchItemFailures: [] });
     expect(await mailTo(owner)).toHaveLength(0);
     const verified = await actions.apply(action.id, {
       from: ['open'],
-      round: 0,
+      round: 1,
       set: { status: 'verified' },
       history: { at: new Date().toISOString(), by: 'csat', event: 'verified' },
     });
     expect(verified?.status).toBe('verified');
-    await send({ actionId: action.id, notice: 'owner-reminder', round: 0, recipient: 0 });
+    await send({ actionId: action.id, notice: 'owner-reminder', round: 1, recipient: 0 });
     expect(await mailTo(owner)).toHaveLength(0);
   });
 
   it('should not send the follow-up to a suppressed customer, and send it to one that is not', async () => {
     const suppressed = await openAction();
     const fine = await openAction();
+    await resolveIt(suppressed.action);
+    await resolveIt(fine.action);
     await suppressAddress(testSuppressions(), suppressed.customer, 'unsubscribed', new Date().toISOString());
 
     await send(
@@ -122,14 +159,12 @@ describe('Handler: send, action jobs', () => {
     const { action, owner } = await openAction();
     const mock = mockClient(sesClient());
     sesMock.current = mock;
-    mock
-      .on(SendRawEmailCommand)
-      .rejects(
-        Object.assign(new Error('Maximum sending rate exceeded.'), {
-          name: 'Throttling',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    mock.on(SendRawEmailCommand).rejects(
+      Object.assign(new Error('Maximum sending rate exceeded.'), {
+        name: 'Throttling',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const job = { actionId: action.id, notice: 'alert', round: 0, recipient: 0 };
     const record = sqsRecord(job);
 
