@@ -187,7 +187,10 @@ export class CsatFunction extends Construct {
       new PolicyStatement({
         actions: ['events:PutEvents'],
         resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-        conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+        // events:source is a multivalued key (ArrayOfString in the service authorization reference): a
+        // plain StringEquals on it never matches, so the grant would allow nothing. Each entry is
+        // authorised alone, with its one source; ForAnyValue also refuses a request without one.
+        conditions: { 'ForAnyValue:StringEquals': { 'events:source': EVENT_SOURCE } },
       }),
     );
   }
