@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy, type Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, type RemovalPolicy, type Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type { CfnFunction, IDestination } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -69,5 +69,7 @@ export function actionsSweep(stack: Stack, props: ActionsSweepProps): CsatFuncti
       }),
     });
   }
+  // `csat actions sweep --stack …` invokes it by this name.
+  new CfnOutput(stack, 'ActionsFunctionName', { value: fn.fn.functionName });
   return fn;
 }

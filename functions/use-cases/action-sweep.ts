@@ -213,3 +213,14 @@ function actionOf(
     at: new Date(response.answeredAt),
   });
 }
+
+/** One line for people (CLI, local stack log): what a sweep did. */
+export function describeSweep(r: ActionSweepResult): string {
+  return (
+    `${r.campaignId}: ${r.reminded} reminded, ${r.escalated} escalated, ${r.followUps} follow-up(s), ` +
+    `${r.closed} closed, ${r.reopened} reopened, ${r.recovered} recovered` +
+    (r.alertsRequeued > 0 ? `, ${r.alertsRequeued} alert email(s) queued again` : '') +
+    (r.workingDay ? '' : ' (not a working day: reminders, escalations and follow-ups wait)') +
+    (r.unpublished > 0 ? `; ${r.unpublished} event(s) not published` : '')
+  );
+}
