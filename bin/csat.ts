@@ -13,6 +13,7 @@ import { CSV_COLUMNS, campaignCommand, customersCommand } from './cli/commands.t
 import { progressBar } from './cli/format.ts';
 import { type Io, UsageError } from './cli/io.ts';
 import { smokeCommand } from './cli/smoke.ts';
+import { sweepCommand } from './cli/sweep.ts';
 
 export { exclusionsText, progressBar, table } from './cli/format.ts';
 export type { Io } from './cli/io.ts';
@@ -22,6 +23,7 @@ const USAGE = `Usage: csat <command> <campaign> [options]
        csat customers import <file> [options]
        csat customers erase <id> | --email ADDRESS [options]
        csat customers export <id> | --email ADDRESS [--out FILE] [options]
+       csat actions sweep <campaign> [options]
        csat smoke [options]
 
 Commands:
@@ -33,6 +35,8 @@ Commands:
                                    and email it (period reports: also to the department heads)
   remind <campaign>                send the reminders due today to customers who have not answered
   status <campaign>                invited, answered, return rate vs target, per wave and department
+  actions sweep <campaign>         run the daily sweep of the campaign's corrective actions now: owner
+                                   reminders, escalations, follow-ups, closes (working days only)
   customers import <file>          add or update customers (by id) from a CSV or JSON file; bad rows
                                    are listed and left out, and the exit code is 1 if there are any.
                                    CSV columns: ${CSV_COLUMNS}
@@ -120,6 +124,7 @@ export async function main(
       throw new UsageError('--campaign and --timeout go with smoke only');
     if (command === 'customers') return await customersCommand(args, values, io);
     if (command === 'smoke') return await smokeCommand(args, values, io);
+    if (command === 'actions' && args[0] === 'sweep') return await sweepCommand(args.slice(1), values, io);
     if (!['dispatch', 'report', 'remind', 'status'].includes(command))
       throw new UsageError(`unknown command "${command}"`);
     return await campaignCommand(command, args, values, io);

@@ -19,6 +19,7 @@ export const HANDLER_NAMES = [
   'import-customers',
   'remind',
   'ses-events',
+  'actions',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 

@@ -12,6 +12,7 @@ import { metricsNamespace } from '../functions/adapters/metrics.ts';
 import { IMPORTS_PREFIX, REPORT_SUFFIX } from '../functions/domain/customers/import-file.ts';
 import type { Programme } from '../functions/domain/programme.ts';
 import { REPORTS_PREFIX } from '../functions/domain/report/document.ts';
+import { actionsSweep } from './actions-sweep.ts';
 import { alarmTopic } from './alarm-topic.ts';
 import { SurveyApi } from './api.ts';
 import type { StackConfig } from './config.ts';
@@ -75,6 +76,7 @@ export class StatelessStack extends Stack {
   readonly remind: CsatFunction;
   readonly importCustomers: CsatFunction;
   readonly sesEvents: CsatFunction;
+  readonly actions: CsatFunction;
   readonly sesEventsRule: Rule;
   readonly api: HttpApi;
   readonly surveyApi: SurveyApi;
@@ -343,6 +345,16 @@ export class StatelessStack extends Stack {
       failedRuns: this.failedRuns,
     });
 
+    this.actions = actionsSweep(this, {
+      programme,
+      environment: common,
+      table,
+      sendQueue: this.sendQueue,
+      failedRuns: this.failedRuns,
+      onFailure,
+      removalPolicy,
+    });
+
     // --- Alarms and dashboard ----------------------------------------------------------------------
     const functions = {
       'survey-page': this.surveyPage,
@@ -352,6 +364,7 @@ export class StatelessStack extends Stack {
       remind: this.remind,
       'import-customers': this.importCustomers,
       'ses-events': this.sesEvents,
+      actions: this.actions,
     };
     this.operations = new Operations(this, 'Operations', {
       topic: this.alarmTopic,

@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { findCampaign } from '../functions/domain/programme.ts';
 import { ReportRequestError } from '../functions/domain/report/errors.ts';
 import { campaignOfSmokeId } from '../functions/domain/smoke.ts';
+import { InvalidActionsEventError } from '../functions/handlers/actions/event.ts';
+import type { ActionsResponse } from '../functions/handlers/actions/index.ts';
 import { InvalidDispatchEventError } from '../functions/handlers/dispatch/event.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
 import type { RemindResponse } from '../functions/handlers/remind/index.ts';
@@ -18,7 +20,7 @@ import { DEFAULT_DATA_DIR, isAlive, LocalStackError, readStackFile, type StackIn
 
 /** Answers the CLI's control requests with the stack's functions; `idle` waits for the send queue. */
 export function controlApi(
-  fns: Pick<LocalFunctions, 'dispatch' | 'report' | 'remind'>,
+  fns: Pick<LocalFunctions, 'dispatch' | 'report' | 'remind' | 'actions'>,
   idle: () => Promise<void>,
 ): (req: ControlRequest) => Promise<ControlResponse> {
   return async function control(req) {
@@ -28,7 +30,7 @@ export function controlApi(
     }
     if (
       req.method !== 'POST' ||
-      (action !== 'dispatch' && action !== 'report' && action !== 'remind') ||
+      (action !== 'dispatch' && action !== 'report' && action !== 'remind' && action !== 'sweep') ||
       !campaignId ||
       rest.length
     ) {
@@ -62,15 +64,21 @@ export function controlApi(
         throw e;
       }
     }
-    let result: DispatchResponse | RemindResponse;
+    let result: DispatchResponse | RemindResponse | ActionsResponse;
     try {
       result =
         action === 'remind'
           ? await fns.remind(campaignId)
-          : await fns.dispatch(campaignId, undefined, body.smoke);
+          : action === 'sweep'
+            ? await fns.actions(campaignId)
+            : await fns.dispatch(campaignId, undefined, body.smoke);
     } catch (e) {
       // The handler's refusal of the event (a bad smoke request) is the caller's mistake.
-      if (e instanceof InvalidDispatchEventError || e instanceof SmokeDispatchError)
+      if (
+        e instanceof InvalidDispatchEventError ||
+        e instanceof SmokeDispatchError ||
+        e instanceof InvalidActionsEventError
+      )
         throw new ControlError(400, e.message);
       throw e;
     }

@@ -1,7 +1,9 @@
 import { IMPORTS_PREFIX } from '../functions/domain/customers/import-file.ts';
+import type { ActionsResponse } from '../functions/handlers/actions/index.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
 import type { RemindResponse } from '../functions/handlers/remind/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
+import { describeSweep } from '../functions/use-cases/action-sweep.ts';
 import type { PeriodReportResult } from '../functions/use-cases/period-report.ts';
 import { describeReportOutcome, type ReportOutcome } from '../functions/use-cases/report.ts';
 import type { RunningBridge } from './http-bridge.ts';
@@ -24,6 +26,8 @@ export interface LocalFunctions {
   /** A wave's report (the latest unless `waveId`) or, with `period` (2026-Q4, …), a period's. */
   report(campaignId: string, which?: { waveId?: string; period?: string }): Promise<ReportResponse>;
   remind(campaignId: string): Promise<RemindResponse>;
+  /** The daily sweep of a campaign's corrective actions. */
+  actions(campaignId: string): Promise<ActionsResponse>;
   /** What the programme's schedules invoke (schedules.ts). */
   schedules: ScheduleTargets;
 }
@@ -56,15 +60,17 @@ export async function wireFunctions(targets: {
   log: (line: string) => void;
 }): Promise<LocalFunctions> {
   const { bridge, queue, s3, log } = targets;
-  const [surveyPage, dispatchFn, sendFn, reportFn, importFn, remindFn, sesEventsFn] = await Promise.all([
-    import('../functions/handlers/survey-page/index.ts'),
-    import('../functions/handlers/dispatch/index.ts'),
-    import('../functions/handlers/send/index.ts'),
-    import('../functions/handlers/report/index.ts'),
-    import('../functions/handlers/import-customers/index.ts'),
-    import('../functions/handlers/remind/index.ts'),
-    import('../functions/handlers/ses-events/index.ts'),
-  ]);
+  const [surveyPage, dispatchFn, sendFn, reportFn, importFn, remindFn, sesEventsFn, actionsFn] =
+    await Promise.all([
+      import('../functions/handlers/survey-page/index.ts'),
+      import('../functions/handlers/dispatch/index.ts'),
+      import('../functions/handlers/send/index.ts'),
+      import('../functions/handlers/report/index.ts'),
+      import('../functions/handlers/import-customers/index.ts'),
+      import('../functions/handlers/remind/index.ts'),
+      import('../functions/handlers/ses-events/index.ts'),
+      import('../functions/handlers/actions/index.ts'),
+    ]);
   targets.sesEvents.load(sesEventsFn);
   bridge.setHandler((event, context) => surveyPage.handler(event, context));
   queue.consume((event) => sendFn.handler(event, lambdaContext('send')));
@@ -95,6 +101,8 @@ export async function wireFunctions(targets: {
     );
   const remind = (campaignId: string): Promise<RemindResponse> =>
     remindFn.handler({ campaignId }, lambdaContext('remind'));
+  const actions = (campaignId: string): Promise<ActionsResponse> =>
+    actionsFn.handler({ campaignId }, lambdaContext('actions'));
   return {
     dispatch,
     // The CLI's event, as the deployed function gets it: the handler checks it (a bad period is its 400).
@@ -109,10 +117,12 @@ export async function wireFunctions(targets: {
         lambdaContext('report'),
       ),
     remind,
+    actions,
     schedules: {
       dispatch: (e) => dispatch(e.campaignId, e.scheduledTime),
       report: (e) => reportFn.handler(e, lambdaContext('report')),
       remind: (e) => remind(e.campaignId),
+      actions: (e) => actions(e.campaignId),
     },
   };
 }
@@ -125,8 +135,10 @@ export function describeScheduledRun(job: ScheduledJob, result: unknown): string
       ? `wave ${dispatched.waveId}, ${dispatched.invited} invited`
       : job.kind === 'remind'
         ? `${(result as RemindResponse).queued} reminders queued`
-        : 'period' in (result as ReportResponse)
-          ? `period ${(result as PeriodReportResult).period} reported, ${(result as PeriodReportResult).emailed} emailed`
-          : describeReportOutcome(result as ReportOutcome)
+        : job.kind === 'actions'
+          ? describeSweep(result as ActionsResponse)
+          : 'period' in (result as ReportResponse)
+            ? `period ${(result as PeriodReportResult).period} reported, ${(result as PeriodReportResult).emailed} emailed`
+            : describeReportOutcome(result as ReportOutcome)
   }`;
 }

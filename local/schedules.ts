@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import { actionsSweepSchedule } from '../functions/domain/actions/sweep.ts';
 import { type Campaign, reminderSchedule, type Schedule } from '../functions/domain/programme.ts';
 
 /*
@@ -10,11 +11,15 @@ export interface ScheduleTargets {
   dispatch(event: { campaignId: string; scheduledTime: string }): Promise<unknown>;
   report(event: { campaignId: string; trigger: 'schedule' }): Promise<unknown>;
   remind(event: { campaignId: string }): Promise<unknown>;
+  /** The daily sweep of a campaign's corrective actions. */
+  actions(event: { campaignId: string }): Promise<unknown>;
 }
+
+export type ScheduleKind = 'dispatch' | 'report' | 'remind' | 'actions';
 
 export interface ScheduledJob {
   campaignId: string;
-  kind: 'dispatch' | 'report' | 'remind';
+  kind: ScheduleKind;
   cron: string;
   timeZone: string;
   /** The next tick after `after` (default now). */
@@ -50,7 +55,10 @@ export function scheduledTimeOf(tick: Date): string {
   return new Date(Math.floor(tick.getTime() / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
 }
 
-/** Starts one croner job per campaign dispatch, report and (if it sends reminders) reminder schedule. */
+/**
+ * Starts one croner job per campaign dispatch, report, (if it sends reminders) reminder and (if it has
+ * corrective actions) actions schedule.
+ */
 export function startSchedules(
   campaigns: readonly Campaign[],
   targets: ScheduleTargets,
@@ -59,10 +67,11 @@ export function startSchedules(
   const crons: Cron[] = [];
   const jobs: ScheduledJob[] = [];
   for (const campaign of campaigns) {
-    const schedules: Array<['dispatch' | 'report' | 'remind', Schedule | undefined]> = [
+    const schedules: Array<[ScheduleKind, Schedule | undefined]> = [
       ['dispatch', campaign.dispatch],
       ['report', campaign.report.schedule],
       ['remind', reminderSchedule(campaign)],
+      ['actions', actionsSweepSchedule(campaign)],
     ];
     for (const [kind, schedule] of schedules) {
       if (!schedule) continue;
@@ -81,7 +90,9 @@ export function startSchedules(
                   })
                 : kind === 'report'
                   ? await targets.report({ campaignId: campaign.id, trigger: 'schedule' })
-                  : await targets.remind({ campaignId: campaign.id });
+                  : kind === 'remind'
+                    ? await targets.remind({ campaignId: campaign.id })
+                    : await targets.actions({ campaignId: campaign.id });
             hooks.onRun?.(job, result);
           } catch (e) {
             hooks.onError?.(job, e);

@@ -9,6 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.ts';
 import type { SmokeRequest } from '../../functions/domain/smoke.ts';
+import type { ActionsResponse } from '../../functions/handlers/actions/index.ts';
 import type { DispatchResponse } from '../../functions/handlers/dispatch/index.ts';
 import type { RemindResponse } from '../../functions/handlers/remind/index.ts';
 import type { ReportResponse } from '../../functions/handlers/report/index.ts';
@@ -54,6 +55,8 @@ export interface Target {
   dispatchSmoke(campaignId: string, smoke: SmokeRequest): Promise<DispatchResponse>;
   report(campaignId: string, which: ReportRequest): Promise<ReportResponse>;
   remind(campaignId: string): Promise<RemindResponse>;
+  /** The daily sweep of the campaign's corrective actions, now. */
+  sweepActions(campaignId: string): Promise<ActionsResponse>;
   status(campaignId: string): Promise<CampaignStatusReport>;
   importCustomers(input: ImportCustomersInput): Promise<ImportCustomersReport>;
   data: StackData;
@@ -80,6 +83,7 @@ export async function localTarget(dataDir: string): Promise<Target> {
     report: (id, which) =>
       callControl<ReportResponse>(info, 'POST', `report/${encodeURIComponent(id)}`, reportFields(which)),
     remind: (id) => callControl<RemindResponse>(info, 'POST', `remind/${encodeURIComponent(id)}`),
+    sweepActions: (id) => callControl<ActionsResponse>(info, 'POST', `sweep/${encodeURIComponent(id)}`),
     status: (id) => getCampaignStatus({ store, ...statusContext }, { campaignId: id }),
     importCustomers: (input) => importCustomers({ store }, input),
     data: {
@@ -154,6 +158,7 @@ export async function deployedTarget(stackName: string, region: string | undefin
     report: (campaignId, which) =>
       invoke(output('ReportFunctionName'), { campaignId, ...reportFields(which) }),
     remind: (campaignId) => invoke(output('RemindFunctionName'), { campaignId }),
+    sweepActions: (campaignId) => invoke(output('ActionsFunctionName'), { campaignId }),
     status: (campaignId) => getCampaignStatus({ store, ...statusContext }, { campaignId }),
     importCustomers: (input) => importCustomers({ store }, input),
     data: {

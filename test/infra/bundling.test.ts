@@ -57,8 +57,9 @@ describe('lib/bundling', () => {
     for (const b of Object.values(bundles)) b.remove();
   });
 
-  it('should name an existing entry file for each of the seven handlers', () => {
+  it('should name an existing entry file for each of the eight handlers', () => {
     expect(Object.keys(HANDLERS).sort()).toEqual([
+      'actions',
       'dispatch',
       'import-customers',
       'remind',

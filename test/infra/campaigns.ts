@@ -4,7 +4,8 @@ import { programme } from '../../programme/index.ts';
 export const demo = programme.campaigns[0]!;
 /**
  * A second campaign in another time zone, with a day-of-week dispatch, so schedules are per campaign; its
- * reminder sweep runs on its own schedule. A third sends no reminders, so it gets no sweep.
+ * reminder sweep runs on its own schedule. A third sends no reminders and has no corrective actions, so it
+ * gets neither sweep.
  */
 const west: Campaign = {
   ...demo,
@@ -18,6 +19,6 @@ const west: Campaign = {
     schedule: { cron: '15 11 * * MON-FRI', timeZone: 'Europe/Berlin' },
   },
 };
-const { reminders: _none, ...withoutReminders } = demo;
+const { reminders: _none, actions: _noActions, ...withoutReminders } = demo;
 const quiet: Campaign = { ...withoutReminders, id: 'quiet' };
 export const twoCampaigns: Programme = { ...programme, campaigns: [demo, west, quiet] };

@@ -229,9 +229,9 @@ describe('Operations', () => {
 
   it('should send every alarm, and its recovery, to the alarm topic', () => {
     const alarms = alarmsOf(s.statelessTemplate);
-    // 7 functions × (errors, throttles), dispatch duration, 5xx, 429, queue age, 2 SES rates, table, 2 DLQs,
+    // 8 functions × (errors, throttles), dispatch duration, 5xx, 429, queue age, 2 SES rates, table, 2 DLQs,
     // provisional calendar.
-    expect(alarms).toHaveLength(7 * 2 + 1 + 2 + 1 + 2 + 1 + 2 + 1);
+    expect(alarms).toHaveLength(8 * 2 + 1 + 2 + 1 + 2 + 1 + 2 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual(topic());
       expect(alarm.OKActions).toEqual(topic());

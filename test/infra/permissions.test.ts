@@ -51,7 +51,7 @@ describe('StatelessStack permissions', () => {
     }
     if (json.includes(':identity/example.com"')) return 'SES identity example.com';
     if (json.includes(':event-bus/default"')) return 'default event bus';
-    for (const f of [fns.dispatch, fns.report, fns.remind]) {
+    for (const f of [fns.dispatch, fns.report, fns.remind, fns.actions]) {
       if (mentions(resource, id(f.fn))) return json.includes(':*"') ? `${f.node.id} versions` : f.node.id;
     }
     return named.find(([logical]) => mentions(resource, logical))?.[1] ?? json;
@@ -280,6 +280,26 @@ describe('StatelessStack permissions', () => {
     expect(mentions(permission!.Properties.FunctionName, id(fns['import-customers'].fn))).toBe(true);
   });
 
+  it('should let the actions sweep read live actions and answers, change and open actions, queue their emails and publish csat events', () => {
+    expect(linesOf(fns.actions)).toEqual(
+      [
+        ...BASE,
+        // Live actions (sparse) and the answers of the last two days, both on gsi2; waves by key.
+        'dynamodb:Query on table index gsi2',
+        'dynamodb:GetItem on table',
+        // Conditional changes of actions; PutItem opens the action of an answer whose submit died.
+        'dynamodb:UpdateItem on table',
+        'dynamodb:PutItem on table',
+        'sqs:SendMessage on send queue',
+        // csat's own events on the default bus (condition events:source = csat).
+        'events:PutEvents on default event bus',
+        'sqs:GetQueueAttributes on failed-runs queue',
+        'sqs:GetQueueUrl on failed-runs queue',
+        'sqs:SendMessage on failed-runs queue',
+      ].sort(),
+    );
+  });
+
   it('should let each schedule invoke only its own function and dead-letter to the failed-runs queue', () => {
     // Arrange
     const schedules = Object.values(resources()).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
@@ -291,9 +311,12 @@ describe('StatelessStack permissions', () => {
     });
 
     // Assert
-    // A dispatch and a report schedule per campaign, and a reminder schedule per campaign with reminders.
+    // A dispatch and a report schedule per campaign, a reminder schedule per campaign with reminders, and
+    // an actions sweep per campaign with corrective actions.
     expect(byTarget).toHaveLength(
-      2 * programme.campaigns.length + programme.campaigns.filter((c) => c.reminders).length,
+      2 * programme.campaigns.length +
+        programme.campaigns.filter((c) => c.reminders).length +
+        programme.campaigns.filter((c) => c.actions).length,
     );
     for (const [target, lines] of byTarget) {
       expect(lines).toEqual(

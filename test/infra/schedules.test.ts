@@ -109,15 +109,42 @@ describe('StatelessStack', () => {
           1,
         );
       }
-      // Dispatch and report for each, plus the reminder sweeps of demo and west.
+      // Dispatch and report for each, plus the reminder and actions sweeps of demo and west.
       custom.statelessTemplate.resourceCountIs(
         'AWS::Scheduler::Schedule',
-        2 * twoCampaigns.campaigns.length + 2,
+        2 * twoCampaigns.campaigns.length + 2 + 2,
+      );
+    });
+
+    it('should sweep the corrective actions of each campaign that has them daily at 09:00 in its time zone', () => {
+      const actionsArn = { 'Fn::GetAtt': [id(custom.stateless.actions.fn), 'Arn'] };
+      const sweeps = Object.values(resourcesOf(custom.statelessTemplate)).filter(
+        (r) =>
+          r.Type === 'AWS::Scheduler::Schedule' &&
+          JSON.stringify(r.Properties.Target.Arn) === JSON.stringify(actionsArn),
+      );
+      expect(
+        sweeps.map((r) => [
+          JSON.parse(r.Properties.Target.Input),
+          r.Properties.ScheduleExpression,
+          r.Properties.ScheduleExpressionTimezone,
+          r.Properties.Target.DeadLetterConfig,
+        ]),
+      ).toEqual(
+        [
+          ['demo', 'Asia/Shanghai'],
+          ['west', 'Europe/Berlin'],
+        ].map(([campaignId, timeZone]) => [
+          { campaignId },
+          'cron(0 9 * * ? *)',
+          timeZone,
+          { Arn: { 'Fn::GetAtt': [id(custom.stateless.failedRuns), 'Arn'] } },
+        ]),
       );
     });
 
     it('should send failed scheduled runs of dispatch, report and remind to the failed-runs queue', () => {
-      for (const f of [fns.dispatch, fns.report, fns.remind, fns['ses-events']]) {
+      for (const f of [fns.dispatch, fns.report, fns.remind, fns['ses-events'], fns.actions]) {
         s.statelessTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
           FunctionName: { Ref: id(f.fn) },
           DestinationConfig: {

@@ -87,6 +87,7 @@ describe('StatelessStack', () => {
         },
         'import-customers': { ...shared, BUCKET_NAME: bucket },
         'ses-events': { ...shared, TOKEN_SECRET_ARN: secret },
+        actions: { ...shared, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
         report: {
           ...shared,
           BUCKET_NAME: bucket,

@@ -110,6 +110,7 @@ export const functionsOf = ({ stateless }: Synthesised): Record<HandlerName, Csa
   report: stateless.report,
   'import-customers': stateless.importCustomers,
   remind: stateless.remind,
+  actions: stateless.actions,
   'ses-events': stateless.sesEvents,
 });
 

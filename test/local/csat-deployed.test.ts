@@ -17,6 +17,7 @@ const outputs = () => [
   { OutputKey: 'DispatchFunctionName', OutputValue: 'csat-prod-dispatch' },
   { OutputKey: 'ReportFunctionName', OutputValue: 'csat-prod-report' },
   { OutputKey: 'RemindFunctionName', OutputValue: 'csat-prod-remind' },
+  { OutputKey: 'ActionsFunctionName', OutputValue: 'csat-prod-actions' },
   { OutputKey: 'TableName', OutputValue: process.env.TABLE_NAME! },
 ];
 
@@ -95,6 +96,40 @@ describe('csat against a deployed stack', () => {
     const call = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
     expect(call.FunctionName).toBe('csat-prod-remind');
     expect(JSON.parse(new TextDecoder().decode(call.Payload as Uint8Array))).toEqual({ campaignId: 'demo' });
+  });
+
+  it('should invoke the actions function for `actions sweep` and print its counts', async () => {
+    // Arrange
+    lambda.on(InvokeCommand).resolves({
+      Payload: payload({
+        campaignId: 'demo',
+        workingDay: true,
+        reminded: 1,
+        escalated: 2,
+        followUps: 0,
+        closed: 1,
+        reopened: 0,
+        recovered: 0,
+        alertsRequeued: 0,
+        unpublished: 0,
+      }),
+    });
+
+    // Act
+    const out = await csat('actions', 'sweep', 'demo', '--stack', 'csat-prod');
+    const refused = await csat('actions', 'sweep', 'after-delivery', '--stack', 'csat-prod');
+
+    // Assert
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe(
+      'Campaign demo: 1 reminded, 2 escalated, 0 follow-up(s), 1 closed, 0 reopened, 0 recovered.',
+    );
+    const call = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
+    expect(call.FunctionName).toBe('csat-prod-actions');
+    expect(JSON.parse(new TextDecoder().decode(call.Payload as Uint8Array))).toEqual({ campaignId: 'demo' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/no campaign "after-delivery" with corrective actions/);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
   });
 
   it('should pass --wave to the report function', async () => {

@@ -23,6 +23,7 @@ describe('local schedules', () => {
       dispatch: async () => ({}),
       report: async () => ({}),
       remind: async () => ({}),
+      actions: async () => ({}),
     });
 
     try {
@@ -30,6 +31,7 @@ describe('local schedules', () => {
       const dispatch = schedules.jobs.find((j) => j.campaignId === 'demo' && j.kind === 'dispatch')!;
       const report = schedules.jobs.find((j) => j.campaignId === 'demo' && j.kind === 'report')!;
       const remind = schedules.jobs.find((j) => j.campaignId === 'demo' && j.kind === 'remind')!;
+      const actions = schedules.jobs.find((j) => j.campaignId === 'demo' && j.kind === 'actions')!;
 
       // Assert: 09:00 on the first of each quarter and Fridays 18:00, Shanghai time (UTC+8).
       expect(dispatch).toMatchObject({ cron: demoCampaign.dispatch.cron, timeZone: 'Asia/Shanghai' });
@@ -45,6 +47,11 @@ describe('local schedules', () => {
       expect(remind.nextRun(new Date('2026-02-14T03:00:00Z'))?.toISOString()).toBe(
         '2026-02-15T02:00:00.000Z',
       );
+      // The actions sweep: every day at 09:00 Shanghai time (it skips days off itself).
+      expect(actions).toMatchObject({ cron: '0 9 * * *', timeZone: 'Asia/Shanghai' });
+      expect(actions.nextRun(new Date('2026-02-14T03:00:00Z'))?.toISOString()).toBe(
+        '2026-02-15T01:00:00.000Z',
+      );
     } finally {
       schedules.stop();
     }
@@ -54,7 +61,7 @@ describe('local schedules', () => {
     // Arrange
     const events: unknown[] = [];
     const runs: string[] = [];
-    const { reminders: _none, ...withoutReminders } = demoCampaign;
+    const { reminders: _none, actions: _noActions, ...withoutReminders } = demoCampaign;
     const schedules = startSchedules(
       [demoCampaign, { ...withoutReminders, id: 'quiet' }],
       {
@@ -69,6 +76,10 @@ describe('local schedules', () => {
         remind: async (e) => {
           events.push(e);
           return { queued: 0 };
+        },
+        actions: async (e) => {
+          events.push(e);
+          return { escalated: 0 };
         },
       },
       {
@@ -86,9 +97,10 @@ describe('local schedules', () => {
         { campaignId: 'demo', scheduledTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/) },
         { campaignId: 'demo', trigger: 'schedule' },
         { campaignId: 'demo' },
+        { campaignId: 'demo' },
       ]);
-      expect(runs).toEqual(['dispatch ok', 'report no wave yet', 'remind ok']);
-      // A campaign without reminders gets no sweep.
+      expect(runs).toEqual(['dispatch ok', 'report no wave yet', 'remind ok', 'actions ok']);
+      // A campaign without reminders or actions gets neither sweep.
       expect(schedules.jobs.filter((j) => j.campaignId === 'quiet').map((j) => j.kind)).toEqual([
         'dispatch',
         'report',

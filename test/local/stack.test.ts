@@ -256,6 +256,24 @@ describe('local stack (npm start)', () => {
     }
   });
 
+  it('should run the actions sweep through the CLI and refuse a campaign without actions', async () => {
+    // Arrange
+    const stack = await startLocalStack({ dataDir, ports, log: () => {}, schedules: false });
+    try {
+      // Act
+      const out = await csat(dataDir, 'actions', 'sweep', 'demo', '--json');
+      const refused = await csat(dataDir, 'actions', 'sweep', 'after-delivery');
+
+      // Assert: the handler's counts come back; nothing is overdue in a fresh stack.
+      expect(out.code).toBe(0);
+      expect(JSON.parse(out.stdout)).toMatchObject({ campaignId: 'demo', escalated: 0, reminded: 0 });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/with corrective actions/);
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('should refuse to start a second stack on a folder whose stack is running', async () => {
     // Arrange
     const stack = await startLocalStack({ dataDir, ports, log: () => {}, schedules: false });
