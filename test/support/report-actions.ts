@@ -9,7 +9,8 @@ export function reportAction(
   const { resolved, ...rest } = overrides;
   const openedAt = rest.openedAt ?? '2026-10-01T00:00:00.000Z';
   return {
-    id,
+    // Ids are the table's keys: unique per campaign, so test files can share the names.
+    id: campaignId === 'demo' ? id : `${campaignId}.${id}`,
     campaignId,
     campaignName: { 'zh-CN': '演示', en: 'Demo' },
     sender: { from: 'survey@example.com', name: { 'zh-CN': '演示', en: 'Demo' } },
