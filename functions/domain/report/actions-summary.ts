@@ -69,10 +69,8 @@ function countsOf(actions: readonly CorrectiveAction[], now: Date): ActionCounts
       if (a.resolvedOnTime === true) counts.resolvedOnTime += 1;
       else counts.resolvedLate += 1;
     }
-    if (PENDING_STATUSES.includes(a.status)) {
-      counts.stillOpen += 1;
-      if (localDateOf(now, a.timeZone) > a.dueDate) counts.overdue += 1;
-    }
+    if (PENDING_STATUSES.includes(a.status)) counts.stillOpen += 1;
+    if (isOverdue(a, now)) counts.overdue += 1;
     if (a.status === 'verified') counts.verified += 1;
     if (a.status === 'closed-unverified') counts.closedUnverified += 1;
     if (a.round > 0 || a.history.some((h) => h.event === 'reopened')) counts.reopened += 1;
@@ -125,3 +123,7 @@ export function shownActionsSummary(
     withheldDepartments: summary.departments.length - departments.length,
   };
 }
+
+/** Still to be resolved (open, acknowledged, reopened) and past its due date on `now`'s date in its zone. */
+export const isOverdue = (action: CorrectiveAction, now: Date): boolean =>
+  PENDING_STATUSES.includes(action.status) && localDateOf(now, action.timeZone) > action.dueDate;
