@@ -41,6 +41,7 @@ import { periodKeys, periodRollupKey, rollupKey } from './period-keys.ts';
 import { writePeriodResponses } from './period-responses.ts';
 import type { PeriodReportResult } from './period-result.ts';
 import { CONTENT_TYPES, REPORT_LINK_SECONDS, type ReportDeps } from './report.ts';
+import { targetActions } from './target-actions.ts';
 
 export { departmentKey, periodKeys, periodRollupKey, rollupKey } from './period-keys.ts';
 export { writePeriodResponses } from './period-responses.ts';
@@ -300,7 +301,15 @@ export async function generatePeriodReport(
       ]),
     ],
   });
-  return publishPeriodReport(deps, figures, overall);
+  const result = await publishPeriodReport(deps, figures, overall);
+  const now = deps.clock.now();
+  // Withheld departments are not in `overall`, and a withheld department's own report judges nothing.
+  const own = (department: string) => {
+    const shown = periodDocument(figures, { now, department });
+    return shown.withheld?.scope ? undefined : shown;
+  };
+  const targets = await targetActions({ actions: deps.actions, now }, figures, overall, own);
+  return { ...result, ...(deps.actions ? { targetActions: targets } : {}) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { TargetActionsResult } from './target-actions.ts';
+
 /** What a period report did (generatePeriodReport). */
 export interface PeriodReportResult {
   campaignId: string;
@@ -12,4 +14,6 @@ export interface PeriodReportResult {
   final: boolean;
   rolledUp: string[];
   liveResponses: number;
+  /** With the closed loop: the target actions the run opened, and the previous period's it judged. */
+  targetActions?: TargetActionsResult;
 }
