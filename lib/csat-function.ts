@@ -187,7 +187,10 @@ export class CsatFunction extends Construct {
       new PolicyStatement({
         actions: ['events:PutEvents'],
         resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-        conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+        // events:source is multi-valued (ArrayOfString in the service authorization reference): a plain
+        // StringEquals never matches it. ForAnyValue needs the source present and csat's (ForAllValues would
+        // also match a request without one).
+        conditions: { 'ForAnyValue:StringEquals': { 'events:source': EVENT_SOURCE } },
       }),
     );
   }
