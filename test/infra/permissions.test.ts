@@ -50,6 +50,7 @@ describe('StatelessStack permissions', () => {
       );
     }
     if (json.includes(':identity/example.com"')) return 'SES identity example.com';
+    if (json.includes(':event-bus/default"')) return 'default event bus';
     for (const f of [fns.dispatch, fns.report, fns.remind]) {
       if (mentions(resource, id(f.fn))) return json.includes(':*"') ? `${f.node.id} versions` : f.node.id;
     }
@@ -131,8 +132,12 @@ describe('StatelessStack permissions', () => {
         'dynamodb:Query on table index gsi1',
         // gsi2: a campaign's answers by date, rolled up per closed day for period reports.
         'dynamodb:Query on table index gsi2',
-        // finalReportAt on the wave item; not on the index.
+        // finalReportAt on the wave item; not on the index. Target actions: verified or reopened.
         'dynamodb:UpdateItem on table',
+        // Target actions (issue 12): opened with a conditional put, alerts queued, events published.
+        'dynamodb:PutItem on table',
+        'sqs:SendMessage on send queue',
+        'events:PutEvents on default event bus',
         // Its emailed links are signed tokens, not URLs presigned with its credentials; it reads back
         // only the rollups of closed days it wrote under reports/.
         's3:AbortMultipartUpload on reports/*',
