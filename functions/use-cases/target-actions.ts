@@ -1,10 +1,8 @@
-import { actionsCalendarId } from '../domain/actions/config.ts';
-import { actionEvent } from '../domain/actions/events.ts';
+import { actionEvent } from '../domain/actions/event-types.ts';
 import { targetActionId, verifyByPeriod } from '../domain/actions/lifecycle.ts';
 import type { ActionSendJob, CorrectiveAction } from '../domain/actions/model.ts';
 import { newAction } from '../domain/actions/open.ts';
 import { departmentMisses, itemMisses, targetMisses } from '../domain/actions/targets.ts';
-import { findCalendar } from '../domain/calendar/holiday-calendar.ts';
 import { localDateOf } from '../domain/calendar/working-days.ts';
 import { periodsBefore } from '../domain/report/period.ts';
 import type { PeriodReportDocument } from '../domain/report/period-types.ts';
@@ -42,7 +40,10 @@ export async function targetActions(
   const period = figures.period;
   if (!loop || !actions?.targets || !overall.period.final) return result;
   if (localDateOf(deps.now, tz) <= period.last) return result;
-  const calendar = findCalendar(loop.calendars, actionsCalendarId(campaign));
+  // config.ts actionsCalendarId, which this bundle cannot import (zod): the same default chain.
+  const calendarId = actions.calendar ?? campaign.reminders?.calendar ?? 'cn-mainland';
+  const calendar = loop.calendars.find((c) => c.id === calendarId);
+  if (!calendar) throw new RangeError(`no holiday calendar "${calendarId}"`);
   const publish = async (action: CorrectiveAction | undefined) => {
     const event = action && actionEvent(action);
     if (!event) return;

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { programme } from '../../../programme/index.ts';
+import { calendarsAsWritten } from '../../../programme/calendars.ts';
 import { DynamoActions } from '../../adapters/dynamo-actions.ts';
 import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
@@ -36,7 +36,7 @@ const deps: ReportDeps = {
     store: new DynamoActions(documentClient(), requireEnv('TABLE_NAME')),
     queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
     events: new EventBridgePublisher(eventBridgeClient()),
-    calendars: programme.calendars,
+    calendars: calendarsAsWritten,
     warn: (message, fields) => logger.warn(message, fields),
   },
 };
