@@ -1,6 +1,6 @@
 import { actionEvent } from '../domain/actions/event-types.ts';
 import { targetActionId, verifyByPeriod } from '../domain/actions/lifecycle.ts';
-import type { ActionSendJob, CorrectiveAction } from '../domain/actions/model.ts';
+import { type ActionSendJob, type CorrectiveAction, noticeKey } from '../domain/actions/model.ts';
 import { newAction } from '../domain/actions/open.ts';
 import { departmentMisses, itemMisses, targetMisses } from '../domain/actions/targets.ts';
 import { localDateOf } from '../domain/calendar/working-days.ts';
@@ -64,14 +64,17 @@ export async function targetActions(
       reasons: miss.reasons,
       at: deps.now,
     });
-    if (!(await loop.store.openAction(action))) continue;
+    const opened = await loop.store.openAction(action);
+    // Opened by an earlier run: its alerts are queued again unless sent (claimed) already, so a run that
+    // stopped between opening and queueing loses none; the send's claim keeps a repeat from emailing twice.
+    const stored = opened ? action : await loop.store.getAction(action.id);
+    if (!stored || stored.round !== 0) continue;
+    const jobs = [...stored.owners, ...stored.notify]
+      .map((_, recipient): ActionSendJob => ({ actionId: stored.id, notice: 'alert', round: 0, recipient }))
+      .filter((j) => !Object.hasOwn(stored.notices, noticeKey('alert', 0, j.recipient)));
+    if (jobs.length > 0) await loop.queue.enqueue(jobs);
+    if (!opened) continue;
     result.opened += 1;
-    const recipients = [...action.owners, ...action.notify];
-    await loop.queue.enqueue(
-      recipients.map(
-        (_, recipient): ActionSendJob => ({ actionId: action.id, notice: 'alert', round: 0, recipient }),
-      ),
-    );
     await publish(action);
   }
 

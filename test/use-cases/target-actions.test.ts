@@ -117,6 +117,13 @@ describe('target actions of a closed period (dynalite, s3rver, local SES and Eve
       campaignId: campaign.id,
       period: '2026-10',
     });
+    expect(
+      await actions.claimNotice(
+        targetActionId(campaign.id, '2026-10', 'South'),
+        'alert.0.0',
+        november.toISOString(),
+      ),
+    ).toBeDefined();
     const again = await generatePeriodReport(deps(november, queued), {
       campaignId: campaign.id,
       period: '2026-10',
@@ -140,10 +147,12 @@ describe('target actions of a closed period (dynalite, s3rver, local SES and Eve
       { kind: 'target', measure: 'item-satisfaction', actual: 0, target: 0.95, item: 'quality' },
     ]);
     expect(await actions.getAction(targetActionId(campaign.id, '2026-10', 'North'))).toBeUndefined();
-    // Two alerts per action (South's head and customer service), queued once.
-    expect(queued).toHaveLength(2 * (1 + items.length));
+    // Two alerts per action (South's head and customer service); the re-run queues again only what was
+    // not sent yet (claimed by the send function): here South's first alert was.
+    expect(queued).toHaveLength(2 * 2 * (1 + items.length) - 1);
     expect(queued.filter((j) => j.actionId === southAction.id)).toEqual([
       { actionId: southAction.id, notice: 'alert', round: 0, recipient: 0 },
+      { actionId: southAction.id, notice: 'alert', round: 0, recipient: 1 },
       { actionId: southAction.id, notice: 'alert', round: 0, recipient: 1 },
     ]);
     const opened = publishedEvents().filter(
