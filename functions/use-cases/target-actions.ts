@@ -68,7 +68,7 @@ export async function targetActions(
     // Opened by an earlier run: its alerts are queued again unless sent (claimed) already, so a run that
     // stopped between opening and queueing loses none; the send's claim keeps a repeat from emailing twice.
     const stored = opened ? action : await loop.store.getAction(action.id);
-    if (!stored || stored.round !== 0) continue;
+    if (stored?.round !== 0) continue;
     const jobs = [...stored.owners, ...stored.notify]
       .map((_, recipient): ActionSendJob => ({ actionId: stored.id, notice: 'alert', round: 0, recipient }))
       .filter((j) => !Object.hasOwn(stored.notices, noticeKey('alert', 0, j.recipient)));
