@@ -9,6 +9,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { actionsCommand } from './cli/actions.ts';
 import { CSV_COLUMNS, campaignCommand, customersCommand } from './cli/commands.ts';
 import { progressBar } from './cli/format.ts';
 import { type Io, UsageError } from './cli/io.ts';
@@ -24,6 +25,7 @@ const USAGE = `Usage: csat <command> <campaign> [options]
        csat customers erase <id> | --email ADDRESS [options]
        csat customers export <id> | --email ADDRESS [--out FILE] [options]
        csat actions sweep <campaign> [options]
+       csat actions list <campaign> [--status S] | show <id> [options]
        csat smoke [options]
 
 Commands:
@@ -46,6 +48,9 @@ Commands:
                                    address is suppressed for good. --email ADDRESS: every customer at it
   customers export <id>            everything held about a customer as JSON: directory item, invitations
                                    and answers, suppression status, files that mention them (--email too)
+  actions list <campaign>          the campaign's corrective actions, oldest first: id, department,
+                                   status, due date, overdue, reasons (--status S: only those in S)
+  actions show <id>                one corrective action with its whole history
   smoke                            prove the stack's loop with SES's mailbox simulator: three test
                                    customers, a one-off wave to them only, the survey page, one answer,
                                    a report, bounce and complaint suppressions; removes all it made
@@ -59,6 +64,8 @@ Options:
                      (default: the programme's first periodic campaign)
   --email ADDRESS    customers erase/export: the customer(s) at this address instead of an id
   --out FILE         customers export: write the JSON to FILE instead of stdout
+  --status STATUS    actions list: open, acknowledged, resolved, verified, reopened or
+                     closed-unverified
   --timeout SECONDS  smoke: how long to wait for the emails and the SES events (default 180)
   --stack NAME       talk to this deployed stack (CloudFormation stack name; env CSAT_STACK)
   --region REGION    region of the deployed stack (default: the AWS SDK's)
@@ -83,6 +90,7 @@ const parse = (argv: string[]) =>
       timeout: { type: 'string' },
       email: { type: 'string' },
       out: { type: 'string' },
+      status: { type: 'string' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -122,9 +130,11 @@ export async function main(
     if (!command) throw new UsageError('a command is needed');
     if (command !== 'smoke' && (values.campaign !== undefined || values.timeout !== undefined))
       throw new UsageError('--campaign and --timeout go with smoke only');
+    if (command === 'actions' && args[0] === 'sweep') return await sweepCommand(args.slice(1), values, io);
+    if (command === 'actions') return await actionsCommand(args, values, io);
+    if (values.status !== undefined) throw new UsageError('--status goes with actions list only');
     if (command === 'customers') return await customersCommand(args, values, io);
     if (command === 'smoke') return await smokeCommand(args, values, io);
-    if (command === 'actions' && args[0] === 'sweep') return await sweepCommand(args.slice(1), values, io);
     if (!['dispatch', 'report', 'remind', 'status'].includes(command))
       throw new UsageError(`unknown command "${command}"`);
     return await campaignCommand(command, args, values, io);

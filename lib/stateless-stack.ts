@@ -237,6 +237,8 @@ export class StatelessStack extends Stack {
         // The emailed links are `${PUBLIC_BASE_URL}/r/{token}`, signed with the token secret.
         TOKEN_SECRET_ARN: shared.tokenSecretArn,
         PUBLIC_BASE_URL: publicBaseUrl,
+        // A closed period's target actions (issue 12) queue their alerts for the send function.
+        SEND_QUEUE_URL: this.sendQueue.queueUrl,
       },
     });
     // gsi2: a campaign's answers by date, which period reports roll up per closed day.
@@ -256,6 +258,11 @@ export class StatelessStack extends Stack {
     this.report.grantListBucket(bucket);
     this.report.grantSecretValue(shared.tokenSecretArn);
     this.report.grantSendRawEmail(sesIdentityArn, configurationSetArn);
+    // Target actions (issue 12): opened by a conditional PutItem (UpdateItem above verifies or reopens
+    // them), their alerts queued for the send function, their events published on the default bus.
+    this.report.grantTable(table, ['PutItem']);
+    this.report.grantSendMessages(this.sendQueue);
+    this.report.grantPutEvents();
     this.report.fn.configureAsyncInvoke({ onFailure, ...ASYNC_RETRIES });
 
     this.remind = new CsatFunction(this, 'Remind', {

@@ -24,6 +24,7 @@ export interface Options {
   timeout?: string;
   email?: string;
   out?: string;
+  status?: string;
   'data-dir'?: string;
 }
 

@@ -1,5 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { type CsatEvent, EVENT_SOURCE } from '../domain/actions/events.ts';
+import { EVENT_SOURCE } from '../domain/actions/event-types.ts';
+import type { CsatEvent } from '../domain/actions/events.ts';
 import type { EventPublisher } from '../domain/actions/ports.ts';
 
 /** PutEvents takes at most 10 entries a call. */

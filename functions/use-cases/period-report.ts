@@ -36,12 +36,16 @@ import {
 import { byCodeUnits } from '../domain/report/statistics.ts';
 import { signReportLink } from '../domain/token.ts';
 import { forEachLimited } from './concurrency.ts';
+import { actionsOfReports } from './period-actions.ts';
 import { periodKeys, periodRollupKey, rollupKey } from './period-keys.ts';
 import { writePeriodResponses } from './period-responses.ts';
+import type { PeriodReportResult } from './period-result.ts';
 import { CONTENT_TYPES, REPORT_LINK_SECONDS, type ReportDeps } from './report.ts';
+import { targetActions } from './target-actions.ts';
 
 export { departmentKey, periodKeys, periodRollupKey, rollupKey } from './period-keys.ts';
 export { writePeriodResponses } from './period-responses.ts';
+export type { PeriodReportResult } from './period-result.ts';
 
 /** How many earlier periods the trend shows. */
 export const TREND_PERIODS = 5;
@@ -272,21 +276,6 @@ function unwithheldDocument(
   return { doc, minGroupSize: periodMinGroupSize(periodWaves(figures), campaign) };
 }
 
-export interface PeriodReportResult {
-  campaignId: string;
-  period: string;
-  /** The whole campaign's files; each department's are under departments/{departmentKey}/. */
-  keys: { json: string; csv: string; html: string };
-  /** A signed link (REPORT_LINK_SECONDS) to the whole campaign's report.html, as the managers' digest has. */
-  htmlUrl: string;
-  departments: string[];
-  /** Managers and department heads emailed. */
-  emailed: number;
-  final: boolean;
-  rolledUp: string[];
-  liveResponses: number;
-}
-
 /**
  * Reports a period (by default the one holding yesterday, of the campaign's `report.period` kind): writes
  * report.json, responses.csv and report.html for the whole campaign and for each department, then emails
@@ -312,7 +301,15 @@ export async function generatePeriodReport(
       ]),
     ],
   });
-  return publishPeriodReport(deps, figures, overall);
+  const result = await publishPeriodReport(deps, figures, overall);
+  const now = deps.clock.now();
+  // Withheld departments are not in `overall`, and a withheld department's own report judges nothing.
+  const own = (department: string) => {
+    const shown = periodDocument(figures, { now, department });
+    return shown.withheld?.scope ? undefined : shown;
+  };
+  const targets = await targetActions({ actions: deps.actions, now }, figures, overall, own);
+  return { ...result, ...(deps.actions ? { targetActions: targets } : {}) };
 }
 
 /**
@@ -332,8 +329,10 @@ export async function publishPeriodReport(
   const period = figures.period.key;
   const departments = overall.statistics.departments.map((d) => d.department);
   const heads = campaign.report.departmentHeads ?? [];
-  const write = async (doc: PeriodReportDocument, department?: string) => {
+  const withActions = await actionsOfReports(deps, figures, now);
+  const write = async (shown: PeriodReportDocument, department?: string) => {
     const keys = periodKeys(figures.latest.campaignId, period, department);
+    const doc = withActions(shown);
     await Promise.all([
       blobs.put(keys.json, `${JSON.stringify(doc, null, 2)}\n`, CONTENT_TYPES.json),
       blobs.put(keys.html, periodReportHtml(doc), CONTENT_TYPES.html),
@@ -354,7 +353,7 @@ export async function publishPeriodReport(
   const from = (lang: Language) => ({ name: sender.name[lang], address: sender.from });
   const digest = (report: PeriodReportDocument, to: string[], files: { csv: string; html: string }) =>
     periodDigestEmail({
-      report,
+      report: withActions(report),
       from: from(report.language),
       ...(sender.replyTo ? { replyTo: sender.replyTo } : {}),
       to,

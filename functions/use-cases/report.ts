@@ -7,6 +7,7 @@ import { reportEmail } from '../domain/report/email.ts';
 import { WaveNotFoundError } from '../domain/report/errors.ts';
 import { reportHtml } from '../domain/report/html.ts';
 import { signReportLink } from '../domain/token.ts';
+import type { ActionReportDeps } from './period-actions.ts';
 
 export interface ReportDeps {
   store: SurveyStore;
@@ -20,6 +21,8 @@ export interface ReportDeps {
     /** PUBLIC_BASE_URL: the origin of the survey page, which also answers report links (`/r/{token}`). */
     baseUrl: string;
   };
+  /** The closed loop (issue 12): period reports show its actions and open target actions. */
+  actions?: ActionReportDeps;
 }
 
 export interface ReportInput {

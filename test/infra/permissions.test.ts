@@ -144,8 +144,12 @@ describe('StatelessStack permissions', () => {
         'dynamodb:Query on table index gsi1',
         // gsi2: a campaign's answers by date, rolled up per closed day for period reports.
         'dynamodb:Query on table index gsi2',
-        // finalReportAt on the wave item; not on the index.
+        // finalReportAt on the wave item; not on the index. Target actions: verified or reopened.
         'dynamodb:UpdateItem on table',
+        // Target actions (issue 12): opened with a conditional put, alerts queued, events published.
+        'dynamodb:PutItem on table',
+        'sqs:SendMessage on send queue',
+        'events:PutEvents on default event bus',
         // Its emailed links are signed tokens, not URLs presigned with its credentials; it reads back
         // only the rollups of closed days it wrote under reports/.
         's3:AbortMultipartUpload on reports/*',

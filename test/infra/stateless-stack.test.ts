@@ -94,6 +94,7 @@ describe('StatelessStack', () => {
           SES_CONFIGURATION_SET: configSet,
           TOKEN_SECRET_ARN: secret,
           PUBLIC_BASE_URL: apiEndpoint,
+          SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) },
         },
       };
 

@@ -1,5 +1,9 @@
 import * as z from 'zod';
-import { ACTION_STATUSES, type CorrectiveAction } from './model.ts';
+import type { DETAIL_TYPES, DetailType } from './event-types.ts';
+import { ACTION_STATUSES } from './model.ts';
+
+// Zod-free (event-types.ts): the report function publishes events and bundles no zod schemas.
+export { actionEvent, DETAIL_TYPES, type DetailType, EVENT_SOURCE } from './event-types.ts';
 
 /*
  * The events csat publishes on the default EventBridge bus, source `csat` (README "Events"), so that a rule
@@ -7,19 +11,6 @@ import { ACTION_STATUSES, type CorrectiveAction } from './model.ts';
  * never a customer's name, address or comments: a rule's target may be anywhere. `id` in each detail is
  * stable for the transition, so a consumer can drop a repeat.
  */
-export const EVENT_SOURCE = 'csat';
-
-export const DETAIL_TYPES = {
-  responseSubmitted: 'Response Submitted',
-  actionOpened: 'Action Opened',
-  actionAcknowledged: 'Action Acknowledged',
-  actionResolved: 'Action Resolved',
-  actionVerified: 'Action Verified',
-  actionReopened: 'Action Reopened',
-  actionEscalated: 'Action Escalated',
-  actionClosedUnverified: 'Action Closed Unverified',
-} as const;
-export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
 const Reason = z.object({ kind: z.enum(['total-below', 'rating', 'keyword', 'contact-request', 'target']) });
 
@@ -61,42 +52,3 @@ export type ActionEventDetail = z.infer<typeof ActionEventDetail>;
 export type CsatEvent =
   | { detailType: typeof DETAIL_TYPES.responseSubmitted; detail: ResponseSubmittedDetail }
   | { detailType: Exclude<DetailType, typeof DETAIL_TYPES.responseSubmitted>; detail: ActionEventDetail };
-
-const EVENT_OF_HISTORY = {
-  opened: DETAIL_TYPES.actionOpened,
-  acknowledged: DETAIL_TYPES.actionAcknowledged,
-  resolved: DETAIL_TYPES.actionResolved,
-  verified: DETAIL_TYPES.actionVerified,
-  reopened: DETAIL_TYPES.actionReopened,
-  escalated: DETAIL_TYPES.actionEscalated,
-  'closed-unverified': DETAIL_TYPES.actionClosedUnverified,
-} as const;
-
-/**
- * The event of the action's last history line, if that kind of change is published (reminders and
- * follow-ups sent are not). Reasons keep their kind and figures only (never a comment's keyword context).
- */
-export function actionEvent(action: CorrectiveAction): CsatEvent | undefined {
-  const last = action.history.at(-1);
-  if (!last || !Object.hasOwn(EVENT_OF_HISTORY, last.event)) return undefined;
-  const detailType = EVENT_OF_HISTORY[last.event as keyof typeof EVENT_OF_HISTORY];
-  return {
-    detailType,
-    detail: {
-      id: `${action.id}:${action.round}:${last.event}`,
-      actionId: action.id,
-      campaignId: action.campaignId,
-      department: action.department,
-      status: action.status,
-      round: action.round,
-      dueDate: action.dueDate,
-      source: action.source.kind,
-      anonymous: action.source.kind === 'response' && action.source.anonymous === true,
-      reasons: action.reasons.map((r) =>
-        r.kind === 'keyword' ? { kind: r.kind, keyword: r.keyword, question: r.question } : r,
-      ),
-      at: last.at,
-      by: last.by,
-    },
-  };
-}

@@ -259,3 +259,30 @@ export function closeWithoutAnswer(
     history: entry(at, 'csat', 'closed-unverified', note),
   };
 }
+
+/**
+ * A resolved target action (opened because a period missed a target) judged by the next closed period:
+ * the department or item met the target again → verified; else reopened with a new due date. `period` is
+ * the key of the period that judged it, for the history.
+ */
+export function verifyByPeriod(
+  action: CorrectiveAction,
+  at: Date,
+  met: boolean,
+  reopen: { dueWorkingDays: number; calendar: HolidayCalendar },
+  period: string,
+): ActionChange {
+  requireStatus(action, ['resolved'], 'verify');
+  if (action.source.kind !== 'target')
+    throw new ActionChangeError('invalid', 'only a target action is verified by a period');
+  if (met) {
+    return {
+      from: ['resolved'],
+      round: action.round,
+      set: { status: 'verified', verifiedAt: at.toISOString(), closedAt: at.toISOString() },
+      history: entry(at, 'csat', 'verified', `period ${period} met the target`),
+    };
+  }
+  const due = dueDateOf(at, reopen.dueWorkingDays, reopen.calendar, action.timeZone);
+  return reopenChange(action, at, 'csat', `period ${period} missed the target again`, due, ['resolved'], {});
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { emailHtml, FONT } from '../email/layout.ts';
 import { type EmailMessage, oneLine } from '../email/message.ts';
 import { escapeHtml as e } from '../html.ts';
+import { actionsEmailHtml, actionsText } from './actions-html.ts';
 import {
   barRow,
   CELL,
@@ -277,6 +278,7 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
           ),
         ]
       : []),
+    ...actionsText(lang, report.actions),
     ...(comments.length > 0
       ? ['', `${w.lowestComments}:`, ...comments.map((c) => commentLine(c, about(c)))]
       : []),
@@ -349,6 +351,7 @@ ${problemRows}`,
       )
     : ''
 }
+${actionsEmailHtml(lang, report.actions)}
 ${comments.length > 0 ? sectionRow(w.lowestComments, comments.map((c) => commentRow(c, about(c), c.language)).join('')) : ''}
 <tr><td style="padding:8px 24px;">${noteHtml(reminders)}</td></tr>
 ${linksRow(w, input, tz)}`,

@@ -1,5 +1,6 @@
 import { escapeHtml as esc } from '../html.ts';
 import type { Segment } from '../segments.ts';
+import { actionsSectionHtml } from './actions-html.ts';
 import {
   bar,
   categorySection,
@@ -316,6 +317,7 @@ export function periodReportHtml(report: PeriodReportDocument): string {
     departments,
     segments,
     problems,
+    actionsSectionHtml(lang, report.actions),
     q
       ? categorySection(q, lang, s.categories, t.itemMean)
       : `<section><p class="note">${esc(w.pNoQuestionnaire)}</p></section>`,

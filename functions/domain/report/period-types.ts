@@ -5,6 +5,7 @@ import type { Wave } from '../model.ts';
 import type { Campaign } from '../programme.ts';
 import type { GradeName } from '../questionnaire.ts';
 import type { Segment } from '../segments.ts';
+import type { ActionsSummary } from './actions-summary.ts';
 import type { ReportDocument } from './document.ts';
 import type { Period } from './period.ts';
 import type { CategoryStatistics, ChoiceStatistics, ReportComment } from './statistics.ts';
@@ -142,6 +143,11 @@ export interface PeriodReportDocument {
   questionnaire: ReportDocument['questionnaire'] | null;
   targets: Targets;
   statistics: PeriodStatistics;
+  /**
+   * The corrective actions opened in the period (actions-summary.ts), when the campaign has a closed loop;
+   * null in an anonymous campaign's department report that withholds its figures.
+   */
+  actions?: ActionsSummary | null;
 }
 
 export interface PeriodInput {

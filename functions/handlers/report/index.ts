@@ -1,14 +1,20 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { calendarsAsWritten } from '../../../programme/calendars.ts';
+import { DynamoActions } from '../../adapters/dynamo-actions.ts';
 import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
 import { requireEnv } from '../../adapters/env.ts';
+import { eventBridgeClient } from '../../adapters/eventbridge-client.ts';
+import { EventBridgePublisher } from '../../adapters/eventbridge-publisher.ts';
 import { logger } from '../../adapters/logger.ts';
 import { composeMime } from '../../adapters/mime.ts';
 import { S3Blobs } from '../../adapters/s3-blobs.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
 import { sesClient } from '../../adapters/ses-client.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
+import { sqsClient } from '../../adapters/sqs-client.ts';
+import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
 import { isSkipped, type ReportDeps } from '../../use-cases/report.ts';
 import { isPeriodReport, type RunReportResult, runReport } from '../../use-cases/run-report.ts';
 import { parseReportEvent } from './event.ts';
@@ -25,6 +31,14 @@ const deps: ReportDeps = {
   clock: { now: () => new Date() },
   // The emailed links point at the survey page, which checks them and signs a fresh S3 URL per click.
   links: { secret: tokenSecret, baseUrl: requireEnv('PUBLIC_BASE_URL') },
+  // The closed loop: period reports summarize its actions and open (and judge) target actions.
+  actions: {
+    store: new DynamoActions(documentClient(), requireEnv('TABLE_NAME')),
+    queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
+    events: new EventBridgePublisher(eventBridgeClient()),
+    calendars: calendarsAsWritten,
+    warn: (message, fields) => logger.warn(message, fields),
+  },
 };
 
 /** The report schedule (`{ campaignId, trigger: 'schedule' }`) or the CLI (`{ campaignId, waveId? | period? }`). */

@@ -1,0 +1,139 @@
+import { FONT } from '../email/layout.ts';
+import { oneLine } from '../email/message.ts';
+import { escapeHtml as esc } from '../html.ts';
+import type { Language } from '../language.ts';
+import type { ActionCounts, ActionsSummary } from './actions-summary.ts';
+import { CELL } from './email.ts';
+
+/*
+ * The corrective actions of a period (actions-summary.ts) as report.html's section and the digest's lines
+ * and table. Department names are data: escaped in markup, one line in text.
+ */
+
+const COLUMNS = [
+  'opened',
+  'resolvedOnTime',
+  'resolvedLate',
+  'overdue',
+  'verified',
+  'reopened',
+  'closedUnverified',
+  'stillOpen',
+  'medianDaysToResolve',
+] as const satisfies ReadonlyArray<keyof ActionCounts>;
+
+const WORDS = {
+  'zh-CN': {
+    heading: '纠正措施',
+    caption: '本期开启的纠正措施：按部门统计',
+    department: '部门',
+    total: '合计',
+    none: '本期没有开启纠正措施。',
+    withheldScope: '匿名调查：本部门回复过少，不显示纠正措施统计。',
+    withheldDepartments: '匿名调查：{n} 个部门的纠正措施未按部门显示（只计入合计）。',
+    opened: '开启',
+    resolvedOnTime: '按期解决',
+    resolvedLate: '逾期解决',
+    overdue: '已逾期',
+    verified: '已验证',
+    reopened: '曾重开',
+    closedUnverified: '未验证关闭',
+    stillOpen: '未解决',
+    medianDaysToResolve: '解决天数（中位数）',
+  },
+  en: {
+    heading: 'Corrective actions',
+    caption: 'Corrective actions opened in the period, by department',
+    department: 'Department',
+    total: 'Total',
+    none: 'No corrective action was opened in the period.',
+    withheldScope:
+      'Anonymous campaign: this department has too few responses for its action figures to be shown.',
+    withheldDepartments:
+      'Anonymous campaign: the actions of {n} departments are not shown by department (only in the total).',
+    opened: 'Opened',
+    resolvedOnTime: 'Resolved on time',
+    resolvedLate: 'Resolved late',
+    overdue: 'Overdue',
+    verified: 'Verified',
+    reopened: 'Reopened',
+    closedUnverified: 'Closed unverified',
+    stillOpen: 'Still open',
+    medianDaysToResolve: 'Median days to resolve',
+  },
+} as const satisfies Record<Language, Record<string, string>>;
+
+export const actionWords = (lang: Language) => WORDS[lang];
+
+const cell = (c: ActionCounts, key: (typeof COLUMNS)[number]): string => {
+  const v = c[key];
+  return v === null ? '–' : key === 'medianDaysToResolve' ? v.toFixed(1) : String(v);
+};
+
+/** What a report shows of its actions: a summary, or null when an anonymous department's is withheld. */
+export type ShownActions = ActionsSummary | null | undefined;
+
+const notes = (w: ReturnType<typeof actionWords>, actions: ActionsSummary) => [
+  ...(actions.total.opened === 0 ? [w.none] : []),
+  ...(actions.withheldDepartments > 0
+    ? [w.withheldDepartments.replace('{n}', String(actions.withheldDepartments))]
+    : []),
+];
+
+/** report.html's section: a table with a caption, column and row headers (scope), the total last. */
+export function actionsSectionHtml(lang: Language, actions: ShownActions): string {
+  if (actions === undefined) return '';
+  const w = actionWords(lang);
+  if (actions === null) {
+    return `<section id="actions"><h2>${esc(w.heading)}</h2><p class="note">${esc(w.withheldScope)}</p></section>`;
+  }
+  const head = `<thead><tr><th scope="col">${esc(w.department)}</th>${COLUMNS.map((k) => `<th scope="col" class="n">${esc(w[k])}</th>`).join('')}</tr></thead>`;
+  const row = (name: string, c: ActionCounts) =>
+    `<tr><th scope="row">${esc(name)}</th>${COLUMNS.map((k) => `<td class="n">${cell(c, k)}</td>`).join('')}</tr>`;
+  const body = actions.departments.map((d) => row(d.department, d)).join('');
+  return `<section id="actions"><h2>${esc(w.heading)}</h2>${notes(w, actions)
+    .map((n) => `<p class="note">${esc(n)}</p>`)
+    .join(
+      '',
+    )}<table><caption>${esc(w.caption)}</caption>${head}<tbody>${body}</tbody><tfoot>${row(w.total, actions.total)}</tfoot></table></section>`;
+}
+
+const line = (w: ReturnType<typeof actionWords>, name: string, c: ActionCounts) =>
+  `- ${oneLine(name)}: ${COLUMNS.map((k) => `${w[k]} ${cell(c, k)}`).join(' · ')}`;
+
+/** The digest's text lines (empty when the report has no actions figures). */
+export function actionsText(lang: Language, actions: ShownActions): string[] {
+  if (actions === undefined) return [];
+  const w = actionWords(lang);
+  if (actions === null) return ['', `${w.heading}:`, w.withheldScope];
+  return [
+    '',
+    `${w.heading}:`,
+    ...notes(w, actions),
+    ...actions.departments.map((d) => line(w, d.department, d)),
+    line(w, w.total, actions.total),
+  ];
+}
+
+/** The digest's HTML rows (a section of the email's layout table), or nothing. */
+export function actionsEmailHtml(lang: Language, actions: ShownActions): string {
+  if (actions === undefined) return '';
+  const w = actionWords(lang);
+  const p = (text: string) =>
+    `<p style="margin:4px 0;font-family:${FONT};font-size:13px;color:#616e7c;">${esc(text)}</p>`;
+  if (actions === null) {
+    return `<tr><td style="padding:8px 24px;"><h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${esc(w.heading)}</h2>${p(w.withheldScope)}</td></tr>`;
+  }
+  const th = (text: string, scope: 'col' | 'row', align = 'right') =>
+    `<th scope="${scope}" align="${align}" style="${CELL}font-size:12px;">${esc(text)}</th>`;
+  const row = (name: string, c: ActionCounts) =>
+    `<tr>${th(name, 'row', 'left')}${COLUMNS.map((k) => `<td align="right" style="${CELL}font-size:12px;">${cell(c, k)}</td>`).join('')}</tr>`;
+  return `<tr><td style="padding:8px 24px;"><h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${esc(w.heading)}</h2>${notes(
+    w,
+    actions,
+  )
+    .map(p)
+    .join(
+      '',
+    )}<table width="100%" cellpadding="0" cellspacing="0" border="0"><caption style="text-align:left;font-family:${FONT};font-size:12px;color:#616e7c;">${esc(w.caption)}</caption><thead><tr>${th(w.department, 'col', 'left')}${COLUMNS.map((k) => th(w[k], 'col')).join('')}</tr></thead><tbody>${actions.departments.map((d) => row(d.department, d)).join('')}${row(w.total, actions.total)}</tbody></table></td></tr>`;
+}
