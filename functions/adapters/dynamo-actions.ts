@@ -135,14 +135,18 @@ export class DynamoActions extends DynamoTable implements ActionStore {
     campaignId: string,
     range: { from?: string; to?: string } = {},
   ): AsyncIterable<CorrectiveAction[]> {
-    // '#' sorts before every id character and '~' after, so the bounds take whole instants.
-    const from = range.from ? `${range.from}#` : '';
+    // '#' sorts before every id character and '~' after, so the bounds take whole instants. DynamoDB
+    // refuses an empty key value, so with no start the condition is only the end.
     const to = range.to ? `${range.to}#` : '~';
+    const values: Record<string, string> = { ':pk': campaignActionsPartition(campaignId), ':to': to };
+    if (range.from) values[':from'] = `${range.from}#`;
     for await (const page of this.queryPages({
       TableName: this.table,
       IndexName: GSI1,
-      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': campaignActionsPartition(campaignId), ':from': from, ':to': to },
+      KeyConditionExpression: range.from
+        ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to'
+        : 'gsi1pk = :pk AND gsi1sk < :to',
+      ExpressionAttributeValues: values,
     }))
       yield page.map((i) => strip<CorrectiveAction>(i));
   }

@@ -156,6 +156,33 @@ describe('DynamoActions', () => {
     expect(await actions.claimNotice('no-such-action', 'alert.0.0', 'x')).toBeUndefined();
   });
 
+  it("should list all of a campaign's actions with no empty key value in the query (DynamoDB refuses one)", async () => {
+    // Arrange: the client records every query it is given.
+    const inputs: unknown[] = [];
+    const ddb = documentClient();
+    const recording = {
+      send: (command: { input: unknown }) => {
+        inputs.push(command.input);
+        return ddb.send(command as never);
+      },
+    };
+    const actions = new DynamoActions(recording as never, process.env.TABLE_NAME!);
+    await actions.openAction({
+      ...sampleAction('all-1', new Date('2026-11-02T00:00:00Z')),
+      campaignId: 'all-campaign',
+    });
+
+    // Act
+    const all = await collect(actions.actionPages('all-campaign'));
+
+    // Assert
+    expect(all.map((a) => a.id)).toEqual(['all-1']);
+    const values = inputs.flatMap((i) =>
+      Object.values((i as { ExpressionAttributeValues?: object }).ExpressionAttributeValues ?? {}),
+    );
+    expect(values).not.toContain('');
+  });
+
   it("should list a campaign's actions opened in a range, oldest first", async () => {
     // Arrange
     const actions = store();

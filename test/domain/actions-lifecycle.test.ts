@@ -169,6 +169,24 @@ describe('recipients and events', () => {
   });
 });
 
+describe('events of changes made by people', () => {
+  it('should say who made a change by their role, never by their address', () => {
+    // Arrange
+    const action = sampleAction('a7', at('2026-12-01T02:00:00Z'));
+    const byOwner = acknowledge(action, 'north.head@example.com', at('2026-12-02T02:00:00Z'));
+    const byService = acknowledge(action, 'service@example.com', at('2026-12-02T02:00:00Z'));
+
+    // Act
+    const owner = actionEvent({ ...action, history: [...action.history, byOwner.history] });
+    const service = actionEvent({ ...action, history: [...action.history, byService.history] });
+
+    // Assert
+    expect(owner?.detail.by).toBe('owner');
+    expect(service?.detail.by).toBe('customer-service');
+    expect(JSON.stringify([owner, service])).not.toContain('@');
+  });
+});
+
 describe('triggers', () => {
   it('should trigger on a low total, on a rating at or below the level, on keywords and on a contact request', () => {
     // Arrange

@@ -270,6 +270,9 @@ describe('alerts: a dissatisfied response reaches its department at once', () =>
     expect(action).toBeDefined();
     expect(action).not.toHaveProperty('customer');
     expect(action?.source).toEqual({ kind: 'response', waveId: wave.waveId, anonymous: true });
+    // Dated by the day only, as the anonymous answer is: no time that points at the customer served then.
+    expect(action?.openedAt).toMatch(/T00:00:00\.000Z$/);
+    expect(action?.history.every((h) => h.at.endsWith('T00:00:00.000Z'))).toBe(true);
     expect(action?.response?.answeredAt).toMatch(/T00:00:00\.000Z$/);
     expect(await actions.getAction(responseActionId(invitation.id))).toBeUndefined();
     await sendQueued();

@@ -32,6 +32,7 @@ export interface ActionEventShape {
   anonymous: boolean;
   reasons: Array<{ kind: CorrectiveAction['reasons'][number]['kind']; [key: string]: unknown }>;
   at: string;
+  /** `customer`, `csat`, or the role of the person: `owner`, `customer-service`, `manager` (never an address). */
   by: string;
 }
 
@@ -73,7 +74,20 @@ export function actionEvent(
         r.kind === 'keyword' ? { kind: r.kind, keyword: r.keyword, question: r.question } : r,
       ),
       at: last.at,
-      by: last.by,
+      by: roleOf(action, last.by),
     },
   };
+}
+
+/**
+ * Who made a change, as an event says it: `customer` and `csat` as recorded, a person by their role on the
+ * action (`owner`, `customer-service`, `manager`), never their address (events may go anywhere).
+ */
+function roleOf(action: CorrectiveAction, by: string): string {
+  if (by === 'customer' || by === 'csat') return by;
+  const is = (list: ReadonlyArray<{ email: string }>) => list.some((r) => r.email === by);
+  if (is(action.owners)) return 'owner';
+  if (is(action.notify)) return 'customer-service';
+  if (is(action.managers)) return 'manager';
+  return 'staff';
 }

@@ -114,7 +114,9 @@ export function responseAction(input: {
       : { kind: 'response', waveId: input.waveId, invitationId: input.responseId },
     department: input.department,
     reasons,
-    at: input.at,
+    // An anonymous answer is dated by its day only (anonymity.ts): so is its action, or the action's
+    // time would point at the customer served then.
+    at: input.anonymous ? new Date(`${input.at.toISOString().slice(0, 10)}T00:00:00.000Z`) : input.at,
     ...(input.customer && !input.anonymous ? { customer: input.customer } : {}),
     response,
   });

@@ -33,7 +33,9 @@ const deps: ReportDeps = {
   links: { secret: tokenSecret, baseUrl: requireEnv('PUBLIC_BASE_URL') },
   // The closed loop: period reports summarize its actions and open (and judge) target actions.
   actions: {
-    store: new DynamoActions(documentClient(), requireEnv('TABLE_NAME')),
+    store: new DynamoActions(documentClient(), requireEnv('TABLE_NAME'), {
+      retentionDays: Number(process.env.RETENTION_DAYS) || 365,
+    }),
     queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
     events: new EventBridgePublisher(eventBridgeClient()),
     calendars: calendarsAsWritten,

@@ -41,7 +41,9 @@ const deps: SendDeps = {
 // Action emails share the mailer, pacing, links and suppression list; their claims are on the action.
 const actionDeps: ActionNoticeDeps = {
   ...deps,
-  actions: new DynamoActions(documentClient(), requireEnv('TABLE_NAME')),
+  actions: new DynamoActions(documentClient(), requireEnv('TABLE_NAME'), {
+    retentionDays: Number(process.env.RETENTION_DAYS) || 365,
+  }),
 };
 
 /*

@@ -58,7 +58,9 @@ const deps = async () => ({ store, clock, waves, suppressions, secret: await tok
 // The closed loop after a stored response: its action, the alerts on the send queue, the events.
 const responseActions: ResponseActionsDeps = {
   store,
-  actions: new DynamoActions(documentClient(), requireEnv('TABLE_NAME')),
+  actions: new DynamoActions(documentClient(), requireEnv('TABLE_NAME'), {
+    retentionDays: Number(process.env.RETENTION_DAYS) || 365,
+  }),
   queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
   events: new EventBridgePublisher(eventBridgeClient()),
   calendars: programme.calendars,
