@@ -30,7 +30,7 @@ const emulators = spawn(process.execPath, ['--import', 'tsx', join('bench', 'emu
   stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 });
 const [line] = (await once(createInterface({ input: emulators.stdout! }), 'line')) as [string];
-const endpoints = JSON.parse(line) as { dynamodb: string; s3: string; ses: string };
+const endpoints = JSON.parse(line) as { dynamodb: string; s3: string; ses: string; events: string };
 Object.assign(process.env, {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'S3RVER',
@@ -38,6 +38,7 @@ Object.assign(process.env, {
   AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
   AWS_ENDPOINT_URL_S3: endpoints.s3,
   AWS_ENDPOINT_URL_SES: endpoints.ses,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
   TABLE_NAME: 'csat-bench',
   BUCKET_NAME: 'csat-bench',
   TOKEN_SECRET: randomBytes(32).toString('base64url'),
