@@ -191,6 +191,11 @@ export const Campaign = z.strictObject({
     .int('must be a whole number of at least 2')
     .min(2, 'must be a whole number of at least 2')
     .optional(),
+  /**
+   * Publishes every stored response as a `Response Submitted` event on the default EventBridge bus (no
+   * personal data, actions/events.ts). Off by default: it is one more call on every submit.
+   */
+  publishResponses: z.boolean({ error: 'must be true or false' }).optional(),
   /** The closed loop: which answers open a corrective action, whom it alerts, how it is verified (actions/config.ts). */
   actions: ActionsConfig.optional(),
 });

@@ -9,6 +9,7 @@ import type { ActionSendJob, CorrectiveAction } from '../domain/actions/model.ts
 import { noticeRecipients } from '../domain/actions/notices.ts';
 import { responseAction } from '../domain/actions/open.ts';
 import type { ActionQueue, ActionStore, EventPublisher } from '../domain/actions/ports.ts';
+import { actionReasons } from '../domain/actions/triggers.ts';
 import { findCalendar, type HolidayCalendar } from '../domain/calendar/index.ts';
 import { isFlagged } from '../domain/cleaning-flags.ts';
 import type { SurveyStore } from '../domain/ports.ts';
@@ -57,6 +58,19 @@ export async function afterSubmit(
   const result: AfterSubmitResult = { opened: false, alerts: 0, failures: [] };
   const { wave, anonymous } = stored;
   const campaign = wave.campaign;
+  // A content answer of a campaign that does not publish every response costs the submit nothing more:
+  // the triggers need only the answer, and the invitation is read for a response that opens an action.
+  const answer = anonymous ? anonymous.response : stored.response;
+  const triggered =
+    campaign.actions !== undefined &&
+    !isFlagged(answer) &&
+    actionReasons(wave.questionnaire, campaign.actions.triggers, {
+      total: answer.total,
+      ratings: answer.ratings,
+      comments: answer.comments,
+      ...(answer.contactRequested ? { contactRequested: true } : {}),
+    }).length > 0;
+  if (!triggered && campaign.publishResponses !== true) return result;
   let invitation = stored.invitation;
   if (!anonymous && !invitation) {
     try {
@@ -144,9 +158,11 @@ export async function afterSubmit(
     flagged,
     ...(result.actionId ? { actionId: result.actionId } : {}),
   };
-  const events: CsatEvent[] = [{ detailType: DETAIL_TYPES.responseSubmitted, detail }];
+  const events: CsatEvent[] =
+    campaign.publishResponses === true ? [{ detailType: DETAIL_TYPES.responseSubmitted, detail }] : [];
   const opened = action && result.opened ? actionEvent(action) : undefined;
   if (opened) events.push(opened);
+  if (events.length === 0) return result;
   try {
     await deps.events.publish(events);
   } catch (e) {

@@ -65,6 +65,7 @@ function campaign(overrides: Partial<Campaign> = {}) {
       ],
     },
     actions: { ...demoCampaign.actions!, customerService: [{ email: people.service }] },
+    publishResponses: true,
     ...overrides,
   };
   return { campaign: c, people };
@@ -230,6 +231,26 @@ describe('alerts: a dissatisfied response reaches its department at once', () =>
     for (const pii of [name, comment, invitation.customer.email, happy.invitation.customer.email]) {
       expect(all).not.toContain(pii);
     }
+    await queuedSendJobs(QUEUE);
+  });
+
+  it('should cost a content answer nothing more when the campaign does not publish every response', async () => {
+    const { campaign: c } = campaign({ publishResponses: undefined });
+    const wave = await seedWave({ campaign: c, waveId: `demo-alerts-${randomUUID()}` });
+    const happy = await seedInvitation(wave);
+    const unhappy = await seedInvitation(wave);
+    const before = publishedEvents().length;
+
+    await post(happy.surveyToken, formOf(wave, allAt('very-satisfied')));
+    await post(unhappy.surveyToken, formOf(wave, allAt('very-dissatisfied')));
+
+    // Only the unhappy answer's action is published; the happy one wrote its response and nothing else.
+    const published = publishedEvents().slice(before);
+    expect(published.map((e) => e['detail-type'])).toEqual([DETAIL_TYPES.actionOpened]);
+    expect((published[0]?.detail as { actionId: string }).actionId).toBe(
+      responseActionId(unhappy.invitation.id),
+    );
+    expect(await actions.getAction(responseActionId(happy.invitation.id))).toBeUndefined();
     await queuedSendJobs(QUEUE);
   });
 
