@@ -76,7 +76,9 @@ export async function sendActionNotice(
   if (!action) return { outcome: 'skipped', ...ids, why: 'claimed' };
   // A job is queued before the change it announces is stored (the sweep's and the follow-up's order):
   // one of a round still to come waits for it, given back and redelivered, unless the action is final.
-  if (job.round > action.round && !isFinal(action.status)) {
+  // The follow-up likewise waits for its `verification` (the answer-by date its link and text carry).
+  const waiting = job.notice === 'verify' && action.status === 'resolved' && !action.verification;
+  if ((job.round > action.round || waiting) && !isFinal(action.status)) {
     await actions.releaseNotice(job.actionId, key, atIso);
     throw new ActionNotReadyError(job.actionId, job.round);
   }

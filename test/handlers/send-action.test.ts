@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoActions } from '../../functions/adapters/dynamo-actions.ts';
 import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { sesClient } from '../../functions/adapters/ses-client.ts';
-import { resolve } from '../../functions/domain/actions/lifecycle.ts';
+import { resolve, verificationSent } from '../../functions/domain/actions/lifecycle.ts';
 import { type CorrectiveAction, noticeKey } from '../../functions/domain/actions/model.ts';
 import { responseAction } from '../../functions/domain/actions/open.ts';
 import { findCalendar } from '../../functions/domain/calendar/index.ts';
@@ -141,8 +141,14 @@ describe('Handler: send, action jobs', () => {
   it('should not send the follow-up to a suppressed customer, and send it to one that is not', async () => {
     const suppressed = await openAction();
     const fine = await openAction();
-    await resolveIt(suppressed.action);
-    await resolveIt(fine.action);
+    const early = await resolveIt(fine.action);
+    // Queued before the sweep stores `verification`: given back until it has, then sent.
+    const waiting = await send({ actionId: fine.action.id, notice: 'verify', round: 0, recipient: 0 });
+    expect(waiting.batchItemFailures).toHaveLength(1);
+    expect(await mailTo(fine.customer)).toHaveLength(0);
+    await actions.apply(fine.action.id, verificationSent(early!, new Date(), '2099-01-01'));
+    const askedSuppressed = await resolveIt(suppressed.action);
+    await actions.apply(suppressed.action.id, verificationSent(askedSuppressed!, new Date(), '2099-01-01'));
     await suppressAddress(testSuppressions(), suppressed.customer, 'unsubscribed', new Date().toISOString());
 
     await send(
