@@ -1,19 +1,13 @@
 import { type ActionsConfig, actionsCalendarId } from '../domain/actions/config.ts';
 import { actionEvent, type CsatEvent } from '../domain/actions/events.ts';
 import type { ActionSendJob, CorrectiveAction } from '../domain/actions/model.ts';
-import { responseAction } from '../domain/actions/open.ts';
+import { noticeJobs } from '../domain/actions/notices.ts';
+import { actionResponseOf, responseAction } from '../domain/actions/open.ts';
 import type { ActionQueue, ActionStore, EventPublisher } from '../domain/actions/ports.ts';
-import {
-  ALERT_GRACE_MS,
-  dueStep,
-  missingAlertJobs,
-  noticeJobs,
-  type SweepStep,
-} from '../domain/actions/sweep.ts';
+import { ALERT_GRACE_MS, dueStep, missingAlertJobs, type SweepStep } from '../domain/actions/sweep.ts';
 import { isAnonymous } from '../domain/anonymity.ts';
 import { findCalendar, type HolidayCalendar, isWorkingDay } from '../domain/calendar/index.ts';
-import { isFlagged } from '../domain/cleaning-flags.ts';
-import type { Invitation, StoredResponse, Wave } from '../domain/model.ts';
+import type { Invitation, Wave } from '../domain/model.ts';
 import type { Clock, SurveyStore } from '../domain/ports.ts';
 import type { Campaign } from '../domain/programme.ts';
 
@@ -185,7 +179,7 @@ function actionOf(
   answered: Invitation,
   wave: Wave | undefined,
 ): CorrectiveAction | undefined {
-  const response = answered.response as (StoredResponse & { contactRequested?: boolean }) | undefined;
+  const response = answered.response;
   // An erased customer's answer lost its comments and contact: nothing to act on or to ask.
   if (!wave || !response || answered.erasedAt) return undefined;
   const anonymous = isAnonymous(wave.campaign) || answered.customer.id === '';
@@ -199,17 +193,7 @@ function actionOf(
     anonymous,
     department,
     ...(anonymous ? {} : { customer: { id, name, email, language } }),
-    response: {
-      answeredAt: response.answeredAt,
-      total: response.total,
-      grade: response.grade,
-      ratings: response.ratings,
-      comments: response.comments,
-      ...(response.choices ? { choices: response.choices } : {}),
-      questionnaireVersion: response.questionnaireVersion,
-      ...(response.contactRequested ? { contactRequested: true } : {}),
-      flagged: isFlagged(response),
-    },
+    response: actionResponseOf(response),
     at: new Date(response.answeredAt),
   });
 }

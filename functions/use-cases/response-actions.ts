@@ -5,9 +5,9 @@ import {
   DETAIL_TYPES,
   type ResponseSubmittedDetail,
 } from '../domain/actions/events.ts';
-import type { ActionSendJob, CorrectiveAction } from '../domain/actions/model.ts';
-import { noticeRecipients } from '../domain/actions/notices.ts';
-import { responseAction } from '../domain/actions/open.ts';
+import type { CorrectiveAction } from '../domain/actions/model.ts';
+import { noticeJobs } from '../domain/actions/notices.ts';
+import { actionResponseOf, responseAction } from '../domain/actions/open.ts';
 import type { ActionQueue, ActionStore, EventPublisher } from '../domain/actions/ports.ts';
 import { actionReasons } from '../domain/actions/triggers.ts';
 import { findCalendar, type HolidayCalendar } from '../domain/calendar/index.ts';
@@ -63,13 +63,7 @@ export async function afterSubmit(
   const answer = anonymous ? anonymous.response : stored.response;
   const triggered =
     campaign.actions !== undefined &&
-    !isFlagged(answer) &&
-    actionReasons(wave.questionnaire, campaign.actions.triggers, {
-      total: answer.total,
-      ratings: answer.ratings,
-      comments: answer.comments,
-      ...(answer.contactRequested ? { contactRequested: true } : {}),
-    }).length > 0;
+    actionReasons(wave.questionnaire, campaign.actions.triggers, actionResponseOf(answer)).length > 0;
   if (!triggered && campaign.publishResponses !== true) return result;
   let invitation = stored.invitation;
   if (!anonymous && !invitation) {
@@ -109,16 +103,7 @@ export async function afterSubmit(
               },
             }
           : {}),
-        response: {
-          answeredAt: response.answeredAt,
-          total: response.total,
-          grade: response.grade,
-          ratings: response.ratings,
-          comments: response.comments,
-          ...(response.choices ? { choices: response.choices } : {}),
-          questionnaireVersion: response.questionnaireVersion,
-          ...(response.contactRequested ? { contactRequested: true } : {}),
-        },
+        response: actionResponseOf(response),
         at: stored.at,
       });
       if (action) {
@@ -131,12 +116,7 @@ export async function afterSubmit(
   }
 
   if (action && result.opened) {
-    const jobs: ActionSendJob[] = noticeRecipients(action, 'alert').map((_, recipient) => ({
-      actionId: action.id,
-      notice: 'alert',
-      round: action.round,
-      recipient,
-    }));
+    const jobs = noticeJobs(action, 'alert');
     try {
       await deps.queue.enqueue(jobs);
       result.alerts = jobs.length;

@@ -1,6 +1,7 @@
 import { actionEvent } from '../domain/actions/event-types.ts';
 import { targetActionId, verifyByPeriod } from '../domain/actions/lifecycle.ts';
-import { type ActionSendJob, type CorrectiveAction, noticeKey } from '../domain/actions/model.ts';
+import type { CorrectiveAction } from '../domain/actions/model.ts';
+import { noticeJobs, unclaimedJobs } from '../domain/actions/notices.ts';
 import { newAction } from '../domain/actions/open.ts';
 import { departmentMisses, itemMisses, targetMisses } from '../domain/actions/targets.ts';
 import { localDateOf } from '../domain/calendar/working-days.ts';
@@ -69,9 +70,7 @@ export async function targetActions(
     // stopped between opening and queueing loses none; the send's claim keeps a repeat from emailing twice.
     const stored = opened ? action : await loop.store.getAction(action.id);
     if (stored?.round !== 0) continue;
-    const jobs = [...stored.owners, ...stored.notify]
-      .map((_, recipient): ActionSendJob => ({ actionId: stored.id, notice: 'alert', round: 0, recipient }))
-      .filter((j) => !Object.hasOwn(stored.notices, noticeKey('alert', 0, j.recipient)));
+    const jobs = unclaimedJobs(stored, noticeJobs(stored, 'alert', 0));
     if (jobs.length > 0) await loop.queue.enqueue(jobs);
     if (!opened) continue;
     result.opened += 1;
@@ -105,18 +104,8 @@ export async function targetActions(
       period.key,
     );
     if (!met) {
-      // The managers and owners hear of the reopen (contract: `reopened` goes to [...managers, ...owners]).
-      const recipients = [...action.managers, ...action.owners];
-      await loop.queue.enqueue(
-        recipients.map(
-          (_, recipient): ActionSendJob => ({
-            actionId: action.id,
-            notice: 'reopened',
-            round: action.round + 1,
-            recipient,
-          }),
-        ),
-      );
+      // The managers and owners hear of the reopen, in the round it starts.
+      await loop.queue.enqueue(noticeJobs(action, 'reopened', action.round + 1));
     }
     const updated = await loop.store.apply(action.id, change);
     if (!updated) continue;

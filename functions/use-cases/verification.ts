@@ -1,7 +1,8 @@
 import { actionsCalendarId } from '../domain/actions/config.ts';
 import { ActionChangeError, answerVerification } from '../domain/actions/lifecycle.ts';
 import { verifyVerifyLink } from '../domain/actions/links.ts';
-import type { ActionSendJob, CorrectiveAction } from '../domain/actions/model.ts';
+import type { CorrectiveAction } from '../domain/actions/model.ts';
+import { noticeJobs } from '../domain/actions/notices.ts';
 import type { ActionQueue, ActionStore, EventPublisher } from '../domain/actions/ports.ts';
 import { findCalendar, type HolidayCalendar } from '../domain/calendar/index.ts';
 import { localDateOf } from '../domain/calendar/working-days.ts';
@@ -114,15 +115,8 @@ export async function answerFollowUp(
     throw e;
   }
   if (answer === 'no') {
-    // The `reopened` notice goes to [...managers, ...owners] (notices.ts), in the round the reopen starts.
-    const recipients = [...action.managers, ...action.owners];
-    const jobs: ActionSendJob[] = recipients.map((_, recipient) => ({
-      actionId: action.id,
-      notice: 'reopened',
-      round: action.round + 1,
-      recipient,
-    }));
-    await deps.queue.enqueue(jobs);
+    // The `reopened` notice, in the round the reopen starts.
+    await deps.queue.enqueue(noticeJobs(action, 'reopened', action.round + 1));
   }
   const updated = await deps.actions.apply(action.id, change);
   if (!updated) throw new VerificationNotCountedError(language, 'answered');

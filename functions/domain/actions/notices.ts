@@ -1,4 +1,10 @@
-import type { ActionNoticeKind, ActionRecipient, CorrectiveAction } from './model.ts';
+import {
+  type ActionNoticeKind,
+  type ActionRecipient,
+  type ActionSendJob,
+  type CorrectiveAction,
+  noticeKey,
+} from './model.ts';
 
 /**
  * Who gets an action's emails of one kind, in the order `ActionSendJob.recipient` indexes:
@@ -47,3 +53,21 @@ export function recipientRef(
       return undefined;
   }
 }
+
+/** One job per recipient of a kind of email, in `round` (the action's current one unless given). */
+export function noticeJobs(
+  action: CorrectiveAction,
+  kind: ActionNoticeKind,
+  round = action.round,
+): ActionSendJob[] {
+  return noticeRecipients(action, kind).map((_, recipient) => ({
+    actionId: action.id,
+    notice: kind,
+    round,
+    recipient,
+  }));
+}
+
+/** The jobs whose email nobody has claimed yet (notices): what a lost queueing left unsent. */
+export const unclaimedJobs = (action: CorrectiveAction, jobs: ActionSendJob[]): ActionSendJob[] =>
+  jobs.filter((j) => !Object.hasOwn(action.notices ?? {}, noticeKey(j.notice, j.round, j.recipient)));

@@ -1,5 +1,7 @@
 import type { HolidayCalendar } from '../calendar/holiday-calendar.ts';
+import { isFlagged } from '../cleaning-flags.ts';
 import { toLanguage } from '../language.ts';
+import type { StoredResponse } from '../model.ts';
 import type { Campaign } from '../programme.ts';
 import type { Questionnaire } from '../questionnaire.ts';
 import type { ActionsConfig } from './config.ts';
@@ -72,6 +74,23 @@ export function newAction(input: {
     ...(input.response ? { response: input.response } : {}),
     notices: {},
     history: [{ at: openedAt, by: 'csat', event: 'opened' }],
+  };
+}
+
+/** What responseAction takes of a stored response: the answer as the alert shows it, and the trigger inputs. */
+export function actionResponseOf(
+  response: StoredResponse,
+): ActionResponse & { contactRequested?: boolean; flagged: boolean } {
+  return {
+    answeredAt: response.answeredAt,
+    total: response.total,
+    grade: response.grade,
+    ratings: response.ratings,
+    comments: response.comments,
+    ...(response.choices ? { choices: response.choices } : {}),
+    questionnaireVersion: response.questionnaireVersion,
+    ...(response.contactRequested ? { contactRequested: true } : {}),
+    flagged: isFlagged(response),
   };
 }
 

@@ -14,14 +14,8 @@ import {
   ownerReminded,
   verificationSent,
 } from './lifecycle.ts';
-import {
-  type ActionNoticeKind,
-  type ActionSendJob,
-  type CorrectiveAction,
-  noticeKey,
-  PENDING_STATUSES,
-} from './model.ts';
-import { noticeRecipients } from './notices.ts';
+import { type ActionSendJob, type CorrectiveAction, PENDING_STATUSES } from './model.ts';
+import { noticeJobs, unclaimedJobs } from './notices.ts';
 
 /*
  * The daily sweep's decisions (use-cases/action-sweep.ts), pure: what is due today for one live action of
@@ -40,20 +34,6 @@ export interface SweepStep {
   kind: SweepStepKind;
   jobs: ActionSendJob[];
   change: ActionChange;
-}
-
-/** One job per recipient of the kind, in the given round. */
-export function noticeJobs(
-  action: CorrectiveAction,
-  kind: ActionNoticeKind,
-  round = action.round,
-): ActionSendJob[] {
-  return noticeRecipients(action, kind).map((_, recipient) => ({
-    actionId: action.id,
-    notice: kind,
-    round,
-    recipient,
-  }));
 }
 
 /** What a note says when an action has nobody to ask whether it is resolved. */
@@ -143,10 +123,7 @@ export function dueStep(
  */
 export function missingAlertJobs(action: CorrectiveAction, now: Date): ActionSendJob[] {
   if (now.getTime() - Date.parse(action.openedAt) < ALERT_GRACE_MS) return [];
-  const notices = action.notices ?? {};
-  return noticeJobs(action, 'alert', 0).filter(
-    (job) => !Object.hasOwn(notices, noticeKey('alert', 0, job.recipient)),
-  );
+  return unclaimedJobs(action, noticeJobs(action, 'alert', 0));
 }
 
 /** The sweep runs daily at this time of the campaign's time zone (before the working day's mail is read). */
