@@ -1,7 +1,7 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryCustomer } from '../domain/audience.ts';
 import type { Customer } from '../domain/programme.ts';
-import { CUSTOMERS_PARTITION, customerKey, GSI1 } from './dynamo-keys.ts';
+import { customerKey, customersPartition, DIRECTORY_SHARDS, GSI1, shardOf } from './dynamo-keys.ts';
 import { DynamoTable, strip } from './dynamo-table.ts';
 
 /**
@@ -29,6 +29,15 @@ const toCustomer = (item: Record<string, unknown>): DirectoryCustomer => {
   return c;
 };
 
+/** A page's LastEvaluatedKey as text a queue message can carry (keys only: ids, no personal data). */
+const encodeCursor = (key: Record<string, unknown>): string =>
+  Buffer.from(JSON.stringify(key)).toString('base64url');
+const decodeCursor = (cursor: string): Record<string, unknown> => {
+  const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new RangeError('not a directory cursor');
+  return key as Record<string, unknown>;
+};
+
 /** The customer directory: one profile item per customer, listed through gsi1 (dynamo-keys.ts). */
 export class CustomerItems extends DynamoTable {
   async putCustomers(customers: Customer[]): Promise<void> {
@@ -53,7 +62,7 @@ export class CustomerItems extends DynamoTable {
               ExpressionAttributeNames: Object.fromEntries(CUSTOMER_FIELDS.map((f) => [`#${f}`, f])),
               ExpressionAttributeValues: {
                 ...Object.fromEntries(set.map((f) => [`:${f}`, c[f]])),
-                ':g1': CUSTOMERS_PARTITION,
+                ':g1': customersPartition(shardOf(c.id, DIRECTORY_SHARDS)),
                 ':purge': this.purgeAt(now),
                 ':now': now,
               },
@@ -101,12 +110,40 @@ export class CustomerItems extends DynamoTable {
   }
 
   async listCustomers(): Promise<DirectoryCustomer[]> {
-    const items = await this.queryAll({
-      TableName: this.table,
-      IndexName: GSI1,
-      KeyConditionExpression: 'gsi1pk = :c',
-      ExpressionAttributeValues: { ':c': CUSTOMERS_PARTITION },
-    });
-    return items.map(toCustomer);
+    const shards = await Promise.all(
+      Array.from({ length: DIRECTORY_SHARDS }, (_, shard) =>
+        this.queryAll({
+          TableName: this.table,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :c',
+          ExpressionAttributeValues: { ':c': customersPartition(shard) },
+        }),
+      ),
+    );
+    return shards.flat().map(toCustomer);
+  }
+
+  /** One page of a directory shard, from where `cursor` (the last page's) left off; no cursor back at the end. */
+  async customerPage(
+    shard: number,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ customers: DirectoryCustomer[]; cursor?: string }> {
+    if (!Number.isInteger(shard) || shard < 0 || shard >= DIRECTORY_SHARDS)
+      throw new RangeError(`no directory shard ${shard} (0 to ${DIRECTORY_SHARDS - 1})`);
+    const page = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :c',
+        ExpressionAttributeValues: { ':c': customersPartition(shard) },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+      }),
+    );
+    return {
+      customers: (page.Items ?? []).map(toCustomer),
+      ...(page.LastEvaluatedKey ? { cursor: encodeCursor(page.LastEvaluatedKey) } : {}),
+    };
   }
 }

@@ -37,6 +37,16 @@ export class InvitationItems extends DynamoTable {
     return items.map((i) => strip<Invitation>(i));
   }
 
+  async *invitationPages(waveId: string): AsyncIterable<Invitation[]> {
+    for await (const page of this.queryPages({
+      TableName: this.table,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :w',
+      ExpressionAttributeValues: { ':w': waveInvitationsPartition(waveId) },
+    }))
+      yield page.map((i) => strip<Invitation>(i));
+  }
+
   async claimSend(id: string, step: SendStep, at: string): Promise<Invitation | undefined> {
     const prev = previousStep(step);
     try {

@@ -7,7 +7,7 @@
  *   anonymous   pk ARESP#{id}           sk ARESP      gsi1 RESPONSES#{wave} / {id}
  *   response    id = HMAC(secret, invitation id)      gsi2 ANSWERS#{campaign}#{UTC date} / {UTC date}T00:00:00.000Z#{id}
  *               (domain/anonymity.ts: no customer, no time finer than the day, so the sort key orders by id)
- *   customer    pk CUSTOMER#{id}        sk PROFILE    gsi1 CUSTOMERS / {id}
+ *   customer    pk CUSTOMER#{id}        sk PROFILE    gsi1 CUSTOMERS#{shard} / {id}   (shard = shardOf(id, DIRECTORY_SHARDS))
  *               (+ unsubscribedAt, suppressedAt, lastSurveyedAt/lastSurveyedWave: csat's own, kept on import)
  *   suppression pk SUPPRESS#{address hash} sk SUPPRESS (reasons, since: no purgeAt, no personal data)
  *   action      pk ACTION#{id}          sk ACTION     gsi1 ACTIONS#{campaign} / {openedAt}#{id}
@@ -56,8 +56,24 @@ export const anonymousResponseKey = (id: string): ItemKey => ({ pk: `ARESP#${id}
 export const waveResponsesPartition = (waveId: string): string => `RESPONSES#${waveId}`;
 
 export const customerKey = (id: string): ItemKey => ({ pk: `CUSTOMER#${id}`, sk: 'PROFILE' });
-/** gsi1: the directory, every customer's profile. */
-export const CUSTOMERS_PARTITION = 'CUSTOMERS';
+/**
+ * Which of `shards` write shards an item goes to: FNV-1a of its id, so the same id always lands in the same
+ * shard and ids spread evenly. A GSI partition key takes about 1,000 writes a second; a key that every
+ * item of a kind shares (the whole directory, a whole wave) is split this way into `shards` keys.
+ */
+export function shardOf(id: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
+
+/** The directory's gsi1 shards: what one customer write touches, and the unit dispatch fans out over. */
+export const DIRECTORY_SHARDS = 32;
+/** gsi1: one shard of the directory, every customer's profile in it. */
+export const customersPartition = (shard: number): string => `CUSTOMERS#${shard}`;
 
 /** An address's suppression record (domain/suppression.ts): no purgeAt, it outlives the customer item. */
 export const suppressionKey = (hash: string): ItemKey => ({ pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' });

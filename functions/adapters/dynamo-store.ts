@@ -5,6 +5,7 @@ import type { Invitation, InvitedCustomer, SendStep, StoredResponse, Wave } from
 import type { SurveyStore } from '../domain/ports.ts';
 import type { Customer } from '../domain/programme.ts';
 import { CustomerItems } from './dynamo-customers.ts';
+import { DIRECTORY_SHARDS } from './dynamo-keys.ts';
 import { InvitationItems } from './dynamo-invitations.ts';
 import { ResponseItems } from './dynamo-responses.ts';
 import type { DynamoStoreOptions } from './dynamo-table.ts';
@@ -56,6 +57,10 @@ export class DynamoStore implements SurveyStore {
 
   listInvitations(waveId: string): Promise<Invitation[]> {
     return this.invitations.listInvitations(waveId);
+  }
+
+  invitationPages(waveId: string): AsyncIterable<Invitation[]> {
+    return this.invitations.invitationPages(waveId);
   }
 
   claimSend(id: string, step: SendStep, at: string): Promise<Invitation | undefined> {
@@ -137,6 +142,16 @@ export class DynamoStore implements SurveyStore {
 
   getCustomer(customerId: string): Promise<DirectoryCustomer | undefined> {
     return this.customers.getCustomer(customerId);
+  }
+
+  readonly directoryShards = DIRECTORY_SHARDS;
+
+  customerPage(
+    shard: number,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ customers: DirectoryCustomer[]; cursor?: string }> {
+    return this.customers.customerPage(shard, cursor, limit);
   }
 
   listCustomers(): Promise<DirectoryCustomer[]> {

@@ -19,6 +19,8 @@ export interface SurveyStore {
   putInvitation(invitation: Invitation): Promise<boolean>;
   getInvitation(id: string): Promise<Invitation | undefined>;
   listInvitations(waveId: string): Promise<Invitation[]>;
+  /** A wave's invitations a page at a time (in no set order), so a caller can go through any number of them. */
+  invitationPages(waveId: string): AsyncIterable<Invitation[]>;
   /**
    * Records, before sending, that a step's email goes out now, and returns the invitation to send.
    * Only the first caller claims it; a step already sent, an unsubscribed or expired invitation, or an
@@ -79,7 +81,19 @@ export interface SurveyStore {
   /** Marks the invitation and the customer unsubscribed (idempotent): whom it invited, or undefined when it is gone. */
   unsubscribe(id: string, at: string): Promise<InvitedCustomer | undefined>;
   putCustomers(customers: Customer[]): Promise<void>;
+  /** The whole directory in memory: only for small jobs; anything that grows with it reads `customerPage`. */
   listCustomers(): Promise<DirectoryCustomer[]>;
+  /** How many shards the directory is split into (0 … directoryShards − 1): the unit dispatch fans out over. */
+  readonly directoryShards: number;
+  /**
+   * Up to `limit` customers of one directory shard, from where `cursor` (the previous page's) left off;
+   * the page after has a cursor, the last page none. Cursors are opaque text a queue message can carry.
+   */
+  customerPage(
+    shard: number,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ customers: DirectoryCustomer[]; cursor?: string }>;
   /** One customer of the directory, with what csat recorded (suppressedAt, …); undefined when unknown. */
   getCustomer(customerId: string): Promise<DirectoryCustomer | undefined>;
   /**
