@@ -1,0 +1,223 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type Audience,
+  type DirectoryCustomer,
+  type Sample,
+  type SelectionInput,
+  selectAudience,
+} from '../../functions/domain/audience.ts';
+import { Criteria } from '../../functions/domain/selection/criteria.ts';
+import { KthCounter, mergeKth } from '../../functions/domain/selection/kth.ts';
+import {
+  advancePlan,
+  classify,
+  type SelectionPlan,
+  ShardCounter,
+  startPlan,
+} from '../../functions/domain/selection/plan.ts';
+
+/*
+ * The selection a shard at a time (plan.ts) against the selection in memory (selectAudience): the same
+ * customers, the same outcomes and segments, for any directory cut into any shards and pages.
+ */
+const AT = new Date('2025-08-31T01:00:00.000Z');
+const WAVE = 'demo-20250831T0100';
+const DAY_MS = 86_400_000;
+const daysBefore = (n: number) => new Date(AT.getTime() - n * DAY_MS).toISOString();
+
+/** Runs the plan's rounds over the shards, as the dispatch tasks do, and classifies every customer. */
+function selectInShards(
+  input: SelectionInput,
+  shards: DirectoryCustomer[][],
+  pageSize: number,
+  exactCap?: number,
+) {
+  let plan: SelectionPlan = startPlan();
+  const rounds: string[] = [];
+  while (plan.stage !== 'invite') {
+    rounds.push(plan.stage);
+    if (rounds.length > 60) throw new Error(`no decision after 60 rounds: ${rounds.join(' ')}`);
+    const counts = shards.map((shard) => {
+      const counter = new ShardCounter(plan, input, exactCap);
+      for (let i = 0; i < shard.length; i += pageSize) counter.add(shard.slice(i, i + pageSize));
+      // Through JSON, as stored between rounds.
+      return JSON.parse(JSON.stringify(counter.result()));
+    });
+    plan = JSON.parse(JSON.stringify(advancePlan(plan, input, counts)));
+  }
+  const criteria = new Criteria(input);
+  const outcomes = new Map(shards.flat().map((c) => [c.id, classify(plan, criteria, c)]));
+  return { outcomes, rounds };
+}
+
+const dates = ['2024-01-15', '2025-03-01', '2025-06-30', '2025-08-20', '2025-08-31'];
+const arbCustomer = fc.record({
+  id: fc.oneof(
+    fc.string({ minLength: 1, maxLength: 6 }),
+    fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty'),
+  ),
+  department: fc.constantFrom('east', 'south', 'north', 'hasOwnProperty'),
+  spend12m: fc.option(
+    fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0, max: 1e6, noNaN: true })),
+    {
+      nil: undefined,
+    },
+  ),
+  interactions12m: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+  key: fc.option(fc.boolean(), { nil: undefined }),
+  registeredAt: fc.option(fc.constantFrom(...dates), { nil: undefined }),
+  lastInteractionAt: fc.option(fc.constantFrom(...dates), { nil: undefined }),
+  tags: fc.option(fc.subarray(['steel', 'vip', 'export']), { nil: undefined }),
+  unsubscribed: fc.boolean(),
+  suppressed: fc.boolean(),
+  surveyedDaysAgo: fc.option(fc.integer({ min: -2, max: 90 }), { nil: undefined }),
+});
+const arbDirectory = fc.uniqueArray(arbCustomer, { maxLength: 80, selector: (r) => r.id }).map((rows) =>
+  rows.map(
+    (r, i): DirectoryCustomer => ({
+      id: r.id,
+      name: 'x',
+      email: `u${i}@example.test`,
+      language: 'en',
+      department: r.department,
+      ...(r.spend12m !== undefined ? { spend12m: r.spend12m } : {}),
+      ...(r.interactions12m !== undefined ? { interactions12m: r.interactions12m } : {}),
+      ...(r.key !== undefined ? { key: r.key } : {}),
+      ...(r.registeredAt ? { registeredAt: r.registeredAt } : {}),
+      ...(r.lastInteractionAt ? { lastInteractionAt: r.lastInteractionAt } : {}),
+      ...(r.tags ? { tags: r.tags } : {}),
+      ...(r.unsubscribed && i % 3 === 0 ? { unsubscribedAt: daysBefore(i % 2 ? 3 : -1) } : {}),
+      ...(r.suppressed && i % 5 === 0 ? { suppressedAt: daysBefore(2) } : {}),
+      ...(r.surveyedDaysAgo !== undefined
+        ? { lastSurveyedAt: daysBefore(r.surveyedDaysAgo), lastSurveyedWave: i % 4 ? 'other-wave' : WAVE }
+        : {}),
+    }),
+  ),
+);
+const bands = [
+  { name: 'high', share: 0.4, min: 6 },
+  { name: 'medium', share: 0.5, min: 2 },
+  { name: 'low', share: 0.1, min: 0 },
+];
+const ranks = [
+  { name: 'top', share: 0.3 },
+  { name: 'mid', share: 0.3 },
+  { name: 'rest', share: 0.4 },
+];
+const arbSample: fc.Arbitrary<Sample> = fc.oneof(
+  fc.constant<Sample>({ method: 'all' }),
+  fc.integer({ min: 1, max: 100 }).map((percent): Sample => ({ method: 'random', percent })),
+  fc.integer({ min: 1, max: 90 }).map((size): Sample => ({ method: 'fixed', size })),
+  fc
+    .record({
+      size: fc.integer({ min: 1, max: 90 }),
+      by: fc.constantFrom('interactions12m' as const, 'spend12m' as const),
+      strata: fc.constantFrom(bands, ranks),
+    })
+    .map((s): Sample => ({ method: 'stratified', ...s })),
+  fc
+    .integer({ min: 1, max: 100 })
+    .map((percent): Sample => ({ method: 'stratified', percent, by: 'spend12m', strata: ranks })),
+);
+const arbAudience: fc.Arbitrary<Audience> = fc.record(
+  {
+    departments: fc.subarray(['east', 'south', 'north', 'hasOwnProperty'], { minLength: 1 }),
+    segments: fc.subarray(['active', 'new', 'key'] as const, { minLength: 1 }),
+    tags: fc.subarray(['steel', 'vip'], { minLength: 1 }),
+    sample: arbSample,
+    minDaysBetweenSurveys: fc.integer({ min: 0, max: 60 }),
+  },
+  { requiredKeys: ['sample'] },
+);
+/** A directory cut into 1 to 5 shards, each customer in the shard the cut gives it. */
+const arbCut = fc.record({
+  shards: fc.integer({ min: 1, max: 5 }),
+  salt: fc.nat(),
+  pageSize: fc.integer({ min: 1, max: 7 }),
+});
+const cutInto = (directory: DirectoryCustomer[], { shards, salt }: { shards: number; salt: number }) => {
+  const out: DirectoryCustomer[][] = Array.from({ length: shards }, () => []);
+  directory.forEach((c, i) => out[(i * 7 + salt) % shards]!.push(c));
+  return out;
+};
+
+describe('Properties: the selection a shard at a time', () => {
+  it('should pick exactly the customers selectAudience picks, with the same outcomes and segments', () => {
+    fc.assert(
+      fc.property(
+        arbDirectory,
+        arbAudience,
+        fc.string({ minLength: 1, maxLength: 8 }),
+        arbCut,
+        fc.constantFrom(0, 1, 3, 256),
+        (directory, audience, seed, cut, exactCap) => {
+          const input: SelectionInput = { audience, at: AT, timeZone: 'Asia/Shanghai', waveId: WAVE, seed };
+          const expected = selectAudience({ ...input, directory });
+          const { outcomes } = selectInShards(input, cutInto(directory, cut), cut.pageSize, exactCap);
+          for (const c of directory) {
+            expect(outcomes.get(c.id)!.outcome, c.id).toBe(expected.outcomes.get(c.id));
+            expect([...outcomes.get(c.id)!.segments].sort()).toEqual(
+              [...expected.segments.get(c.id)!].sort(),
+            );
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('should settle a large directory with ties in a few rounds, exactly', () => {
+    // 6,000 customers: most interactions 0 to 3 (ties by the thousand), spend with decimals.
+    const directory: DirectoryCustomer[] = Array.from({ length: 6000 }, (_, i) => ({
+      id: `c${(i * 7919) % 6000}`,
+      name: 'x',
+      email: `c${i}@example.test`,
+      language: 'en',
+      department: ['east', 'south', 'north'][i % 3]!,
+      interactions12m: i % 4,
+      spend12m: (i * 37) % 1000 === 0 ? 0 : ((i * 7727) % 100000) / 100,
+    }));
+    const audience: Audience = {
+      sample: { method: 'stratified', percent: 30, by: 'interactions12m', strata: ranks },
+    };
+    const input: SelectionInput = { audience, at: AT, timeZone: 'UTC', waveId: WAVE, seed: 'big' };
+    const expected = selectAudience({ ...input, directory });
+    const { outcomes, rounds } = selectInShards(input, cutInto(directory, { shards: 4, salt: 1 }), 500);
+    const selected = directory.filter((c) => outcomes.get(c.id)!.outcome === 'selected').map((c) => c.id);
+    expect(selected.sort()).toEqual(expected.selected.map((c) => c.id).sort());
+    expect(selected.length).toBeGreaterThan(1000);
+    // Three stages, each settled in a few rounds.
+    expect(rounds.length).toBeLessThanOrEqual(9);
+  });
+});
+
+describe('Function: mergeKth', () => {
+  it('should find the k-th of keys spread over shards, through buckets, for every k', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ maxLength: 5 }), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.nat(),
+        (keys, shards, pick) => {
+          const k = pick % keys.length;
+          let search = { k, prefix: '' };
+          for (let round = 0; round < 20; round++) {
+            const counters = Array.from({ length: shards }, () => new KthCounter(search.prefix, 2));
+            keys.forEach((key, i) => counters[i % shards]!.add(key));
+            const step = mergeKth(
+              search,
+              counters.map((c) => c.result()),
+            );
+            if ('found' in step) {
+              expect(step.found).toBe([...keys].sort()[k]);
+              return;
+            }
+            search = step.next;
+          }
+          throw new Error('not found in 20 rounds');
+        },
+      ),
+    );
+  });
+});
