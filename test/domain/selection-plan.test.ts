@@ -138,7 +138,9 @@ const arbCut = fc.record({
 });
 const cutInto = (directory: DirectoryCustomer[], { shards, salt }: { shards: number; salt: number }) => {
   const out: DirectoryCustomer[][] = Array.from({ length: shards }, () => []);
-  directory.forEach((c, i) => out[(i * 7 + salt) % shards]!.push(c));
+  directory.forEach((c, i) => {
+    out[(i * 7 + salt) % shards]!.push(c);
+  });
   return out;
 };
 
@@ -204,7 +206,9 @@ describe('Function: mergeKth', () => {
           let search = { k, prefix: '' };
           for (let round = 0; round < 20; round++) {
             const counters = Array.from({ length: shards }, () => new KthCounter(search.prefix, 2));
-            keys.forEach((key, i) => counters[i % shards]!.add(key));
+            keys.forEach((key, i) => {
+              counters[i % shards]!.add(key);
+            });
             const step = mergeKth(
               search,
               counters.map((c) => c.result()),
