@@ -1,52 +1,18 @@
-/*
- * `npm run bench`: the figures issue 2 asks for, each beside a baseline measured in the same run on the
- * same emulators (machines here are noisy, so the ratio is the figure, not the milliseconds):
- *   - survey page GET and submit latency (p50/p99) vs a bare GetItem / PutItem round trip;
- *   - emails/s through the send handler vs a bare SendRawEmail loop at the same concurrency;
- *   - each Lambda's bundle size and cold init, loaded alone as Lambda loads it (bench/bundle-init.ts);
- *   - period reports of a quarter of 1 k, 100 k and 1 M responses: the report's time and peak memory
- *     against the smallest's, and responses.csv (bench/period.ts, bench/period-bench.ts).
- * The emulators run in a child process (bench/emulators.ts), as AWS's services run elsewhere.
- * Prints a table and writes bench/results/latest.json.
- */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '../local/dynamo.ts';
 import { BUNDLE_INIT_CAPTION, measureBundleInit } from './bundle-init.ts';
+import { startBenchEmulators } from './env.ts';
 import { median, percentile, table } from './stats.ts';
 
 const N = Number(process.env.BENCH_N ?? 400);
 const WARMUP = 30;
 const BATCH = 10;
 
-const emulators = spawn(process.execPath, ['--import', 'tsx', join('bench', 'emulators.ts')], {
-  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-});
-const [line] = (await once(createInterface({ input: emulators.stdout! }), 'line')) as [string];
-const endpoints = JSON.parse(line) as { dynamodb: string; s3: string; ses: string; events: string };
-Object.assign(process.env, {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'S3RVER',
-  AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-  AWS_ENDPOINT_URL_S3: endpoints.s3,
-  AWS_ENDPOINT_URL_SES: endpoints.ses,
-  AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
-  TABLE_NAME: 'csat-bench',
-  BUCKET_NAME: 'csat-bench',
-  TOKEN_SECRET: randomBytes(32).toString('base64url'),
-  PUBLIC_BASE_URL: 'http://127.0.0.1:1',
-  SEND_QUEUE_URL: 'http://127.0.0.1:1/000000000000/csat-send',
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-});
+const emulators = await startBenchEmulators();
 
 const { documentClient } = await import('../functions/adapters/dynamo-client.ts');
 const { s3Client } = await import('../functions/adapters/s3-client.ts');
@@ -266,6 +232,17 @@ console.log(
 const period = await periodBench();
 console.log(table(period.rows));
 results.periodReports = period.results;
+
+// --- Dispatch at scale ---------------------------------------------------------------------------------
+const { dispatchBench, DISPATCH_HEAP_MB, DISPATCH_SIZES } = await import('./dispatch-bench.ts');
+console.log(
+  `\nDispatch of a wave sampling 50 % of ${DISPATCH_SIZES.join(' / ')} customers (16 directory shards): the tick, ` +
+    'then every task in one process,\n one at a time, heap capped at ' +
+    `${DISPATCH_HEAP_MB} MB; "shards parallel" adds up the rounds, each as long as its slowest shard's chunks.\n`,
+);
+const dispatched = await dispatchBench();
+console.log(table(dispatched.rows));
+results.dispatch = dispatched.results;
 
 await mkdir(join('bench', 'results'), { recursive: true });
 await writeFile(join('bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -10,6 +10,7 @@
  *   customer    pk CUSTOMER#{id}        sk PROFILE    gsi1 CUSTOMERS#{shard} / {id}   (shard = shardOf(id, DIRECTORY_SHARDS))
  *               (+ unsubscribedAt, suppressedAt, lastSurveyedAt/lastSurveyedWave: csat's own, kept on import)
  *   suppression pk SUPPRESS#{address hash} sk SUPPRESS (reasons, since: no purgeAt, no personal data)
+ *   dispatch    pk DISPATCH#{wave}      sk R{round}#S{shard}   (a shard's progress in a round: use-cases/dispatch-task.ts)
  *   action      pk ACTION#{id}          sk ACTION     gsi1 ACTIONS#{campaign} / {openedAt}#{id}
  *               while not final:                      gsi2 LIVEACTIONS#{campaign} / {id}
  * Items holding personal data carry `purgeAt` (epoch seconds), the table's TTL attribute.
@@ -71,7 +72,7 @@ export function shardOf(id: string, shards: number): number {
 }
 
 /** The directory's gsi1 shards: what one customer write touches, and the unit dispatch fans out over. */
-export const DIRECTORY_SHARDS = 32;
+export const DIRECTORY_SHARDS = 16;
 /** gsi1: one shard of the directory, every customer's profile in it. */
 export const customersPartition = (shard: number): string => `CUSTOMERS#${shard}`;
 
@@ -84,3 +85,10 @@ export const actionKey = (id: string): ItemKey => ({ pk: `ACTION#${id}`, sk: 'AC
 export const campaignActionsPartition = (campaignId: string): string => `ACTIONS#${campaignId}`;
 /** gsi2: a campaign's actions that are not final yet (sparse: removed when one is verified or closed). */
 export const liveActionsPartition = (campaignId: string): string => `LIVEACTIONS#${campaignId}`;
+
+/** A wave's dispatch records (domain/selection/dispatch-state.ts): one per directory shard and round. */
+export const dispatchPartition = (waveId: string): string => `DISPATCH#${waveId}`;
+export const shardRecordKey = (waveId: string, round: number, shard: number): ItemKey => ({
+  pk: dispatchPartition(waveId),
+  sk: `R${round}#S${shard}`,
+});

@@ -4,7 +4,9 @@ import type { DirectoryCustomer } from '../domain/audience.ts';
 import type { Invitation, InvitedCustomer, SendStep, StoredResponse, Wave } from '../domain/model.ts';
 import type { SurveyStore } from '../domain/ports.ts';
 import type { Customer } from '../domain/programme.ts';
+import type { ShardRecord } from '../domain/selection/dispatch-state.ts';
 import { CustomerItems } from './dynamo-customers.ts';
+import { DispatchItems } from './dynamo-dispatch.ts';
 import { InvitationItems } from './dynamo-invitations.ts';
 import { DIRECTORY_SHARDS } from './dynamo-keys.ts';
 import { ResponseItems } from './dynamo-responses.ts';
@@ -23,12 +25,14 @@ export class DynamoStore implements SurveyStore {
   private readonly invitations: InvitationItems;
   private readonly responses: ResponseItems;
   private readonly customers: CustomerItems;
+  private readonly dispatches: DispatchItems;
 
   constructor(ddb: DynamoDBDocumentClient, table: string, options: DynamoStoreOptions = {}) {
     this.waves = new WaveItems(ddb, table, options);
     this.invitations = new InvitationItems(ddb, table, options);
     this.responses = new ResponseItems(ddb, table, options);
     this.customers = new CustomerItems(ddb, table, options);
+    this.dispatches = new DispatchItems(ddb, table, options);
   }
 
   putWave(wave: Wave): Promise<{ created: boolean; wave: Wave }> {
@@ -156,5 +160,26 @@ export class DynamoStore implements SurveyStore {
 
   listCustomers(): Promise<DirectoryCustomer[]> {
     return this.customers.listCustomers();
+  }
+
+  getShardRecord(waveId: string, round: number, shard: number): Promise<ShardRecord | undefined> {
+    return this.dispatches.getShardRecord(waveId, round, shard);
+  }
+
+  putShardRecord(waveId: string, record: ShardRecord): Promise<boolean> {
+    return this.dispatches.putShardRecord(waveId, record);
+  }
+
+  shardRecords(waveId: string, round: number): Promise<ShardRecord[]> {
+    return this.dispatches.shardRecords(waveId, round);
+  }
+
+  updateWaveDispatch(
+    campaignId: string,
+    waveId: string,
+    from: { round: number; state: string },
+    change: Pick<Wave, 'dispatch'> & Partial<Pick<Wave, 'invited' | 'invitedBy' | 'selection'>>,
+  ): Promise<boolean> {
+    return this.dispatches.updateWaveDispatch(campaignId, waveId, from, change);
   }
 }

@@ -4,10 +4,12 @@ import type { Language } from './language.ts';
 import type { Campaign, Customer } from './programme.ts';
 import type { GradeName, Questionnaire } from './questionnaire.ts';
 import type { Segment } from './segments.ts';
+import type { WaveDispatch } from './selection/dispatch-state.ts';
+
+import type { InvitedBy } from './selection/types.ts';
 import type { SendStep } from './steps.ts';
 
-/** How many customers a wave invited, per department, overall and per segment (recorded at dispatch). */
-export type InvitedBy = Record<string, { all: number; segments: Partial<Record<Segment, number>> }>;
+export type { InvitedBy } from './selection/types.ts';
 
 /** One dispatch of a campaign: the questionnaire and campaign as they were when it was sent. */
 export interface Wave {
@@ -37,6 +39,12 @@ export interface Wave {
   invitedBy?: InvitedBy;
   /** A smoke run's one-off wave (domain/smoke.ts), filed apart from the campaign's waves. */
   smoke?: { runId: string };
+  /**
+   * How far the wave's dispatch got (selection/dispatch-state.ts): while it is `selecting` or `inviting`,
+   * `invited`, `invitedBy` and `selection` are not final. Absent on a wave dispatched in one go (events,
+   * smoke) or from before it: such a wave is done.
+   */
+  dispatch?: WaveDispatch;
 }
 
 export interface WaveSelection {

@@ -2,6 +2,7 @@ import type { AnonymousResponse } from './anonymity.ts';
 import type { DirectoryCustomer } from './audience.ts';
 import type { Invitation, InvitedCustomer, SendStep, StoredResponse, Wave } from './model.ts';
 import type { Customer } from './programme.ts';
+import type { ShardRecord } from './selection/dispatch-state.ts';
 
 /** Persistence the use cases need; functions/adapters/dynamo-store.ts implements it on DynamoDB. */
 export interface SurveyStore {
@@ -103,6 +104,25 @@ export interface SurveyStore {
    * claiming a customer at the same moment wins. Returns whether the claim holds.
    */
   claimContact(customerId: string, claim: { waveId: string; at: string; cutoff: string }): Promise<boolean>;
+  /** A directory shard's progress in one round of a wave's dispatch (selection/dispatch-state.ts). */
+  getShardRecord(waveId: string, round: number, shard: number): Promise<ShardRecord | undefined>;
+  /**
+   * Stores a shard's progress after chunk `record.chunk − 1`, only if the stored record is at that chunk
+   * (or, for the first chunk, there is none): of two runs of one task, one stores. True when stored.
+   */
+  putShardRecord(waveId: string, record: ShardRecord): Promise<boolean>;
+  /** Every shard's record of a round (at most one per shard). */
+  shardRecords(waveId: string, round: number): Promise<ShardRecord[]>;
+  /**
+   * Moves a wave's dispatch on: sets `change` on the wave only while its dispatch is still at `from`
+   * (the plan's round and the state). True when this call moved it.
+   */
+  updateWaveDispatch(
+    campaignId: string,
+    waveId: string,
+    from: { round: number; state: string },
+    change: Pick<Wave, 'dispatch'> & Partial<Pick<Wave, 'invited' | 'invitedBy' | 'selection'>>,
+  ): Promise<boolean>;
   /** Stops all email to a customer (a bounce or complaint); the first time stays. False for an unknown id. */
   suppressCustomer(customerId: string, at: string): Promise<boolean>;
 }

@@ -19,7 +19,7 @@ const DAY_MS = 86_400_000;
 /** Store requests in flight at once, as dispatch.ts does. */
 const CONCURRENCY = 16;
 
-export interface DispatchEventsResult extends Omit<DispatchResult, 'seed' | 'excluded'> {
+export interface DispatchEventsResult extends Omit<DispatchResult, 'seed' | 'excluded' | 'state'> {
   /** The local date (campaign time zone) the run counted due steps for. */
   day: string;
   /** Invitations of this wave by step id. */

@@ -65,7 +65,7 @@ export async function dispatchSmoke(
   const campaignId = smokeCampaignId(campaign.id);
   const waveId = smokeWaveId(campaign.id, smoke.runId);
   const invited = customers.map((c) => invitedCustomer(c));
-  const { created: waveCreated, wave } = await store.putWave({
+  const { wave } = await store.putWave({
     campaignId,
     waveId,
     createdAt: now.toISOString(),
@@ -77,7 +77,7 @@ export async function dispatchSmoke(
     smoke: { runId: smoke.runId },
   } satisfies Wave);
 
-  const { created, queued } = await inviteAll({ store, queue }, { wave, waveCreated, now }, invited);
+  const { created, queued } = await inviteAll({ store, queue }, { wave, now }, invited);
   return {
     campaignId,
     waveId,

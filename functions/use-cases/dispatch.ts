@@ -2,51 +2,58 @@ import {
   contactCutoff,
   type DirectoryCustomer,
   type Exclusions,
-  selectAudience,
+  noExclusions,
   waveSeed,
 } from '../domain/audience.ts';
-import {
-  hasAnswered,
-  type Invitation,
-  type InvitedCustomer,
-  type SendJob,
-  type Wave,
-} from '../domain/model.ts';
+import type { Wave } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Campaign, Customer } from '../domain/programme.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
-import { invitedByOf } from '../domain/report/rollup.ts';
-import { SEGMENTS, type Segment } from '../domain/segments.ts';
+import type { SelectionInput } from '../domain/selection/criteria.ts';
+import type { DispatchState } from '../domain/selection/dispatch-state.ts';
+import { startPlan } from '../domain/selection/plan.ts';
+import type { DispatchTaskQueue } from '../domain/selection/task.ts';
 import { isSmokeCustomer } from '../domain/smoke.ts';
-import { invitationId } from '../domain/token.ts';
-import { forEachLimited } from './concurrency.ts';
-import { applySuppressions, type Suppressions } from './suppression.ts';
+import { resumeWave } from './dispatch-task.ts';
+import type { Suppressions } from './suppression.ts';
+
+export { inviteAll, invitedCustomer } from './dispatch-invite.ts';
 
 const DAY_MS = 86_400_000;
-/** DynamoDB writes in flight at once: fast, but well below what one partition or the SDK pool takes. */
-const WRITE_CONCURRENCY = 16;
 
 export interface DispatchInput {
   campaign: Campaign;
   /** The campaign's questionnaire as it is now; the wave keeps this snapshot. */
   questionnaire: Questionnaire;
-  /** The schedule tick that asked for the wave; now when absent (a manual run). */
+  /** The schedule tick that asked for the wave; absent for a manual run (`csat dispatch`). */
   scheduledTime?: Date;
 }
 
 export interface DispatchResult {
   campaignId: string;
   waveId: string;
-  /** Eligible customers, each of whom has an invitation in the wave after this run. */
+  /** `selecting` or `inviting` while the dispatch tasks run; then `done`, or `empty` when nobody was eligible. */
+  state: DispatchState;
+  /** Customers with an invitation in the wave (final once done). */
   invited: number;
-  /** Invitations this run created (0 when the wave was already complete). */
+  /** Invitations the dispatch created. */
   created: number;
-  /** Send jobs queued by this run. */
+  /** Send jobs it queued. */
   queued: number;
   /** The sampling seed the wave used. */
   seed: string;
-  /** Customers of the directory left out of the wave, by reason (counts only). */
+  /** Customers of the directory left out of the wave, by reason (counts only; final once done). */
   excluded: Exclusions;
+}
+
+export interface DispatchDeps {
+  store: SurveyStore;
+  queue: SendQueue;
+  clock: Clock;
+  /** Addresses never to survey again, whatever the directory says (use-cases/suppression.ts). */
+  suppressions: Suppressions;
+  /** Where the wave's shard tasks go (the dispatch worker runs them: dispatch-task.ts). */
+  tasks: DispatchTaskQueue;
 }
 
 /** `{campaignId}-{yyyyMMddTHHmm}` in UTC, so a repeated tick or a retry names the same wave. */
@@ -57,8 +64,7 @@ export function waveIdFor(campaignId: string, at: Date): string {
 
 /**
  * Customers the campaign addresses: not a smoke run's (domain/smoke.ts), not unsubscribed nor suppressed, and in one of its departments when
- * it names any. Event-triggered waves use this; periodic ones select with `selectAudience`
- * (domain/audience.ts), which applies segments, tags and sampling too.
+ * it names any. Event-triggered waves use this; periodic ones select with the plan (domain/selection/plan.ts).
  */
 export function eligibleCustomers(campaign: Campaign, customers: DirectoryCustomer[]): Customer[] {
   const departments = campaign.audience.departments;
@@ -71,127 +77,68 @@ export function eligibleCustomers(campaign: Campaign, customers: DirectoryCustom
   );
 }
 
-/** The customer as an invitation keeps them: what the emails and reports need, frozen at dispatch. */
-export const invitedCustomer = (c: Customer, segments?: ReadonlySet<Segment>): InvitedCustomer => ({
-  id: c.id,
-  name: c.name,
-  email: c.email,
-  language: c.language,
-  department: c.department,
-  ...(segments && segments.size > 0 ? { segments: SEGMENTS.filter((s) => segments.has(s)) } : {}),
-});
-
-/**
- * Starts a wave of a campaign: selects its customers (audience, exclusions, seeded sample), claims each
- * under the frequency rule, stores the wave with a snapshot of the questionnaire and the selection's
- * counts, one invitation per claimed customer, and queues one send job per invitation not yet emailed. Every write is conditional,
- * so running it again for the same tick (a scheduler retry, a crash half-way) completes the wave without
- * duplicating anything; the send step is idempotent, so a job queued twice still sends one email.
- */
-export interface DispatchDeps {
-  store: SurveyStore;
-  queue: SendQueue;
-  clock: Clock;
-  /** Addresses never to survey again, whatever the directory says (use-cases/suppression.ts). */
-  suppressions: Suppressions;
+/** What a wave's selection is judged on, on every run of it: the wave's own snapshot and time. */
+export function selectionInputOf(wave: Wave): SelectionInput {
+  const audience = wave.campaign.audience;
+  return {
+    audience,
+    at: new Date(wave.dispatch!.at),
+    timeZone: wave.campaign.dispatch.timeZone,
+    waveId: wave.waveId,
+    seed: waveSeed(audience, wave.waveId),
+  };
 }
 
+/** The frequency rule's claim of the wave's customers. */
+export function claimOf(wave: Wave): { waveId: string; at: string; cutoff: string } {
+  const at = new Date(wave.dispatch!.at);
+  return { waveId: wave.waveId, at: at.toISOString(), cutoff: contactCutoff(wave.campaign.audience, at) };
+}
+
+export const resultOf = (wave: Wave): DispatchResult => ({
+  campaignId: wave.campaignId,
+  waveId: wave.waveId,
+  state: wave.dispatch?.state ?? 'done',
+  invited: wave.invited,
+  created: wave.dispatch?.totals?.created ?? 0,
+  queued: wave.dispatch?.totals?.queued ?? 0,
+  seed: wave.selection?.seed ?? waveSeed(wave.campaign.audience, wave.waveId),
+  excluded: wave.selection?.excluded ?? noExclusions(),
+});
+
+const isUnfinished = (w: Wave) => w.dispatch?.state === 'selecting' || w.dispatch?.state === 'inviting';
+
+/**
+ * Starts a wave of a periodic campaign, or resumes it: stores the wave (with a snapshot of the campaign and
+ * questionnaire, and the selection plan) unless the tick's wave exists, then queues the tasks of its
+ * current round for every directory shard not through it yet. The dispatch worker runs the rounds
+ * (dispatch-task.ts): the selection, then the claims, invitations and send jobs, a chunk of a shard at a
+ * time, so no invocation grows with the directory. Run again — a scheduler retry, `csat dispatch` after a
+ * crash — it completes the same wave: a manual run resumes the campaign's unfinished wave before it
+ * starts another.
+ */
 export async function dispatch(deps: DispatchDeps, input: DispatchInput): Promise<DispatchResult> {
-  const { store, queue, clock } = deps;
+  const { store, clock } = deps;
   const { campaign } = input;
   // Inviting the whole audience of an event-triggered campaign would survey every customer at once.
   if (campaign.trigger)
     throw new RangeError(`campaign ${campaign.id} is event-triggered: use dispatchEvents`);
   const now = clock.now();
-  const at = input.scheduledTime ?? now;
+  const unfinished = input.scheduledTime
+    ? undefined
+    : (await store.listWaves(campaign.id)).find(isUnfinished);
+  const at = input.scheduledTime ?? (unfinished ? new Date(unfinished.dispatch!.at) : now);
   const waveId = waveIdFor(campaign.id, at);
-  // A suppressed address counts as unsubscribed or suppressed even when its customer item expired since.
-  const directory = await applySuppressions(deps.suppressions, await store.listCustomers());
-  const selection = selectAudience({
-    audience: campaign.audience,
-    directory,
-    at,
-    timeZone: campaign.dispatch.timeZone,
-    waveId,
-    seed: waveSeed(campaign.audience, waveId),
-  });
-  // The frequency rule across campaigns: a customer another wave claimed meanwhile is left out. This
-  // wave's own claims hold on a retry, so a rerun keeps the customers of the first run.
-  const claim = { waveId, at: at.toISOString(), cutoff: contactCutoff(campaign.audience, at) };
-  const claimed = new Set<string>();
-  await forEachLimited(selection.selected, WRITE_CONCURRENCY, async (c) => {
-    if (await store.claimContact(c.id, claim)) claimed.add(c.id);
-  });
-  const customers = selection.selected.filter((c) => claimed.has(c.id));
-  const excluded = {
-    ...selection.excluded,
-    surveyedRecently: selection.excluded.surveyedRecently + selection.selected.length - customers.length,
-  };
-
-  const { created: waveCreated, wave } = await store.putWave({
+  const { wave } = await store.putWave({
     campaignId: campaign.id,
     waveId,
     createdAt: now.toISOString(),
     deadline: new Date(at.getTime() + campaign.responseDays * DAY_MS).toISOString(),
     campaign,
     questionnaire: input.questionnaire,
-    invited: customers.length,
-    invitedBy: invitedByOf(customers.map((c) => invitedCustomer(c, selection.segments.get(c.id)))),
-    selection: { seed: selection.seed, directory: directory.length, excluded },
+    invited: 0,
+    dispatch: { state: 'selecting', plan: startPlan(), shards: store.directoryShards, at: at.toISOString() },
   } satisfies Wave);
-
-  const { created, queued } = await inviteAll(
-    { store, queue },
-    { wave, waveCreated, now },
-    customers.map((c) => invitedCustomer(c, selection.segments.get(c.id))),
-  );
-  return {
-    campaignId: campaign.id,
-    waveId,
-    invited: customers.length,
-    created,
-    queued,
-    seed: selection.seed,
-    excluded,
-  };
-}
-
-/**
- * Stores each customer's invitation to the wave and queues its invite job. A wave that already existed
- * may be half done: what is there is found rather than rewritten, and only what still needs its email
- * is queued again.
- */
-export async function inviteAll(
-  { store, queue }: { store: SurveyStore; queue: SendQueue },
-  { wave, waveCreated, now }: { wave: Wave; waveCreated: boolean; now: Date },
-  customers: InvitedCustomer[],
-): Promise<{ created: number; queued: number }> {
-  const existing = new Map<string, Invitation>();
-  if (!waveCreated) for (const i of await store.listInvitations(wave.waveId)) existing.set(i.id, i);
-  const jobs: SendJob[] = [];
-  let created = 0;
-  await forEachLimited(customers, WRITE_CONCURRENCY, async (customer) => {
-    const id = invitationId(wave.waveId, customer.id);
-    const found = existing.get(id);
-    if (found) {
-      // No answer without the invite's link: of an anonymous invitation, nothing says, nor needs to.
-      if (!found.sent.invite && !found.unsubscribedAt && !hasAnswered(found))
-        jobs.push({ invitationId: id, step: 'invite' });
-      return;
-    }
-    const isNew = await store.putInvitation({
-      id,
-      campaignId: wave.campaignId,
-      waveId: wave.waveId,
-      customer,
-      createdAt: now.toISOString(),
-      expiresAt: wave.deadline,
-      sent: {},
-    });
-    if (isNew) created++;
-    // Lost a race with a concurrent run: queue it anyway, the send step claims each email once.
-    jobs.push({ invitationId: id, step: 'invite' });
-  });
-  if (jobs.length > 0) await queue.enqueue(jobs);
-  return { created, queued: jobs.length };
+  if (isUnfinished(wave)) await resumeWave(deps, wave);
+  return resultOf((await store.getWave(campaign.id, waveId)) ?? wave);
 }

@@ -15,12 +15,12 @@ import { handler as remindHandler } from '../../functions/handlers/remind/index.
 import { handler as reportHandler } from '../../functions/handlers/report/index.ts';
 import { handler as sendHandler } from '../../functions/handlers/send/index.ts';
 import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
-import { dispatch } from '../../functions/use-cases/dispatch.ts';
 import { type PeriodReportResult, periodKeys } from '../../functions/use-cases/period-report.ts';
 import type { RemindResult } from '../../functions/use-cases/remind.ts';
 import type { ReportResult } from '../../functions/use-cases/report.ts';
 import { getCampaignStatus } from '../../functions/use-cases/status.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
+import { dispatchNow as dispatch } from '../support/dispatch-now.ts';
 import {
   type HttpEventOptions,
   type HttpResult,

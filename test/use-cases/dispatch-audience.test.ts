@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Audience } from '../../functions/domain/audience.ts';
 import type { SendJob } from '../../functions/domain/model.ts';
 import type { Campaign, Customer } from '../../functions/domain/programme.ts';
-import { dispatch } from '../../functions/use-cases/dispatch.ts';
 import { getCampaignStatus } from '../../functions/use-cases/status.ts';
+import { dispatchNow as dispatch } from '../support/dispatch-now.ts';
 import { testStore, testSuppressions } from '../support/fixtures.ts';
 import { demoCampaign, itss } from '../support/programme.ts';
 
@@ -123,7 +123,8 @@ describe('Use case: dispatch with audiences', () => {
       scheduledTime: new Date('2025-10-01T01:00:00.000Z'),
     });
 
-    expect(again).toMatchObject({ invited: 7, created: 0, seed: 'q3-2025' });
+    expect(again).toEqual(first);
+    expect(again).toMatchObject({ invited: 7, seed: 'q3-2025' });
     expect(await invitedIds(first.waveId)).toHaveLength(7);
     expect(await invitedIds(later.waveId)).toEqual(await invitedIds(first.waveId));
   });
@@ -173,12 +174,12 @@ describe('Use case: dispatch with audiences', () => {
             all.map((c) => dispatch(d, { campaign: c, questionnaire: itss, scheduledTime: TICK })),
           );
           expect(again.map((r) => r.invited)).toEqual(results.map((r) => r.invited));
-          expect(again.every((r) => r.created === 0)).toBe(true);
+          expect(again).toEqual(results);
         },
       ),
-      { numRuns: 8 },
+      { numRuns: 4 },
     );
-  });
+  }, 120_000);
 
   it('should never claim an unknown, unsubscribed or suppressed customer', async () => {
     const { customers } = await directory([{}, {}]);

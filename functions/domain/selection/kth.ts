@@ -134,3 +134,23 @@ function shared(texts: readonly string[]): string {
 
 /** How many keys the shards counted in all. */
 export const totalOf = (shards: readonly KthCounts[]): number => shards.reduce((n, s) => n + s.count, 0);
+
+/** One shard's counts of two stretches of it (chunks read one after the other), as if read in one go. */
+export function addKthCounts(a: KthCounts, b: KthCounts, exactCap = EXACT_CAP): KthCounts {
+  const buckets = new Map(a.buckets);
+  for (const [bucket, n] of b.buckets) buckets.set(bucket, (buckets.get(bucket) ?? 0) + n);
+  const exact =
+    a.exact && b.exact && a.exact.length + b.exact.length <= exactCap ? [...a.exact, ...b.exact] : undefined;
+  const commons = [a.common, b.common].filter((c): c is string => c !== undefined);
+  const common = commons.length > 0 ? shared(commons) : undefined;
+  const same =
+    commons.length > 0 && [a, b].every((s) => s.common === undefined || (s.same && s.common === common));
+  return {
+    count: a.count + b.count,
+    below: a.below + b.below,
+    buckets: [...buckets],
+    ...(exact ? { exact } : {}),
+    ...(common !== undefined ? { common } : {}),
+    ...(same ? { same: true as const } : {}),
+  };
+}

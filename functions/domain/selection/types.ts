@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import type { Customer } from '../customer.ts';
-import { SEGMENTS } from '../segments.ts';
+import { SEGMENTS, type Segment } from '../segments.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -166,3 +166,6 @@ export function contactCutoff(audience: Audience, at: Date): string {
   const days = audience.minDaysBetweenSurveys ?? DEFAULT_MIN_DAYS_BETWEEN_SURVEYS;
   return new Date(at.getTime() - days * DAY_MS).toISOString();
 }
+
+/** How many customers a wave invited, per department, overall and per segment (recorded at dispatch). */
+export type InvitedBy = Record<string, { all: number; segments: Partial<Record<Segment, number>> }>;

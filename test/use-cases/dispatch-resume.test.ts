@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { documentClient } from '../../functions/adapters/dynamo-client.ts';
+import { DynamoStore } from '../../functions/adapters/dynamo-store.ts';
+import { selectAudience, waveSeed } from '../../functions/domain/audience.ts';
+import type { SendJob } from '../../functions/domain/model.ts';
+import type { Campaign, Customer } from '../../functions/domain/programme.ts';
+import type { DispatchTask } from '../../functions/domain/selection/task.ts';
+import { invitationId } from '../../functions/domain/token.ts';
+import { type DispatchDeps, dispatch, waveIdFor } from '../../functions/use-cases/dispatch.ts';
+import { runDispatchTask } from '../../functions/use-cases/dispatch-task.ts';
+import { memoryTasks } from '../support/dispatch-now.ts';
+import { testSuppressions } from '../support/fixtures.ts';
+import { demoCampaign, itss } from '../support/programme.ts';
+
+/*
+ * A dispatch killed at any point and run again completes the same wave: every customer the selection picks
+ * is invited once, no claim is left without its invitation, every invitation's email is queued.
+ * The kill is simulated at the n-th call the dispatch makes to the table or a queue: that call and every
+ * later one fails, as when the process dies (calls already in flight still land). The task being run is
+ * then delivered again, as SQS does with a message whose run did not finish — or, to be harsher, the queue
+ * loses everything and only the rerun (`csat dispatch`, the tick's retry) brings the wave back.
+ */
+const store = new DynamoStore(documentClient(), process.env.TABLE_NAME!);
+const clock = { now: () => new Date('2025-05-01T01:00:03.000Z') };
+const TICK = new Date('2025-05-01T01:00:00.000Z');
+
+class Killed extends Error {}
+
+/** Deps whose calls fail from the `killAt`-th on. */
+function mortal(killAt: number, jobs: SendJob[], tasks: ReturnType<typeof memoryTasks>) {
+  let calls = 0;
+  const tick = () => {
+    if (++calls >= killAt) throw new Killed(`killed at call ${killAt}`);
+  };
+  const storeProxy = new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        tick();
+        return value.apply(target, args);
+      };
+    },
+  });
+  const deps: DispatchDeps = {
+    store: storeProxy,
+    clock,
+    suppressions: testSuppressions(),
+    queue: {
+      enqueue: async (j) => {
+        tick();
+        jobs.push(...(j as SendJob[]));
+      },
+    },
+    tasks: {
+      enqueue: async (t) => {
+        tick();
+        await tasks.enqueue(t);
+      },
+    },
+  };
+  return { deps, calls: () => calls };
+}
+
+async function scenario(size: number, sample: Campaign['audience']['sample']) {
+  const tag = randomUUID().slice(0, 8);
+  const department = `kill-${tag}`;
+  const campaign: Campaign = {
+    ...demoCampaign,
+    id: `k-${tag}`,
+    audience: { departments: [department], ...(sample ? { sample } : {}) },
+  };
+  const customers: Customer[] = Array.from({ length: size }, (_, i) => ({
+    id: `${tag}-${i}`,
+    name: `Customer ${i}`,
+    email: `kill-${tag}-${i}@example.com`,
+    language: 'en',
+    department,
+    spend12m: (i * 37) % 101,
+  }));
+  await store.putCustomers(customers);
+  return { campaign, customers };
+}
+
+/** Runs queued tasks until none is left; a killed run leaves its task queued (redelivered) and stops. */
+async function drain(deps: DispatchDeps, pending: DispatchTask[]): Promise<'drained' | 'killed'> {
+  while (pending.length > 0) {
+    try {
+      await runDispatchTask(deps, pending[0]!);
+    } catch (e) {
+      if (e instanceof Killed) return 'killed';
+      throw e;
+    }
+    pending.shift();
+  }
+  return 'drained';
+}
+
+/** Checks the wave against the selection in memory and the table: one invitation per picked customer. */
+async function expectComplete(campaign: Campaign, jobs: SendJob[]) {
+  const waveId = waveIdFor(campaign.id, TICK);
+  const wave = await store.getWave(campaign.id, waveId);
+  expect(wave?.dispatch?.state).toBe('done');
+  const directory = (await store.listCustomers()).filter(
+    (c) => c.department === campaign.audience.departments![0],
+  );
+  const expected = selectAudience({
+    audience: campaign.audience,
+    directory,
+    at: TICK,
+    timeZone: campaign.dispatch.timeZone,
+    waveId,
+    seed: waveSeed(campaign.audience, waveId),
+  })
+    .selected.map((c) => c.id)
+    .sort();
+  const invitations = await store.listInvitations(waveId);
+  expect(invitations.map((i) => i.customer.id).sort()).toEqual(expected);
+  expect(wave!.invited).toBe(expected.length);
+  // No customer claimed by the wave without an invitation in it.
+  const claimed = directory.filter((c) => c.lastSurveyedWave === waveId).map((c) => c.id);
+  expect(claimed.sort()).toEqual(expected);
+  // Every invitation's email is queued (a job queued twice still sends one: the send step claims it).
+  expect(new Set(jobs.map((j) => j.invitationId))).toEqual(new Set(invitations.map((i) => i.id)));
+  for (const i of invitations) expect(i.id).toBe(invitationId(waveId, i.customer.id));
+}
+
+describe('Property: a dispatch killed at any point', () => {
+  it('should complete the same wave when run again, the killed task delivered again', async () => {
+    const { campaign } = await scenario(40, { method: 'fixed', size: 25 });
+    // A clean run in another campaign of the same size says how many calls a dispatch makes.
+    const probe = await scenario(40, { method: 'fixed', size: 25 });
+    const probeTasks = memoryTasks();
+    const counted = mortal(Number.POSITIVE_INFINITY, [], probeTasks);
+    await dispatch(counted.deps, { campaign: probe.campaign, questionnaire: itss, scheduledTime: TICK });
+    expect(await drain(counted.deps, probeTasks.pending)).toBe('drained');
+    const total = counted.calls();
+    expect(total).toBeGreaterThan(50);
+
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: total }), fc.boolean(), async (killAt, queueLost) => {
+        // Each run its own campaign and customers: claims and waves of one never meet another's.
+        const { campaign: c } =
+          runs++ === 0 ? { campaign } : await scenario(40, { method: 'fixed', size: 25 });
+        const jobs: SendJob[] = [];
+        const tasks = memoryTasks();
+        const first = mortal(killAt, jobs, tasks);
+        let outcome: 'drained' | 'killed' = 'killed';
+        try {
+          await dispatch(first.deps, { campaign: c, questionnaire: itss, scheduledTime: TICK });
+          outcome = await drain(first.deps, tasks.pending);
+        } catch (e) {
+          if (!(e instanceof Killed)) throw e;
+        }
+        if (outcome === 'killed' && queueLost) tasks.pending.length = 0;
+
+        // Run again: the tick's retry, then the worker goes on with whatever is queued.
+        const again = mortal(Number.POSITIVE_INFINITY, jobs, tasks);
+        await dispatch(again.deps, { campaign: c, questionnaire: itss, scheduledTime: TICK });
+        expect(await drain(again.deps, tasks.pending)).toBe('drained');
+        await expectComplete(c, jobs);
+      }),
+      { numRuns: 12 },
+    );
+  });
+});
