@@ -1,10 +1,13 @@
-import { segmentsOf } from '../domain/audience.ts';
+import { waveSeed } from '../domain/audience.ts';
 import { localDateOf } from '../domain/calendar/index.ts';
 import { type DueStep, dueSteps, eventInvitationId } from '../domain/events.ts';
 import { hasAnswered, type Invitation, type SendJob, type Wave } from '../domain/model.ts';
 import type { Customer } from '../domain/programme.ts';
 import { invitedByOf } from '../domain/report/rollup.ts';
+import type { Segment } from '../domain/segments.ts';
+import { segmentDates, segmentsOfCustomer } from '../domain/selection/segments.ts';
 import { forEachLimited } from './concurrency.ts';
+import { readDirectoryWithKeys } from './directory-pages.ts';
 import {
   type DispatchDeps,
   type DispatchInput,
@@ -41,6 +44,7 @@ interface Candidate {
   id: string;
   customer: Customer;
   due: DueStep;
+  segments: Set<Segment>;
 }
 
 // No answer without the invite's link: of an anonymous invitation, nothing says, nor needs to.
@@ -58,7 +62,7 @@ const awaitsSend = (i: Invitation): boolean => !i.sent.invite && !i.unsubscribed
  * within the catch-up window, to the next day's wave, so a crash delays a step but never doubles it.
  */
 export async function dispatchEvents(
-  deps: DispatchDeps,
+  deps: Omit<DispatchDeps, 'tasks'>,
   input: DispatchInput,
 ): Promise<DispatchEventsResult> {
   const { store, queue, clock } = deps;
@@ -70,15 +74,27 @@ export async function dispatchEvents(
   const waveId = waveIdFor(campaign.id, at);
   const day = localDateOf(at, campaign.dispatch.timeZone);
 
-  const directory = await applySuppressions(deps.suppressions, await store.listCustomers());
-  const segments = segmentsOf(directory, day);
-  const candidates: Candidate[] = eligibleCustomers(campaign, directory).flatMap((customer) =>
-    dueSteps(trigger, customer[trigger.after] ?? [], day).map((due) => ({
-      id: eventInvitationId(campaign.id, customer.id, due),
-      customer,
-      due,
-    })),
+  // The directory a page at a time: only the customers with a step due are kept. Their segments need
+  // the directory's key thresholds, found in the same read.
+  const due: Array<Omit<Candidate, 'segments'>> = [];
+  const selection = { audience: campaign.audience, at, timeZone: campaign.dispatch.timeZone, waveId };
+  const key = await readDirectoryWithKeys(
+    store,
+    { ...selection, seed: waveSeed(campaign.audience, waveId) },
+    async (page) => {
+      const marked = await applySuppressions(deps.suppressions, page);
+      for (const customer of eligibleCustomers(campaign, marked)) {
+        for (const step of dueSteps(trigger, customer[trigger.after] ?? [], day)) {
+          due.push({ id: eventInvitationId(campaign.id, customer.id, step), customer, due: step });
+        }
+      }
+    },
   );
+  const dates = segmentDates(day);
+  const candidates: Candidate[] = due.map((c) => ({
+    ...c,
+    segments: segmentsOfCustomer(c.customer, dates, key),
+  }));
 
   // Steps another wave already took are done; this wave's own (a retry) are picked up again.
   const fresh: Candidate[] = [];
@@ -113,14 +129,14 @@ export async function dispatchEvents(
     campaign,
     questionnaire: input.questionnaire,
     invited: mine.length,
-    invitedBy: invitedByOf(mine.map((c) => invitedCustomer(c.customer, segments.get(c.customer.id)))),
+    invitedBy: invitedByOf(mine.map((c) => invitedCustomer(c.customer, c.segments))),
   } satisfies Wave);
 
   const jobs: SendJob[] = own
     .filter((o) => awaitsSend(o.invitation))
     .map((o) => ({ invitationId: o.candidate.id, step: 'invite' }));
   let created = 0;
-  await forEachLimited(fresh, CONCURRENCY, async ({ id, customer, due }) => {
+  await forEachLimited(fresh, CONCURRENCY, async ({ id, customer, due, segments }) => {
     /*
      * A due step is the procedure's own timetable (seed 001), so the frequency rule does not hold it
      * back; but it records the contact, so periodic campaigns leave the customer alone for their
@@ -133,7 +149,7 @@ export async function dispatchEvents(
       id,
       campaignId: campaign.id,
       waveId,
-      customer: invitedCustomer(customer, segments.get(customer.id)),
+      customer: invitedCustomer(customer, segments),
       createdAt: now.toISOString(),
       expiresAt: wave.deadline,
       sent: {},

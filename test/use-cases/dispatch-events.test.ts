@@ -186,7 +186,8 @@ describe('Use case: dispatchEvents', () => {
     expect(results.get('2025-03-21')).toMatchObject({ invited: 1, caughtUp: 1, steps: { '3-months': 1 } });
     expect(results.get('2025-04-15')).toMatchObject({ invited: 1, created: 0, queued: 1 });
     expect(results.get('2025-09-08')).toMatchObject({ invited: 0, stored: false });
-  });
+    // A year of daily runs, each reading every directory shard.
+  }, 120_000);
 
   it('should record the delivery and step on the invitation, and expire it with the wave', async () => {
     const s = await scenario([{ id: 'a', language: 'en', deliveryDates: ['2026-03-01'] }]);
@@ -267,7 +268,7 @@ describe('Use case: dispatchEvents', () => {
       ),
       { numRuns: 20 },
     );
-  });
+  }, 120_000);
 
   it('should leave out customers of other departments and those who unsubscribed', async () => {
     const s = await scenario([
