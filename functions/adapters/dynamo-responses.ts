@@ -2,13 +2,17 @@ import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type AnonymousResponse, asAnsweredInvitation } from '../domain/anonymity.ts';
 import type { Invitation, StoredResponse } from '../domain/model.ts';
 import {
+  ANSWER_SHARDS,
   anonymousResponseKey,
   answersKey,
+  answersPartition,
   GSI1,
   GSI2,
   invitationKey,
+  waveResponsesKey,
   waveResponsesPartition,
 } from './dynamo-keys.ts';
+import { interleave, mergeSorted } from './dynamo-shards.ts';
 import { DynamoTable, strip } from './dynamo-table.ts';
 
 /** BatchGetItem's limit: 100 keys a request; rounds of retrying unprocessed keys before giving up. */
@@ -39,7 +43,7 @@ export class ResponseItems extends DynamoTable {
         ':now': now,
         ':campaign': wave.campaignId,
         ':wave': wave.waveId,
-        ':g2pk': answersKey(wave.campaignId, response.answeredAt.slice(0, 10)),
+        ':g2pk': answersKey(wave.campaignId, response.answeredAt.slice(0, 10), id),
         ':g2sk': `${response.answeredAt}#${id}`,
       },
     });
@@ -84,8 +88,8 @@ export class ResponseItems extends DynamoTable {
         ':r': answer.response,
         // From the day, not the moment: the expiry would otherwise give the time away.
         ':purge': this.purgeAt(day),
-        ':g1pk': waveResponsesPartition(answer.waveId),
-        ':g2pk': answersKey(answer.campaignId, day.slice(0, 10)),
+        ':g1pk': waveResponsesKey(answer.waveId, answer.id),
+        ':g2pk': answersKey(answer.campaignId, day.slice(0, 10), answer.id),
         ':g2sk': `${day}#${answer.id}`,
         ...(answer.segments ? { ':segments': answer.segments } : {}),
       },
@@ -127,15 +131,21 @@ export class ResponseItems extends DynamoTable {
     return found;
   }
 
-  /** A wave's anonymous responses, in id order (which says nothing about when they came). */
+  /** A wave's anonymous responses, shard by shard (an order that says nothing about when they came). */
   async listAnonymousResponses(waveId: string): Promise<AnonymousResponse[]> {
-    const items = await this.queryAll({
-      TableName: this.table,
-      IndexName: GSI1,
-      KeyConditionExpression: 'gsi1pk = :w',
-      ExpressionAttributeValues: { ':w': waveResponsesPartition(waveId) },
-    });
-    return items.map((i) => strip<AnonymousResponse>(i));
+    const all: AnonymousResponse[] = [];
+    const shards = Array.from(
+      { length: ANSWER_SHARDS },
+      (_, shard) => () =>
+        this.queryPages({
+          TableName: this.table,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :w',
+          ExpressionAttributeValues: { ':w': waveResponsesPartition(waveId, shard) },
+        }),
+    );
+    for await (const page of interleave(shards)) for (const i of page) all.push(strip<AnonymousResponse>(i));
+    return all;
   }
 
   async listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]> {
@@ -144,19 +154,27 @@ export class ResponseItems extends DynamoTable {
     return all;
   }
 
+  /**
+   * One UTC date's shards per date the range touches, in date order; the sort key (`{answeredAt}#{id}`)
+   * narrows each shard to the range, and the shards' ordered pages are merged back into answer order.
+   */
   async *answeredPages(campaignId: string, from: string, to: string): AsyncIterable<Invitation[]> {
-    // One partition per UTC date the range touches; the sort key narrows each to the range.
     for (let date = from.slice(0, 10); date <= to.slice(0, 10); date = nextUtcDate(date)) {
-      for await (const items of this.queryPages({
-        TableName: this.table,
-        IndexName: GSI2,
-        KeyConditionExpression: 'gsi2pk = :p AND gsi2sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':p': answersKey(campaignId, date),
-          ':from': from,
-          ':to': `${to}#\uffff`,
-        },
-      })) {
+      const shards = Array.from(
+        { length: ANSWER_SHARDS },
+        (_, shard) => () =>
+          this.queryPages({
+            TableName: this.table,
+            IndexName: GSI2,
+            KeyConditionExpression: 'gsi2pk = :p AND gsi2sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':p': answersPartition(campaignId, date, shard),
+              ':from': from,
+              ':to': `${to}#\uffff`,
+            },
+          }),
+      );
+      for await (const items of mergeSorted(shards, (i) => String(i.gsi2sk))) {
         // An anonymous response (no customer) reads as an answered invitation without one.
         const page = items
           .map((i) =>
