@@ -7,6 +7,7 @@ import {
   waveInvitationsKey,
   waveInvitationsPartition,
 } from './dynamo-keys.ts';
+import { retryThrottled } from './dynamo-retry.ts';
 import { interleave } from './dynamo-shards.ts';
 import { DynamoTable, isConditionFailure, strip } from './dynamo-table.ts';
 
@@ -30,7 +31,10 @@ export class InvitationItems extends DynamoTable {
   }
 
   async getInvitation(id: string): Promise<Invitation | undefined> {
-    const { Item } = await this.ddb.send(new GetCommand({ TableName: this.table, Key: invitationKey(id) }));
+    // What a survey page reads first: retried while throttled, then StoreBusyError (dynamo-retry.ts).
+    const { Item } = await retryThrottled(() =>
+      this.ddb.send(new GetCommand({ TableName: this.table, Key: invitationKey(id) })),
+    );
     return Item ? strip<Invitation>(Item) : undefined;
   }
 

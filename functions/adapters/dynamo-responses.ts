@@ -12,6 +12,7 @@ import {
   waveResponsesKey,
   waveResponsesPartition,
 } from './dynamo-keys.ts';
+import { retryThrottled } from './dynamo-retry.ts';
 import { interleave, mergeSorted } from './dynamo-shards.ts';
 import { DynamoTable, strip } from './dynamo-table.ts';
 
@@ -31,22 +32,25 @@ export class ResponseItems extends DynamoTable {
     now: string,
     wave: { campaignId: string; waveId: string },
   ): Promise<'stored' | 'unavailable'> {
-    const stored = await this.conditionalUpdate({
-      Key: invitationKey(id),
-      // gsi2 lists a campaign's answers by UTC date and time: what rollups of closed days read.
-      UpdateExpression: 'SET #response = :r, gsi2pk = :g2pk, gsi2sk = :g2sk',
-      ConditionExpression:
-        'attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now AND campaignId = :campaign AND waveId = :wave',
-      ExpressionAttributeNames: { '#response': 'response' },
-      ExpressionAttributeValues: {
-        ':r': response,
-        ':now': now,
-        ':campaign': wave.campaignId,
-        ':wave': wave.waveId,
-        ':g2pk': answersKey(wave.campaignId, response.answeredAt.slice(0, 10), id),
-        ':g2sk': `${response.answeredAt}#${id}`,
-      },
-    });
+    // The submit's one write: retried while throttled, then StoreBusyError (dynamo-retry.ts).
+    const stored = await retryThrottled(() =>
+      this.conditionalUpdate({
+        Key: invitationKey(id),
+        // gsi2 lists a campaign's answers by UTC date and time: what rollups of closed days read.
+        UpdateExpression: 'SET #response = :r, gsi2pk = :g2pk, gsi2sk = :g2sk',
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now AND campaignId = :campaign AND waveId = :wave',
+        ExpressionAttributeNames: { '#response': 'response' },
+        ExpressionAttributeValues: {
+          ':r': response,
+          ':now': now,
+          ':campaign': wave.campaignId,
+          ':wave': wave.waveId,
+          ':g2pk': answersKey(wave.campaignId, response.answeredAt.slice(0, 10), id),
+          ':g2sk': `${response.answeredAt}#${id}`,
+        },
+      }),
+    );
     return stored ? 'stored' : 'unavailable';
   }
 
@@ -56,7 +60,16 @@ export class ResponseItems extends DynamoTable {
    * the response item is created unless it exists. Its id is fixed by the invitation, so of concurrent or
    * repeated submits exactly one creates it, and a retry of a stored one stores nothing (`unavailable`).
    */
-  async saveAnonymousResponse(
+  saveAnonymousResponse(
+    invitationId: string,
+    answer: AnonymousResponse,
+    now: string,
+  ): Promise<'stored' | 'unavailable'> {
+    // Read and create, retried together while throttled: the create is conditional, so it happens once.
+    return retryThrottled(() => this.createAnonymousResponse(invitationId, answer, now));
+  }
+
+  private async createAnonymousResponse(
     invitationId: string,
     answer: AnonymousResponse,
     now: string,
@@ -99,13 +112,15 @@ export class ResponseItems extends DynamoTable {
 
   /** Whether the anonymous response of this id is stored (a consistent read: a submit just before counts). */
   async hasAnonymousResponse(id: string): Promise<boolean> {
-    const { Item } = await this.ddb.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: anonymousResponseKey(id),
-        ConsistentRead: true,
-        ProjectionExpression: 'pk',
-      }),
+    const { Item } = await retryThrottled(() =>
+      this.ddb.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: anonymousResponseKey(id),
+          ConsistentRead: true,
+          ProjectionExpression: 'pk',
+        }),
+      ),
     );
     return Item !== undefined;
   }
