@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } fro
 import type { DirectoryCustomer } from '../domain/audience.ts';
 import type { CustomerRecords, RecordsPage } from '../domain/erasure.ts';
 import type { Invitation } from '../domain/model.ts';
-import { customerKey, invitationKey, waveInvitationsKey } from './dynamo-keys.ts';
+import { answersKey, customerKey, invitationKey, waveInvitationsKey } from './dynamo-keys.ts';
 import { DynamoTable, isConditionFailure, strip } from './dynamo-table.ts';
 
 /** Where an invitation being erased moves to (a fresh random id), set on it until the move is done. */
@@ -111,9 +111,10 @@ export class DynamoCustomerRecords extends DynamoTable implements CustomerRecord
     const fresh = String(to);
     const moved: Record<string, unknown> = { ...rest, id: fresh, ...invitationKey(fresh) };
     if (gsi1pk !== undefined) Object.assign(moved, waveInvitationsKey(String(rest.waveId), fresh));
-    // gsi2 (answered, dynamo-keys.ts): `{answeredAt}#{id}`, the id swapped for the new one.
+    // gsi2 (answered, dynamo-keys.ts): `{answeredAt}#{id}`, the id swapped for the new one, in the new
+    // id's shard of the same campaign-day (so the shard says nothing of the old id either).
     if (gsi2pk !== undefined && typeof gsi2sk === 'string') {
-      moved.gsi2pk = gsi2pk;
+      moved.gsi2pk = answersKey(String(rest.campaignId), gsi2sk.slice(0, 10), fresh);
       moved.gsi2sk = gsi2sk.endsWith(`#${id}`) ? `${gsi2sk.slice(0, -id.length)}${fresh}` : gsi2sk;
     }
     await this.conditionHeld(

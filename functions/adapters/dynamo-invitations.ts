@@ -1,6 +1,14 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Invitation, previousStep, type SendStep } from '../domain/model.ts';
-import { GSI1, invitationKey, waveInvitationsKey, waveInvitationsPartition } from './dynamo-keys.ts';
+import {
+  GSI1,
+  INVITATION_SHARDS,
+  invitationKey,
+  waveInvitationsKey,
+  waveInvitationsPartition,
+} from './dynamo-keys.ts';
+import { retryThrottled } from './dynamo-retry.ts';
+import { interleave } from './dynamo-shards.ts';
 import { DynamoTable, isConditionFailure, strip } from './dynamo-table.ts';
 
 /** Invitations, each its own item, listed by wave through gsi1 (dynamo-keys.ts), and their send claims. */
@@ -23,28 +31,34 @@ export class InvitationItems extends DynamoTable {
   }
 
   async getInvitation(id: string): Promise<Invitation | undefined> {
-    const { Item } = await this.ddb.send(new GetCommand({ TableName: this.table, Key: invitationKey(id) }));
+    // What a survey page reads first: retried while throttled, then StoreBusyError (dynamo-retry.ts).
+    const { Item } = await retryThrottled(() =>
+      this.ddb.send(new GetCommand({ TableName: this.table, Key: invitationKey(id) })),
+    );
     return Item ? strip<Invitation>(Item) : undefined;
   }
 
   async listInvitations(waveId: string): Promise<Invitation[]> {
-    const items = await this.queryAll({
-      TableName: this.table,
-      IndexName: GSI1,
-      KeyConditionExpression: 'gsi1pk = :w',
-      ExpressionAttributeValues: { ':w': waveInvitationsPartition(waveId) },
-    });
-    return items.map((i) => strip<Invitation>(i));
+    const all: Invitation[] = [];
+    for await (const page of this.invitationPages(waveId)) all.push(...page);
+    return all;
   }
 
-  async *invitationPages(waveId: string): AsyncIterable<Invitation[]> {
+  /** Pages from every shard of the wave, a few shards queried at once (dynamo-shards.ts). */
+  invitationPages(waveId: string): AsyncIterable<Invitation[]> {
+    return interleave(
+      Array.from({ length: INVITATION_SHARDS }, (_, shard) => () => this.shardPages(waveId, shard)),
+    );
+  }
+
+  private async *shardPages(waveId: string, shard: number): AsyncIterable<Invitation[]> {
     for await (const page of this.queryPages({
       TableName: this.table,
       IndexName: GSI1,
       KeyConditionExpression: 'gsi1pk = :w',
-      ExpressionAttributeValues: { ':w': waveInvitationsPartition(waveId) },
+      ExpressionAttributeValues: { ':w': waveInvitationsPartition(waveId, shard) },
     }))
-      yield page.map((i) => strip<Invitation>(i));
+      if (page.length > 0) yield page.map((i) => strip<Invitation>(i));
   }
 
   async claimSend(id: string, step: SendStep, at: string): Promise<Invitation | undefined> {

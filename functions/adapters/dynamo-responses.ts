@@ -2,13 +2,18 @@ import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type AnonymousResponse, asAnsweredInvitation } from '../domain/anonymity.ts';
 import type { Invitation, StoredResponse } from '../domain/model.ts';
 import {
+  ANSWER_SHARDS,
   anonymousResponseKey,
   answersKey,
+  answersPartition,
   GSI1,
   GSI2,
   invitationKey,
+  waveResponsesKey,
   waveResponsesPartition,
 } from './dynamo-keys.ts';
+import { retryThrottled } from './dynamo-retry.ts';
+import { interleave, mergeSorted } from './dynamo-shards.ts';
 import { DynamoTable, strip } from './dynamo-table.ts';
 
 /** BatchGetItem's limit: 100 keys a request; rounds of retrying unprocessed keys before giving up. */
@@ -27,22 +32,25 @@ export class ResponseItems extends DynamoTable {
     now: string,
     wave: { campaignId: string; waveId: string },
   ): Promise<'stored' | 'unavailable'> {
-    const stored = await this.conditionalUpdate({
-      Key: invitationKey(id),
-      // gsi2 lists a campaign's answers by UTC date and time: what rollups of closed days read.
-      UpdateExpression: 'SET #response = :r, gsi2pk = :g2pk, gsi2sk = :g2sk',
-      ConditionExpression:
-        'attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now AND campaignId = :campaign AND waveId = :wave',
-      ExpressionAttributeNames: { '#response': 'response' },
-      ExpressionAttributeValues: {
-        ':r': response,
-        ':now': now,
-        ':campaign': wave.campaignId,
-        ':wave': wave.waveId,
-        ':g2pk': answersKey(wave.campaignId, response.answeredAt.slice(0, 10)),
-        ':g2sk': `${response.answeredAt}#${id}`,
-      },
-    });
+    // The submit's one write: retried while throttled, then StoreBusyError (dynamo-retry.ts).
+    const stored = await retryThrottled(() =>
+      this.conditionalUpdate({
+        Key: invitationKey(id),
+        // gsi2 lists a campaign's answers by UTC date and time: what rollups of closed days read.
+        UpdateExpression: 'SET #response = :r, gsi2pk = :g2pk, gsi2sk = :g2sk',
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now AND campaignId = :campaign AND waveId = :wave',
+        ExpressionAttributeNames: { '#response': 'response' },
+        ExpressionAttributeValues: {
+          ':r': response,
+          ':now': now,
+          ':campaign': wave.campaignId,
+          ':wave': wave.waveId,
+          ':g2pk': answersKey(wave.campaignId, response.answeredAt.slice(0, 10), id),
+          ':g2sk': `${response.answeredAt}#${id}`,
+        },
+      }),
+    );
     return stored ? 'stored' : 'unavailable';
   }
 
@@ -52,7 +60,16 @@ export class ResponseItems extends DynamoTable {
    * the response item is created unless it exists. Its id is fixed by the invitation, so of concurrent or
    * repeated submits exactly one creates it, and a retry of a stored one stores nothing (`unavailable`).
    */
-  async saveAnonymousResponse(
+  saveAnonymousResponse(
+    invitationId: string,
+    answer: AnonymousResponse,
+    now: string,
+  ): Promise<'stored' | 'unavailable'> {
+    // Read and create, retried together while throttled: the create is conditional, so it happens once.
+    return retryThrottled(() => this.createAnonymousResponse(invitationId, answer, now));
+  }
+
+  private async createAnonymousResponse(
     invitationId: string,
     answer: AnonymousResponse,
     now: string,
@@ -84,8 +101,8 @@ export class ResponseItems extends DynamoTable {
         ':r': answer.response,
         // From the day, not the moment: the expiry would otherwise give the time away.
         ':purge': this.purgeAt(day),
-        ':g1pk': waveResponsesPartition(answer.waveId),
-        ':g2pk': answersKey(answer.campaignId, day.slice(0, 10)),
+        ':g1pk': waveResponsesKey(answer.waveId, answer.id),
+        ':g2pk': answersKey(answer.campaignId, day.slice(0, 10), answer.id),
         ':g2sk': `${day}#${answer.id}`,
         ...(answer.segments ? { ':segments': answer.segments } : {}),
       },
@@ -95,13 +112,15 @@ export class ResponseItems extends DynamoTable {
 
   /** Whether the anonymous response of this id is stored (a consistent read: a submit just before counts). */
   async hasAnonymousResponse(id: string): Promise<boolean> {
-    const { Item } = await this.ddb.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: anonymousResponseKey(id),
-        ConsistentRead: true,
-        ProjectionExpression: 'pk',
-      }),
+    const { Item } = await retryThrottled(() =>
+      this.ddb.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: anonymousResponseKey(id),
+          ConsistentRead: true,
+          ProjectionExpression: 'pk',
+        }),
+      ),
     );
     return Item !== undefined;
   }
@@ -127,15 +146,21 @@ export class ResponseItems extends DynamoTable {
     return found;
   }
 
-  /** A wave's anonymous responses, in id order (which says nothing about when they came). */
+  /** A wave's anonymous responses, shard by shard (an order that says nothing about when they came). */
   async listAnonymousResponses(waveId: string): Promise<AnonymousResponse[]> {
-    const items = await this.queryAll({
-      TableName: this.table,
-      IndexName: GSI1,
-      KeyConditionExpression: 'gsi1pk = :w',
-      ExpressionAttributeValues: { ':w': waveResponsesPartition(waveId) },
-    });
-    return items.map((i) => strip<AnonymousResponse>(i));
+    const all: AnonymousResponse[] = [];
+    const shards = Array.from(
+      { length: ANSWER_SHARDS },
+      (_, shard) => () =>
+        this.queryPages({
+          TableName: this.table,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :w',
+          ExpressionAttributeValues: { ':w': waveResponsesPartition(waveId, shard) },
+        }),
+    );
+    for await (const page of interleave(shards)) for (const i of page) all.push(strip<AnonymousResponse>(i));
+    return all;
   }
 
   async listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]> {
@@ -144,19 +169,27 @@ export class ResponseItems extends DynamoTable {
     return all;
   }
 
+  /**
+   * One UTC date's shards per date the range touches, in date order; the sort key (`{answeredAt}#{id}`)
+   * narrows each shard to the range, and the shards' ordered pages are merged back into answer order.
+   */
   async *answeredPages(campaignId: string, from: string, to: string): AsyncIterable<Invitation[]> {
-    // One partition per UTC date the range touches; the sort key narrows each to the range.
     for (let date = from.slice(0, 10); date <= to.slice(0, 10); date = nextUtcDate(date)) {
-      for await (const items of this.queryPages({
-        TableName: this.table,
-        IndexName: GSI2,
-        KeyConditionExpression: 'gsi2pk = :p AND gsi2sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':p': answersKey(campaignId, date),
-          ':from': from,
-          ':to': `${to}#\uffff`,
-        },
-      })) {
+      const shards = Array.from(
+        { length: ANSWER_SHARDS },
+        (_, shard) => () =>
+          this.queryPages({
+            TableName: this.table,
+            IndexName: GSI2,
+            KeyConditionExpression: 'gsi2pk = :p AND gsi2sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':p': answersPartition(campaignId, date, shard),
+              ':from': from,
+              ':to': `${to}#\uffff`,
+            },
+          }),
+      );
+      for await (const items of mergeSorted(shards, (i) => String(i.gsi2sk))) {
         // An anonymous response (no customer) reads as an answered invitation without one.
         const page = items
           .map((i) =>

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Wave } from '../domain/model.ts';
 import { campaignPartition, WAVE_PREFIX, waveKey } from './dynamo-keys.ts';
+import { retryThrottled } from './dynamo-retry.ts';
 import { DynamoTable, isConditionFailure, strip } from './dynamo-table.ts';
 
 /** Waves, each under its campaign's partition (dynamo-keys.ts). */
@@ -29,8 +30,8 @@ export class WaveItems extends DynamoTable {
   }
 
   async getWave(campaignId: string, waveId: string): Promise<Wave | undefined> {
-    const { Item } = await this.ddb.send(
-      new GetCommand({ TableName: this.table, Key: waveKey(campaignId, waveId) }),
+    const { Item } = await retryThrottled(() =>
+      this.ddb.send(new GetCommand({ TableName: this.table, Key: waveKey(campaignId, waveId) })),
     );
     return Item ? strip<Wave>(Item) : undefined;
   }

@@ -10,6 +10,7 @@ import { OPENED_FIELD, type SurveyFormView, WAVE_FIELD } from '../domain/pages/s
 import type { Clock, SurveyStore } from '../domain/ports.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
 import { type Answers, score } from '../domain/scoring.ts';
+import { StoreBusyError } from '../domain/store-busy.ts';
 import { signOpenedAt, type TokenPurpose, verifyOpenedAt, verifyToken } from '../domain/token.ts';
 import type { WaveLookup } from './waves.ts';
 
@@ -29,6 +30,18 @@ export class InvalidAnswersError extends Error {
   constructor(readonly form: SurveyFormView) {
     super(`invalid answers: ${Object.keys(form.errors ?? {}).join(', ')}`);
     this.name = 'InvalidAnswersError';
+  }
+}
+
+/**
+ * The answers were not stored: the store stayed busy (throttled) through its retries. `form` shows them
+ * again, every field as sent, to send once more; without it (the questionnaire could not be read either),
+ * a page without the form says to try again.
+ */
+export class SubmitBusyError extends Error {
+  constructor(readonly form?: SurveyFormView) {
+    super('answers not stored: the store is busy');
+    this.name = 'SubmitBusyError';
   }
 }
 
@@ -208,16 +221,72 @@ function toResponse(
  * A form from our page names its wave and language, so with the wave cached a valid submit is that one
  * conditional write, which also checks the invitation belongs to the named wave (a tampered field just
  * fails). Anything else reads the invitation first: it is needed to show the form again anyway.
+ * A store that stays throttled through its retries stores nothing and raises SubmitBusyError with the
+ * answers as sent, so the customer can send them again: an answer is never lost to load.
  */
-export async function submitSurvey(
-  deps: SurveyDeps,
-  input: { token: string; form: Record<string, string>; language?: Language },
-): Promise<SubmittedSurvey> {
+export async function submitSurvey(deps: SurveyDeps, input: SubmitInput): Promise<SubmittedSurvey> {
   const id = verifyToken(deps.secret, 'survey', input.token);
   if (!id) throw new LinkUnavailableError('bad-token');
+  const seen: Seen = {};
+  try {
+    return await storeAnswers(deps, input, id, seen);
+  } catch (e) {
+    if (!(e instanceof StoreBusyError)) throw e;
+    // Nothing was stored: the same answers go back to the customer, to send again in a moment.
+    throw new SubmitBusyError(
+      seen.wave && seen.language && busyView(deps, seen.wave, id, seen.language, input.form),
+    );
+  }
+}
+
+interface SubmitInput {
+  token: string;
+  form: Record<string, string>;
+  language?: Language;
+}
+
+/** The wave and language the submit has learned so far: what a busy store's page is built from. */
+interface Seen {
+  wave?: Wave;
+  language?: Language;
+}
+
+/** The submitted form again, every answer field as sent (and the opening time kept), saying to try again. */
+function busyView(
+  deps: Pick<SurveyDeps, 'secret' | 'clock'>,
+  wave: Wave,
+  id: string,
+  language: Language,
+  form: Record<string, string>,
+): SurveyFormView {
+  const submitted = form[OPENED_FIELD];
+  const opened = verifyOpenedAt(deps.secret, id, submitted)
+    ? submitted
+    : signOpenedAt(deps.secret, id, deps.clock.now());
+  const fields = answerFields(form);
+  return {
+    language,
+    questionnaire: wave.questionnaire,
+    timeZone: wave.campaign.dispatch.timeZone,
+    wave: { campaignId: wave.campaignId, waveId: wave.waveId },
+    ...(isAnonymous(wave.campaign) ? { anonymous: true } : {}),
+    ...(offersContact(wave) ? { contactRequest: true } : {}),
+    opened,
+    values: contactRequested(wave, form) ? { ...fields, [CONTACT_FIELD]: CONTACT_VALUE } : fields,
+    busy: true,
+  };
+}
+
+async function storeAnswers(
+  deps: SurveyDeps,
+  input: SubmitInput,
+  id: string,
+  seen: Seen,
+): Promise<SubmittedSurvey> {
   const fields = answerFields(input.form);
   const formLanguage = chosenLanguage(input.form.lang);
   const named = formLanguage && (await formWave(deps, input.form[WAVE_FIELD]));
+  if (formLanguage && named) Object.assign(seen, { wave: named, language: formLanguage });
   // An anonymous answer is filed under the invitation's department: it takes the read below.
   if (formLanguage && named && !isAnonymous(named.campaign)) {
     const parsed = parseAnswers(named.questionnaire, fields);
@@ -235,6 +304,7 @@ export async function submitSurvey(
 
   const { invitation, wave } = await answerable(deps, input.token);
   const language = formLanguage ?? input.language ?? toLanguage(invitation.customer.language);
+  Object.assign(seen, { wave, language });
   const parsed = parseAnswers(wave.questionnaire, fields);
   if (!parsed.ok) {
     // The form shown again keeps its first opening time, so fixing a mistake does not reset the clock.

@@ -14,6 +14,7 @@ import {
   NotEventTriggeredError,
 } from '../../functions/use-cases/dispatch-events.ts';
 import { programme } from '../../programme/index.ts';
+import { memoryTasks } from '../support/dispatch-now.ts';
 import { testSuppressions } from '../support/fixtures.ts';
 import { demoCampaign, itss } from '../support/programme.ts';
 
@@ -319,7 +320,10 @@ describe('Use case: dispatchEvents', () => {
       NotEventTriggeredError,
     );
     await expect(
-      dispatch(s.deps, { campaign: s.campaign, questionnaire: itss, scheduledTime: tickOf('2026-04-01') }),
+      dispatch(
+        { ...s.deps, tasks: memoryTasks() },
+        { campaign: s.campaign, questionnaire: itss, scheduledTime: tickOf('2026-04-01') },
+      ),
     ).rejects.toThrow(/event-triggered/);
 
     expect(await store.listWaves(plain.id)).toEqual([]);

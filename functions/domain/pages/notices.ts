@@ -62,13 +62,14 @@ export function unsubscribedPage(language?: Language): string {
   });
 }
 
-export type Problem = 'bad-form' | 'too-large' | 'wrong-type' | 'server-error';
+export type Problem = 'bad-form' | 'too-large' | 'wrong-type' | 'server-error' | 'busy';
 
 const PROBLEM_TEXTS = {
   'bad-form': ['badFormTitle', 'badFormBody'],
   'too-large': ['tooLargeTitle', 'tooLargeBody'],
   'wrong-type': ['wrongTypeTitle', 'wrongTypeBody'],
   'server-error': ['serverErrorTitle', 'serverErrorBody'],
+  busy: ['busyTitle', 'busyNoFormBody'],
 } as const;
 
 /** A request we could not act on; bilingual, since it is answered before any invitation is read. */

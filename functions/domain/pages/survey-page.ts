@@ -11,11 +11,12 @@ import { TEXTS } from './texts.ts';
 export interface SurveyFormView {
   language: Language;
   questionnaire: Questionnaire;
-  customerName: string;
+  /** Whom the greeting names; none on a page built without the invitation (busy). */
+  customerName?: string;
   /** The delivery date (YYYY-MM-DD) an event-triggered invitation asks about. */
   delivery?: string;
-  /** When the link stops working, shown as a date in `timeZone`. */
-  expiresAt: string;
+  /** When the link stops working, shown as a date in `timeZone`; none on a busy page. */
+  expiresAt?: string;
   timeZone: string;
   /** The wave the form was built from; the form carries it back so a submit needn't look it up. */
   wave: { campaignId: string; waveId: string };
@@ -31,6 +32,8 @@ export interface SurveyFormView {
   /** Submitted values by field name, shown again. */
   values?: Record<string, string>;
   errors?: Record<string, FieldError>;
+  /** The answers were not stored (the store was busy): the page says to send them again. */
+  busy?: true;
 }
 
 /*
@@ -97,6 +100,15 @@ export function surveyPage(view: SurveyFormView): string {
 </div>
 `;
 
+  // Announced at once (role=alert, focused), with the answers below it as they were sent.
+  const busy =
+    view.busy &&
+    html`<div class="summary" role="alert" aria-labelledby="busy-title" tabindex="-1" autofocus>
+<h2 id="busy-title">${t.busyTitle}</h2>
+<p>${t.busyBody}</p>
+</div>
+`;
+
   const describedBy = (...ids: Array<string | false | undefined>): string => ids.filter(Boolean).join(' ');
 
   /** One radio group: a rated item (the scale's levels) or a single-choice question (its options). */
@@ -160,13 +172,15 @@ ${values[field] ?? ''}</textarea>
 </div>
 `;
 
+  const answerBy = view.expiresAt && `${t.answerBy(formatDate(view.expiresAt, lang, view.timeZone))} `;
   const body: SafeHtml = html`<h1>${q.title[lang]}</h1>
-${summary}<p>${t.greeting(view.customerName)}</p>
-${view.anonymous && html`<p class="anonymous">${t.anonymousNote}</p>\n`}${view.delivery && html`<p>${t.delivery(view.delivery)}</p>\n`}${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${t.answerBy(formatDate(view.expiresAt, lang, view.timeZone))} ${t.requiredNote}</p>
+${busy}${summary}${view.customerName !== undefined && html`<p>${t.greeting(view.customerName)}</p>\n`}${view.anonymous && html`<p class="anonymous">${t.anonymousNote}</p>\n`}${view.delivery && html`<p>${t.delivery(view.delivery)}</p>\n`}${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${answerBy}${t.requiredNote}</p>
 <form method="post" novalidate>
 <input type="hidden" name="lang" value="${lang}">
 <input type="hidden" name="${WAVE_FIELD}" value="${view.wave.campaignId}/${view.wave.waveId}">
 ${view.opened ? html`<input type="hidden" name="${OPENED_FIELD}" value="${view.opened}">\n` : ''}${categories}${choices}${comments}${contact}<button type="submit">${t.submit}</button>
 </form>`;
-  return layout({ language: lang, title: q.title[lang], body, languageSwitch: true });
+  // A busy page's title says so first; it offers no language switch, which would reload the form empty.
+  const title = view.busy ? `${t.busyTitle} · ${q.title[lang]}` : q.title[lang];
+  return layout({ language: lang, title, body, languageSwitch: !view.busy });
 }

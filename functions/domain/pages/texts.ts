@@ -43,6 +43,11 @@ export interface PageTexts {
   wrongTypeBody: string;
   serverErrorTitle: string;
   serverErrorBody: string;
+  /** The answers could not be stored just now (the store was busy): shown with the form, kept as sent. */
+  busyTitle: string;
+  busyBody: string;
+  /** The same, when the form could not be shown again. */
+  busyNoFormBody: string;
 }
 
 const zhCN: PageTexts = {
@@ -89,6 +94,9 @@ const zhCN: PageTexts = {
   wrongTypeBody: '请通过调查页面上的表单提交。',
   serverErrorTitle: '出现了问题',
   serverErrorBody: '我们暂时无法处理您的请求，请稍后再试。',
+  busyTitle: '请重试',
+  busyBody: '系统繁忙，您的回答暂时未能保存。您填写的内容都保留在下方，请稍等片刻后再次点击“提交”。',
+  busyNoFormBody: '系统繁忙，您的回答暂时未能保存。请返回上一页，稍等片刻后再次提交。',
 };
 
 const en: PageTexts = {
@@ -138,6 +146,11 @@ const en: PageTexts = {
   wrongTypeBody: 'Please send your answers with the form on the survey page.',
   serverErrorTitle: 'Something went wrong',
   serverErrorBody: 'We could not handle your request just now. Please try again later.',
+  busyTitle: 'Please try again',
+  busyBody:
+    'We are very busy and could not save your answers just now. They are all still filled in below: please wait a moment and press Submit again.',
+  busyNoFormBody:
+    'We are very busy and could not save your answers just now. Please go back, wait a moment and send them again.',
 };
 
 export const TEXTS: Record<Language, PageTexts> = { 'zh-CN': zhCN, en };

@@ -30,7 +30,7 @@ export type ActionRoute = 'GET /a/{token}' | 'POST /a/{token}' | 'GET /v/{token}
 export function actionRoutes(
   waves: WaveLookup,
 ): Record<ActionRoute, (req: HttpRequest) => Promise<APIGatewayProxyResultV2>> {
-  const actions = new DynamoActions(documentClient(), requireEnv('TABLE_NAME'), {
+  const actions = new DynamoActions(documentClient('page'), requireEnv('TABLE_NAME'), {
     retentionDays: Number(process.env.RETENTION_DAYS) || 365,
   });
   const events = new EventBridgePublisher(eventBridgeClient());

@@ -19,7 +19,7 @@ import { surveyPage } from '../../domain/pages/survey-page.ts';
 import { verifyConfirmPage, verifyNotCountedPage } from '../../domain/pages/verify-page.ts';
 import { ActionConflictError, ActionFormError } from '../../use-cases/action-page.ts';
 import { ReportLinkUnavailableError } from '../../use-cases/report-link.ts';
-import { InvalidAnswersError, LinkUnavailableError } from '../../use-cases/survey.ts';
+import { InvalidAnswersError, LinkUnavailableError, SubmitBusyError } from '../../use-cases/survey.ts';
 import { VerificationFormError, VerificationNotCountedError } from '../../use-cases/verification.ts';
 
 /*
@@ -151,6 +151,13 @@ const PROBLEM_STATUS: Record<FormBodyProblem, [number, 'bad-form' | 'too-large' 
  */
 export const LINK_UNAVAILABLE_STATUS = 404;
 
+/**
+ * A submit the store was too busy to take (DynamoDB throttling, after the retries of dynamo-retry.ts):
+ * 503, a moment to wait in Retry-After, and the answers shown again, never a server error.
+ */
+export const BUSY_STATUS = 503;
+export const BUSY_RETRY_AFTER_S = 5;
+
 /** Maps every failure to a page. Internals never reach the caller; logs carry reasons and ids, no answers. */
 export function errorPages(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
   return {
@@ -162,6 +169,13 @@ export function errorPages(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
       } else if (error instanceof ReportLinkUnavailableError) {
         logger.info('report link unavailable', { reason: error.reason });
         request.response = page(LINK_UNAVAILABLE_STATUS, reportLinkUnavailablePage());
+      } else if (error instanceof SubmitBusyError) {
+        logger.warn('answers not stored: the table is throttling', { form: error.form !== undefined });
+        request.response = {
+          statusCode: BUSY_STATUS,
+          headers: { ...PAGE_HEADERS, 'retry-after': String(BUSY_RETRY_AFTER_S) },
+          body: error.form ? surveyPage(error.form) : problemPage('busy'),
+        };
       } else if (error instanceof InvalidAnswersError) {
         logger.info('answers refused', { fields: Object.keys(error.form.errors ?? {}) });
         request.response = page(422, surveyPage(error.form));

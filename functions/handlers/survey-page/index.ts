@@ -45,20 +45,20 @@ import {
  * file in S3. Adapters are built once per container; the wave cache makes a warm GET one read.
  */
 // An anonymous campaign's response is a new item (comments may hold personal data): it expires as others do.
-const store = new DynamoStore(documentClient(), requireEnv('TABLE_NAME'), {
+const store = new DynamoStore(documentClient('page'), requireEnv('TABLE_NAME'), {
   retentionDays: Number(process.env.RETENTION_DAYS) || 365,
 });
 const clock = { now: () => new Date() };
 const waves = cachedWaves(store);
 const suppressions = {
-  list: new DynamoSuppressions(documentClient(), requireEnv('TABLE_NAME')),
+  list: new DynamoSuppressions(documentClient('page'), requireEnv('TABLE_NAME')),
   secret: tokenSecret,
 };
 const deps = async () => ({ store, clock, waves, suppressions, secret: await tokenSecret() });
 // The closed loop after a stored response: its action, the alerts on the send queue, the events.
 const responseActions: ResponseActionsDeps = {
   store,
-  actions: new DynamoActions(documentClient(), requireEnv('TABLE_NAME'), {
+  actions: new DynamoActions(documentClient('page'), requireEnv('TABLE_NAME'), {
     retentionDays: Number(process.env.RETENTION_DAYS) || 365,
   }),
   queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
