@@ -43,3 +43,20 @@ export function sendQueues(scope: Construct): { queue: Queue; deadLetterQueue: Q
   });
   return { queue, deadLetterQueue };
 }
+
+/**
+ * Where a scheduled run ends up when it cannot be delivered or keeps failing (id FailedRunsQueue in
+ * `scope`): a missed quarterly wave must not go unnoticed.
+ */
+export function failedRunsQueue(scope: Construct): Queue {
+  const queue = new Queue(scope, 'FailedRunsQueue', {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: QUEUE_RETENTION,
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue is itself the dead-letter destination of the schedules and scheduled functions.',
+  });
+  return queue;
+}

@@ -7,6 +7,7 @@ import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
 import { sqsClient } from '../../adapters/sqs-client.ts';
+import { SqsDispatchTaskQueue } from '../../adapters/sqs-dispatch-tasks.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
 import type { Exclusions } from '../../domain/audience.ts';
 import { dispatchWave } from '../../use-cases/dispatch-wave.ts';
@@ -19,6 +20,8 @@ const deps = {
     retentionDays: Number(process.env.RETENTION_DAYS) || 365,
   }),
   queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
+  // A wave starts (or resumes) by queuing its first round for the dispatch worker.
+  tasks: new SqsDispatchTaskQueue(sqsClient(), requireEnv('DISPATCH_QUEUE_URL')),
   clock: { now: () => new Date() },
   // Suppressed addresses are looked up by their hash under the link key.
   suppressions: {
