@@ -18,7 +18,10 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape: Same<z.output<typeof DispatchTaskBody>, DispatchTask> = true;
 void sameShape;
 
-/** The task in an SQS message body, or why it is none (the problems name fields, never their values). */
+/**
+ * The task in an SQS message body, or why it is none: each problem is a field and zod's issue code, never
+ * a value or an unknown key's name (untrusted text stays out of the logs).
+ */
 export function parseDispatchTask(body: string): { task: DispatchTask } | { problems: string[] } {
   let json: unknown;
   try {
@@ -28,5 +31,7 @@ export function parseDispatchTask(body: string): { task: DispatchTask } | { prob
   }
   const parsed = DispatchTaskBody.safeParse(json);
   if (parsed.success) return { task: parsed.data };
-  return { problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) };
+  const field = (path: PropertyKey[]) =>
+    typeof path[0] === 'string' && Object.hasOwn(DispatchTaskBody.shape, path[0]) ? path[0] : 'body';
+  return { problems: parsed.error.issues.map((i) => `${field(i.path)}: ${i.code}`) };
 }
