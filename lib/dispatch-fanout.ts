@@ -1,10 +1,10 @@
-import { Duration, type RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import type { IDestination } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { DIRECTORY_SHARDS } from '../functions/adapters/dynamo-keys.ts';
 import { CsatFunction } from './csat-function.ts';
-import { QUEUE_RETENTION } from './send-queue.ts';
+import { queueWithDeadLetters } from './send-queue.ts';
 
 /** A task runs up to a chunk of one directory shard: about a minute, so 5 minutes leave it room. */
 export const DISPATCH_WORKER_TIMEOUT = Duration.minutes(5);
@@ -25,26 +25,12 @@ export const DISPATCH_TASK_BATCH_SIZE = 1;
 export const DISPATCH_WORKER_CONCURRENCY = DIRECTORY_SHARDS;
 
 /** The dispatch task queue and its dead-letter queue (ids DispatchQueue, DispatchDeadLetterQueue in `scope`). */
-export function dispatchQueues(scope: Stack): { queue: Queue; deadLetterQueue: Queue } {
-  const deadLetterQueue = new Queue(scope, 'DispatchDeadLetterQueue', {
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: QUEUE_RETENTION,
-  });
-  Validations.of(deadLetterQueue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason:
-      'This is the dead-letter queue of the dispatch task queue; its messages are inspected, not retried.',
-  });
-  const queue = new Queue(scope, 'DispatchQueue', {
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
+export const dispatchQueues = (scope: Stack): { queue: Queue; deadLetterQueue: Queue } =>
+  queueWithDeadLetters(scope, 'Dispatch', {
     visibilityTimeout: DISPATCH_VISIBILITY_TIMEOUT,
-    retentionPeriod: QUEUE_RETENTION,
-    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: DISPATCH_MAX_RECEIVE_COUNT },
+    maxReceiveCount: DISPATCH_MAX_RECEIVE_COUNT,
+    of: 'the dispatch task queue',
   });
-  return { queue, deadLetterQueue };
-}
 
 export interface DispatchFanOutProps {
   /** TABLE_NAME, RETENTION_DAYS, TOKEN_SECRET_ARN: what both functions read. */

@@ -1,31 +1,20 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { documentClient } from '../../adapters/dynamo-client.ts';
-import { DynamoStore } from '../../adapters/dynamo-store.ts';
-import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
-import { sqsClient } from '../../adapters/sqs-client.ts';
-import { SqsDispatchTaskQueue } from '../../adapters/sqs-dispatch-tasks.ts';
-import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
-import { type DispatchTaskDeps, runDispatchTask } from '../../use-cases/dispatch-task.ts';
+import { runDispatchTask } from '../../use-cases/dispatch-task.ts';
+import { dispatchDeps } from '../dispatch/deps.ts';
 import { parseDispatchTask } from './task.ts';
 
-// The dispatch function's deps (handlers/dispatch) plus the task queue, for continuations and next rounds.
-const deps: DispatchTaskDeps = {
-  store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME'), {
-    retentionDays: Number(process.env.RETENTION_DAYS) || 365,
-  }),
-  queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
-  tasks: new SqsDispatchTaskQueue(sqsClient(), requireEnv('DISPATCH_QUEUE_URL')),
-  clock: { now: () => new Date() },
-  suppressions: {
-    list: new DynamoSuppressions(documentClient(), requireEnv('TABLE_NAME')),
-    secret: tokenSecret,
-  },
-};
+// The dispatch function's adapters (handlers/dispatch), whose task queue takes continuations and next rounds.
+const deps = dispatchDeps({
+  tableName: requireEnv('TABLE_NAME'),
+  sendQueueUrl: requireEnv('SEND_QUEUE_URL'),
+  dispatchQueueUrl: requireEnv('DISPATCH_QUEUE_URL'),
+  secret: tokenSecret,
+});
 
 /**
  * Dispatch queue → one task per message (batch size 1: a task can take a minute). A body that is no task
