@@ -248,8 +248,9 @@ function genericResource(resource: string, names: PhysicalNames): string {
   return resource
     .replace(`:table/${names.tableName}`, `:table/${GENERIC_NAMES.tableName}`)
     .replace(`:::${names.bucketName}`, `:::${GENERIC_NAMES.bucketName}`)
-    .replace(new RegExp(`:${queue}$`), ':{send-queue}')
-    .replace(new RegExp(`:${tasks}$`), ':{dispatch-queue}')
+    // The account too: the local endpoint's (000000000000) is not the synthesized one.
+    .replace(new RegExp(`:\\d{12}:${queue}$`), `:${ACCOUNT}:{send-queue}`)
+    .replace(new RegExp(`:\\d{12}:${tasks}$`), `:${ACCOUNT}:{dispatch-queue}`)
     .replace(
       `:configuration-set/${names.configurationSetName}`,
       `:configuration-set/${GENERIC_NAMES.configurationSetName}`,

@@ -47,7 +47,8 @@ export function physicalNamesFromEnv(env: NodeJS.ProcessEnv = process.env): Phys
 }
 
 export const queueArnOf = (region: string, queueUrl: string): string => {
-  const parts = new URL(queueUrl).pathname.split('/').filter(Boolean);
+  // Decoded: URL escapes the braces of the generic names (`{send-queue}`), which the coverage matches.
+  const parts = decodeURIComponent(new URL(queueUrl).pathname).split('/').filter(Boolean);
   return `arn:aws:sqs:${region}:${parts.at(-2) ?? ACCOUNT}:${parts.at(-1)}`;
 };
 
