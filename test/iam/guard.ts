@@ -245,10 +245,10 @@ export const GENERIC_NAMES: PhysicalNames = {
 function genericResource(resource: string, names: PhysicalNames): string {
   const queue = new URL(names.sendQueueUrl).pathname.split('/').at(-1) ?? '';
   const tasks = new URL(names.dispatchQueueUrl).pathname.split('/').at(-1) ?? '';
+  // A queue's account too: the local endpoint's (000000000000) is not the synthesized one.
   return resource
     .replace(`:table/${names.tableName}`, `:table/${GENERIC_NAMES.tableName}`)
     .replace(`:::${names.bucketName}`, `:::${GENERIC_NAMES.bucketName}`)
-    // The account too: the local endpoint's (000000000000) is not the synthesized one.
     .replace(new RegExp(`:\\d{12}:${queue}$`), `:${ACCOUNT}:{send-queue}`)
     .replace(new RegExp(`:\\d{12}:${tasks}$`), `:${ACCOUNT}:{dispatch-queue}`)
     .replace(
