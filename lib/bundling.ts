@@ -14,6 +14,7 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLER_NAMES = [
   'survey-page',
   'dispatch',
+  'dispatch-worker',
   'send',
   'report',
   'import-customers',

@@ -27,6 +27,11 @@ import type { CsatFunction, TableAction } from './csat-function.ts';
  * that keeps failing (it is dead-lettered after ~1 hour of retries) do.
  */
 export const SEND_QUEUE_MAX_AGE = Duration.hours(6);
+/**
+ * A dispatch task older than this means the fan-out has stalled: a shard's chunks queue one another as
+ * they finish, so a task waits only for a free worker (DISPATCH_WORKER_CONCURRENCY), minutes at most.
+ */
+export const DISPATCH_QUEUE_MAX_AGE = Duration.hours(1);
 /** AWS reviews an account whose bounce rate reaches 5 % and whose complaint rate reaches 0.1 %. */
 export const SES_BOUNCE_RATE_THRESHOLD = 0.05;
 export const SES_COMPLAINT_RATE_THRESHOLD = 0.001;
@@ -45,6 +50,10 @@ export interface OperationsProps {
   sendDeadLetterQueue: IQueue;
   failedRuns: IQueue;
   sendMaxReceiveCount: number;
+  /** The dispatch task queue (lib/dispatch-fanout.ts), its DLQ, and how many receives lead there. */
+  dispatchQueue: IQueue;
+  dispatchDeadLetterQueue: IQueue;
+  dispatchMaxReceiveCount: number;
   tableName: string;
   /** The item operations the functions call on the table (their throttles are summed). */
   tableOperations: readonly TableAction[];
@@ -75,6 +84,11 @@ export class Operations extends Construct {
       'SendDeadLetterAlarm',
       props.sendDeadLetterQueue,
       `send jobs failed ${props.sendMaxReceiveCount} times`,
+    );
+    this.whenQueueNotEmpty(
+      'DispatchDeadLetterAlarm',
+      props.dispatchDeadLetterQueue,
+      `dispatch tasks failed ${props.dispatchMaxReceiveCount} times: their wave is not fully dispatched`,
     );
     this.whenQueueNotEmpty('FailedRunsAlarm', props.failedRuns, 'a scheduled dispatch or report failed');
 
@@ -142,6 +156,15 @@ export class Operations extends Construct {
       {
         threshold: SEND_QUEUE_MAX_AGE.toSeconds(),
         what: `a send job has waited ${SEND_QUEUE_MAX_AGE.toHours()} hours: sending has stalled`,
+      },
+    );
+
+    this.alarm(
+      'DispatchQueueAgeAlarm',
+      props.dispatchQueue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      {
+        threshold: DISPATCH_QUEUE_MAX_AGE.toSeconds(),
+        what: `a dispatch task has waited ${DISPATCH_QUEUE_MAX_AGE.toHours()} hour: a wave's dispatch has stalled`,
       },
     );
 
@@ -218,6 +241,7 @@ export class Operations extends Construct {
 
   private buildDashboard(tableThrottles: IMetric, ses: (name: string) => Metric): Dashboard {
     const { functions, api, sendQueue, sendDeadLetterQueue, failedRuns, dispatch } = this.props;
+    const { dispatchQueue, dispatchDeadLetterQueue } = this.props;
     const fns = Object.entries(functions);
     const graph = (title: string, left: IMetric[], right: IMetric[] = []) =>
       new GraphWidget({ title, left, right, width: 12, height: 6 });
@@ -258,8 +282,8 @@ export class Operations extends Construct {
         [sendQueue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' })],
       ),
       graph(
-        'Dead letters: send DLQ, failed runs',
-        [sendDeadLetterQueue, failedRuns].map((q) =>
+        'Dead letters: send DLQ, dispatch DLQ, failed runs',
+        [sendDeadLetterQueue, dispatchDeadLetterQueue, failedRuns].map((q) =>
           q.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
         ),
       ),
@@ -271,7 +295,19 @@ export class Operations extends Construct {
       ]),
       graph('DynamoDB throttled requests', [tableThrottles]),
     );
-    dashboard.addWidgets(graph('Reminder decisions on a provisional calendar', [this.provisionalCalendar]));
+    dashboard.addWidgets(
+      graph('Reminder decisions on a provisional calendar', [this.provisionalCalendar]),
+      graph(
+        'Dispatch queue: waiting tasks, oldest task (s)',
+        [
+          dispatchQueue.metricApproximateNumberOfMessagesVisible({
+            period: FIVE_MINUTES,
+            statistic: 'Maximum',
+          }),
+        ],
+        [dispatchQueue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' })],
+      ),
+    );
     return dashboard;
   }
 }

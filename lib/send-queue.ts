@@ -1,5 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 /**
@@ -21,25 +21,65 @@ export const SEND_VISIBILITY_TIMEOUT = Duration.seconds(SEND_TIMEOUT.toSeconds()
 /** SQS's longest retention, for every queue: the default 4 days drops a held-back backlog silently. */
 export const QUEUE_RETENTION = Duration.days(14);
 
-/** The send queue and its dead-letter queue (ids SendQueue, SendDeadLetterQueue in `scope`). */
-export function sendQueues(scope: Construct): { queue: Queue; deadLetterQueue: Queue } {
-  const deadLetterQueue = new Queue(scope, 'SendDeadLetterQueue', {
+/** A queue as csat makes every one: SQS-managed encryption, TLS only, SQS's longest retention. */
+export function csatQueue(scope: Construct, id: string, props: QueueProps = {}): Queue {
+  return new Queue(scope, id, {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
-    retentionPeriod: QUEUE_RETENTION,
-  });
-  Validations.of(deadLetterQueue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason: 'This is the dead-letter queue of the send queue; its messages are inspected, not retried.',
-  });
-  const queue = new Queue(scope, 'SendQueue', {
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    visibilityTimeout: SEND_VISIBILITY_TIMEOUT,
     // SQS's default is 4 days: a backlog held back by SES's daily quota over a long weekend would be
     // dropped without a trace.
     retentionPeriod: QUEUE_RETENTION,
-    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: SEND_MAX_RECEIVE_COUNT },
+    ...props,
+  });
+}
+
+/**
+ * A queue whose messages are read and handled by a person, never retried by code: a dead-letter queue or
+ * a failure destination. cdk-nag asks every queue for a DLQ (SQS3); `why` says why this one has none.
+ */
+export function inspectedQueue(scope: Construct, id: string, why: string): Queue {
+  const queue = csatQueue(scope, id);
+  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: why });
+  return queue;
+}
+
+/**
+ * A work queue and its dead-letter queue (ids `{name}Queue` and `{name}DeadLetterQueue` in `scope`): a
+ * message received `maxReceiveCount` times without success moves to the DLQ, whose alarm pages someone.
+ */
+export function queueWithDeadLetters(
+  scope: Construct,
+  name: string,
+  o: { visibilityTimeout: Duration; maxReceiveCount: number; of: string },
+): { queue: Queue; deadLetterQueue: Queue } {
+  const deadLetterQueue = inspectedQueue(
+    scope,
+    `${name}DeadLetterQueue`,
+    `This is the dead-letter queue of ${o.of}; its messages are inspected, not retried.`,
+  );
+  const queue = csatQueue(scope, `${name}Queue`, {
+    visibilityTimeout: o.visibilityTimeout,
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: o.maxReceiveCount },
   });
   return { queue, deadLetterQueue };
+}
+
+/** The send queue and its dead-letter queue (ids SendQueue, SendDeadLetterQueue in `scope`). */
+export const sendQueues = (scope: Construct): { queue: Queue; deadLetterQueue: Queue } =>
+  queueWithDeadLetters(scope, 'Send', {
+    visibilityTimeout: SEND_VISIBILITY_TIMEOUT,
+    maxReceiveCount: SEND_MAX_RECEIVE_COUNT,
+    of: 'the send queue',
+  });
+
+/**
+ * Where a scheduled run ends up when it cannot be delivered or keeps failing (id FailedRunsQueue in
+ * `scope`): a missed quarterly wave must not go unnoticed.
+ */
+export function failedRunsQueue(scope: Construct): Queue {
+  return inspectedQueue(
+    scope,
+    'FailedRunsQueue',
+    'This queue is itself the dead-letter destination of the schedules and scheduled functions.',
+  );
 }

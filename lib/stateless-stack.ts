@@ -1,11 +1,11 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/adapters/dynamo-store.ts';
 import { metricsNamespace } from '../functions/adapters/metrics.ts';
@@ -17,11 +17,12 @@ import { alarmTopic } from './alarm-topic.ts';
 import { SurveyApi } from './api.ts';
 import type { StackConfig } from './config.ts';
 import { CsatFunction, type TableAction } from './csat-function.ts';
+import { DISPATCH_MAX_RECEIVE_COUNT, dispatchFanOut } from './dispatch-fanout.ts';
 import { notifyOnImports } from './imports-trigger.ts';
 import { Operations } from './operations.ts';
 import { addCampaignSchedules } from './schedules.ts';
 import {
-  QUEUE_RETENTION,
+  failedRunsQueue,
   SEND_BATCH_SIZE,
   SEND_MAX_RECEIVE_COUNT,
   SEND_TIMEOUT,
@@ -64,13 +65,14 @@ const ASYNC_RETRIES = { retryAttempts: 2, maxEventAge: Duration.hours(6) };
 
 /**
  * The code and everything that can be rebuilt from nothing: the HTTP API and survey-page function, the
- * send queue with its DLQ, the dispatch/send/report/remind/import/ses-events functions, one dispatch and
- * one report schedule per campaign, and the alarms and dashboard. It reaches the stateful stack only
+ * send and dispatch queues with their DLQs, the dispatch/dispatch-worker/send/report/remind/import/
+ * ses-events functions, one dispatch and one report schedule per campaign, and the alarms and dashboard. It reaches the stateful stack only
  * through the imported values in `props.shared`, and grants each function what it uses there itself.
  */
 export class StatelessStack extends Stack {
   readonly surveyPage: CsatFunction;
   readonly dispatch: CsatFunction;
+  readonly dispatchWorker: CsatFunction;
   readonly send: CsatFunction;
   readonly report: CsatFunction;
   readonly remind: CsatFunction;
@@ -82,6 +84,8 @@ export class StatelessStack extends Stack {
   readonly surveyApi: SurveyApi;
   readonly sendQueue: Queue;
   readonly sendDeadLetterQueue: Queue;
+  readonly dispatchQueue: Queue;
+  readonly dispatchDeadLetterQueue: Queue;
   readonly failedRuns: Queue;
   readonly alarmTopic: Topic;
   readonly operations: Operations;
@@ -192,35 +196,24 @@ export class StatelessStack extends Stack {
     );
 
     // --- Scheduled functions -----------------------------------------------------------------------
-    // Where a scheduled run ends up when it cannot be delivered or keeps failing: a missed quarterly
-    // wave must not go unnoticed.
-    this.failedRuns = new Queue(this, 'FailedRunsQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: QUEUE_RETENTION,
-    });
-    Validations.of(this.failedRuns).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of the schedules and scheduled functions.',
-    });
+    this.failedRuns = failedRunsQueue(this);
     const onFailure = new SqsDestination(this.failedRuns);
 
-    this.dispatch = new CsatFunction(this, 'Dispatch', {
-      handler: 'dispatch',
-      description: 'csat: start a wave of a campaign and queue its send jobs',
-      memorySize: 1024,
-      timeout: Duration.minutes(5),
+    // --- Dispatch, fanned out over the dispatch queue (lib/dispatch-fanout.ts) -----------------------
+    ({
+      dispatch: this.dispatch,
+      worker: this.dispatchWorker,
+      queue: this.dispatchQueue,
+      deadLetterQueue: this.dispatchDeadLetterQueue,
+    } = dispatchFanOut(this, {
+      environment: { ...common, ...secretEnv },
+      table,
+      gsi1,
+      tokenSecretArn: shared.tokenSecretArn,
+      sendQueue: this.sendQueue,
+      onFailure,
       removalPolicy,
-      environment: { ...common, ...secretEnv, SEND_QUEUE_URL: this.sendQueue.queueUrl },
-    });
-    // UpdateItem: claimContact. BatchGetItem + secret: the suppression list, by address hash, 100 a call.
-    this.dispatch.grantTable(table, ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem']);
-    this.dispatch.grantSecretValue(shared.tokenSecretArn);
-    // Invitations by wave and the directory are on gsi1; dispatch never queries the table itself.
-    this.dispatch.grantIndexes(table, ['Query'], gsi1);
-    this.dispatch.grantSendMessages(this.sendQueue);
-    // Dispatch is idempotent per scheduled time, so Lambda's own retries are safe.
-    this.dispatch.fn.configureAsyncInvoke({ onFailure, ...ASYNC_RETRIES });
+    }));
 
     this.report = new CsatFunction(this, 'Report', {
       handler: 'report',
@@ -366,6 +359,7 @@ export class StatelessStack extends Stack {
     const functions = {
       'survey-page': this.surveyPage,
       dispatch: this.dispatch,
+      'dispatch-worker': this.dispatchWorker,
       send: this.send,
       report: this.report,
       remind: this.remind,
@@ -382,6 +376,9 @@ export class StatelessStack extends Stack {
       sendDeadLetterQueue: this.sendDeadLetterQueue,
       failedRuns: this.failedRuns,
       sendMaxReceiveCount: SEND_MAX_RECEIVE_COUNT,
+      dispatchQueue: this.dispatchQueue,
+      dispatchDeadLetterQueue: this.dispatchDeadLetterQueue,
+      dispatchMaxReceiveCount: DISPATCH_MAX_RECEIVE_COUNT,
       tableName: shared.tableName,
       tableOperations: TABLE_OPERATIONS,
       dispatch: this.dispatch,
@@ -393,6 +390,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'TableName', { value: shared.tableName });
     new CfnOutput(this, 'BucketName', { value: shared.bucketName });
     new CfnOutput(this, 'SendQueueUrl', { value: this.sendQueue.queueUrl });
+    new CfnOutput(this, 'DispatchQueueUrl', { value: this.dispatchQueue.queueUrl });
     new CfnOutput(this, 'DispatchFunctionName', { value: this.dispatch.fn.functionName });
     new CfnOutput(this, 'ReportFunctionName', { value: this.report.fn.functionName });
     new CfnOutput(this, 'RemindFunctionName', { value: this.remind.fn.functionName });

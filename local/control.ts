@@ -18,7 +18,10 @@ import { DEFAULT_DATA_DIR, isAlive, LocalStackError, readStackFile, type StackIn
  * the stack's side (`controlApi`) and the CLI's (`findLocalStack`, `callControl`).
  */
 
-/** Answers the CLI's control requests with the stack's functions; `idle` waits for the send queue. */
+/**
+ * Answers the CLI's control requests with the stack's functions; `idle` waits for the dispatch queue (a
+ * wave's tasks) and then the send queue (its emails).
+ */
 export function controlApi(
   fns: Pick<LocalFunctions, 'dispatch' | 'report' | 'remind' | 'actions'>,
   idle: () => Promise<void>,

@@ -15,7 +15,7 @@ import type { LocalQueue } from './sqs-server.ts';
 
 /*
  * The deployed handlers, wired to the local emulators as the stack wires them in AWS: the survey page
- * behind the HTTP bridge, the send function on the queue, the import function on the bucket's
+ * behind the HTTP bridge, the send function on the send queue, the dispatch worker on the dispatch queue, the import function on the bucket's
  * notifications, SES events from the simulator, and the functions the schedules and the CLI invoke.
  */
 type SesEventsModule = typeof import('../functions/handlers/ses-events/index.ts');
@@ -55,15 +55,18 @@ export function sesEventSink(log: (line: string) => void) {
 export async function wireFunctions(targets: {
   bridge: RunningBridge;
   queue: LocalQueue;
+  /** The dispatch task queue, which the dispatch worker consumes (lib/dispatch-fanout.ts). */
+  dispatchQueue: LocalQueue;
   s3: LocalS3;
   sesEvents: ReturnType<typeof sesEventSink>;
   log: (line: string) => void;
 }): Promise<LocalFunctions> {
-  const { bridge, queue, s3, log } = targets;
-  const [surveyPage, dispatchFn, sendFn, reportFn, importFn, remindFn, sesEventsFn, actionsFn] =
+  const { bridge, queue, dispatchQueue, s3, log } = targets;
+  const [surveyPage, dispatchFn, workerFn, sendFn, reportFn, importFn, remindFn, sesEventsFn, actionsFn] =
     await Promise.all([
       import('../functions/handlers/survey-page/index.ts'),
       import('../functions/handlers/dispatch/index.ts'),
+      import('../functions/handlers/dispatch-worker/index.ts'),
       import('../functions/handlers/send/index.ts'),
       import('../functions/handlers/report/index.ts'),
       import('../functions/handlers/import-customers/index.ts'),
@@ -74,6 +77,8 @@ export async function wireFunctions(targets: {
   targets.sesEvents.load(sesEventsFn);
   bridge.setHandler((event, context) => surveyPage.handler(event, context));
   queue.consume((event) => sendFn.handler(event, lambdaContext('send')));
+  // A task runs up to a chunk of a shard: the worker's deployed timeout, not the default minute.
+  dispatchQueue.consume((event) => workerFn.handler(event, lambdaContext('dispatch-worker', 300_000)));
   // What the deployed bucket notification does (lib/stateless-stack.ts): same filter, same handler.
   s3.onObjectCreated({ prefix: IMPORTS_PREFIX, suffixes: ['.csv', '.json'] }, (event) => {
     importFn

@@ -34,7 +34,7 @@ export { DEFAULT_DATA_DIR, isAlive, LocalStackError, STACK_FILE, type StackInfo 
 
 /*
  * The whole loop on one machine (DESIGN.md §4): dynalite, s3rver, the local SES endpoint, the local SQS
- * endpoint feeding the send handler, the HTTP bridge in front of the survey-page handler, and the
+ * endpoint feeding the send handler and the dispatch worker, the HTTP bridge in front of the survey-page handler, and the
  * programme's schedules, all on 127.0.0.1, all data under one folder. The handlers and adapters are the
  * ones deployed to AWS; only the endpoints differ, given through the SDK's AWS_ENDPOINT_URL_* variables.
  * Handler modules read their environment once, at import, so a process holds one stack configuration:
@@ -42,6 +42,8 @@ export { DEFAULT_DATA_DIR, isAlive, LocalStackError, STACK_FILE, type StackInfo 
  */
 export const DEFAULT_PORT_BASE = 4500;
 export const SEND_QUEUE = 'csat-send';
+/** The dispatch task queue (lib/dispatch-fanout.ts), consumed by the dispatch worker. */
+export const DISPATCH_QUEUE = 'csat-dispatch';
 const TABLE = 'csat';
 const BUCKET = 'csat-local';
 /** The configuration set the local SES endpoint names on its events (the functions send without one). */
@@ -74,6 +76,11 @@ export interface LocalStackOptions {
   firstWave?: string | false;
   /** How long a failed send waits before it is retried (default 10 s; SQS's is ≥ 6 × function timeout). */
   visibilityTimeoutMs?: number;
+  /**
+   * How long a dispatch task, failed or cut off by a crash, waits before it is run again (default 60 s:
+   * longer than a local task takes, shorter than the deployed 30 minutes, for a quick resume).
+   */
+  dispatchVisibilityTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -89,8 +96,9 @@ export interface LocalStack {
   /** Runs the campaign's reminder sweep now and waits until the queued reminders are sent. */
   remind(campaignId: string): Promise<RemindResponse>;
   status(campaignId: string): Promise<CampaignStatusReport>;
-  /** Resolves once the send queue has nothing left to deliver. */
+  /** Resolves once the dispatch and the send queue have nothing left to deliver. */
   idle(timeoutMs?: number): Promise<void>;
+  /** Dead letters of both queues. */
   deadLetters(): number;
   close(): Promise<void>;
 }
@@ -166,9 +174,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       directory: join(dataDir, 'queue'),
       queues: [
         { name: SEND_QUEUE, visibilityTimeoutMs: options.visibilityTimeoutMs ?? 10_000, maxReceiveCount: 5 },
+        // As deployed: one task per invocation, five receives to the dead letters. Four workers at once,
+        // enough to overlap the shards' tasks on this machine.
+        {
+          name: DISPATCH_QUEUE,
+          visibilityTimeoutMs: options.dispatchVisibilityTimeoutMs ?? 60_000,
+          maxReceiveCount: 5,
+          batchSize: 1,
+          concurrency: 4,
+        },
       ],
-      onConsumerError: (e) =>
-        log(`[send] a batch failed and will be retried: ${e instanceof Error ? e.name : 'error'}`),
+      onConsumerError: (e, name) =>
+        log(
+          `[${name === DISPATCH_QUEUE ? 'dispatch-worker' : 'send'}] a batch failed and will be retried: ${e instanceof Error ? e.name : 'error'}`,
+        ),
     });
     started.push(sqs);
     // What a rule on the deployed bus would receive: logged, and kept in events/events.jsonl.
@@ -193,6 +212,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     started.push(bridge);
     const queue = sqs.queue(SEND_QUEUE);
+    const dispatchQueue = sqs.queue(DISPATCH_QUEUE);
+    // Tasks queue send jobs, never the other way round: once the tasks are done, the jobs are all queued.
+    const idle = async (timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      await dispatchQueue.idle({ timeoutMs });
+      await queue.idle({ timeoutMs: Math.max(1, deadline - Date.now()) });
+    };
 
     applyEnv({
       AWS_REGION: REGION,
@@ -206,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       TABLE_NAME: TABLE,
       BUCKET_NAME: BUCKET,
       SEND_QUEUE_URL: queue.url,
+      DISPATCH_QUEUE_URL: dispatchQueue.url,
       TOKEN_SECRET: secret,
       PUBLIC_BASE_URL: bridge.url,
     });
@@ -221,9 +248,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const store = new DynamoStore(DynamoDBDocumentClient.from(client), TABLE);
 
     // Only now: the handler modules read the environment set above when they load.
-    const fns: LocalFunctions = await wireFunctions({ bridge, queue, s3, sesEvents, log });
+    const fns: LocalFunctions = await wireFunctions({ bridge, queue, dispatchQueue, s3, sesEvents, log });
     const { dispatch, report, remind } = fns;
-    control = controlApi(fns, () => queue.idle({ timeoutMs: 120_000 }));
+    control = controlApi(fns, () => idle(120_000));
 
     let firstWave: DispatchResponse | undefined;
     if (firstWaveCampaign) {
@@ -282,12 +309,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       report,
       remind: async (campaignId) => {
         const result = await remind(campaignId);
-        await queue.idle({ timeoutMs: 120_000 }).catch(() => {});
+        await idle(120_000).catch(() => {});
         return result;
       },
       status: (campaignId) => getCampaignStatus({ store }, { campaignId }),
-      idle: (timeoutMs = 60_000) => queue.idle({ timeoutMs }),
-      deadLetters: () => queue.deadLetters().length,
+      idle: (timeoutMs = 60_000) => idle(timeoutMs),
+      deadLetters: () => queue.deadLetters().length + dispatchQueue.deadLetters().length,
       async close() {
         await stop();
         const current = await readStackFile(dataDir).catch(() => undefined);

@@ -40,7 +40,8 @@ const SERVICE_ACTIONS =
 
 /** Every Allow grant (function, action, resource pattern) of the roles, and whether a test used it. */
 export function grantCoverage(model: IamModel, used: readonly Used[]): Grant[] {
-  const sendQueue = /:\{send-queue\}$/;
+  // The queues the code sends to; SendMessage on any other is Lambda's (on-failure destinations).
+  const codeQueue = /:\{(send|dispatch)-queue\}$/;
   const grants: Grant[] = [];
   for (const [fn, docs] of functionPolicies(model.templates, GENERIC_NAMES)) {
     for (const doc of docs) {
@@ -49,7 +50,7 @@ export function grantCoverage(model: IamModel, used: readonly Used[]): Grant[] {
         for (const action of [statement.Action ?? []].flat()) {
           for (const resource of [statement.Resource ?? []].flat()) {
             const byService =
-              SERVICE_ACTIONS.test(action) || (action === 'sqs:SendMessage' && !sendQueue.test(resource));
+              SERVICE_ACTIONS.test(action) || (action === 'sqs:SendMessage' && !codeQueue.test(resource));
             const exercised = used.some(
               (u) => u.fn === fn && glob(action).test(u.action) && glob(resource).test(u.resource),
             );

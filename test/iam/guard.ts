@@ -238,15 +238,19 @@ export const GENERIC_NAMES: PhysicalNames = {
   tableName: '{table}',
   bucketName: '{bucket}',
   sendQueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/{send-queue}`,
+  dispatchQueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/{dispatch-queue}`,
   configurationSetName: '{configuration-set}',
 };
 
 function genericResource(resource: string, names: PhysicalNames): string {
   const queue = new URL(names.sendQueueUrl).pathname.split('/').at(-1) ?? '';
+  const tasks = new URL(names.dispatchQueueUrl).pathname.split('/').at(-1) ?? '';
+  // A queue's account too: the local endpoint's (000000000000) is not the synthesized one.
   return resource
     .replace(`:table/${names.tableName}`, `:table/${GENERIC_NAMES.tableName}`)
     .replace(`:::${names.bucketName}`, `:::${GENERIC_NAMES.bucketName}`)
-    .replace(new RegExp(`:${queue}$`), ':{send-queue}')
+    .replace(new RegExp(`:\\d{12}:${queue}$`), `:${ACCOUNT}:{send-queue}`)
+    .replace(new RegExp(`:\\d{12}:${tasks}$`), `:${ACCOUNT}:{dispatch-queue}`)
     .replace(
       `:configuration-set/${names.configurationSetName}`,
       `:configuration-set/${GENERIC_NAMES.configurationSetName}`,

@@ -42,7 +42,7 @@ afterEach(() => {
 });
 
 describe('IAM guard: the synthesized roles', () => {
-  it('should find the role of each of the seven functions in the synthesized app', () => {
+  it('should find the role of each of the functions in the synthesized app', () => {
     const roles = iamGuard.policiesFor(physicalNamesFromEnv());
     expect([...roles.keys()].sort()).toEqual([...HANDLER_NAMES].sort());
     for (const docs of roles.values()) expect(docs.length).toBeGreaterThan(0);
@@ -70,7 +70,15 @@ describe('IAM guard: what the tests cannot call for real', () => {
       expect(await iamGuard.authorize(fn, request), fn).toBeUndefined();
       readers.push(fn);
     }
-    expect(readers.sort()).toEqual(['dispatch', 'remind', 'report', 'send', 'ses-events', 'survey-page']);
+    expect(readers.sort()).toEqual([
+      'dispatch',
+      'dispatch-worker',
+      'remind',
+      'report',
+      'send',
+      'ses-events',
+      'survey-page',
+    ]);
   });
 });
 

@@ -2,7 +2,8 @@
  * The IAM policies of each csat function's role, read from the CloudFormation templates `cdk synth`
  * produces, with every intrinsic (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::ImportValue, …) resolved to
  * the names and ARNs AWS would give the resources — the table, bucket and queue named as the process
- * running the handlers names them (TABLE_NAME, BUCKET_NAME, SEND_QUEUE_URL, SES_CONFIGURATION_SET).
+ * running the handlers names them (TABLE_NAME, BUCKET_NAME, SEND_QUEUE_URL, DISPATCH_QUEUE_URL,
+ * SES_CONFIGURATION_SET).
  */
 
 export const ACCOUNT = '123456789012';
@@ -29,6 +30,7 @@ export interface PhysicalNames {
   tableName: string;
   bucketName: string;
   sendQueueUrl: string;
+  dispatchQueueUrl: string;
   configurationSetName: string;
 }
 
@@ -38,12 +40,15 @@ export function physicalNamesFromEnv(env: NodeJS.ProcessEnv = process.env): Phys
     tableName: env.TABLE_NAME ?? 'csat-table',
     bucketName: env.BUCKET_NAME ?? 'csat-bucket',
     sendQueueUrl: env.SEND_QUEUE_URL ?? `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/csat-send`,
+    dispatchQueueUrl:
+      env.DISPATCH_QUEUE_URL ?? `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/csat-dispatch`,
     configurationSetName: env.SES_CONFIGURATION_SET ?? 'csat-configuration-set',
   };
 }
 
 export const queueArnOf = (region: string, queueUrl: string): string => {
-  const parts = new URL(queueUrl).pathname.split('/').filter(Boolean);
+  // Decoded: URL escapes the braces of the generic names (`{send-queue}`), which the coverage matches.
+  const parts = decodeURIComponent(new URL(queueUrl).pathname).split('/').filter(Boolean);
   return `arn:aws:sqs:${region}:${parts.at(-2) ?? ACCOUNT}:${parts.at(-1)}`;
 };
 
@@ -71,7 +76,8 @@ class Resolver {
 
   /** The physical id `Ref` gives, as CloudFormation documents it for each type. */
   ref(stack: string, id: string): string {
-    const { region, tableName, bucketName, sendQueueUrl, configurationSetName } = this.names;
+    const { region, tableName, bucketName, sendQueueUrl, dispatchQueueUrl, configurationSetName } =
+      this.names;
     switch (id) {
       case 'AWS::Region':
         return region;
@@ -94,9 +100,9 @@ class Resolver {
       case 'AWS::S3::Bucket':
         return id.startsWith('Reports') ? bucketName : `${stack}-${id}`.toLowerCase();
       case 'AWS::SQS::Queue':
-        return id.startsWith('SendQueue')
-          ? sendQueueUrl
-          : `https://sqs.${region}.amazonaws.com/${ACCOUNT}/${stack}-${id}`;
+        if (id.startsWith('SendQueue')) return sendQueueUrl;
+        if (id.startsWith('DispatchQueue')) return dispatchQueueUrl;
+        return `https://sqs.${region}.amazonaws.com/${ACCOUNT}/${stack}-${id}`;
       case 'AWS::SecretsManager::Secret':
         return `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${id}-AbCdEf`;
       case 'AWS::SES::ConfigurationSet':

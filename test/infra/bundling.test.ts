@@ -57,10 +57,11 @@ describe('lib/bundling', () => {
     for (const b of Object.values(bundles)) b.remove();
   });
 
-  it('should name an existing entry file for each of the eight handlers', () => {
+  it('should name an existing entry file for each of the nine handlers', () => {
     expect(Object.keys(HANDLERS).sort()).toEqual([
       'actions',
       'dispatch',
+      'dispatch-worker',
       'import-customers',
       'remind',
       'report',

@@ -5,6 +5,7 @@ import { PROVISIONAL_CALENDAR_METRIC } from '../../functions/adapters/metrics.ts
 import type { HandlerName } from '../../lib/bundling.ts';
 import type { CsatFunction } from '../../lib/csat-function.ts';
 import {
+  DISPATCH_QUEUE_MAX_AGE,
   SEND_QUEUE_MAX_AGE,
   SES_BOUNCE_RATE_THRESHOLD,
   SES_COMPLAINT_RATE_THRESHOLD,
@@ -35,6 +36,7 @@ describe('Operations', () => {
   describe('queue alarms', () => {
     for (const [queue, name] of [
       ['sendDeadLetterQueue', 'the send DLQ'],
+      ['dispatchDeadLetterQueue', 'the dispatch DLQ'],
       ['failedRuns', 'the failed-runs queue'],
     ] as const) {
       it(`should alarm to the topic as soon as a message is visible in ${name}`, () => {
@@ -186,6 +188,21 @@ describe('Operations', () => {
     });
   });
 
+  it('should alarm when the oldest dispatch task has waited an hour: the fan-out has stalled', () => {
+    expect(DISPATCH_QUEUE_MAX_AGE.toHours()).toBe(1);
+    s.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [id(s.stateless.dispatchQueue), 'QueueName'] } },
+      ],
+      Statistic: 'Maximum',
+      Threshold: 3600,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: topic(),
+    });
+  });
+
   it('should alarm at the account-level SES bounce and complaint rates AWS reviews an account at', () => {
     expect([SES_BOUNCE_RATE_THRESHOLD, SES_COMPLAINT_RATE_THRESHOLD]).toEqual([0.05, 0.001]);
     for (const [metric, threshold] of [
@@ -229,9 +246,9 @@ describe('Operations', () => {
 
   it('should send every alarm, and its recovery, to the alarm topic', () => {
     const alarms = alarmsOf(s.statelessTemplate);
-    // 8 functions × (errors, throttles), dispatch duration, 5xx, 429, queue age, 2 SES rates, table, 2 DLQs,
-    // provisional calendar.
-    expect(alarms).toHaveLength(8 * 2 + 1 + 2 + 1 + 2 + 1 + 2 + 1);
+    // 9 functions × (errors, throttles), dispatch duration, 5xx, 429, 2 queue ages (send, dispatch), 2 SES
+    // rates, table, 3 DLQs (send, dispatch, failed runs), provisional calendar.
+    expect(alarms).toHaveLength(9 * 2 + 1 + 2 + 2 + 2 + 1 + 3 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual(topic());
       expect(alarm.OKActions).toEqual(topic());

@@ -33,6 +33,8 @@ describe('StatelessStack permissions', () => {
     const named: Array<[string, string]> = [
       [id(stateless.sendQueue), 'send queue'],
       [id(stateless.sendDeadLetterQueue), 'send DLQ'],
+      [id(stateless.dispatchQueue), 'dispatch queue'],
+      [id(stateless.dispatchDeadLetterQueue), 'dispatch DLQ'],
       [id(stateless.failedRuns), 'failed-runs queue'],
       [exportName('Csat', 'tokenSecretArn'), 'token secret'],
       [exportName('Csat', 'configurationSetName'), 'SES configuration set'],
@@ -113,24 +115,45 @@ describe('StatelessStack permissions', () => {
     );
   });
 
-  it('should let dispatch write waves and invitations, query the index and queue send jobs', () => {
+  /** What the dispatch and its worker both do: claim customers, write invitations, queue jobs and tasks. */
+  const FAN_OUT = [
+    ...BASE,
+    'dynamodb:GetItem on table',
+    'dynamodb:PutItem on table',
+    // claimContact marks the customer item claimed for the wave.
+    'dynamodb:UpdateItem on table',
+    // The suppression list, by the hashes (under the token secret) of the directory's addresses.
+    'dynamodb:BatchGetItem on table',
+    'secretsmanager:GetSecretValue on token secret',
+    // Invitations by wave and the directory's shards; dispatch never queries the table itself.
+    'dynamodb:Query on table index gsi1',
+    'sqs:SendMessage on send queue',
+    // The dispatch queues a wave's first round; the worker its continuations and next rounds.
+    'sqs:SendMessage on dispatch queue',
+  ];
+
+  it('should let dispatch write waves and invitations, query the index, queue send jobs and dispatch tasks', () => {
     expect(linesOf(fns.dispatch)).toEqual(
       [
-        ...BASE,
-        'dynamodb:GetItem on table',
-        'dynamodb:PutItem on table',
-        // claimContact marks the customer item claimed for the wave.
-        'dynamodb:UpdateItem on table',
-        // The suppression list, by the hashes (under the token secret) of the directory's addresses.
-        'dynamodb:BatchGetItem on table',
-        'secretsmanager:GetSecretValue on token secret',
-        // Invitations by wave and the directory; dispatch never queries the table itself.
-        'dynamodb:Query on table index gsi1',
-        'sqs:SendMessage on send queue',
+        ...FAN_OUT,
         // Lambda's on-failure destination for the scheduled (asynchronous) invocation.
         'sqs:GetQueueAttributes on failed-runs queue',
         'sqs:GetQueueUrl on failed-runs queue',
         'sqs:SendMessage on failed-runs queue',
+      ].sort(),
+    );
+  });
+
+  it('should let the dispatch worker do what dispatch does and consume the dispatch queue, nothing else', () => {
+    expect(linesOf(fns['dispatch-worker'])).toEqual(
+      [
+        ...FAN_OUT,
+        // The event source mapping receives and deletes the tasks on the function's behalf.
+        'sqs:ChangeMessageVisibility on dispatch queue',
+        'sqs:DeleteMessage on dispatch queue',
+        'sqs:GetQueueAttributes on dispatch queue',
+        'sqs:GetQueueUrl on dispatch queue',
+        'sqs:ReceiveMessage on dispatch queue',
       ].sort(),
     );
   });

@@ -58,6 +58,12 @@ describe('StatelessStack', () => {
       const bucket = { 'Fn::ImportValue': exportName('Csat', 'bucketName') };
       const apiEndpoint = { 'Fn::GetAtt': [id(s.stateless.api), 'ApiEndpoint'] };
       const shared = { TABLE_NAME: table, RETENTION_DAYS: '365' };
+      const fanOut = {
+        ...shared,
+        TOKEN_SECRET_ARN: secret,
+        SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) },
+        DISPATCH_QUEUE_URL: { Ref: id(s.stateless.dispatchQueue) },
+      };
       const expected: Record<HandlerName, Record<string, unknown>> = {
         'survey-page': {
           ...shared,
@@ -77,7 +83,9 @@ describe('StatelessStack', () => {
           SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) },
         },
         // The secret: suppressed addresses are looked up (dispatch, remind) and written (ses-events) by hash.
-        dispatch: { ...shared, TOKEN_SECRET_ARN: secret, SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) } },
+        dispatch: fanOut,
+        // The same as the dispatch: it runs the tasks the dispatch starts, and queues the ones that follow.
+        'dispatch-worker': fanOut,
         remind: {
           ...shared,
           TOKEN_SECRET_ARN: secret,
@@ -150,7 +158,7 @@ describe('StatelessStack', () => {
   describe('send queue', () => {
     it('should keep messages 14 days in every queue, not SQS’s default 4', () => {
       const queues = Object.values(s.statelessTemplate.findResources('AWS::SQS::Queue'));
-      expect(queues).toHaveLength(3);
+      expect(queues).toHaveLength(5);
       for (const q of queues) expect(q.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
     });
 
@@ -172,7 +180,7 @@ describe('StatelessStack', () => {
 
     it('should encrypt every queue and refuse requests that are not over TLS', () => {
       const queues = s.statelessTemplate.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(3);
+      expect(Object.keys(queues)).toHaveLength(5);
       for (const [queueId, q] of Object.entries(queues)) {
         expect(q.Properties.SqsManagedSseEnabled).toBe(true);
         s.statelessTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -208,6 +216,7 @@ describe('StatelessStack', () => {
       t.hasOutput('TableName', { Value: { 'Fn::ImportValue': exportName('Csat', 'tableName') } });
       t.hasOutput('BucketName', { Value: { 'Fn::ImportValue': exportName('Csat', 'bucketName') } });
       t.hasOutput('SendQueueUrl', { Value: { Ref: id(s.stateless.sendQueue) } });
+      t.hasOutput('DispatchQueueUrl', { Value: { Ref: id(s.stateless.dispatchQueue) } });
       t.hasOutput('DispatchFunctionName', { Value: { Ref: id(fns.dispatch.fn) } });
       t.hasOutput('ReportFunctionName', { Value: { Ref: id(fns.report.fn) } });
       t.hasOutput('RemindFunctionName', { Value: { Ref: id(fns.remind.fn) } });

@@ -106,6 +106,7 @@ export const mentions = (value: unknown, logical: string): boolean => JSON.strin
 export const functionsOf = ({ stateless }: Synthesised): Record<HandlerName, CsatFunction> => ({
   'survey-page': stateless.surveyPage,
   dispatch: stateless.dispatch,
+  'dispatch-worker': stateless.dispatchWorker,
   send: stateless.send,
   report: stateless.report,
   'import-customers': stateless.importCustomers,

@@ -32,11 +32,12 @@ Object.assign(process.env, {
   POWERTOOLS_LOG_LEVEL: 'ERROR',
 });
 
-// Each file gets its own send queue on the shared local SQS endpoint.
-const { QueueUrl } = await new SQSClient({}).send(
-  new CreateQueueCommand({ QueueName: `csat-test-${suffix}-send` }),
-);
-process.env.SEND_QUEUE_URL = QueueUrl;
+// Each file gets its own send queue and dispatch task queue on the shared local SQS endpoint.
+const queueUrl = async (name: string) =>
+  (await new SQSClient({}).send(new CreateQueueCommand({ QueueName: `csat-test-${suffix}-${name}` })))
+    .QueueUrl;
+process.env.SEND_QUEUE_URL = await queueUrl('send');
+process.env.DISPATCH_QUEUE_URL = await queueUrl('dispatch');
 
 // This file's own EventBridge endpoint: tests read what their handlers published (test/support/events.ts).
 const events = await startFileEvents();

@@ -31,6 +31,7 @@ export const INIT_ENV: Readonly<Record<string, string>> = Object.freeze({
   BUCKET_NAME: 'csat-isolated',
   PUBLIC_BASE_URL: 'https://surveys.example.com',
   SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/csat-send',
+  DISPATCH_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/csat-dispatch',
   TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:csat-token-AbCdEf',
   SES_CONFIGURATION_SET: 'csat',
   SEND_CONCURRENCY: '2',

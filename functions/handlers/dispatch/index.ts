@@ -1,31 +1,22 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { documentClient } from '../../adapters/dynamo-client.ts';
-import { DynamoStore } from '../../adapters/dynamo-store.ts';
-import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.ts';
 import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
-import { sqsClient } from '../../adapters/sqs-client.ts';
-import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
 import type { Exclusions } from '../../domain/audience.ts';
 import { dispatchWave } from '../../use-cases/dispatch-wave.ts';
+import { dispatchDeps } from './deps.ts';
 import { parseDispatchEvent } from './event.ts';
 
 export { type DispatchEvent, InvalidDispatchEventError } from './event.ts';
 
-const deps = {
-  store: new DynamoStore(documentClient(), requireEnv('TABLE_NAME'), {
-    retentionDays: Number(process.env.RETENTION_DAYS) || 365,
-  }),
-  queue: new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL')),
-  clock: { now: () => new Date() },
-  // Suppressed addresses are looked up by their hash under the link key.
-  suppressions: {
-    list: new DynamoSuppressions(documentClient(), requireEnv('TABLE_NAME')),
-    secret: tokenSecret,
-  },
-};
+// A wave starts (or resumes) by queuing its first round for the dispatch worker (handlers/dispatch-worker).
+const deps = dispatchDeps({
+  tableName: requireEnv('TABLE_NAME'),
+  sendQueueUrl: requireEnv('SEND_QUEUE_URL'),
+  dispatchQueueUrl: requireEnv('DISPATCH_QUEUE_URL'),
+  secret: tokenSecret,
+});
 
 export interface DispatchResponse {
   campaignId: string;
