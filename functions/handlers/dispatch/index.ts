@@ -4,6 +4,7 @@ import { requireEnv } from '../../adapters/env.ts';
 import { logger } from '../../adapters/logger.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
 import type { Exclusions } from '../../domain/audience.ts';
+import type { DispatchState } from '../../domain/selection/dispatch-state.ts';
 import { dispatchWave } from '../../use-cases/dispatch-wave.ts';
 import { dispatchDeps } from './deps.ts';
 import { parseDispatchEvent } from './event.ts';
@@ -21,6 +22,11 @@ const deps = dispatchDeps({
 export interface DispatchResponse {
   campaignId: string;
   waveId: string;
+  /**
+   * Periodic waves: `selecting` or `inviting` while the dispatch worker runs its rounds (`csat dispatch`
+   * waits for the wave), then `done`, or `empty` when nobody was eligible. Event and smoke waves: `done`.
+   */
+  state: DispatchState;
   invited: number;
   created: number;
   /** The sampling seed the wave used (periodic campaigns; an event wave has no sample). */
@@ -39,6 +45,7 @@ export const handler = middy<unknown, DispatchResponse>()
     return {
       campaignId: result.campaignId,
       waveId: result.waveId,
+      state: 'state' in result ? result.state : 'done',
       invited: result.invited,
       created: result.created,
       ...('seed' in result ? { seed: result.seed, excluded: result.excluded } : {}),
