@@ -45,11 +45,13 @@ export async function importFile(
       if (!(e instanceof CustomerImportError)) throw e;
       failed = e;
       // The report is written all the same, with the true count: the file's owner sees how far it got.
-      const cause = e.cause instanceof Error ? e.cause.name : 'error';
+      // The name of what the store said (a throttle, a missing table), not its message: no data in it.
+      let cause: unknown = e;
+      while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
       report = {
         ...e.report,
         notStored: e.total - e.imported,
-        failure: `the store failed (${cause}) after ${e.imported} of ${e.total} good rows were stored; importing the file again is safe`,
+        failure: `the store failed (${(cause as Error).name}) after ${e.imported} of ${e.total} good rows were stored; importing the file again is safe`,
         generatedAt,
       };
     }
