@@ -43,9 +43,9 @@ const decodeCursor = (cursor: string): Record<string, unknown> => {
 /** The customer directory: one profile item per customer, listed through gsi1 (dynamo-keys.ts). */
 export class CustomerItems extends DynamoTable {
   /**
-   * Each customer is one conditional-free update, 25 at a time. Every write of a batch is waited for,
-   * failed or not, before the next batch, so a failure reports how many were written in all
-   * (CustomersWriteError) and nothing is left in flight.
+   * One update per customer, 25 in flight at a time. Every write of a batch is waited for, failed or
+   * not, before the next batch, so a failure reports how many were written in all (CustomersWriteError)
+   * and nothing is left in flight.
    */
   async putCustomers(customers: Customer[]): Promise<void> {
     const now = new Date().toISOString();

@@ -19,8 +19,8 @@ export interface ImportFileDeps {
  * One file put under imports/: its good rows imported (importCustomers) and its report written beside it
  * (also when the store fails part-way: the report has the true count, then the CustomerImportError is
  * thrown), or `ignored` when it is no import file (reports land beside the files and match the .json
- * trigger: ignoring them ends the loop) or one an erasure rewrote. `report` is for counts only: its problems can
- * name customers.
+ * trigger: ignoring them ends the loop) or one an erasure rewrote. `report` is for counts only: its
+ * problems can name customers.
  */
 export async function importFile(
   deps: ImportFileDeps,
