@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryCustomer } from '../domain/audience.ts';
+import { CustomersWriteError } from '../domain/customers/write-error.ts';
 import type { Customer } from '../domain/programme.ts';
 import { customerKey, customersPartition, DIRECTORY_SHARDS, GSI1, shardOf } from './dynamo-keys.ts';
 import { DynamoTable, strip } from './dynamo-table.ts';
@@ -41,37 +42,44 @@ const decodeCursor = (cursor: string): Record<string, unknown> => {
 
 /** The customer directory: one profile item per customer, listed through gsi1 (dynamo-keys.ts). */
 export class CustomerItems extends DynamoTable {
+  /**
+   * One update per customer, 25 in flight at a time. Every write of a batch is waited for, failed or
+   * not, before the next batch, so a failure reports how many were written in all (CustomersWriteError)
+   * and nothing is left in flight.
+   */
   async putCustomers(customers: Customer[]): Promise<void> {
     const now = new Date().toISOString();
+    let stored = 0;
     for (let i = 0; i < customers.length; i += 25) {
       const chunk = customers.slice(i, i + 25);
-      // A plain overwrite would drop unsubscribedAt; update attribute by attribute instead.
-      await Promise.all(
-        chunk.map((c) => {
-          // The directory row is the profile: a field it leaves out (an emptied cell) is removed, so an
-          // import never leaves a stale spend or tag behind. State csat keeps (unsubscribedAt) is not a field.
-          const set = CUSTOMER_FIELDS.filter((f) => c[f] !== undefined);
-          const remove = CUSTOMER_FIELDS.filter((f) => c[f] === undefined);
-          return this.ddb.send(
-            new UpdateCommand({
-              TableName: this.table,
-              Key: customerKey(c.id),
-              UpdateExpression: [
-                `SET ${set.map((f) => `#${f} = :${f}`).join(', ')}, gsi1pk = :g1, gsi1sk = :id, purgeAt = :purge, updatedAt = :now`,
-                remove.length > 0 ? `REMOVE ${remove.map((f) => `#${f}`).join(', ')}` : '',
-              ].join(' '),
-              ExpressionAttributeNames: Object.fromEntries(CUSTOMER_FIELDS.map((f) => [`#${f}`, f])),
-              ExpressionAttributeValues: {
-                ...Object.fromEntries(set.map((f) => [`:${f}`, c[f]])),
-                ':g1': customersPartition(shardOf(c.id, DIRECTORY_SHARDS)),
-                ':purge': this.purgeAt(now),
-                ':now': now,
-              },
-            }),
-          );
-        }),
-      );
+      const results = await Promise.allSettled(chunk.map((c) => this.ddb.send(this.profileUpdate(c, now))));
+      stored += results.filter((r) => r.status === 'fulfilled').length;
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw new CustomersWriteError(stored, customers.length, { cause: failed.reason });
     }
+  }
+
+  /** The update that makes a customer's item its profile (a plain overwrite would drop unsubscribedAt). */
+  private profileUpdate(c: Customer, now: string): UpdateCommand {
+    // The directory row is the profile: a field it leaves out (an emptied cell) is removed, so an
+    // import never leaves a stale spend or tag behind. State csat keeps (unsubscribedAt) is not a field.
+    const set = CUSTOMER_FIELDS.filter((f) => c[f] !== undefined);
+    const remove = CUSTOMER_FIELDS.filter((f) => c[f] === undefined);
+    return new UpdateCommand({
+      TableName: this.table,
+      Key: customerKey(c.id),
+      UpdateExpression: [
+        `SET ${set.map((f) => `#${f} = :${f}`).join(', ')}, gsi1pk = :g1, gsi1sk = :id, purgeAt = :purge, updatedAt = :now`,
+        remove.length > 0 ? `REMOVE ${remove.map((f) => `#${f}`).join(', ')}` : '',
+      ].join(' '),
+      ExpressionAttributeNames: Object.fromEntries(CUSTOMER_FIELDS.map((f) => [`#${f}`, f])),
+      ExpressionAttributeValues: {
+        ...Object.fromEntries(set.map((f) => [`:${f}`, c[f]])),
+        ':g1': customersPartition(shardOf(c.id, DIRECTORY_SHARDS)),
+        ':purge': this.purgeAt(now),
+        ':now': now,
+      },
+    });
   }
 
   async claimContact(

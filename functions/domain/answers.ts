@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { choiceField, commentField, FORM_META_FIELDS, ratingField } from './form-fields.ts';
 import type { Questionnaire } from './questionnaire.ts';
 import { choiceQuestionsOf, isRequired } from './questionnaire-defaults.ts';
+import { dict } from './records.ts';
 import type { Answers } from './scoring.ts';
 
 export type FieldError = 'required' | 'invalid-choice' | 'too-long';
@@ -40,7 +41,8 @@ const cleanText = (s: string): string => s.replace(/\r\n?/g, '\n').trim();
  * Returns the answers, or an error per field with the values to show again.
  */
 export function parseAnswers(q: Questionnaire, form: Record<string, string>): AnswerParse {
-  const values: Record<string, string> = {};
+  // The form's field names are the sender's: a record without a prototype keeps `__proto__` as a field.
+  const values = dict<string>();
   for (const [k, v] of Object.entries(form)) {
     const isComment = k.startsWith('c-');
     values[k] = isComment ? cleanText(v) : v.trim();
@@ -50,7 +52,7 @@ export function parseAnswers(q: Questionnaire, form: Record<string, string>): An
   }
   const result = formSchema(q).safeParse(values);
   if (!result.success) {
-    const errors: Record<string, FieldError> = {};
+    const errors = dict<FieldError>();
     for (const issue of result.error.issues) {
       const field = String(issue.path[0] ?? '');
       if (!field || errors[field]) continue;

@@ -3,6 +3,16 @@ import { Language } from './language-schemas.ts';
 
 /* A customer of the directory, as customer files (programme/customers, imports) give them. */
 
+/**
+ * The largest amount or count a customer may carry: 2^53 − 1. DynamoDB keeps numbers of 38 digits, but
+ * every number also passes through JavaScript doubles and JSON (the file's parser, the document client,
+ * the reports), which above 2^53 no longer hold every whole number: 99999999999999999999 would be read
+ * as 100000000000000000000, and the document client refuses to store such a number at all, so a row
+ * that passed here would fail the write. Up to the bound a number is stored and read back unchanged.
+ */
+export const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+const EXACT = `must be at most ${MAX_EXACT} (larger numbers are not stored exactly)`;
+
 /** A calendar day, YYYY-MM-DD (checked: no 2026-02-30). */
 const IsoDate = z.iso.date({ error: 'must be a date written YYYY-MM-DD' });
 
@@ -16,11 +26,17 @@ export const Customer = z.strictObject({
   registeredAt: IsoDate.optional(),
   lastInteractionAt: IsoDate.optional(),
   /** What the customer spent over the last 12 months, in the programme's currency. */
-  spend12m: z.number({ error: 'must be a number' }).min(0, 'must not be negative').optional(),
+  spend12m: z
+    .number({ error: 'must be a number' })
+    .min(0, 'must not be negative')
+    .max(MAX_EXACT, EXACT)
+    .optional(),
   interactions12m: z
     .number({ error: 'must be a number' })
-    .int('must be a whole number')
     .min(0, 'must not be negative')
+    .max(MAX_EXACT, EXACT)
+    // Not .int(): it refuses a whole number above the bound too, and one reason (EXACT) says why.
+    .refine(Number.isInteger, 'must be a whole number')
     .optional(),
   /** Flagged as a key customer by hand (the spend/interaction tops are computed, not stored). */
   key: z.boolean({ error: 'must be true or false' }).optional(),

@@ -7,11 +7,13 @@
  */
 import * as z from 'zod';
 import { civilDate, epochDay, isoDateOf, parseIsoDate } from './calendar/zoned-time.ts';
+import { isPrototypeName, PROTOTYPE_NAME } from './records.ts';
 import { invitationId } from './token.ts';
 
 const StepId = z
   .string({ error: 'must be a step id such as "3-months"' })
-  .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'use lowercase letters, digits and dashes (at most 31)');
+  .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'use lowercase letters, digits and dashes (at most 31)')
+  .refine((id) => !isPrototypeName(id), PROTOTYPE_NAME);
 
 export const TriggerStep = z.strictObject({
   id: StepId,

@@ -5,11 +5,10 @@ import type { Campaign, Customer } from './programme.ts';
 import type { GradeName, Questionnaire } from './questionnaire.ts';
 import type { Segment } from './segments.ts';
 import type { WaveDispatch } from './selection/dispatch-state.ts';
-
 import type { InvitedBy } from './selection/types.ts';
 import type { SendStep } from './steps.ts';
 
-export type { InvitedBy } from './selection/types.ts';
+export type { InvitedBy, InvitedDepartment } from './selection/types.ts';
 
 /** One dispatch of a campaign: the questionnaire and campaign as they were when it was sent. */
 export interface Wave {

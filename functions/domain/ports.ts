@@ -81,6 +81,10 @@ export interface SurveyStore {
   answeredPages(campaignId: string, from: string, to: string): AsyncIterable<Invitation[]>;
   /** Marks the invitation and the customer unsubscribed (idempotent): whom it invited, or undefined when it is gone. */
   unsubscribe(id: string, at: string): Promise<InvitedCustomer | undefined>;
+  /**
+   * Writes (creates or updates) directory profiles. When a write fails it throws CustomersWriteError
+   * (customers/write-error.ts) saying how many of them were written all the same.
+   */
   putCustomers(customers: Customer[]): Promise<void>;
   /** The whole directory in memory: only for small jobs; anything that grows with it reads `customerPage`. */
   listCustomers(): Promise<DirectoryCustomer[]>;

@@ -12,13 +12,15 @@ import { Customer } from './customer.ts';
 import { dispatchGapProblem, EventTrigger } from './events.ts';
 import { Language, LocalizedText } from './language-schemas.ts';
 import { Questionnaire } from './questionnaire.ts';
+import { isPrototypeName, PROTOTYPE_NAME, UNSTORABLE_KEYS } from './records.ts';
 import { PERIOD_KINDS } from './report/period.ts';
 import { MAX_REMINDERS } from './steps.ts';
 import { checkVersionLock, type QuestionnaireFile, VersionLock } from './versions.ts';
 
 const Id = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes (at most 63)');
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes (at most 63)')
+  .refine((id) => !isPrototypeName(id), PROTOTYPE_NAME);
 
 const CRON_FIELD = /^[\w*/,?-]+$/;
 const DAY_NAMES =
@@ -154,8 +156,15 @@ export const Campaign = z.strictObject({
       returnRate: z
         .strictObject({
           default: ReturnRate.optional(),
+          // A wave stores its campaign, and DynamoDB's document client cannot keep these two as map
+          // keys (records.ts); the parser would drop `__proto__` unseen, so it is checked before it.
           departments: z
-            .record(z.string().trim().min(1, 'a department cannot be empty'), ReturnRate)
+            .custom<unknown>(
+              (v) =>
+                !(typeof v === 'object' && v !== null && UNSTORABLE_KEYS.some((k) => Object.hasOwn(v, k))),
+              `a department named ${UNSTORABLE_KEYS.join(' or ')} cannot have its own target: it takes the default`,
+            )
+            .pipe(z.record(z.string().trim().min(1, 'a department cannot be empty'), ReturnRate))
             .optional(),
         })
         .optional(),

@@ -1,12 +1,14 @@
 import * as z from 'zod';
 import { LocalizedText } from './language-schemas.ts';
+import { isPrototypeName, PROTOTYPE_NAME } from './records.ts';
 
 const Id = z
   .string()
   .regex(
     /^[a-z0-9][a-z0-9-]{0,62}$/,
     'use lowercase letters, digits and dashes (at most 63), e.g. "on-time-delivery"',
-  );
+  )
+  .refine((id) => !isPrototypeName(id), PROTOTYPE_NAME);
 
 /**
  * One answer level of a `percent-of-weight` scale. `percent` is the share of an item's weight the level is

@@ -3,6 +3,7 @@ import { localDateOf } from '../domain/calendar/index.ts';
 import { type DueStep, dueSteps, eventInvitationId } from '../domain/events.ts';
 import { hasAnswered, type Invitation, type SendJob, type Wave } from '../domain/model.ts';
 import type { Customer } from '../domain/programme.ts';
+import { addTo, dict } from '../domain/records.ts';
 import { invitedByOf } from '../domain/report/rollup.ts';
 import type { Segment } from '../domain/segments.ts';
 import { segmentDates, segmentsOfCustomer } from '../domain/selection/segments.ts';
@@ -112,10 +113,10 @@ export async function dispatchEvents(
     created,
     queued,
     day,
-    steps: mine.reduce<Record<string, number>>((acc, c) => {
-      acc[c.due.step] = (acc[c.due.step] ?? 0) + 1;
+    steps: mine.reduce((acc, c) => {
+      addTo(acc, c.due.step);
       return acc;
-    }, {}),
+    }, dict<number>()),
     caughtUp: mine.filter((c) => c.due.due < day).length,
     stored,
   });

@@ -5,9 +5,7 @@ import { invitedByOf } from '../domain/report/rollup.ts';
 import { Criteria } from '../domain/selection/criteria.ts';
 import {
   addCounts,
-  addTally,
   type InviteTally,
-  noTally,
   type ShardRecord,
   type WaveDispatch,
 } from '../domain/selection/dispatch-state.ts';
@@ -16,6 +14,7 @@ import type { DispatchTask, DispatchTaskQueue } from '../domain/selection/task.t
 import { forEachLimited } from './concurrency.ts';
 import { claimOf, selectionInputOf } from './dispatch.ts';
 import { inviteAll, invitedCustomer, WRITE_CONCURRENCY } from './dispatch-invite.ts';
+import { addTally, noTally } from './dispatch-tally.ts';
 import { applySuppressions, type Suppressions } from './suppression.ts';
 
 /** Customers one task reads at most: the unit of work whose time and memory stay the same at any size. */

@@ -1,4 +1,5 @@
 import { type ImportFormat, type ImportProblem, parseCustomers } from '../domain/customers/import.ts';
+import { CustomersWriteError } from '../domain/customers/write-error.ts';
 import type { SurveyStore } from '../domain/ports.ts';
 
 /*
@@ -25,11 +26,18 @@ export interface ImportCustomersReport {
   problems: ImportProblem[];
 }
 
-/** The store failed part-way: at least the first `imported` good rows are stored; importing again is safe. */
+/**
+ * The store failed part-way: exactly `imported` of the `total` good rows are stored (the writes that
+ * succeeded beside the one that failed are counted too); importing again is safe. `report` is the import's
+ * report as far as it got.
+ */
 export class CustomerImportError extends Error {
+  readonly report: ImportCustomersReport;
+
   constructor(
     readonly imported: number,
     readonly total: number,
+    parsed: Omit<ImportCustomersReport, 'imported'>,
     options: { cause: unknown },
   ) {
     super(
@@ -39,6 +47,7 @@ export class CustomerImportError extends Error {
       options,
     );
     this.name = 'CustomerImportError';
+    this.report = { imported, ...parsed };
   }
 }
 
@@ -55,7 +64,10 @@ export async function importCustomers(
     try {
       await store.putCustomers(chunk);
     } catch (e) {
-      throw new CustomerImportError(done, total, { cause: e });
+      // A store that says how many of the chunk it wrote (the DynamoDB one does) keeps the count true;
+      // from any other, none of the chunk is counted: the count is then at least what it says.
+      const stored = e instanceof CustomersWriteError ? e.stored : 0;
+      throw new CustomerImportError(done + stored, total, { rejected, problems }, { cause: e });
     }
     done += chunk.length;
     onProgress?.({ done, total });

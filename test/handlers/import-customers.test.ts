@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { s3Client } from '../../functions/adapters/s3-client.ts';
 import {
   ERASURE_REWRITE,
@@ -10,6 +13,7 @@ import {
   importReportKey,
 } from '../../functions/domain/customers/import-file.ts';
 import { handler, ImportEventError } from '../../functions/handlers/import-customers/index.ts';
+import { CustomerImportError } from '../../functions/use-cases/import-customers.ts';
 import { lambdaContext, testStore } from '../support/fixtures.ts';
 
 /* The S3-triggered import against s3rver and dynalite: this file's own bucket and table. */
@@ -219,5 +223,85 @@ describe('Handler: import-customers', () => {
     await expect(handler(event, lambdaContext())).rejects.toThrow(/not an S3 ObjectCreated event/);
     expect(await keys('')).toEqual(before);
     expect(await ids()).not.toContain('s3-x');
+  });
+
+  it('should refuse a row whose number no store keeps exactly, import the others and report both', async () => {
+    // Arrange
+    const customer = (id: string, spend12m: number) => ({
+      id,
+      name: id,
+      email: `${id}@example.com`,
+      language: 'en',
+      department: 'north',
+      spend12m,
+    });
+    await put(
+      'imports/big.json',
+      JSON.stringify([customer('s3-big-1', 12.5), customer('s3-big-2', 1e21), customer('s3-big-3', 0)]),
+    );
+
+    // Act
+    const result = await handler(s3Event('imports/big.json'), lambdaContext());
+
+    // Assert
+    expect(result.files[0]).toMatchObject({ outcome: 'imported', imported: 2, rejected: 1 });
+    expect(await readReport('imports/big.report.json')).toEqual({
+      imported: 2,
+      rejected: 1,
+      problems: [
+        {
+          line: 1,
+          field: 'spend12m',
+          reason: 'must be at most 9007199254740991 (larger numbers are not stored exactly)',
+        },
+      ],
+      generatedAt: expect.any(String),
+    });
+    const stored = await ids();
+    expect(['s3-big-1', 's3-big-2', 's3-big-3'].filter((id) => stored.has(id))).toEqual([
+      's3-big-1',
+      's3-big-3',
+    ]);
+  });
+
+  it('should write the report with the true count when the store fails part-way, then fail', async () => {
+    // Arrange: the table refuses one customer's write (a fault dynalite cannot make).
+    const client = documentClient();
+    const real = client.send.bind(client) as (command: UpdateCommand) => Promise<unknown>;
+    const mock = mockClient(client);
+    mock.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+      if (input.Key?.pk === 'CUSTOMER#s3-fault-1') {
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+          name: 'ProvisionedThroughputExceededException',
+        });
+      }
+      return real(new UpdateCommand(input));
+    });
+    const rows = [0, 1, 2].map((i) => `s3-fault-${i},F,s3-fault-${i}@example.com,en,north,,,,,,,`);
+    await put(
+      'imports/fault.csv',
+      [HEADER, ...rows, 's3-fault-bad,F,not-an-email,en,north,,,,,,,'].join('\n'),
+    );
+
+    // Act
+    const error = await handler(s3Event('imports/fault.csv'), lambdaContext()).catch((e: unknown) => e);
+    mock.restore();
+
+    // Assert: the invocation fails (S3 retries it; importing again is safe), the report says how far it got.
+    expect(error).toBeInstanceOf(CustomerImportError);
+    expect(await readReport('imports/fault.report.json')).toEqual({
+      imported: 2,
+      rejected: 1,
+      problems: [{ line: 5, field: 'email', reason: expect.any(String) }],
+      notStored: 1,
+      failure:
+        'the store failed (ProvisionedThroughputExceededException) after 2 of 3 good rows were stored; importing the file again is safe',
+      generatedAt: expect.any(String),
+    });
+    const stored = await ids();
+    expect(rows.map((_, i) => `s3-fault-${i}`).filter((id) => stored.has(id))).toEqual([
+      's3-fault-0',
+      's3-fault-2',
+    ]);
   });
 });

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/dynamo-client.ts';
+import { DynamoStore } from '../../functions/adapters/dynamo-store.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
 import { CustomerImportError, importCustomers } from '../../functions/use-cases/import-customers.ts';
 import { seedInvitation, seedWave, testStore } from '../support/fixtures.ts';
@@ -235,5 +237,105 @@ describe('importCustomers', () => {
       total: 3,
       message: expect.stringContaining('importing the file again is safe'),
     });
+  });
+
+  it('should refuse a row with a number no store keeps exactly, with its reason, and store and count the others', async () => {
+    // Arrange: 1e21 passes as a number, but the document client refuses anything above 2^53 - 1.
+    const rows = [
+      { id: 'big-1', name: 'B1', email: 'b1@example.com', language: 'en', department: 'x', spend12m: 10.5 },
+      { id: 'big-2', name: 'B2', email: 'b2@example.com', language: 'en', department: 'x', spend12m: 1e21 },
+      { id: 'big-3', name: 'B3', email: 'b3@example.com', language: 'en', department: 'x', spend12m: 0 },
+    ];
+    const csv = [
+      HEADER,
+      'big-4,B4,b4@example.com,en,x,,,9007199254740991,9007199254740991,,,',
+      'big-5,B5,b5@example.com,en,x,,,99999999999999999999,,,,',
+      'big-6,B6,b6@example.com,en,x,,,,99999999999999999999,,,',
+      'big-7,B7,b7@example.com,en,x,,,1234567.12345678901,,,,',
+    ].join('\n');
+
+    // Act
+    const json = await importCustomers(
+      { store: testStore() },
+      { text: JSON.stringify(rows), format: 'json' },
+    );
+    const fromCsv = await importCustomers({ store: testStore() }, { text: csv, format: 'csv' });
+
+    // Assert
+    expect(json).toEqual({
+      imported: 2,
+      rejected: 1,
+      problems: [
+        {
+          line: 1,
+          field: 'spend12m',
+          reason: 'must be at most 9007199254740991 (larger numbers are not stored exactly)',
+        },
+      ],
+    });
+    expect(fromCsv.imported).toBe(1);
+    expect(fromCsv.problems).toEqual([
+      {
+        line: 3,
+        field: 'spend_12m',
+        reason: 'must be at most 9007199254740991 (larger numbers are not stored exactly)',
+      },
+      {
+        line: 4,
+        field: 'interactions_12m',
+        reason: 'must be at most 9007199254740991 (larger numbers are not stored exactly)',
+      },
+      {
+        line: 5,
+        field: 'spend_12m',
+        reason: 'has more digits than are kept exactly (at most 15 significant digits)',
+      },
+    ]);
+    const customers = await byId();
+    expect([...customers.keys()].filter((id) => id.startsWith('big-')).sort()).toEqual([
+      'big-1',
+      'big-3',
+      'big-4',
+    ]);
+    // The largest number allowed comes back as it went in.
+    expect(customers.get('big-4')).toMatchObject({
+      spend12m: 9007199254740991,
+      interactions12m: 9007199254740991,
+    });
+  });
+
+  it('should count exactly the rows stored when one write of a batch fails', async () => {
+    // Arrange: the table refuses one customer's write (a fault dynalite cannot make); the rest go through.
+    const client = documentClient();
+    const real = client.send.bind(client) as (command: UpdateCommand) => Promise<unknown>;
+    const mock = mockClient(client);
+    mock.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+      if (input.Key?.pk === 'CUSTOMER#fault-3') {
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+          name: 'ProvisionedThroughputExceededException',
+        });
+      }
+      return real(new UpdateCommand(input));
+    });
+    const rows = Array.from({ length: 7 }, (_, i) => `fault-${i},F,fault-${i}@example.com,en,x,,,,,,,`);
+
+    // Act
+    const run = importCustomers(
+      { store: new DynamoStore(client, process.env.TABLE_NAME!) },
+      { text: [HEADER, ...rows].join('\n'), format: 'csv', chunkSize: 5 },
+    );
+    const error = await run.catch((e: unknown) => e);
+    mock.restore();
+
+    // Assert: the first chunk of 5 had 4 writes succeed beside the failed one; the second never ran.
+    expect(error).toBeInstanceOf(CustomerImportError);
+    expect(error).toMatchObject({
+      imported: 4,
+      total: 7,
+      report: { imported: 4, rejected: 0, problems: [] },
+    });
+    expect((error as Error).message).toContain('stopped after 4 of 7 customers were stored');
+    const stored = [...(await byId()).keys()].filter((id) => id.startsWith('fault-')).sort();
+    expect(stored).toEqual(['fault-0', 'fault-1', 'fault-2', 'fault-4']);
   });
 });

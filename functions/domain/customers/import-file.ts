@@ -16,9 +16,14 @@ export const ERASURE_REWRITE = { name: 'csat-rewrite', value: 'erasure' } as con
 export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 
 export interface ImportFileReport {
+  /** Good rows stored: exactly those, even when the store failed part-way. */
   imported: number;
   rejected: number;
   problems: ImportProblem[];
+  /** Good rows the store failed to take (or never got to): only when it failed part-way. */
+  notStored?: number;
+  /** What stopped the import, when the store failed part-way; importing the file again is safe. */
+  failure?: string;
   generatedAt: string;
 }
 

@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import type * as z from 'zod';
-import { type Language, toLanguage } from '../language.ts';
 import { Customer } from '../programme.ts';
+import { type CellKind, fromCell, recogniseLanguage } from './cells.ts';
 
 /*
  * Reads a customer directory exported from a CRM or a spreadsheet: CSV (a header row naming the columns)
@@ -26,16 +26,17 @@ export interface ParsedDirectory {
   problems: ImportProblem[];
 }
 
-type Kind = 'text' | 'language' | 'number' | 'boolean' | 'list';
 interface Column {
   /** The CSV header (snake_case); the JSON key is `field`, and either name works in both formats. */
   column: string;
   field: keyof Customer;
-  kind: Kind;
+  kind: CellKind;
   required?: true;
 }
 
 /** The directory's columns, in the order the README documents them. */
+export { LIST_SEPARATOR, recogniseLanguage } from './cells.ts';
+
 export const COLUMNS: readonly Column[] = [
   { column: 'id', field: 'id', kind: 'text', required: true },
   { column: 'name', field: 'name', kind: 'text', required: true },
@@ -51,9 +52,6 @@ export const COLUMNS: readonly Column[] = [
   { column: 'tags', field: 'tags', kind: 'list' },
 ];
 
-/** Separates the items of a list cell (delivery_dates, tags): the comma already separates cells. */
-export const LIST_SEPARATOR = ';';
-
 const FILE = '(file)';
 const ROW = '(row)';
 const REQUIRED = COLUMNS.filter((c) => c.required).map((c) => c.column);
@@ -68,32 +66,6 @@ const nameKey = (name: string): string =>
     .replace(/[\s-]+/g, '_');
 const BY_NAME = new Map(COLUMNS.flatMap((c) => [[c.column, c] as const, [nameKey(c.field), c] as const]));
 export const columnNamed = (name: string): Column | undefined => BY_NAME.get(nameKey(name));
-
-const LANGUAGE_NAMES: Record<string, Language> = {
-  chinese: 'zh-CN',
-  english: 'en',
-  中文: 'zh-CN',
-  简体中文: 'zh-CN',
-  汉语: 'zh-CN',
-  英文: 'en',
-  英语: 'en',
-};
-
-/**
- * The supported language a directory's value means, when it clearly means one: a zh or en tag
- * (zh, zh_CN, zh-Hans, EN, en-GB) or the language's name. Anything else is undefined, not the fallback:
- * a customer must not silently get a language the directory did not give.
- */
-export function recogniseLanguage(value: string): Language | undefined {
-  const v = value.trim().toLowerCase();
-  if (/^(zh|en)([-_][a-z\d]{1,8})*$/.test(v)) return toLanguage(v);
-  return LANGUAGE_NAMES[v];
-}
-
-const TRUE = new Set(['true', 'yes', 'y', '1', '是']);
-const FALSE = new Set(['false', 'no', 'n', '0', '否']);
-// Plain decimals only: "1,234.5" or "1.234,5" would mean different things in different locales.
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 /** A row on its way to a Customer: the values by field, and the name the file gave each field. */
 interface RawRow {
@@ -209,30 +181,6 @@ function readCsv(text: string): Read {
     });
     return row;
   });
-}
-
-function fromCell(kind: Kind, value: string): { value: unknown } | { reason: string } {
-  switch (kind) {
-    case 'number':
-      return DECIMAL.test(value)
-        ? { value: Number(value) }
-        : { reason: 'must be a number such as 1234.5 (no thousands separators)' };
-    case 'boolean': {
-      const v = value.toLowerCase();
-      if (TRUE.has(v)) return { value: true };
-      if (FALSE.has(v)) return { value: false };
-      return { reason: 'must be true or false (yes/no and 1/0 work too)' };
-    }
-    case 'list':
-      return {
-        value: value
-          .split(LIST_SEPARATOR)
-          .map((s) => s.trim())
-          .filter((s) => s !== ''),
-      };
-    default:
-      return { value };
-  }
 }
 
 function readJson(text: string): Read {

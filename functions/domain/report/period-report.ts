@@ -3,6 +3,7 @@ import { CLEANING_FLAGS } from '../cleaning-flags.ts';
 import type { Wave } from '../model.ts';
 import type { Questionnaire } from '../questionnaire.ts';
 import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
+import { own } from '../records.ts';
 import { grade, pointsRange } from '../scoring.ts';
 import { SEGMENTS, type Segment } from '../segments.ts';
 import { returnRateTarget, satisfactionRateTarget } from '../targets.ts';
@@ -72,13 +73,13 @@ export function invitedOf(waves: Wave[], department: string | undefined, segment
   let n = 0;
   for (const wave of waves) {
     const by = wave.invitedBy;
-    if (!by) {
-      // Waves from before invitedBy: only their total is known.
+    if (!Array.isArray(by)) {
+      // Waves from before invitedBy (or from before it was a list): only their total is known.
       if (department === undefined && segment === null) n += wave.invited;
       continue;
     }
-    for (const [d, counts] of Object.entries(by)) {
-      if (department !== undefined && d !== department) continue;
+    for (const counts of by) {
+      if (department !== undefined && counts.department !== department) continue;
       n += segment === null ? counts.all : (counts.segments[segment] ?? 0);
     }
   }
@@ -137,7 +138,7 @@ function itemStatistics(questionnaires: Questionnaire[], tally: Tally): ItemStat
     for (const c of q.categories) {
       if (seen.has(c.id)) continue;
       seen.add(c.id);
-      const item = tally.items[c.id];
+      const item = own(tally.items, c.id);
       const means = itemMeans(item);
       const answers = item?.answers ?? 0;
       const levels = q.scale.levels.map((l) => l.id);
@@ -151,7 +152,7 @@ function itemStatistics(questionnaires: Questionnaire[], tally: Tally): ItemStat
         meanPoints: means.points,
         meanPercent: means.percent,
         satisfactionRate: ratio(item?.satisfied ?? 0, answers),
-        distribution: levels.map((level) => ({ level, count: item?.levels[level] ?? 0 })),
+        distribution: levels.map((level) => ({ level, count: own(item?.levels, level) ?? 0 })),
         dissatisfied: answers - (item?.satisfied ?? 0),
         targetMet: q === latest ? met(means.points, likertTarget) : null,
       });
@@ -222,7 +223,7 @@ export function buildPeriodReport(input: PeriodInput): PeriodReportDocument {
       ? [
           ...new Set([
             ...entries.map((e) => e.department),
-            ...waves.flatMap((w) => Object.keys(w.invitedBy ?? {})),
+            ...waves.flatMap((w) => (Array.isArray(w.invitedBy) ? w.invitedBy.map((d) => d.department) : [])),
           ]),
         ]
           .sort(byCodeUnits)
@@ -266,11 +267,11 @@ export function buildPeriodReport(input: PeriodInput): PeriodReportDocument {
 
   const choices: ChoiceStatistics[] = q
     ? choiceQuestionsOf(q).map((o) => {
-        const counts = tally.choices[o.id] ?? {};
+        const counts = own(tally.choices, o.id);
         return {
           id: o.id,
-          answers: Object.values(counts).reduce((s, n) => s + n, 0),
-          distribution: o.options.map((x) => ({ option: x.id, count: counts[x.id] ?? 0 })),
+          answers: Object.values(counts ?? {}).reduce((s, n) => s + n, 0),
+          distribution: o.options.map((x) => ({ option: x.id, count: own(counts, x.id) ?? 0 })),
         };
       })
     : [];

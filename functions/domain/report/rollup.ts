@@ -1,9 +1,9 @@
 import { isAnonymous } from '../anonymity.ts';
-import type { Invitation, InvitedCustomer, Wave } from '../model.ts';
-import type { Segment } from '../segments.ts';
+import type { Invitation, InvitedCustomer, InvitedDepartment, Wave } from '../model.ts';
+import { SEGMENTS, type Segment } from '../segments.ts';
 import { cohortOf, type InvitedBy, type RollupEntry } from './period-report.ts';
 import { byCodeUnits } from './statistics.ts';
-import { addResponse, emptyTally, mergeInto, slot, type Tally } from './tally.ts';
+import { addResponse, emptyTally, mergeInto, type Tally } from './tally.ts';
 
 /*
  * A rollup is the tallies of the responses answered on one closed local day of a campaign, per cohort,
@@ -107,13 +107,32 @@ export function mergeEntries(
 export const mergedEntries = (merged: Map<string, RollupEntry>): RollupEntry[] =>
   [...merged.values()].sort(entryOrder);
 
-/** How many customers per department (and segment within it) a wave invites. */
+/** How many customers per department (and segment within it) a wave invites, by department name. */
 export function invitedByOf(customers: Iterable<InvitedCustomer>): InvitedBy {
-  const by: InvitedBy = {};
+  const by = new Map<string, InvitedDepartment>();
   for (const c of customers) {
-    const counts = slot<InvitedBy[string]>(by, c.department, () => ({ all: 0, segments: {} }));
+    let counts = by.get(c.department);
+    if (!counts) {
+      counts = { department: c.department, all: 0, segments: {} };
+      by.set(c.department, counts);
+    }
     counts.all += 1;
     for (const s of c.segments ?? []) counts.segments[s] = (counts.segments[s] ?? 0) + 1;
   }
-  return Object.fromEntries(Object.entries(by).sort(([a], [b]) => byCodeUnits(a, b)));
+  return [...by.values()].sort((a, b) => byCodeUnits(a.department, b.department));
+}
+
+/** The counts of two sets of invitations (of one wave, say, dispatched in parts) added up. */
+export function mergeInvitedBy(a: InvitedBy, b: InvitedBy): InvitedBy {
+  const by = new Map<string, InvitedDepartment>();
+  for (const d of [...a, ...b]) {
+    const mine = by.get(d.department) ?? { department: d.department, all: 0, segments: {} };
+    mine.all += d.all;
+    for (const s of SEGMENTS) {
+      const n = (mine.segments[s] ?? 0) + (d.segments[s] ?? 0);
+      if (n > 0) mine.segments[s] = n;
+    }
+    by.set(d.department, mine);
+  }
+  return [...by.values()].sort((x, y) => byCodeUnits(x.department, y.department));
 }

@@ -3,6 +3,7 @@ import { LANGUAGES, type Language } from '../language.ts';
 import type { Invitation, StoredResponse } from '../model.ts';
 import type { GradeName, Questionnaire } from '../questionnaire.ts';
 import { choiceQuestionsOf } from '../questionnaire-defaults.ts';
+import { addTo, dict, own, slot } from '../records.ts';
 import { isSatisfied, itemPercent, points } from '../scoring.ts';
 import { byCodeUnits, fitsQuestionnaire, type ReportComment, responseComments } from './statistics.ts';
 
@@ -72,8 +73,8 @@ export function emptyTally(): Tally {
     grades: Object.fromEntries(GRADE_NAMES.map((g) => [g, 0])) as Record<GradeName, number>,
     rated: 0,
     satisfied: 0,
-    items: {},
-    choices: {},
+    items: dict(),
+    choices: dict(),
     afterReminders: [],
     comments: Object.fromEntries(LANGUAGES.map((l) => [l, 0])) as Record<Language, number>,
     worst: [],
@@ -89,16 +90,9 @@ export const commentOrder = (a: ReportComment, b: ReportComment): number =>
 
 const fixed = (n: number, units: number): number => Math.round(n * units);
 
-/** The value under `key`, created with `make` when there is none. */
-export function slot<T>(record: Record<string, T>, key: string, make: () => T): T {
-  const existing = record[key];
-  if (existing !== undefined) return existing;
-  const created = make();
-  record[key] = created;
-  return created;
-}
-
-const emptyItem = (): ItemTally => ({ answers: 0, points: 0, percent: 0, satisfied: 0, levels: {} });
+// Item, level and option ids key these records: null-prototype ones (records.ts), and merged with own-
+// property reads, as a rollup read back from the store has plain objects.
+const emptyItem = (): ItemTally => ({ answers: 0, points: 0, percent: 0, satisfied: 0, levels: dict() });
 
 /** How many reminders had gone out before the answer came. */
 export function remindersBefore(invitation: Invitation, answeredAt: string): number {
@@ -133,7 +127,7 @@ export function addResponse(tally: Tally, q: Questionnaire, invitation: Invitati
   tally.raw += fixed(response.raw ?? response.total, HUNDREDTHS);
   tally.grades[response.grade] += 1;
   for (const c of q.categories) {
-    const level = response.ratings[c.id];
+    const level = own(response.ratings, c.id);
     if (level === undefined) continue;
     const p = points(q, c.id, level);
     const item = slot(tally.items, c.id, emptyItem);
@@ -141,7 +135,7 @@ export function addResponse(tally: Tally, q: Questionnaire, invitation: Invitati
     item.answers += 1;
     item.points += fixed(p, HUNDREDTHS);
     item.percent += fixed(itemPercent(q, c.id, p), PERCENT_UNITS);
-    item.levels[level] = (item.levels[level] ?? 0) + 1;
+    addTo(item.levels, level);
     tally.rated += 1;
     if (satisfied) {
       item.satisfied += 1;
@@ -149,10 +143,9 @@ export function addResponse(tally: Tally, q: Questionnaire, invitation: Invitati
     }
   }
   for (const o of choiceQuestionsOf(q)) {
-    const option = response.choices?.[o.id];
+    const option = own(response.choices, o.id);
     if (option === undefined) continue;
-    const counts = slot<Record<string, number>>(tally.choices, o.id, () => ({}));
-    counts[option] = (counts[option] ?? 0) + 1;
+    addTo(slot(tally.choices, o.id, dict<number>), option);
   }
   const comments = responseComments(q, invitation, response);
   for (const c of comments) tally.comments[c.language] += 1;
@@ -163,7 +156,7 @@ const keepWorst = (comments: ReportComment[]): ReportComment[] =>
   comments.sort(commentOrder).slice(0, KEPT_COMMENTS);
 
 const addCounts = (into: Record<string, number>, from: Record<string, number>): void => {
-  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(from)) addTo(into, k, v);
 };
 
 /** Adds `from` into `into` (which it changes and returns). */
@@ -186,10 +179,7 @@ export function mergeInto(into: Tally, from: Tally): Tally {
     addCounts(mine.levels, item.levels);
   }
   for (const [id, counts] of Object.entries(from.choices))
-    addCounts(
-      slot<Record<string, number>>(into.choices, id, () => ({})),
-      counts,
-    );
+    addCounts(slot(into.choices, id, dict<number>), counts);
   from.afterReminders.forEach((n, i) => {
     while (into.afterReminders.length <= i) into.afterReminders.push(0);
     into.afterReminders[i]! += n;

@@ -5,7 +5,7 @@
  */
 import { addKthCounts } from './kth.ts';
 import type { SelectionPlan, ShardCounts } from './plan.ts';
-import { EXCLUSION_REASONS, type Exclusions, type InvitedBy, noExclusions } from './types.ts';
+import type { Exclusions, InvitedBy } from './types.ts';
 
 /** selecting → inviting → done, or empty when it invited nobody (reports and reminders skip it). */
 export type DispatchState = 'selecting' | 'inviting' | 'done' | 'empty';
@@ -50,51 +50,6 @@ export interface ShardRecord {
   counts?: ShardCounts;
   /** The invite round: the tally. */
   tally?: InviteTally;
-}
-
-export const noTally = (): InviteTally => ({
-  customers: 0,
-  invited: 0,
-  created: 0,
-  queued: 0,
-  excluded: noExclusions(),
-  invitedBy: {},
-});
-
-/** Two per-department counts added up; departments are data, so only own properties are read. */
-export function addInvitedBy(a: InvitedBy, b: InvitedBy): InvitedBy {
-  const by = new Map<string, { all: number; segments: Map<string, number> }>();
-  for (const part of [a, b]) {
-    for (const [department, counts] of Object.entries(part)) {
-      const slot = by.get(department) ?? { all: 0, segments: new Map<string, number>() };
-      slot.all += counts.all;
-      for (const [segment, n] of Object.entries(counts.segments)) {
-        slot.segments.set(segment, (slot.segments.get(segment) ?? 0) + (n ?? 0));
-      }
-      by.set(department, slot);
-    }
-  }
-  return Object.fromEntries(
-    [...by]
-      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-      .map(([department, { all, segments }]) => [
-        department,
-        { all, segments: Object.fromEntries(segments) },
-      ]),
-  );
-}
-
-export function addTally(a: InviteTally, b: InviteTally): InviteTally {
-  const excluded = noExclusions();
-  for (const reason of EXCLUSION_REASONS) excluded[reason] = a.excluded[reason] + b.excluded[reason];
-  return {
-    customers: a.customers + b.customers,
-    invited: a.invited + b.invited,
-    created: a.created + b.created,
-    queued: a.queued + b.queued,
-    excluded,
-    invitedBy: addInvitedBy(a.invitedBy, b.invitedBy),
-  };
 }
 
 /** A shard's counts of a round so far plus the next chunk's. */

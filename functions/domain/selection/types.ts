@@ -167,5 +167,16 @@ export function contactCutoff(audience: Audience, at: Date): string {
   return new Date(at.getTime() - days * DAY_MS).toISOString();
 }
 
-/** How many customers a wave invited, per department, overall and per segment (recorded at dispatch). */
-export type InvitedBy = Record<string, { all: number; segments: Partial<Record<Segment, number>> }>;
+/** How many customers of one department a wave invited, overall and per segment (recorded at dispatch). */
+export interface InvitedDepartment {
+  department: string;
+  all: number;
+  segments: Partial<Record<Segment, number>>;
+}
+
+/**
+ * A wave's invitations per department, by department name. A list, not a map keyed by department: the
+ * names are the directory's, and DynamoDB's document client cannot keep every name as a map key (it
+ * refuses `constructor` and drops `__proto__`, records.ts).
+ */
+export type InvitedBy = InvitedDepartment[];
