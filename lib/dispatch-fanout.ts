@@ -82,10 +82,12 @@ export function dispatchFanOut(stack: Stack, props: DispatchFanOutProps): Dispat
     ...common,
   });
   for (const fn of [dispatch, worker]) {
-    // UpdateItem: claimContact. BatchGetItem + secret: the suppression list, by address hash, 100 a call.
-    fn.grantTable(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem']);
+    // UpdateItem: claimContact and the wave's plan. BatchGetItem + secret: the suppression list, by address
+    // hash, 100 a call. Query on the table: a wave's shard records, a campaign's waves (a manual run
+    // resumes the unfinished one).
+    fn.grantTable(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'Query']);
     fn.grantSecretValue(props.tokenSecretArn);
-    // Invitations by wave and the directory are on gsi1; dispatch never queries the table itself.
+    // The directory's shards are on gsi1.
     fn.grantIndexes(props.table, ['Query'], props.gsi1);
     fn.grantSendMessages(props.sendQueue);
     // The dispatch queues a wave's first round; the worker queues continuations and the next rounds.

@@ -4,11 +4,15 @@ import { sqsClient } from '../../functions/adapters/sqs-client.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
 import { invitationId } from '../../functions/domain/token.ts';
 import { handler } from '../../functions/handlers/dispatch/index.ts';
+import { dispatchHandlerNow } from '../support/dispatch-tasks.ts';
 import { lambdaContext, queuedSendJobs, seedCustomers, testStore } from '../support/fixtures.ts';
 
 const QUEUE_URL = process.env.SEND_QUEUE_URL!;
 const store = testStore();
-const run = (event: unknown) => handler(event, lambdaContext());
+const run = (event: unknown) =>
+  event !== null && typeof event === 'object' && 'campaignId' in event && typeof event.campaignId === 'string'
+    ? dispatchHandlerNow(event as Record<string, unknown>)
+    : handler(event, lambdaContext());
 
 const queuedJobs = () => queuedSendJobs(QUEUE_URL);
 
@@ -43,6 +47,7 @@ describe('Handler: dispatch', () => {
     expect(result).toStrictEqual({
       campaignId: 'demo',
       waveId: 'demo-20250101T0100',
+      state: 'done',
       invited: 12,
       created: 12,
       seed: 'demo-20250101T0100',
@@ -62,13 +67,15 @@ describe('Handler: dispatch', () => {
     const event = { campaignId: 'demo', scheduledTime: '2025-04-01T01:00:00Z' };
     await run(event);
 
-    const again = await run(event);
+    const again = await handler(event, lambdaContext());
 
+    // The wave is done: the repeated tick reports it (what its dispatch created) and queues nothing more.
     expect(again).toStrictEqual({
       campaignId: 'demo',
       waveId: 'demo-20250401T0100',
+      state: 'done',
       invited: 12,
-      created: 0,
+      created: 12,
       seed: 'demo-20250401T0100',
       excluded: NONE_EXCLUDED,
     });

@@ -2,10 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Wave } from '../../functions/domain/model.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
-import { handler as dispatch } from '../../functions/handlers/dispatch/index.ts';
 import { handler, SesEventError } from '../../functions/handlers/ses-events/index.ts';
 import { INVITATION_TAG } from '../../functions/use-cases/send.ts';
+import { dispatchHandlerNow } from '../support/dispatch-tasks.ts';
 import { lambdaContext, seedCustomers, seedInvitation, seedWave, testStore } from '../support/fixtures.ts';
+
+/** A wave dispatched to its end: the handler, then the dispatch worker on its tasks. */
+const dispatch = (event: Record<string, unknown>, _context?: unknown) => dispatchHandlerNow(event);
 
 /* SES bounce and complaint events as EventBridge delivers them, against dynalite: this file's own table. */
 const store = testStore();

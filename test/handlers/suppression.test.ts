@@ -4,13 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { sqsClient } from '../../functions/adapters/sqs-client.ts';
 import { addressHash, invitationId, signToken } from '../../functions/domain/token.ts';
-import { handler as dispatch } from '../../functions/handlers/dispatch/index.ts';
 import { handler as remind } from '../../functions/handlers/remind/index.ts';
 import { handler as sesEvents } from '../../functions/handlers/ses-events/index.ts';
 import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
 import { importCustomers } from '../../functions/use-cases/import-customers.ts';
 import { INVITATION_TAG } from '../../functions/use-cases/send.ts';
 import { suppressAddress } from '../../functions/use-cases/suppression.ts';
+import { dispatchHandlerNow } from '../support/dispatch-tasks.ts';
 import {
   httpEvent,
   lambdaContext,
@@ -20,6 +20,9 @@ import {
   testStore,
   testSuppressions,
 } from '../support/fixtures.ts';
+
+/** A wave dispatched to its end: the handler, then the dispatch worker on its tasks. */
+const dispatch = (event: Record<string, unknown>, _context?: unknown) => dispatchHandlerNow(event);
 
 /*
  * Suppression outlives retention (issue 11, deliverable 4), with the real handlers on the emulators. The

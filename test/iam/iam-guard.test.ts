@@ -2,12 +2,12 @@ import { GetObjectCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { s3Client } from '../../functions/adapters/s3-client.ts';
-import { handler as dispatch } from '../../functions/handlers/dispatch/index.ts';
 import { handler as report } from '../../functions/handlers/report/index.ts';
 import { handler as send } from '../../functions/handlers/send/index.ts';
 import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
 import { HANDLER_NAMES } from '../../lib/bundling.ts';
 import { iamGuard } from '../setup/per-file.ts';
+import { dispatchHandlerNow } from '../support/dispatch-tasks.ts';
 import {
   httpEvent,
   lambdaContext,
@@ -83,21 +83,19 @@ describe('IAM guard: what the tests cannot call for real', () => {
 });
 
 describe('IAM guard: a grant removed turns the handler red', () => {
-  it('should deny dispatch claiming customers without dynamodb:UpdateItem (the grant the stack once missed)', async () => {
+  it('should deny the dispatch worker claiming customers without dynamodb:UpdateItem (the grant the stack once missed)', async () => {
     await seedCustomers([
       { id: 'iam-1', name: 'IAM', email: 'iam-1@example.test', language: 'en', department: 'east-region' },
     ]);
 
-    await iamGuard.withPolicies(without('dispatch', 'dynamodb:UpdateItem'), async () => {
-      await dispatch({ campaignId: 'demo', scheduledTime: '2025-02-03T01:00:00Z' }, lambdaContext()).catch(
-        () => {},
-      );
+    await iamGuard.withPolicies(without('dispatch-worker', 'dynamodb:UpdateItem'), async () => {
+      await dispatchHandlerNow({ campaignId: 'demo', scheduledTime: '2025-02-03T01:00:00Z' }).catch(() => {});
     });
 
     const denials = iamGuard.takeDenials();
     expect(denials.length).toBeGreaterThan(0);
     expect(denials[0]).toMatchObject({
-      fn: 'dispatch',
+      fn: 'dispatch-worker',
       action: 'dynamodb:UpdateItem',
       resource: `arn:aws:dynamodb:us-east-1:123456789012:table/${process.env.TABLE_NAME}`,
     });

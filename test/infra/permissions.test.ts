@@ -120,12 +120,14 @@ describe('StatelessStack permissions', () => {
     ...BASE,
     'dynamodb:GetItem on table',
     'dynamodb:PutItem on table',
-    // claimContact marks the customer item claimed for the wave.
+    // claimContact marks the customer item claimed for the wave; the wave's plan moves on.
     'dynamodb:UpdateItem on table',
+    // A wave's shard records; a campaign's waves (a manual run resumes the unfinished one).
+    'dynamodb:Query on table',
     // The suppression list, by the hashes (under the token secret) of the directory's addresses.
     'dynamodb:BatchGetItem on table',
     'secretsmanager:GetSecretValue on token secret',
-    // Invitations by wave and the directory's shards; dispatch never queries the table itself.
+    // The directory's shards.
     'dynamodb:Query on table index gsi1',
     'sqs:SendMessage on send queue',
     // The dispatch queues a wave's first round; the worker its continuations and next rounds.

@@ -2,7 +2,8 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs
 import type { SQSBatchResponse } from 'aws-lambda';
 import { sqsClient } from '../../functions/adapters/sqs-client.ts';
 import type { DispatchTask, DispatchTaskQueue } from '../../functions/domain/selection/task.ts';
-import { lambdaContext, sqsEvent, sqsRecord } from './fixtures.ts';
+import type { DispatchResponse } from '../../functions/handlers/dispatch/index.ts';
+import { lambdaContext, sqsEvent, sqsRecord, testStore } from './fixtures.ts';
 
 /*
  * Running a wave's dispatch tasks in tests, two ways:
@@ -109,4 +110,18 @@ function parsedOrRaw(body: string): unknown {
   } catch {
     return body;
   }
+}
+
+/**
+ * The dispatch handler run to the wave's end, as `csat dispatch` sees it: the handler, then the worker on
+ * every task it queued (drainDispatchQueue), then the wave's figures — the response a repeated tick of the
+ * same wave gets. A smoke or event wave is done at once: its first response is the answer.
+ */
+export async function dispatchHandlerNow(event: Record<string, unknown>): Promise<DispatchResponse> {
+  const { handler } = await import('../../functions/handlers/dispatch/index.ts');
+  const first = await handler(event, lambdaContext());
+  if (first.state !== 'selecting' && first.state !== 'inviting') return first;
+  await drainDispatchQueue();
+  const wave = await testStore().getWave(first.campaignId, first.waveId);
+  return handler({ campaignId: event.campaignId, scheduledTime: wave!.dispatch!.at }, lambdaContext());
 }
