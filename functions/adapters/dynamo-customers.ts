@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryCustomer } from '../domain/audience.ts';
 import type { Customer } from '../domain/programme.ts';
 import { customerKey, customersPartition, DIRECTORY_SHARDS, GSI1, shardOf } from './dynamo-keys.ts';
@@ -34,9 +34,16 @@ const encodeCursor = (key: Record<string, unknown>): string =>
   Buffer.from(JSON.stringify(key)).toString('base64url');
 const decodeCursor = (cursor: string): Record<string, unknown> => {
   const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new RangeError('not a directory cursor');
+  if (typeof key !== 'object' || key === null || Array.isArray(key))
+    throw new RangeError('not a directory cursor');
   return key as Record<string, unknown>;
 };
+
+/** BatchGetItem's limit: 100 keys a request; rounds of retrying unprocessed keys before giving up. */
+const BATCH = 100;
+const MAX_ROUNDS = 8;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const CUSTOMER_PREFIX = customerKey('').pk;
 
 /** The customer directory: one profile item per customer, listed through gsi1 (dynamo-keys.ts). */
 export class CustomerItems extends DynamoTable {
@@ -107,6 +114,33 @@ export class CustomerItems extends DynamoTable {
       new GetCommand({ TableName: this.table, Key: customerKey(customerId) }),
     );
     return Item ? toCustomer(Item) : undefined;
+  }
+
+  /**
+   * Which of these customers the directory marks unsubscribed, read 100 keys a request and only the key
+   * and `unsubscribedAt` of each (no personal data); an id the directory does not have is not in the set.
+   */
+  async unsubscribedAmong(customerIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(customerIds)];
+    for (let i = 0; i < unique.length; i += BATCH) {
+      let keys: Array<Record<string, unknown>> = unique
+        .slice(i, i + BATCH)
+        .map((id) => ({ ...customerKey(id) }));
+      for (let round = 0; keys.length > 0; round++) {
+        if (round === MAX_ROUNDS) throw new Error(`customer lookup: ${keys.length} keys still unprocessed`);
+        if (round > 0) await sleep(Math.min(1000, 50 * 2 ** round));
+        const { Responses, UnprocessedKeys } = await this.ddb.send(
+          new BatchGetCommand({
+            RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'pk, unsubscribedAt' } },
+          }),
+        );
+        for (const item of Responses?.[this.table] ?? [])
+          if (item.unsubscribedAt) found.add(String(item.pk).slice(CUSTOMER_PREFIX.length));
+        keys = (UnprocessedKeys?.[this.table]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
+      }
+    }
+    return found;
   }
 
   async listCustomers(): Promise<DirectoryCustomer[]> {

@@ -94,6 +94,11 @@ export interface SurveyStore {
     cursor: string | undefined,
     limit: number,
   ): Promise<{ customers: DirectoryCustomer[]; cursor?: string }>;
+  /**
+   * Which of these customer ids the directory marks unsubscribed (batched reads of just those customers);
+   * an id the directory does not have is not in the set.
+   */
+  unsubscribedAmong(customerIds: readonly string[]): Promise<Set<string>>;
   /** One customer of the directory, with what csat recorded (suppressedAt, …); undefined when unknown. */
   getCustomer(customerId: string): Promise<DirectoryCustomer | undefined>;
   /**
