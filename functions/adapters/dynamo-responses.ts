@@ -129,13 +129,19 @@ export class ResponseItems extends DynamoTable {
 
   /** A wave's anonymous responses, in id order (which says nothing about when they came). */
   async listAnonymousResponses(waveId: string): Promise<AnonymousResponse[]> {
-    const items = await this.queryAll({
+    const all: AnonymousResponse[] = [];
+    for await (const page of this.anonymousResponsePages(waveId)) all.push(...page);
+    return all;
+  }
+
+  async *anonymousResponsePages(waveId: string): AsyncIterable<AnonymousResponse[]> {
+    for await (const items of this.queryPages({
       TableName: this.table,
       IndexName: GSI1,
       KeyConditionExpression: 'gsi1pk = :w',
       ExpressionAttributeValues: { ':w': waveResponsesPartition(waveId) },
-    });
-    return items.map((i) => strip<AnonymousResponse>(i));
+    }))
+      yield items.map((i) => strip<AnonymousResponse>(i));
   }
 
   async listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]> {

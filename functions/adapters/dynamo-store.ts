@@ -108,6 +108,10 @@ export class DynamoStore implements SurveyStore {
     return this.responses.listAnonymousResponses(waveId);
   }
 
+  anonymousResponsePages(waveId: string): AsyncIterable<AnonymousResponse[]> {
+    return this.responses.anonymousResponsePages(waveId);
+  }
+
   listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]> {
     return this.responses.listAnswered(campaignId, from, to);
   }

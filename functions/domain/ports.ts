@@ -71,6 +71,8 @@ export interface SurveyStore {
   anonymousResponsesAmong(ids: readonly string[]): Promise<Set<string>>;
   /** A wave's anonymous responses, in an order that says nothing about when they came. */
   listAnonymousResponses(waveId: string): Promise<AnonymousResponse[]>;
+  /** The same as listAnonymousResponses (in the same order), a page at a time. */
+  anonymousResponsePages(waveId: string): AsyncIterable<AnonymousResponse[]>;
   /**
    * The campaign's answered invitations with `from <= answeredAt < to` (ISO instants), in answer order;
    * an anonymous response comes as a customerless answered invitation dated at its day's midnight UTC.
