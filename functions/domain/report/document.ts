@@ -5,8 +5,8 @@ import type { Invitation, Wave } from '../model.ts';
 import type { Grades, Questionnaire, ScaleKind } from '../questionnaire.ts';
 import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
 import { EMAILED_DEFINITION, RETURN_RATE_DEFINITIONS } from './return-rate.ts';
-import { waveStatistics } from './statistics.ts';
-import { type ShownWaveStatistics, withholdSmallGroups } from './withholding.ts';
+import { WaveTally } from './wave-tally.ts';
+import type { ShownWaveStatistics } from './withholding.ts';
 
 export { isReportKey, REPORTS_PREFIX, reportKeys } from './keys.ts';
 
@@ -136,7 +136,21 @@ export function describeQuestionnaire(q: Questionnaire): ReportDocument['questio
 }
 
 /** Builds report.json's content for a wave from its invitations. */
-export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: Date): ReportDocument {
+export function buildReport(
+  wave: Wave,
+  invitations: Iterable<Invitation>,
+  generatedAt: Date,
+): ReportDocument {
+  const tally = new WaveTally(wave.questionnaire, minGroupSizeOf(wave.campaign));
+  for (const invitation of invitations) tally.addInvitation(invitation);
+  return waveReport(wave, tally, generatedAt);
+}
+
+/**
+ * report.json's content for a wave from the tally of its invitations (WaveTally, made with the
+ * campaign's minGroupSizeOf), however many there were.
+ */
+export function waveReport(wave: Wave, tally: WaveTally, generatedAt: Date): ReportDocument {
   const q = wave.questionnaire;
   const minGroupSize = minGroupSizeOf(wave.campaign);
   return {
@@ -153,7 +167,7 @@ export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: 
     questionnaire: describeQuestionnaire(q),
     cleaning: wave.campaign.cleaning ? { rules: wave.campaign.cleaning.rules.map(orderedRule) } : null,
     ...(minGroupSize === undefined ? {} : { anonymous: { minGroupSize } }),
-    statistics: withholdSmallGroups(waveStatistics(wave, invitations), minGroupSize),
+    statistics: tally.shown(),
   };
 }
 
