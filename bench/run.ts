@@ -5,7 +5,9 @@
  *   - emails/s through the send handler vs a bare SendRawEmail loop at the same concurrency;
  *   - each Lambda's bundle size and cold init, loaded alone as Lambda loads it (bench/bundle-init.ts);
  *   - period reports of a quarter of 1 k, 100 k and 1 M responses: the report's time and peak memory
- *     against the smallest's, and responses.csv (bench/period.ts, bench/period-bench.ts).
+ *     against the smallest's, and responses.csv (bench/period.ts, bench/period-bench.ts);
+ *   - remind, the wave report and csat status over a wave of 5 k and 20 k invitations: peak heap flat
+ *     (bench/memory.ts, bench/memory-bench.ts; alone: `npx tsx bench/memory-main.ts`).
  * The emulators run in a child process (bench/emulators.ts), as AWS's services run elsewhere.
  * Prints a table and writes bench/results/latest.json.
  */
@@ -266,6 +268,13 @@ console.log(
 const period = await periodBench();
 console.log(table(period.rows));
 results.periodReports = period.results;
+
+// --- Bounded memory: remind, the wave report and csat status over a wave (issue 13) -----------------
+const { MEMORY_CAPTION, memoryBench } = await import('./memory-bench.ts');
+console.log(`\n${MEMORY_CAPTION}`);
+const memory = await memoryBench();
+console.log(table(memory.rows));
+results.memory = memory.results;
 
 await mkdir(join('bench', 'results'), { recursive: true });
 await writeFile(join('bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
