@@ -13,7 +13,7 @@ const run = promisify(execFile);
 
 /** BENCH_MEMORY_SIZES=5000,100000 for another run. */
 export const MEMORY_SIZES = (process.env.BENCH_MEMORY_SIZES ?? '5000,20000').split(',').map(Number);
-export const MEMORY_HEAP_MB = 64;
+export const MEMORY_HEAP_MB = Number(process.env.BENCH_MEMORY_HEAP_MB ?? 64);
 /** The largest size's peak heap may be at most this many times the smallest's. */
 export const MEMORY_RATIO_TARGET = 1.5;
 const MODES = ['remind', 'report', 'status'] as const;
