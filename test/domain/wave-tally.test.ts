@@ -8,6 +8,7 @@ import {
 } from '../../functions/domain/anonymity.ts';
 import type { Invitation, Wave } from '../../functions/domain/model.ts';
 import { buildReport } from '../../functions/domain/report/document.ts';
+import { reportHtml } from '../../functions/domain/report/html.ts';
 import { WAVE_COMMENTS, WaveTally } from '../../functions/domain/report/wave-tally.ts';
 import { answeredWithTotals, reportInvitations as fixtureInvitations, reportWave } from './report-fixture.ts';
 
@@ -36,6 +37,9 @@ describe('WaveTally comments', () => {
     expect(quoted).toEqual(Array.from({ length: WAVE_COMMENTS }, (_, k) => 75 + k));
     expect(report.statistics.commentsOmitted).toBe(5);
     expect(report.definitions).toHaveProperty('commentsOmitted');
+    expect(reportHtml(report)).toContain(
+      `5 more comments are not listed (each question lists the ${WAVE_COMMENTS} of the lowest totals)`,
+    );
   });
 
   it('should say nothing of omitted comments when none is left out (the reports stay as they were)', () => {
