@@ -7,7 +7,9 @@
  *   - period reports of a quarter of 1 k, 100 k and 1 M responses: the report's time and peak memory
  *     against the smallest's, and responses.csv (bench/period.ts, bench/period-bench.ts);
  *   - dispatch of a wave over 10 k and 100 k customers: time per customer, peak heap of a task, the
- *     longest task (bench/dispatch.ts, bench/dispatch-bench.ts).
+ *     longest task (bench/dispatch.ts, bench/dispatch-bench.ts);
+ *   - remind, the wave report and csat status over a wave of 5 k and 20 k invitations: peak heap flat
+ *     (bench/memory.ts, bench/memory-bench.ts; alone: `npx tsx bench/memory-main.ts`).
  * The emulators run in a child process (bench/emulators.ts), as AWS's services run elsewhere.
  * Prints a table and writes bench/results/latest.json (`BENCH_CASES=survey npm run bench`: only the survey
  * page's GET and submit, into bench/results/survey.json).
@@ -269,6 +271,13 @@ console.log(
 const dispatched = await dispatchBench();
 console.log(table(dispatched.rows));
 results.dispatch = dispatched.results;
+
+// --- Bounded memory: remind, the wave report and csat status over a wave (issue 13) -----------------
+const { MEMORY_CAPTION, memoryBench } = await import('./memory-bench.ts');
+console.log(`\n${MEMORY_CAPTION}`);
+const memory = await memoryBench();
+console.log(table(memory.rows));
+results.memory = memory.results;
 
 await mkdir(join('bench', 'results'), { recursive: true });
 await writeFile(join('bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

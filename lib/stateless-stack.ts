@@ -271,8 +271,9 @@ export class StatelessStack extends Stack {
         METRICS_NAMESPACE: metricsNamespace(this.stackName),
       },
     });
-    // Reads only: waves (Query on the table), invitations and the directory (the index), the suppression
-    // list of the due reminders' addresses (BatchGetItem, hashed with the secret). Send claims and sends.
+    // Reads only: waves (Query on the table), invitations a page at a time (the index), and for each page's
+    // due reminders their customers' unsubscribe flag and the suppression list of their addresses
+    // (BatchGetItem, addresses hashed with the secret). Send claims and sends.
     this.remind.grantTable(table, ['Query'], gsi1);
     this.remind.grantTable(table, ['BatchGetItem']);
     this.remind.grantSecretValue(shared.tokenSecretArn);

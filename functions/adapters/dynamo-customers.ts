@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryCustomer } from '../domain/audience.ts';
 import { CustomersWriteError } from '../domain/customers/write-error.ts';
 import type { Customer } from '../domain/programme.ts';
@@ -39,6 +39,12 @@ const decodeCursor = (cursor: string): Record<string, unknown> => {
     throw new RangeError('not a directory cursor');
   return key as Record<string, unknown>;
 };
+
+/** BatchGetItem's limit: 100 keys a request; rounds of retrying unprocessed keys before giving up. */
+const BATCH = 100;
+const MAX_ROUNDS = 8;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const CUSTOMER_PREFIX = customerKey('').pk;
 
 /** The customer directory: one profile item per customer, listed through gsi1 (dynamo-keys.ts). */
 export class CustomerItems extends DynamoTable {
@@ -116,6 +122,33 @@ export class CustomerItems extends DynamoTable {
       new GetCommand({ TableName: this.table, Key: customerKey(customerId) }),
     );
     return Item ? toCustomer(Item) : undefined;
+  }
+
+  /**
+   * Which of these customers the directory marks unsubscribed, read 100 keys a request and only the key
+   * and `unsubscribedAt` of each (no personal data); an id the directory does not have is not in the set.
+   */
+  async unsubscribedAmong(customerIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(customerIds)];
+    for (let i = 0; i < unique.length; i += BATCH) {
+      let keys: Array<Record<string, unknown>> = unique
+        .slice(i, i + BATCH)
+        .map((id) => ({ ...customerKey(id) }));
+      for (let round = 0; keys.length > 0; round++) {
+        if (round === MAX_ROUNDS) throw new Error(`customer lookup: ${keys.length} keys still unprocessed`);
+        if (round > 0) await sleep(Math.min(1000, 50 * 2 ** round));
+        const { Responses, UnprocessedKeys } = await this.ddb.send(
+          new BatchGetCommand({
+            RequestItems: { [this.table]: { Keys: keys, ProjectionExpression: 'pk, unsubscribedAt' } },
+          }),
+        );
+        for (const item of Responses?.[this.table] ?? [])
+          if (item.unsubscribedAt) found.add(String(item.pk).slice(CUSTOMER_PREFIX.length));
+        keys = (UnprocessedKeys?.[this.table]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
+      }
+    }
+    return found;
   }
 
   async listCustomers(): Promise<DirectoryCustomer[]> {

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Invitation, previousStep, type SendStep } from '../domain/model.ts';
 import {
+  answersKey,
   GSI1,
   INVITATION_SHARDS,
   invitationKey,
@@ -14,6 +15,8 @@ import { DynamoTable, isConditionFailure, strip } from './dynamo-table.ts';
 /** Invitations, each its own item, listed by wave through gsi1 (dynamo-keys.ts), and their send claims. */
 export class InvitationItems extends DynamoTable {
   async putInvitation(invitation: Invitation): Promise<boolean> {
+    // One stored with its response (a copy, a test's fixture) is filed under its answer as saveResponse files it.
+    const answered = invitation.response?.answeredAt;
     return this.conditionHeld(
       this.ddb.send(
         new PutCommand({
@@ -21,6 +24,12 @@ export class InvitationItems extends DynamoTable {
           Item: {
             ...invitationKey(invitation.id),
             ...waveInvitationsKey(invitation.waveId, invitation.id),
+            ...(answered
+              ? {
+                  gsi2pk: answersKey(invitation.campaignId, answered.slice(0, 10), invitation.id),
+                  gsi2sk: `${answered}#${invitation.id}`,
+                }
+              : {}),
             purgeAt: this.purgeAt(invitation.createdAt),
             ...invitation,
           },

@@ -149,6 +149,11 @@ export class ResponseItems extends DynamoTable {
   /** A wave's anonymous responses, shard by shard (an order that says nothing about when they came). */
   async listAnonymousResponses(waveId: string): Promise<AnonymousResponse[]> {
     const all: AnonymousResponse[] = [];
+    for await (const page of this.anonymousResponsePages(waveId)) all.push(...page);
+    return all;
+  }
+
+  async *anonymousResponsePages(waveId: string): AsyncIterable<AnonymousResponse[]> {
     const shards = Array.from(
       { length: ANSWER_SHARDS },
       (_, shard) => () =>
@@ -159,8 +164,7 @@ export class ResponseItems extends DynamoTable {
           ExpressionAttributeValues: { ':w': waveResponsesPartition(waveId, shard) },
         }),
     );
-    for await (const page of interleave(shards)) for (const i of page) all.push(strip<AnonymousResponse>(i));
-    return all;
+    for await (const page of interleave(shards)) yield page.map((i) => strip<AnonymousResponse>(i));
   }
 
   async listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]> {

@@ -112,6 +112,10 @@ export class DynamoStore implements SurveyStore {
     return this.responses.listAnonymousResponses(waveId);
   }
 
+  anonymousResponsePages(waveId: string): AsyncIterable<AnonymousResponse[]> {
+    return this.responses.anonymousResponsePages(waveId);
+  }
+
   listAnswered(campaignId: string, from: string, to: string): Promise<Invitation[]> {
     return this.responses.listAnswered(campaignId, from, to);
   }
@@ -156,6 +160,10 @@ export class DynamoStore implements SurveyStore {
     limit: number,
   ): Promise<{ customers: DirectoryCustomer[]; cursor?: string }> {
     return this.customers.customerPage(shard, cursor, limit);
+  }
+
+  unsubscribedAmong(customerIds: readonly string[]): Promise<Set<string>> {
+    return this.customers.unsubscribedAmong(customerIds);
   }
 
   listCustomers(): Promise<DirectoryCustomer[]> {

@@ -125,3 +125,66 @@ export function reportInvitations(
   }
   return [...open.filter((i) => !taken.has(i)), ...responses.map(asAnsweredInvitation)];
 }
+
+/** One (department, segments) cell's invitations no response has taken yet, emailed or not. */
+interface OpenCell {
+  department: string;
+  emailed: number;
+  other: number;
+}
+
+/**
+ * reportInvitations on counts, for a wave of any size: invitations are added a page at a time (only their
+ * cell and whether they were emailed are kept), then each response takes the place of one open invitation
+ * as reportInvitations has it — one of its own cell, an emailed one first, else one of its department
+ * (an emailed one first, from the cells in the order they were first seen). `remaining` gives what the
+ * invitations not taken count per department; the responses count as answered invitations of their own.
+ */
+export class AnonymousStandIns {
+  private readonly cells = new Map<string, OpenCell>();
+  private readonly byDepartment = new Map<string, OpenCell[]>();
+
+  /** An invitation of the wave (one with a response on it is left out, as reportInvitations does). */
+  addInvitation(invitation: Invitation): void {
+    if (invitation.response) return;
+    const { department, segments } = invitation.customer;
+    const key = cellOf(department, segments);
+    let cell = this.cells.get(key);
+    if (!cell) {
+      cell = { department, emailed: 0, other: 0 };
+      this.cells.set(key, cell);
+      const cells = this.byDepartment.get(department) ?? [];
+      cells.push(cell);
+      this.byDepartment.set(department, cells);
+    }
+    if (invitation.sent?.invite) cell.emailed += 1;
+    else cell.other += 1;
+  }
+
+  /** A response takes the place of an open invitation, when its cell or department has one left. */
+  take(response: Pick<AnonymousResponse, 'department' | 'segments'>): void {
+    const own = this.cells.get(cellOf(response.department, response.segments));
+    if (own && takeOne(own)) return;
+    const cells = this.byDepartment.get(response.department) ?? [];
+    const emailed = cells.find((c) => c.emailed > 0);
+    if (emailed) emailed.emailed -= 1;
+    else cells.find((c) => c.other > 0 && takeOne(c));
+  }
+
+  /** Per department, the invitations no response took: how many, and how many of them were emailed. */
+  remaining(): Array<{ department: string; invited: number; emailed: number }> {
+    return [...this.byDepartment].map(([department, cells]) => ({
+      department,
+      invited: cells.reduce((n, c) => n + c.emailed + c.other, 0),
+      emailed: cells.reduce((n, c) => n + c.emailed, 0),
+    }));
+  }
+}
+
+/** Takes an emailed invitation of the cell, else another; false when it has none left. */
+function takeOne(cell: OpenCell): boolean {
+  if (cell.emailed > 0) cell.emailed -= 1;
+  else if (cell.other > 0) cell.other -= 1;
+  else return false;
+  return true;
+}

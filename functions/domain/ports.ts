@@ -72,6 +72,8 @@ export interface SurveyStore {
   anonymousResponsesAmong(ids: readonly string[]): Promise<Set<string>>;
   /** A wave's anonymous responses, in an order that says nothing about when they came. */
   listAnonymousResponses(waveId: string): Promise<AnonymousResponse[]>;
+  /** The same as listAnonymousResponses (in the same order), a page at a time. */
+  anonymousResponsePages(waveId: string): AsyncIterable<AnonymousResponse[]>;
   /**
    * The campaign's answered invitations with `from <= answeredAt < to` (ISO instants), in answer order;
    * an anonymous response comes as a customerless answered invitation dated at its day's midnight UTC.
@@ -99,6 +101,11 @@ export interface SurveyStore {
     cursor: string | undefined,
     limit: number,
   ): Promise<{ customers: DirectoryCustomer[]; cursor?: string }>;
+  /**
+   * Which of these customer ids the directory marks unsubscribed (batched reads of just those customers);
+   * an id the directory does not have is not in the set.
+   */
+  unsubscribedAmong(customerIds: readonly string[]): Promise<Set<string>>;
   /** One customer of the directory, with what csat recorded (suppressedAt, …); undefined when unknown. */
   getCustomer(customerId: string): Promise<DirectoryCustomer | undefined>;
   /**

@@ -41,36 +41,64 @@ export interface CampaignStatus extends Tally {
   waves: WaveStatus[];
 }
 
-interface Counts {
+/** How many a group (a wave's department, …) invited, emailed and had answer. */
+export interface StatusCounts {
   invited: number;
   emailed: number;
   answered: number;
 }
 
-function measured(c: Counts, target: number | null): Tally {
-  const met = returnRateMet(c.answered, c.invited, target);
-  return { ...c, returnRate: returnRate(c.answered, c.invited) ?? 0, target, met };
+/** A wave's counts per department, as countInvitations adds them up a page at a time. */
+export type DepartmentCounts = Map<string, StatusCounts>;
+
+/** Adds counts to a department's (created at zero when it has none yet). */
+export function addCounts(into: DepartmentCounts, department: string, counts: StatusCounts): void {
+  const mine = into.get(department) ?? { invited: 0, emailed: 0, answered: 0 };
+  into.set(department, mine);
+  mine.invited += counts.invited;
+  mine.emailed += counts.emailed;
+  mine.answered += counts.answered;
+}
+
+/**
+ * Counts some invitations of a wave that sent `questionnaire` into `into`: every one invited, those
+ * emailed, and those whose response fits the questionnaire (an anonymous wave's responses come as
+ * customerless invitations in place of some: anonymity.ts).
+ */
+export function countInvitations(
+  into: DepartmentCounts,
+  invitations: Iterable<Invitation>,
+  questionnaire: Questionnaire,
+): void {
+  for (const invitation of invitations) {
+    addCounts(into, invitation.customer.department, {
+      invited: 1,
+      emailed: wasEmailed(invitation) ? 1 : 0,
+      answered: invitation.response && fitsQuestionnaire(questionnaire, invitation.response) ? 1 : 0,
+    });
+  }
+}
+
+function measured(c: StatusCounts, target: number | null): Tally {
+  const { invited, emailed, answered } = c;
+  const met = returnRateMet(answered, invited, target);
+  return { invited, emailed, answered, returnRate: returnRate(answered, invited) ?? 0, target, met };
 }
 
 /** Rows are measured against `campaign`'s targets: the department's own, else the default. */
 function tally(
-  invitations: ReadonlyArray<{ invitation: Invitation; questionnaire: Questionnaire }>,
+  counts: Iterable<DepartmentCounts>,
   campaign: Campaign | undefined,
 ): Tally & { departments: DepartmentTally[] } {
   const targetOf = (department?: string) => (campaign ? returnRateTarget(campaign, department) : null);
-  const byDepartment = new Map<string, Counts>();
-  const total: Counts = { invited: 0, emailed: 0, answered: 0 };
-  for (const { invitation, questionnaire } of invitations) {
-    const department = invitation.customer.department;
-    const counts = byDepartment.get(department) ?? { invited: 0, emailed: 0, answered: 0 };
-    byDepartment.set(department, counts);
-    const emailed = wasEmailed(invitation) ? 1 : 0;
-    // An anonymous wave's responses come as customerless invitations in place of some (anonymity.ts).
-    const answered = invitation.response && fitsQuestionnaire(questionnaire, invitation.response) ? 1 : 0;
-    for (const c of [counts, total]) {
-      c.invited += 1;
-      c.emailed += emailed;
-      c.answered += answered;
+  const byDepartment: DepartmentCounts = new Map();
+  const total: StatusCounts = { invited: 0, emailed: 0, answered: 0 };
+  for (const wave of counts) {
+    for (const [department, c] of wave) {
+      addCounts(byDepartment, department, c);
+      total.invited += c.invited;
+      total.emailed += c.emailed;
+      total.answered += c.answered;
     }
   }
   const departments = [...byDepartment]
@@ -91,28 +119,40 @@ export function campaignStatus(
   waves: readonly Wave[],
   invitationsByWave: Readonly<Record<string, readonly Invitation[]>>,
 ): CampaignStatus {
-  const perWave = waves.map((w) => ({
-    wave: w,
-    invitations: (invitationsByWave[w.waveId] ?? []).map((invitation) => ({
-      invitation,
-      questionnaire: w.questionnaire,
-    })),
-  }));
+  const counts = new Map<string, DepartmentCounts>();
+  for (const w of waves) {
+    const wave: DepartmentCounts = new Map();
+    countInvitations(
+      wave,
+      Object.hasOwn(invitationsByWave, w.waveId) ? invitationsByWave[w.waveId]! : [],
+      w.questionnaire,
+    );
+    counts.set(w.waveId, wave);
+  }
+  return campaignStatusOf(waves, counts);
+}
+
+/** campaignStatus from each wave's counts per department (countInvitations), by wave id. */
+export function campaignStatusOf(
+  waves: readonly Wave[],
+  countsByWave: ReadonlyMap<string, DepartmentCounts>,
+): CampaignStatus {
+  const perWave = waves.map((w) => ({ wave: w, counts: countsByWave.get(w.waveId) ?? new Map() }));
   const newest = waves.reduce<Wave | undefined>(
     (n, w) => (n && n.createdAt >= w.createdAt ? n : w),
     undefined,
   );
   const overall = tally(
-    perWave.flatMap((p) => p.invitations),
+    perWave.map((p) => p.counts),
     newest?.campaign,
   );
   return {
     ...overall,
-    waves: perWave.map(({ wave, invitations }) => ({
+    waves: perWave.map(({ wave, counts }) => ({
       waveId: wave.waveId,
       createdAt: wave.createdAt,
       deadline: wave.deadline,
-      ...tally(invitations, wave.campaign),
+      ...tally([counts], wave.campaign),
       ...(wave.selection ? { selection: wave.selection } : {}),
     })),
   };

@@ -76,90 +76,126 @@ const count = <K extends string>(map: Partial<Record<K, number>>, key: K): void 
  * In an anonymous wave nothing on an invitation tells whether it was answered, and the sweep does not ask:
  * it queues every due reminder, and the send step (which looks the response up) claims those of answered
  * invitations without sending them, so every invitation of the wave keeps the same reminder steps.
+ *
+ * A wave is read a page of invitations at a time, and each page's due reminders are checked (directory
+ * and suppression list, batched reads of just those customers) and queued before the next page is read:
+ * memory holds one page whatever the wave's size.
  */
 export async function remind(deps: RemindDeps, input: { campaign: Campaign }): Promise<RemindResult> {
-  const { store, queue, clock, calendars } = deps;
+  const { store, clock, calendars } = deps;
   const now = clock.now();
   const open = (await store.listWaves(input.campaign.id)).filter(
     (w) => now.getTime() < Date.parse(w.deadline),
   );
-
-  const waves: WaveReminders[] = [];
-  const jobs: SendJob[] = [];
-  let unsubscribed: Set<string> | undefined;
+  // Every wave's calendar is found before anything is queued: a wave naming an unknown one fails the
+  // sweep with nothing queued.
+  const rulesOf = new Map<string, { calendar: HolidayCalendar }>();
   for (const wave of open) {
-    const summary: WaveReminders = { waveId: wave.waveId, queued: {}, notDue: {} };
-    waves.push(summary);
     const rules = wave.campaign.reminders;
     if (!rules || rules.max === 0) continue;
-    let calendar: HolidayCalendar;
     try {
-      calendar = findCalendar(calendars, rules.calendar);
+      rulesOf.set(wave.waveId, { calendar: findCalendar(calendars, rules.calendar) });
     } catch {
       throw new ReminderCalendarError(wave.waveId, rules.calendar);
     }
-    const due: Array<{ job: SendJob; customerId: string; email: string; provisional: boolean }> = [];
+  }
+
+  const waves: WaveReminders[] = [];
+  let queued = 0;
+  for (const wave of open) {
+    const summary: WaveReminders = { waveId: wave.waveId, queued: {}, notDue: {} };
+    waves.push(summary);
+    const rules = rulesOf.get(wave.waveId);
+    if (!rules) continue;
     const days = new Map<string, ProvisionalDecisions['days'][number]>();
-    let provisional = 0;
-    for (const invitation of await store.listInvitations(wave.waveId)) {
-      const decision = nextReminder(invitation, wave, calendar, now);
-      if (decision.unofficial) {
-        provisional += 1;
-        for (const d of decision.unofficial) {
-          days.set(d.date, {
-            date: d.date,
-            basis: d.basis as 'provisional' | 'uncovered',
-            working: d.working,
+    const provisional = { decisions: 0, queued: 0 };
+    for await (const page of store.invitationPages(wave.waveId)) {
+      const due: DueReminder[] = [];
+      for (const invitation of page) {
+        const decision = nextReminder(invitation, wave, rules.calendar, now);
+        if (decision.unofficial) {
+          provisional.decisions += 1;
+          for (const d of decision.unofficial) {
+            days.set(d.date, {
+              date: d.date,
+              basis: d.basis as 'provisional' | 'uncovered',
+              working: d.working,
+            });
+          }
+        }
+        if (decision.due) {
+          due.push({
+            job: { invitationId: invitation.id, step: decision.step },
+            customerId: invitation.customer.id,
+            email: invitation.customer.email,
+            provisional: decision.unofficial !== undefined,
           });
+        } else {
+          count(summary.notDue, decision.reason);
         }
       }
-      if (decision.due) {
-        due.push({
-          job: { invitationId: invitation.id, step: decision.step },
-          customerId: invitation.customer.id,
-          email: invitation.customer.email,
-          provisional: decision.unofficial !== undefined,
-        });
-      } else {
-        count(summary.notDue, decision.reason);
-      }
+      const jobs = await sendable(deps, due, summary, provisional);
+      if (jobs.length > 0) await deps.queue.enqueue(jobs);
+      queued += jobs.length;
     }
-    if (provisional > 0) {
+    if (provisional.decisions > 0) {
       summary.provisional = {
-        calendar: calendar.id,
-        decisions: provisional,
-        queued: 0,
+        calendar: rules.calendar.id,
+        decisions: provisional.decisions,
+        queued: provisional.queued,
         days: [...days.values()].sort((a, b) => a.date.localeCompare(b.date)),
       };
     }
-    if (due.length === 0) continue;
-    // One directory read per sweep, and only when some reminder is due.
-    unsubscribed ??= new Set((await store.listCustomers()).filter((c) => c.unsubscribedAt).map((c) => c.id));
-    // The addresses of the due reminders only, read in batches of 100.
-    const suppressed = await suppressionsOf(
-      deps.suppressions,
-      due.map((d) => d.email),
-    );
-    for (const { job, customerId, email, provisional: onProvisional } of due) {
-      if (unsubscribed.has(customerId)) {
-        count(summary.notDue, 'unsubscribed');
-        continue;
-      }
-      if (suppressed.has(email)) {
-        count(summary.notDue, 'suppressed');
-        continue;
-      }
-      jobs.push(job);
-      count(summary.queued, job.step);
-      if (onProvisional && summary.provisional) summary.provisional.queued += 1;
-    }
   }
-  if (jobs.length > 0) await queue.enqueue(jobs);
   const provisionalDecisions = waves.reduce((n, w) => n + (w.provisional?.decisions ?? 0), 0);
   return {
     campaignId: input.campaign.id,
     waves,
-    queued: jobs.length,
+    queued,
     ...(provisionalDecisions > 0 ? { provisionalDecisions } : {}),
   };
+}
+
+interface DueReminder {
+  job: SendJob;
+  customerId: string;
+  email: string;
+  /** The decision rested on provisional or uncovered days. */
+  provisional: boolean;
+}
+
+/**
+ * The jobs of a page's due reminders that may go out: not to a customer the directory marks unsubscribed
+ * (through another wave's link) nor to a suppressed address, each looked up for these reminders only.
+ * Counts what it leaves out and what it queues on the wave's summary.
+ */
+async function sendable(
+  deps: RemindDeps,
+  due: readonly DueReminder[],
+  summary: WaveReminders,
+  provisional: { queued: number },
+): Promise<SendJob[]> {
+  if (due.length === 0) return [];
+  const [unsubscribed, suppressed] = await Promise.all([
+    deps.store.unsubscribedAmong(due.map((d) => d.customerId)),
+    suppressionsOf(
+      deps.suppressions,
+      due.map((d) => d.email),
+    ),
+  ]);
+  const jobs: SendJob[] = [];
+  for (const { job, customerId, email, provisional: onProvisional } of due) {
+    if (unsubscribed.has(customerId)) {
+      count(summary.notDue, 'unsubscribed');
+      continue;
+    }
+    if (suppressed.has(email)) {
+      count(summary.notDue, 'suppressed');
+      continue;
+    }
+    jobs.push(job);
+    count(summary.queued, job.step);
+    if (onProvisional) provisional.queued += 1;
+  }
+  return jobs;
 }

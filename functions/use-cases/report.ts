@@ -1,11 +1,14 @@
-import { isAnonymous, reportInvitations } from '../domain/anonymity.ts';
+import { AnonymousStandIns, asAnsweredInvitation, isAnonymous, minGroupSizeOf } from '../domain/anonymity.ts';
 import type { ComposeMime } from '../domain/email/message.ts';
+import type { Wave } from '../domain/model.ts';
 import type { BlobStore, Clock, Mailer, SurveyStore } from '../domain/ports.ts';
-import { responsesCsv } from '../domain/report/csv.ts';
-import { buildReport, reportJson, reportKeys } from '../domain/report/document.ts';
+import { waveResponsesWriter } from '../domain/report/csv.ts';
+import { reportJson, reportKeys, waveReport } from '../domain/report/document.ts';
 import { reportEmail } from '../domain/report/email.ts';
 import { WaveNotFoundError } from '../domain/report/errors.ts';
 import { reportHtml } from '../domain/report/html.ts';
+import { WaveTally } from '../domain/report/wave-tally.ts';
+import { withheldGroups } from '../domain/report/withholding.ts';
 import { signReportLink } from '../domain/token.ts';
 import type { ActionReportDeps } from './period-actions.ts';
 
@@ -127,16 +130,12 @@ export async function generateReport(deps: ReportDeps, input: ReportInput): Prom
   }
   const secret = await links.secret();
 
-  const listed = await store.listInvitations(wave.waveId);
-  // An anonymous campaign's answers are not on its invitations (domain/anonymity.ts).
-  const invitations = isAnonymous(wave.campaign)
-    ? reportInvitations(listed, await store.listAnonymousResponses(wave.waveId))
-    : listed;
-  const report = buildReport(wave, invitations, now);
+  const tally = await tallyWave(store, wave);
+  const report = waveReport(wave, tally, now);
   const keys = reportKeys(wave.campaignId, wave.waveId);
   await Promise.all([
     blobs.put(keys.json, reportJson(report), CONTENT_TYPES.json),
-    blobs.put(keys.csv, responsesCsv(wave, invitations), CONTENT_TYPES.csv),
+    blobs.putStream(keys.csv, responsesCsv(store, wave, tally), CONTENT_TYPES.csv),
     blobs.put(keys.html, reportHtml(report), CONTENT_TYPES.html),
   ]);
   // Whole seconds, as the links carry it, so the email states exactly when they stop working.
@@ -170,4 +169,58 @@ export async function generateReport(deps: ReportDeps, input: ReportInput): Prom
     emailed: settings.managers.length,
     final,
   };
+}
+
+/**
+ * The statistics of a wave, read a page of invitations at a time: memory holds a page and the sums
+ * (WaveTally), whatever the wave's size. An anonymous campaign's answers are not on its invitations
+ * (domain/anonymity.ts): its responses are read a page at a time too, each standing in for an invitation.
+ */
+export async function tallyWave(
+  store: Pick<SurveyStore, 'invitationPages' | 'anonymousResponsePages'>,
+  wave: Wave,
+): Promise<WaveTally> {
+  const tally = new WaveTally(wave.questionnaire, minGroupSizeOf(wave.campaign));
+  if (!isAnonymous(wave.campaign)) {
+    for await (const page of store.invitationPages(wave.waveId))
+      for (const invitation of page) tally.addInvitation(invitation);
+    return tally;
+  }
+  const standIns = new AnonymousStandIns();
+  for await (const page of store.invitationPages(wave.waveId))
+    for (const invitation of page) standIns.addInvitation(invitation);
+  for await (const page of store.anonymousResponsePages(wave.waveId)) {
+    for (const response of page) {
+      standIns.take(response);
+      tally.addInvitation(asAnsweredInvitation(response));
+    }
+  }
+  for (const { department, invited, emailed } of standIns.remaining())
+    tally.addUnanswered(department, invited, emailed);
+  return tally;
+}
+
+/**
+ * The wave's responses.csv as it is written (BlobStore.putStream): the header, then the rows of the
+ * campaign's answers a page at a time (store.answeredPages, in answer order) between the first and the
+ * last answer the tally saw, leaving out other waves' answers. An anonymous campaign's departments that
+ * the tally withholds have no row.
+ */
+export async function* responsesCsv(
+  store: Pick<SurveyStore, 'answeredPages'>,
+  wave: Wave,
+  tally: WaveTally,
+): AsyncIterable<string> {
+  const writer = waveResponsesWriter(
+    wave,
+    withheldGroups(tally.answeredByDepartment(), minGroupSizeOf(wave.campaign)),
+  );
+  yield writer.head;
+  const between = tally.answeredBetween();
+  if (!between) return;
+  const until = new Date(Date.parse(between.last) + 1).toISOString();
+  for await (const page of store.answeredPages(wave.campaignId, between.first, until)) {
+    const rows = writer.rows(page.filter((i) => i.waveId === wave.waveId));
+    if (rows !== '') yield rows;
+  }
 }

@@ -1,10 +1,16 @@
-import { isAnonymous, reportInvitations } from '../domain/anonymity.ts';
+import { AnonymousStandIns, asAnsweredInvitation, isAnonymous } from '../domain/anonymity.ts';
 import type { HolidayCalendar } from '../domain/calendar/index.ts';
 import { type CalendarExposure, calendarExposure } from '../domain/calendar-exposure.ts';
-import type { Invitation } from '../domain/model.ts';
+import type { Wave } from '../domain/model.ts';
 import type { Clock, SurveyStore } from '../domain/ports.ts';
 import type { Campaign } from '../domain/programme.ts';
-import { type CampaignStatus, campaignStatus } from '../domain/status.ts';
+import {
+  addCounts,
+  type CampaignStatus,
+  campaignStatusOf,
+  countInvitations,
+  type DepartmentCounts,
+} from '../domain/status.ts';
 
 export interface CampaignStatusReport extends CampaignStatus {
   campaignId: string;
@@ -17,26 +23,23 @@ export interface CampaignStatusReport extends CampaignStatus {
 }
 
 export interface CampaignStatusDeps {
-  store: Pick<SurveyStore, 'listWaves' | 'listInvitations' | 'listAnonymousResponses'>;
+  store: Pick<SurveyStore, 'listWaves' | 'invitationPages' | 'anonymousResponsePages'>;
   /** With both, the report says where the campaign's calendar is provisional in the next 90 days. */
   clock?: Clock;
   programme?: { campaigns: readonly Campaign[]; calendars: readonly HolidayCalendar[] };
 }
 
-/** Reads a campaign's waves and their invitations and counts who answered. */
+/**
+ * Reads a campaign's waves and their invitations, a page at a time, and counts who answered: memory holds
+ * a page and the counts per department, whatever the waves' size.
+ */
 export async function getCampaignStatus(
   deps: CampaignStatusDeps,
   input: { campaignId: string },
 ): Promise<CampaignStatusReport> {
   const waves = await deps.store.listWaves(input.campaignId);
-  const invitationsByWave: Record<string, Invitation[]> = {};
-  for (const wave of waves) {
-    const listed = await deps.store.listInvitations(wave.waveId);
-    // An anonymous campaign's answers are not on its invitations: counted as the wave report does.
-    invitationsByWave[wave.waveId] = isAnonymous(wave.campaign)
-      ? reportInvitations(listed, await deps.store.listAnonymousResponses(wave.waveId))
-      : listed;
-  }
+  const counts = new Map<string, DepartmentCounts>();
+  for (const wave of waves) counts.set(wave.waveId, await countWave(deps.store, wave));
   const campaign = deps.programme?.campaigns.find((c) => c.id === input.campaignId);
   const calendar =
     campaign && deps.clock && deps.programme
@@ -44,7 +47,28 @@ export async function getCampaignStatus(
       : undefined;
   return {
     campaignId: input.campaignId,
-    ...campaignStatus(waves, invitationsByWave),
+    ...campaignStatusOf(waves, counts),
     ...(calendar ? { calendar } : {}),
   };
+}
+
+/** One wave's counts per department, read a page at a time. */
+async function countWave(store: CampaignStatusDeps['store'], wave: Wave): Promise<DepartmentCounts> {
+  const counts: DepartmentCounts = new Map();
+  const q = wave.questionnaire;
+  if (!isAnonymous(wave.campaign)) {
+    for await (const page of store.invitationPages(wave.waveId)) countInvitations(counts, page, q);
+    return counts;
+  }
+  // An anonymous campaign's answers are not on its invitations: counted as the wave report does.
+  const standIns = new AnonymousStandIns();
+  for await (const page of store.invitationPages(wave.waveId))
+    for (const invitation of page) standIns.addInvitation(invitation);
+  for await (const page of store.anonymousResponsePages(wave.waveId)) {
+    for (const response of page) standIns.take(response);
+    countInvitations(counts, page.map(asAnsweredInvitation), q);
+  }
+  for (const { department, invited, emailed } of standIns.remaining())
+    addCounts(counts, department, { invited, emailed, answered: 0 });
+  return counts;
 }

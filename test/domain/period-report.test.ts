@@ -10,8 +10,8 @@ import {
 } from '../../functions/domain/report/period.ts';
 import type { RollupEntry } from '../../functions/domain/report/period-report.ts';
 import { mergedEntries, mergeEntries, rollupEntries } from '../../functions/domain/report/rollup.ts';
-import { waveStatistics } from '../../functions/domain/report/statistics.ts';
 import { addResponse, emptyTally, meanTotal, mergeTallies } from '../../functions/domain/report/tally.ts';
+import { waveStatistics } from '../../functions/domain/report/wave-tally.ts';
 import { marchWave, periodReport, periodWave, TZ } from './period-fixture.ts';
 import { answeredWithTotals, reportWave } from './report-fixture.ts';
 

@@ -4,7 +4,7 @@ import { responsesCsv } from '../../functions/domain/report/csv.ts';
 import { buildReport } from '../../functions/domain/report/document.ts';
 import { reportEmail } from '../../functions/domain/report/email.ts';
 import { reportHtml } from '../../functions/domain/report/html.ts';
-import { waveStatistics } from '../../functions/domain/report/statistics.ts';
+import { waveStatistics } from '../../functions/domain/report/wave-tally.ts';
 import { invitationId } from '../../functions/domain/token.ts';
 import { allAt, MIXED } from '../support/programme.ts';
 import { ROWS, reportInvitations, reportWave } from './report-fixture.ts';

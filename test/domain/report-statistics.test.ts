@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, reportJson, reportKeys } from '../../functions/domain/report/document.ts';
-import { waveStatistics } from '../../functions/domain/report/statistics.ts';
+import { waveStatistics } from '../../functions/domain/report/wave-tally.ts';
 import { invitationId } from '../../functions/domain/token.ts';
 import { reportInvitations, reportWave, XSS_SCRIPT } from './report-fixture.ts';
 

@@ -10,7 +10,7 @@ import { responsesCsv } from '../../functions/domain/report/csv.ts';
 import { buildReport } from '../../functions/domain/report/document.ts';
 import { reportEmail } from '../../functions/domain/report/email.ts';
 import { reportHtml } from '../../functions/domain/report/html.ts';
-import { waveStatistics } from '../../functions/domain/report/statistics.ts';
+import { waveStatistics } from '../../functions/domain/report/wave-tally.ts';
 import { isSatisfied, score } from '../../functions/domain/scoring.ts';
 import { programme } from '../../programme/index.ts';
 import keyCustomerPoints from '../../programme/questionnaires/key-customer-points.v1.json' with {

@@ -287,17 +287,22 @@ describe('campaignStatus against return-rate targets', () => {
 });
 
 describe('getCampaignStatus', () => {
-  it('should read the waves and each wave’s invitations through the store', async () => {
-    // Arrange
+  it('should read the waves and each wave’s invitations through the store, a page at a time', async () => {
+    // Arrange: two pages; a whole-wave read would fail.
     const w = wave('demo-20250401T0100', '2025-04-01T01:00:00.000Z');
     const asked: string[] = [];
     const store = {
       listWaves: async (campaignId: string) => (campaignId === 'demo' ? [w] : []),
-      listInvitations: async (waveId: string) => {
+      invitationPages: async function* (waveId: string) {
         asked.push(waveId);
-        return many(3, waveId, 'east', 2);
+        const all = many(3, waveId, 'east', 2);
+        yield all.slice(0, 2);
+        yield all.slice(2);
       },
-      listAnonymousResponses: async () => [],
+      anonymousResponsePages: async function* () {},
+      listInvitations: async () => {
+        throw new Error('a whole wave in memory');
+      },
     };
 
     // Act

@@ -8,7 +8,7 @@ import type { EmailMessage } from '../../functions/domain/email/message.ts';
 import type { Invitation, StoredResponse, Wave } from '../../functions/domain/model.ts';
 import type { SurveyStore } from '../../functions/domain/ports.ts';
 import { invitedByOf } from '../../functions/domain/report/rollup.ts';
-import { waveStatistics } from '../../functions/domain/report/statistics.ts';
+import { waveStatistics } from '../../functions/domain/report/wave-tally.ts';
 import { score } from '../../functions/domain/scoring.ts';
 import {
   departmentKey,

@@ -5,7 +5,7 @@ import type { Invitation, Wave } from '../model.ts';
 import type { Questionnaire } from '../questionnaire.ts';
 import { choiceQuestionsOf } from '../questionnaire-defaults.ts';
 import { questionnairesOf } from './period-report.ts';
-import { byAnswerTime, type CountedResponse, fitsQuestionnaire, fittingResponses } from './statistics.ts';
+import { byAnswerTime, type CountedResponse, fitsQuestionnaire } from './statistics.ts';
 import { flagLabel, words } from './text.ts';
 import { withheldGroups } from './withholding.ts';
 
@@ -106,29 +106,47 @@ const csvOf = (rows: string[][], bom = true): string =>
  */
 export function responsesCsv(wave: Wave, invitations: Invitation[]): string {
   const q = wave.questionnaire;
-  const language = wave.campaign.report.language;
-  const { header, cells } = responseColumns([q], language);
-  const fitting = fittingResponses(q, invitations);
-  return csvOf([
-    header,
-    ...withholdDepartments(fitting, minGroupSizeOf(wave.campaign)).map((c) => cells(q, c)),
-  ]);
+  const fitting = new Map<string, number>();
+  for (const { customer, response } of invitations)
+    if (response && fitsQuestionnaire(q, response))
+      fitting.set(customer.department, (fitting.get(customer.department) ?? 0) + 1);
+  const writer = waveResponsesWriter(wave, withheldGroups(fitting, minGroupSizeOf(wave.campaign)));
+  return writer.head + writer.rows(invitations);
 }
 
 /**
- * An anonymous campaign's rows (withholding.ts): the rows of a withheld department are left out (the
- * report's totals still count them).
+ * responsesCsv written a page of answered invitations at a time (any number of them in bounded memory):
+ * `head` is the byte-order mark and the header row; `rows` turns answered invitations (in answer order,
+ * as the store's answeredPages gives them) into rows, leaving out responses that do not fit the wave's
+ * questionnaire and, in an anonymous campaign, those of `withheld` departments (withholding.ts: counted
+ * by the responses that fit, per department that has any). head + rows(page 1) + rows(page 2)… is
+ * responsesCsv of all of them.
  */
-function withholdDepartments(
-  fitting: CountedResponse[],
-  minGroupSize: number | undefined,
-): CountedResponse[] {
-  if (minGroupSize === undefined) return fitting;
-  const counts = new Map<string, number>();
-  for (const { invitation } of fitting)
-    counts.set(invitation.customer.department, (counts.get(invitation.customer.department) ?? 0) + 1);
-  const hidden = withheldGroups(counts, minGroupSize);
-  return fitting.filter((c) => !hidden.has(c.invitation.customer.department));
+export function waveResponsesWriter(
+  wave: Wave,
+  withheld: ReadonlySet<string>,
+): { head: string; rows: (answered: Iterable<Invitation>) => string } {
+  const q = wave.questionnaire;
+  const { header, cells } = responseColumns([q], wave.campaign.report.language);
+  return {
+    head: csvOf([header], true),
+    rows: (answered) => {
+      const rows: CountedResponse[] = [];
+      for (const invitation of answered) {
+        const response = invitation.response;
+        if (!response || withheld.has(invitation.customer.department) || !fitsQuestionnaire(q, response))
+          continue;
+        rows.push({ invitation, response });
+      }
+      rows.sort(byAnswerTime);
+      return rows.length === 0
+        ? ''
+        : csvOf(
+            rows.map((c) => cells(q, c)),
+            false,
+          );
+    },
+  };
 }
 
 /**

@@ -5,8 +5,8 @@ import type { Invitation, Wave } from '../model.ts';
 import type { Grades, Questionnaire, ScaleKind } from '../questionnaire.ts';
 import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
 import { EMAILED_DEFINITION, RETURN_RATE_DEFINITIONS } from './return-rate.ts';
-import { waveStatistics } from './statistics.ts';
-import { type ShownWaveStatistics, withholdSmallGroups } from './withholding.ts';
+import { WAVE_COMMENTS, WaveTally } from './wave-tally.ts';
+import type { ShownWaveStatistics } from './withholding.ts';
 
 export { isReportKey, REPORTS_PREFIX, reportKeys } from './keys.ts';
 
@@ -89,6 +89,10 @@ const DEFINITIONS = {
   'comments[]': 'Open answers in question order, lowest total score first.',
 } as const;
 
+const OMITTED_DEFINITIONS = {
+  commentsOmitted: `Comments not listed in comments[]: each open question lists the ${WAVE_COMMENTS} of the lowest totals (then oldest first); responses.csv has every comment.`,
+} as const;
+
 const ANONYMOUS_DEFINITIONS = {
   withheld:
     'Anonymous campaign: departments with fewer than anonymous.minGroupSize responses (and, when that is only one, the next smallest too, so the totals cannot give it away) are not named nor shown: statistics.withheldDepartments says only how many, and their comments are left out, and with fewer responses in the whole wave no comment is shown (commentsWithheld); the totals count every response. Responses carry no customer and are dated by their UTC day only.',
@@ -136,14 +140,33 @@ export function describeQuestionnaire(q: Questionnaire): ReportDocument['questio
 }
 
 /** Builds report.json's content for a wave from its invitations. */
-export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: Date): ReportDocument {
+export function buildReport(
+  wave: Wave,
+  invitations: Iterable<Invitation>,
+  generatedAt: Date,
+): ReportDocument {
+  const tally = new WaveTally(wave.questionnaire, minGroupSizeOf(wave.campaign));
+  for (const invitation of invitations) tally.addInvitation(invitation);
+  return waveReport(wave, tally, generatedAt);
+}
+
+/**
+ * report.json's content for a wave from the tally of its invitations (WaveTally, made with the
+ * campaign's minGroupSizeOf), however many there were.
+ */
+export function waveReport(wave: Wave, tally: WaveTally, generatedAt: Date): ReportDocument {
   const q = wave.questionnaire;
   const minGroupSize = minGroupSizeOf(wave.campaign);
+  const statistics = tally.shown();
   return {
     schemaVersion: 1,
     generatedAt: generatedAt.toISOString(),
     language: wave.campaign.report.language,
-    definitions: { ...DEFINITIONS, ...(minGroupSize === undefined ? {} : ANONYMOUS_DEFINITIONS) },
+    definitions: {
+      ...DEFINITIONS,
+      ...(minGroupSize === undefined ? {} : ANONYMOUS_DEFINITIONS),
+      ...(statistics.commentsOmitted ? OMITTED_DEFINITIONS : {}),
+    },
     campaign: {
       id: wave.campaignId,
       name: localized(wave.campaign.name),
@@ -153,7 +176,7 @@ export function buildReport(wave: Wave, invitations: Invitation[], generatedAt: 
     questionnaire: describeQuestionnaire(q),
     cleaning: wave.campaign.cleaning ? { rules: wave.campaign.cleaning.rules.map(orderedRule) } : null,
     ...(minGroupSize === undefined ? {} : { anonymous: { minGroupSize } }),
-    statistics: withholdSmallGroups(waveStatistics(wave, invitations), minGroupSize),
+    statistics,
   };
 }
 

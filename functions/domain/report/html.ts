@@ -4,6 +4,7 @@ import type { GradeName } from '../questionnaire.ts';
 import type { ReportDocument } from './document.ts';
 import type { CategoryStatistics, ChoiceStatistics, ReportComment } from './statistics.ts';
 import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
+import { WAVE_COMMENTS } from './wave-tally.ts';
 import { withheldText } from './withholding.ts';
 
 /*
@@ -213,7 +214,10 @@ export function reportHtml(report: ReportDocument): string {
             .join('');
           return `<h3>${esc(o.label[lang])}</h3>${items || `<p class="note">${esc(w.noComments)}</p>`}`;
         })
-        .join('');
+        .join('') +
+      (s.commentsOmitted
+        ? `<p class="note">${esc(w.commentsOmitted.replace('{n}', String(s.commentsOmitted)).replace('{k}', String(WAVE_COMMENTS)))}</p>`
+        : '');
 
   const satisfiedLabel = levelName(q.satisfiedFrom);
   const body = [

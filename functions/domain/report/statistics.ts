@@ -1,10 +1,8 @@
-import { CLEANING_FLAGS, type CleaningFlag, isFlagged } from '../cleaning-flags.ts';
+import type { CleaningFlag } from '../cleaning-flags.ts';
 import type { Language } from '../language.ts';
-import { type Invitation, type StoredResponse, type Wave, wasEmailed } from '../model.ts';
+import type { Invitation, StoredResponse } from '../model.ts';
 import type { GradeName, Questionnaire } from '../questionnaire.ts';
 import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
-import { grade, isSatisfied, itemPercent, points, pointsRange } from '../scoring.ts';
-import { returnRate } from './return-rate.ts';
 
 /** How many rated answers a category received at one level of the scale. */
 export interface LevelCount {
@@ -97,8 +95,13 @@ export interface WaveStatistics extends GroupStatistics {
   choices: ChoiceStatistics[];
   /** Sorted by department name. */
   departments: DepartmentStatistics[];
-  /** In question order, then lowest total first (then time of answer, invitation id). */
+  /**
+   * In question order, then lowest total first (then time of answer, invitation id): at most WAVE_COMMENTS
+   * (wave-tally.ts) per question, those of the lowest totals.
+   */
   comments: ReportComment[];
+  /** Comments left out for being beyond WAVE_COMMENTS of their question (responses.csv has them all); absent when none. */
+  commentsOmitted?: number;
 }
 
 /** A response that counts: answered on the wave's questionnaire, every required category rated on its scale. */
@@ -107,14 +110,14 @@ export interface CountedResponse {
   response: StoredResponse;
 }
 
-const GRADE_NAMES: GradeName[] = ['A', 'B', 'C', 'D', 'E'];
+const _GRADE_NAMES: GradeName[] = ['A', 'B', 'C', 'D', 'E'];
 
 const round = (n: number, decimals: number): number => {
   const f = 10 ** decimals;
   return Math.round(n * f) / f;
 };
-const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : round(part / whole, 4));
-const mean = (values: number[]): number | null =>
+const _ratio = (part: number, whole: number): number | null => (whole === 0 ? null : round(part / whole, 4));
+const _mean = (values: number[]): number | null =>
   values.length === 0 ? null : round(values.reduce((s, v) => s + v, 0) / values.length, 2);
 
 /** Plain code-unit order: the same in every runtime and locale, so regenerated files are identical. */
@@ -140,35 +143,11 @@ export function fitsQuestionnaire(q: Questionnaire, response: StoredResponse): b
 }
 
 /** A response's score in the scale's units; responses stored before `raw` existed were complete percent-of-weight ones, where it is the total. */
-const rawOf = (response: StoredResponse): number => response.raw ?? response.total;
+const _rawOf = (response: StoredResponse): number => response.raw ?? response.total;
 
 /** Oldest answer first, then by invitation id: the order of every list of responses. */
 export const byAnswerTime = (a: CountedResponse, b: CountedResponse): number =>
   byCodeUnits(a.response.answeredAt, b.response.answeredAt) || byCodeUnits(a.invitation.id, b.invitation.id);
-
-/**
- * Responses that fit the questionnaire, oldest first (then by invitation id), so every output has a
- * stable order: those data cleaning flagged included, as responses.csv lists them.
- */
-export function fittingResponses(q: Questionnaire, invitations: Invitation[]): CountedResponse[] {
-  return invitations
-    .flatMap((invitation) =>
-      invitation.response && fitsQuestionnaire(q, invitation.response)
-        ? [{ invitation, response: invitation.response }]
-        : [],
-    )
-    .sort(byAnswerTime);
-}
-
-/** Responses that count in the figures: they fit the questionnaire and data cleaning did not flag them. */
-export function countedResponses(q: Questionnaire, invitations: Invitation[]): CountedResponse[] {
-  return fittingResponses(q, invitations).filter((c) => !isFlagged(c.response));
-}
-
-/** Responses that fit the questionnaire but data cleaning flagged: kept, counted as answered, not scored. */
-export function cleanedResponses(q: Questionnaire, invitations: Invitation[]): CountedResponse[] {
-  return fittingResponses(q, invitations).filter((c) => isFlagged(c.response));
-}
 
 /** The open answers of one response, in question order, as reports quote them. */
 export function responseComments(
@@ -192,143 +171,4 @@ export function responseComments(
       },
     ];
   });
-}
-
-/** Rated item answers of some responses, and how many of them are at or above the satisfied level. */
-function tally(q: Questionnaire, counted: CountedResponse[]): { rated: number; satisfied: number } {
-  let satisfied = 0;
-  let rated = 0;
-  for (const { response } of counted) {
-    for (const c of q.categories) {
-      const level = response.ratings[c.id];
-      if (level === undefined) continue;
-      rated += 1;
-      if (isSatisfied(q, level)) satisfied += 1;
-    }
-  }
-  return { rated, satisfied };
-}
-
-function groupStatistics(
-  q: Questionnaire,
-  invitations: readonly Invitation[],
-  counted: CountedResponse[],
-  cleaned: number,
-): GroupStatistics {
-  const meanTotal = mean(counted.map((c) => c.response.total));
-  const meanRaw = mean(counted.map((c) => rawOf(c.response)));
-  const target = q.scale.kind === 'likert' ? q.scale.targetMean : undefined;
-  const { rated, satisfied } = tally(q, counted);
-  const answered = counted.length + cleaned;
-  return {
-    invited: invitations.length,
-    emailed: invitations.filter(wasEmailed).length,
-    answered,
-    cleaned,
-    returnRate: returnRate(answered, invitations.length),
-    meanTotal,
-    meanRaw,
-    targetMet: target === undefined || meanRaw === null ? null : meanRaw >= target,
-    grade: meanTotal === null ? null : grade(meanTotal, q.grades),
-    satisfactionRate: ratio(satisfied, rated),
-  };
-}
-
-function categoryStatistics(q: Questionnaire, counted: CountedResponse[]): CategoryStatistics[] {
-  return q.categories.map((c) => {
-    const levels = counted.flatMap((r) => {
-      const level = r.response.ratings[c.id];
-      return level === undefined ? [] : [level];
-    });
-    const sum = levels.reduce((s, l) => s + points(q, c.id, l), 0);
-    const n = levels.length;
-    return {
-      id: c.id,
-      weight: c.weight ?? null,
-      required: isRequired(c),
-      ...pointsRange(q, c.id),
-      answers: n,
-      meanPoints: n === 0 ? null : round(sum / n, 2),
-      meanPercent: n === 0 ? null : round(itemPercent(q, c.id, sum / n), 2),
-      satisfactionRate: ratio(levels.filter((l) => isSatisfied(q, l)).length, n),
-      distribution: q.scale.levels.map((l) => ({
-        level: l.id,
-        count: levels.filter((x) => x === l.id).length,
-      })),
-    };
-  });
-}
-
-/**
- * The statistics of one wave, from the questionnaire the wave snapshotted and all its invitations
- * (a response lives on its invitation). Pure and deterministic: the same input gives the same output.
- *
- * - return rate = responses that fit the questionnaire (flagged by data cleaning or not) / invitations
- *   the wave created (return-rate.ts): a flagged response is still an answer, only not one to score;
- * - every score and rate below leaves out the responses data cleaning flagged (counted in `cleaned`);
- * - satisfaction index = mean of the responses' total scores (0–100), graded with the questionnaire's
- *   grades; meanRaw the same in the scale's units, checked against a Likert scale's target mean;
- * - satisfaction rate = share of all rated item answers at or above `scale.satisfiedFrom`;
- * - per category: mean points (the scale's units and 0–100) and the count per level, in scale order;
- *   an optional item left blank counts in neither;
- * - per single-choice question: the count per option;
- * - per department (the customer's department when invited): the same group figures.
- */
-export function waveStatistics(wave: Wave, invitations: Invitation[]): WaveStatistics {
-  const q = wave.questionnaire;
-  const counted = countedResponses(q, invitations);
-  const cleaned = cleanedResponses(q, invitations);
-  const answeredAll = invitations.filter((i) => i.response).length;
-  const overall = groupStatistics(q, invitations, counted, cleaned.length);
-  const { rated, satisfied } = tally(q, counted);
-
-  const departments = [...new Set(invitations.map((i) => i.customer.department))].sort(byCodeUnits);
-  const questionOrder = new Map(q.openQuestions.map((o, i) => [o.id, i]));
-  const comments: ReportComment[] = counted.flatMap(({ invitation, response }) =>
-    responseComments(q, invitation, response),
-  );
-  comments.sort(
-    (a, b) =>
-      (questionOrder.get(a.questionId) ?? 0) - (questionOrder.get(b.questionId) ?? 0) ||
-      a.total - b.total ||
-      byCodeUnits(a.answeredAt, b.answeredAt) ||
-      byCodeUnits(a.invitationId, b.invitationId),
-  );
-
-  return {
-    ...overall,
-    excluded: answeredAll - counted.length - cleaned.length,
-    cleaningFlags: CLEANING_FLAGS.map((flag) => ({
-      flag,
-      count: cleaned.filter((c) => c.response.cleaning?.flags.includes(flag)).length,
-    })),
-    ratedAnswers: rated,
-    satisfiedAnswers: satisfied,
-    grades: GRADE_NAMES.map((g) => ({
-      grade: g,
-      count: counted.filter((c) => c.response.grade === g).length,
-    })),
-    categories: categoryStatistics(q, counted),
-    choices: choiceQuestionsOf(q).map((o) => {
-      const chosen = counted.flatMap((c) => c.response.choices?.[o.id] ?? []);
-      return {
-        id: o.id,
-        answers: chosen.length,
-        distribution: o.options.map((x) => ({
-          option: x.id,
-          count: chosen.filter((y) => y === x.id).length,
-        })),
-      };
-    }),
-    departments: departments.map((department) => ({
-      department,
-      ...groupStatistics(
-        q,
-        invitations.filter((i) => i.customer.department === department),
-        counted.filter((c) => c.invitation.customer.department === department),
-        cleaned.filter((c) => c.invitation.customer.department === department).length,
-      ),
-    })),
-    comments,
-  };
 }

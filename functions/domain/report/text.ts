@@ -45,6 +45,7 @@ const WORDS = {
     score: '总分',
     noResponses: '本批次尚无有效回复。',
     noComments: '没有意见。',
+    commentsOmitted: '另有 {n} 条意见未列出（每题只列总分最低的 {k} 条），responses.csv 中有全部意见。',
     invitation: '邀请编号',
     answeredAt: '回复时间',
     openReport: '查看完整报告',
@@ -171,6 +172,8 @@ const WORDS = {
     score: 'Total',
     noResponses: 'No responses in this wave yet.',
     noComments: 'No comments.',
+    commentsOmitted:
+      '{n} more comments are not listed (each question lists the {k} of the lowest totals): responses.csv has them all.',
     invitation: 'Invitation',
     answeredAt: 'Answered at',
     openReport: 'Open the full report',
