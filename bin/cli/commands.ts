@@ -8,6 +8,7 @@ import { erasureCommand } from './customers.ts';
 import { human, importReport } from './format.ts';
 import { type Io, type Options, targetOf, UsageError } from './io.ts';
 import type { ReportRequest } from './target.ts';
+import { untilDispatched } from './wait.ts';
 
 export const CSV_COLUMNS = COLUMNS.map((c) => c.column).join(',');
 
@@ -92,7 +93,7 @@ export async function campaignCommand(
   const target = await targetOf(values, io);
   const result =
     command === 'dispatch'
-      ? await target.dispatch(campaignId)
+      ? await untilDispatched(target, await target.dispatch(campaignId), io)
       : command === 'report'
         ? await target.report(campaignId, which)
         : command === 'remind'

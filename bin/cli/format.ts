@@ -91,16 +91,31 @@ const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
 export const exclusionsText = (e: Exclusions): string =>
   EXCLUSION_REASONS.map((r) => `${e[r]} ${EXCLUSION_LABELS[r]}`).join(' · ');
 
-export function human(command: string, result: unknown): string {
-  if (command === 'dispatch') {
-    const r = result as DispatchResponse;
-    const what =
-      r.created > 0
-        ? `${r.created} new invitation(s) queued`
-        : 'already dispatched for this tick: no new invitations';
-    const left = r.excluded ? `\nLeft out: ${exclusionsText(r.excluded)} (seed ${r.seed}).` : '';
-    return `Wave ${r.waveId} of ${r.campaignId}: ${r.invited} invited, ${what}.${left}`;
+/** Only the reasons that left someone out: `2 unsubscribed · 48 surveyed recently`. */
+const nonZeroExclusions = (e: Exclusions): string =>
+  EXCLUSION_REASONS.filter((r) => e[r] > 0)
+    .map((r) => `${e[r]} ${EXCLUSION_LABELS[r]}`)
+    .join(' · ') || 'nobody in the directory';
+
+/** What `csat dispatch` did, in words: the wave's figures, why nobody was eligible, or how far it got. */
+export function dispatchText(r: DispatchResponse): string {
+  const wave = `Wave ${r.waveId} of ${r.campaignId}`;
+  const seed = r.seed ? ` (seed ${r.seed})` : '';
+  if (r.state === 'empty') {
+    return `${wave}: 0 eligible: ${r.excluded ? nonZeroExclusions(r.excluded) : 'nobody selected'}${seed}. No invitations; reports and reminders skip it.`;
   }
+  if (r.state === 'selecting' || r.state === 'inviting') {
+    return (
+      `${wave} is still being dispatched (${r.state}). ` +
+      `\`csat status ${r.campaignId}\` shows its progress; \`csat dispatch ${r.campaignId}\` resumes it if it stalled.`
+    );
+  }
+  const left = r.excluded ? `\nLeft out: ${exclusionsText(r.excluded)}${seed}.` : '';
+  return `${wave}: ${r.invited} invited, ${r.created} invitation(s) created and their emails queued.${left}`;
+}
+
+export function human(command: string, result: unknown): string {
+  if (command === 'dispatch') return dispatchText(result as DispatchResponse);
   if (command === 'remind') {
     const r = result as RemindResponse;
     if (r.waves.length === 0) return `Campaign ${r.campaignId} has no open wave: no reminders.`;

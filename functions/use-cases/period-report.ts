@@ -34,6 +34,7 @@ import {
   rollupEntries,
 } from '../domain/report/rollup.ts';
 import { byCodeUnits } from '../domain/report/statistics.ts';
+import { isDispatched } from '../domain/selection/dispatch-state.ts';
 import { signReportLink } from '../domain/token.ts';
 import { forEachLimited } from './concurrency.ts';
 import { actionsOfReports } from './period-actions.ts';
@@ -110,7 +111,8 @@ export async function gatherPeriod(
 ): Promise<PeriodFigures> {
   const { store, blobs, clock } = deps;
   const now = clock.now();
-  const all = await store.listWaves(input.campaignId);
+  // Waves still being dispatched, or empty, count for nothing yet.
+  const all = (await store.listWaves(input.campaignId)).filter(isDispatched);
   const latest = all[0];
   if (!latest) throw new WaveNotFoundError(input.campaignId, undefined);
   const campaign = latest.campaign;

@@ -3,6 +3,7 @@ import type { SendJob, SendStep } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import type { Campaign } from '../domain/programme.ts';
 import { type NotDueReason, nextReminder } from '../domain/reminders.ts';
+import { isDispatched } from '../domain/selection/dispatch-state.ts';
 import { type Suppressions, suppressionsOf } from './suppression.ts';
 
 export interface RemindDeps {
@@ -85,7 +86,7 @@ export async function remind(deps: RemindDeps, input: { campaign: Campaign }): P
   const { store, clock, calendars } = deps;
   const now = clock.now();
   const open = (await store.listWaves(input.campaign.id)).filter(
-    (w) => now.getTime() < Date.parse(w.deadline),
+    (w) => isDispatched(w) && now.getTime() < Date.parse(w.deadline),
   );
   // Every wave's calendar is found before anything is queued: a wave naming an unknown one fails the
   // sweep with nothing queued.

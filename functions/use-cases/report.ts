@@ -9,6 +9,7 @@ import { WaveNotFoundError } from '../domain/report/errors.ts';
 import { reportHtml } from '../domain/report/html.ts';
 import { WaveTally } from '../domain/report/wave-tally.ts';
 import { withheldGroups } from '../domain/report/withholding.ts';
+import { isDispatched } from '../domain/selection/dispatch-state.ts';
 import { signReportLink } from '../domain/token.ts';
 import type { ActionReportDeps } from './period-actions.ts';
 
@@ -112,7 +113,8 @@ export async function generateReport(deps: ReportDeps, input: ReportInput): Prom
   const scheduled = input.trigger === 'schedule';
   const wave = input.waveId
     ? await store.getWave(input.campaignId, input.waveId)
-    : (await store.listWaves(input.campaignId))[0];
+    : // The latest wave with invitations: one still being dispatched, or empty, is not reported.
+      (await store.listWaves(input.campaignId)).find(isDispatched);
   if (!wave) {
     if (scheduled && !input.waveId) return { campaignId: input.campaignId, skipped: 'no-wave' };
     throw new WaveNotFoundError(input.campaignId, input.waveId);

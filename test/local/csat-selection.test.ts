@@ -52,7 +52,13 @@ describe('csat: who a wave left out', () => {
   });
 
   it('should show the counts after a dispatch', async () => {
-    const result = { campaignId: 'demo', waveId: 'demo-20250701T0100', invited: 10, created: 10 };
+    const result = {
+      campaignId: 'demo',
+      waveId: 'demo-20250701T0100',
+      state: 'done',
+      invited: 10,
+      created: 10,
+    };
     lambda.on(InvokeCommand).resolves({
       Payload: new TextEncoder().encode(JSON.stringify({ ...result, seed: 'q3-2025', excluded })) as never,
     });
@@ -60,8 +66,31 @@ describe('csat: who a wave left out', () => {
     const out = await csat('dispatch', 'demo', '--stack', 'csat-prod');
 
     expect(out.stdout).toBe(
-      'Wave demo-20250701T0100 of demo: 10 invited, 10 new invitation(s) queued.\n' +
+      'Wave demo-20250701T0100 of demo: 10 invited, 10 invitation(s) created and their emails queued.\n' +
         'Left out: 3 not in audience · 1 unsubscribed · 2 suppressed · 4 surveyed recently · 40 not sampled (seed q3-2025).',
+    );
+  });
+
+  it('should say why nobody was eligible when the wave is empty', async () => {
+    const empty = { notInAudience: 0, unsubscribed: 2, suppressed: 0, surveyedRecently: 48, notSampled: 0 };
+    const result = {
+      campaignId: 'demo',
+      waveId: 'demo-20250801T0100',
+      state: 'empty',
+      invited: 0,
+      created: 0,
+    };
+    lambda.on(InvokeCommand).resolves({
+      Payload: new TextEncoder().encode(
+        JSON.stringify({ ...result, seed: 'q3-2025', excluded: empty }),
+      ) as never,
+    });
+
+    const out = await csat('dispatch', 'demo', '--stack', 'csat-prod');
+
+    expect(out.stdout).toBe(
+      'Wave demo-20250801T0100 of demo: 0 eligible: 2 unsubscribed · 48 surveyed recently (seed q3-2025). ' +
+        'No invitations; reports and reminders skip it.',
     );
   });
 });

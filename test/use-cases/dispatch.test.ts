@@ -5,6 +5,7 @@ import { DynamoStore } from '../../functions/adapters/dynamo-store.ts';
 import type { SendJob } from '../../functions/domain/model.ts';
 import type { SendQueue } from '../../functions/domain/ports.ts';
 import type { Campaign, Customer } from '../../functions/domain/programme.ts';
+import { isDispatched } from '../../functions/domain/selection/dispatch-state.ts';
 import { invitationId } from '../../functions/domain/token.ts';
 import { resultOf, waveIdFor } from '../../functions/use-cases/dispatch.ts';
 import { dispatchNow as dispatch } from '../support/dispatch-now.ts';
@@ -184,6 +185,28 @@ describe('Use case: dispatch', () => {
     expect(again).toMatchObject({ state: 'done', invited: 3, queued: 3 });
     expect(await store.listInvitations(again.waveId)).toHaveLength(3);
     expect(new Set(queue.jobs.map((j) => j.invitationId)).size).toBe(3);
+  });
+
+  it('should mark a wave with nobody eligible empty, count why, and not count it as dispatched', async () => {
+    const { campaign, customers, deps } = await scenario(3);
+    await store.suppressCustomer(customers[0]!.id, '2024-12-01T00:00:00.000Z');
+    await store.suppressCustomer(customers[1]!.id, '2024-12-01T00:00:00.000Z');
+    await store.claimContact(customers[2]!.id, {
+      waveId: 'other-wave',
+      at: '2024-12-31T00:00:00.000Z',
+      cutoff: '2024-12-31T00:00:00.000Z',
+    });
+
+    const result = await dispatch(deps, { campaign, questionnaire: itss, scheduledTime: TICK });
+
+    expect(result).toMatchObject({
+      state: 'empty',
+      invited: 0,
+      excluded: { suppressed: 2, surveyedRecently: 1 },
+    });
+    const wave = await store.getWave(campaign.id, result.waveId);
+    expect(isDispatched(wave!)).toBe(false);
+    expect(await store.listInvitations(result.waveId)).toEqual([]);
   });
 
   it('should name the wave after the current minute when no tick is given', async () => {

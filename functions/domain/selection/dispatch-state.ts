@@ -60,3 +60,10 @@ export function addCounts(a: ShardCounts, b: ShardCounts): ShardCounts {
     counts: a.counts.map((c, i) => addKthCounts(c, b.counts[i]!)),
   };
 }
+
+/**
+ * Whether a wave's dispatch is through and invited someone: what reports, reminders and period figures
+ * count. A wave still `selecting` or `inviting` has not got all its invitations yet; an `empty` one has none.
+ */
+export const isDispatched = (wave: { dispatch?: WaveDispatch }): boolean =>
+  !wave.dispatch || wave.dispatch.state === 'done';

@@ -1,0 +1,43 @@
+import type { Exclusions } from '../../domain/audience.ts';
+import type { Wave } from '../../domain/model.ts';
+import type { DispatchState } from '../../domain/selection/dispatch-state.ts';
+import { resultOf } from '../../use-cases/dispatch.ts';
+import type { DispatchWaveResult } from '../../use-cases/dispatch-wave.ts';
+
+export interface DispatchResponse {
+  campaignId: string;
+  waveId: string;
+  /**
+   * Periodic waves: `selecting` or `inviting` while the dispatch worker runs its rounds (`csat dispatch`
+   * waits for the wave), then `done`, or `empty` when nobody was eligible. Event and smoke waves: `done`.
+   */
+  state: DispatchState;
+  invited: number;
+  created: number;
+  /** The sampling seed the wave used (periodic campaigns; an event wave has no sample). */
+  seed?: string;
+  /** Customers of the directory left out, by reason (counts only, never who; periodic campaigns). */
+  excluded?: Exclusions;
+  /** Set on a smoke run's wave, which is filed under the campaign's smoke id (`campaignId` says which). */
+  smoke?: { runId: string };
+}
+
+/** What the dispatch function answers: counts and ids only. */
+export function dispatchResponse(result: DispatchWaveResult): DispatchResponse {
+  return {
+    campaignId: result.campaignId,
+    waveId: result.waveId,
+    state: 'state' in result ? result.state : 'done',
+    invited: result.invited,
+    created: result.created,
+    ...('seed' in result ? { seed: result.seed, excluded: result.excluded } : {}),
+    ...('smoke' in result ? { smoke: result.smoke } : {}),
+  };
+}
+
+/** The answer for a periodic wave as it stands in the table (what a repeated tick would get). */
+export const dispatchResponseOfWave = (wave: Wave): DispatchResponse => dispatchResponse(resultOf(wave));
+
+/** Whether the dispatch worker is still at it. */
+export const inProgress = (r: { state: DispatchState }): boolean =>
+  r.state === 'selecting' || r.state === 'inviting';
