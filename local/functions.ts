@@ -1,6 +1,9 @@
+import { documentClient } from '../functions/adapters/dynamo-client.ts';
+import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
 import { IMPORTS_PREFIX } from '../functions/domain/customers/import-file.ts';
 import type { ActionsResponse } from '../functions/handlers/actions/index.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
+import { dispatchResponseOfWave, inProgress } from '../functions/handlers/dispatch/response.ts';
 import type { RemindResponse } from '../functions/handlers/remind/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
 import { describeSweep } from '../functions/use-cases/action-sweep.ts';
@@ -95,8 +98,15 @@ export async function wireFunctions(targets: {
       .catch((e) => log(`[import] failed: ${e instanceof Error ? e.message : e}`));
   });
 
-  const dispatch = (campaignId: string, scheduledTime?: string, smoke?: unknown): Promise<DispatchResponse> =>
-    dispatchFn.handler(
+  // As `csat dispatch` does on AWS, the local dispatch follows the wave until the dispatch worker is
+  // through with it (the local dispatch queue), and answers with its figures.
+  const store = new DynamoStore(documentClient(), process.env.TABLE_NAME!);
+  const dispatch = async (
+    campaignId: string,
+    scheduledTime?: string,
+    smoke?: unknown,
+  ): Promise<DispatchResponse> => {
+    const started = await dispatchFn.handler(
       {
         campaignId,
         ...(scheduledTime ? { scheduledTime } : {}),
@@ -104,6 +114,11 @@ export async function wireFunctions(targets: {
       },
       lambdaContext('dispatch'),
     );
+    if (!inProgress(started)) return started;
+    await dispatchQueue.idle({ timeoutMs: 300_000 });
+    const wave = await store.getWave(started.campaignId, started.waveId);
+    return wave ? dispatchResponseOfWave(wave) : started;
+  };
   const remind = (campaignId: string): Promise<RemindResponse> =>
     remindFn.handler({ campaignId }, lambdaContext('remind'));
   const actions = (campaignId: string): Promise<ActionsResponse> =>

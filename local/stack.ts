@@ -6,7 +6,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '../functions/adapters/dynamo-store.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
 import type { DispatchResponse } from '../functions/handlers/dispatch/index.ts';
-import { dispatchResponseOfWave, inProgress } from '../functions/handlers/dispatch/response.ts';
 import type { RemindResponse } from '../functions/handlers/remind/index.ts';
 import type { ReportResponse } from '../functions/handlers/report/index.ts';
 import { type CampaignStatusReport, getCampaignStatus } from '../functions/use-cases/status.ts';
@@ -258,12 +257,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await store.putCustomers(await loadDemoCustomers());
       if ((await store.listWaves(firstWaveCampaign)).length === 0) {
         firstWave = await dispatch(firstWaveCampaign);
-        // The dispatch worker runs the wave's rounds on the local dispatch queue: its figures once through.
-        if (inProgress(firstWave)) {
-          await dispatchQueue.idle({ timeoutMs: 120_000 });
-          const wave = await store.getWave(firstWave.campaignId, firstWave.waveId);
-          if (wave) firstWave = dispatchResponseOfWave(wave);
-        }
       }
     }
 

@@ -162,7 +162,11 @@ export class CustomerItems extends DynamoTable {
         }),
       ),
     );
-    return shards.flat().map(toCustomer);
+    // By id, as one unsharded index listed them: callers and people see a stable order.
+    return shards
+      .flat()
+      .map(toCustomer)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** One page of a directory shard, from where `cursor` (the last page's) left off; no cursor back at the end. */

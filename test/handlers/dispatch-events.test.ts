@@ -86,6 +86,7 @@ describe('Handler: dispatch of an event-triggered campaign', () => {
     expect(result).toStrictEqual({
       campaignId: 'after-delivery',
       waveId: waveIdFor('after-delivery', TICK),
+      state: 'done',
       invited: 3,
       created: 3,
     });

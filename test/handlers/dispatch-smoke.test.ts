@@ -6,6 +6,7 @@ import { SIMULATOR, SMOKE_TAG, smokeCampaignId, smokeCustomerId } from '../../fu
 import { invitationId } from '../../functions/domain/token.ts';
 import { handler, InvalidDispatchEventError } from '../../functions/handlers/dispatch/index.ts';
 import { SmokeDispatchError } from '../../functions/use-cases/dispatch-smoke.ts';
+import { dispatchHandlerNow } from '../support/dispatch-tasks.ts';
 import { lambdaContext, queuedSendJobs, seedCustomers, testStore } from '../support/fixtures.ts';
 
 /* The dispatch function's smoke event (csat smoke), against dynalite and the local SQS endpoint. */
@@ -75,7 +76,7 @@ describe('Handler: dispatch (smoke event)', () => {
     await seedCustomers(customers);
 
     // Act
-    const result = await run({ campaignId: 'demo', scheduledTime: '2031-01-06T01:00:00Z' });
+    const result = await dispatchHandlerNow({ campaignId: 'demo', scheduledTime: '2031-01-06T01:00:00Z' });
 
     // Assert
     const invited = (await store.listInvitations(result.waveId)).map((i) => i.customer.id);

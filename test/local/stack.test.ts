@@ -226,12 +226,19 @@ describe('local stack (npm start)', () => {
       // Act
       const out = await csat(dataDir, 'dispatch', 'demo', '--json');
 
-      // Assert: a new minute makes a new wave; within the first one's minute the dispatch is a no-op.
+      // Assert: a new minute makes a new wave; within the first one's minute the dispatch reports that
+      // wave (done) and sends nothing more.
       expect(out.code).toBe(0);
-      const result = JSON.parse(out.stdout) as { waveId: string; invited: number; created: number };
+      const result = JSON.parse(out.stdout) as {
+        waveId: string;
+        state: string;
+        invited: number;
+        created: number;
+      };
       expect(result.waveId).toMatch(/^demo-\d{8}T\d{4}$/);
-      expect(result.created).toBe(result.waveId === firstWaveId ? 0 : result.invited);
-      expect(await mailbox(stack)).toHaveLength(sentBeforeRestart + result.created);
+      expect(result).toMatchObject({ state: 'done', created: result.invited });
+      const sentNow = result.waveId === firstWaveId ? 0 : result.created;
+      expect(await mailbox(stack)).toHaveLength(sentBeforeRestart + sentNow);
     } finally {
       await stack.close();
     }

@@ -7,47 +7,21 @@ import {
   resultOf,
 } from '../../functions/use-cases/dispatch.ts';
 import { runDispatchTask } from '../../functions/use-cases/dispatch-task.ts';
-
-/** A dispatch task queue in memory: what was queued, in order, for `drainTasks` to run. */
-export function memoryTasks() {
-  const pending: DispatchTask[] = [];
-  const all: DispatchTask[] = [];
-  return {
-    pending,
-    all,
-    enqueue: async (tasks: readonly DispatchTask[]) => {
-      pending.push(...tasks);
-      all.push(...tasks);
-    },
-  };
-}
-
-/** Runs queued tasks (and those they queue) until none is left, as the dispatch worker would. */
-export async function drainTasks(
-  deps: DispatchDeps,
-  pending: DispatchTask[],
-  max = 100_000,
-): Promise<number> {
-  let ran = 0;
-  while (pending.length > 0) {
-    if (++ran > max) throw new Error(`more than ${max} dispatch tasks`);
-    await runDispatchTask(deps, pending.shift()!);
-  }
-  return ran;
-}
+import { MemoryDispatchTasks } from './dispatch-tasks.ts';
 
 /**
- * A dispatch run to its end: starts (or resumes) the wave, then runs its tasks in process, as the queue
- * and the dispatch worker do on AWS, and returns the wave's figures once it is done.
+ * A dispatch run to its end in a use-case test: starts (or resumes) the wave, then runs its tasks in
+ * process (MemoryDispatchTasks), as the queue and the dispatch worker do on AWS, and returns the wave's
+ * figures once it is done.
  */
 export async function dispatchNow(
   deps: Omit<DispatchDeps, 'tasks'>,
   input: DispatchInput,
 ): Promise<DispatchResult> {
-  const tasks = memoryTasks();
+  const tasks = new MemoryDispatchTasks();
   const withTasks = { ...deps, tasks };
   const started = await dispatch(withTasks, input);
-  await drainTasks(withTasks, tasks.pending);
+  await tasks.drain((task: DispatchTask) => runDispatchTask(withTasks, task), { maxTasks: 100_000 });
   const wave = await deps.store.getWave(started.campaignId, started.waveId);
   return wave ? resultOf(wave) : started;
 }

@@ -14,7 +14,7 @@ import {
   NotEventTriggeredError,
 } from '../../functions/use-cases/dispatch-events.ts';
 import { programme } from '../../programme/index.ts';
-import { memoryTasks } from '../support/dispatch-now.ts';
+import { MemoryDispatchTasks } from '../support/dispatch-tasks.ts';
 import { testSuppressions } from '../support/fixtures.ts';
 import { demoCampaign, itss } from '../support/programme.ts';
 
@@ -321,7 +321,7 @@ describe('Use case: dispatchEvents', () => {
     );
     await expect(
       dispatch(
-        { ...s.deps, tasks: memoryTasks() },
+        { ...s.deps, tasks: new MemoryDispatchTasks() },
         { campaign: s.campaign, questionnaire: itss, scheduledTime: tickOf('2026-04-01') },
       ),
     ).rejects.toThrow(/event-triggered/);

@@ -9,7 +9,7 @@ import type { DispatchTask } from '../../functions/domain/selection/task.ts';
 import { type DispatchDeps, dispatch } from '../../functions/use-cases/dispatch.ts';
 import { runDispatchTask } from '../../functions/use-cases/dispatch-task.ts';
 import { expectComplete } from '../support/dispatch-checks.ts';
-import { memoryTasks } from '../support/dispatch-now.ts';
+import { MemoryDispatchTasks } from '../support/dispatch-tasks.ts';
 import { testSuppressions } from '../support/fixtures.ts';
 import { demoCampaign, itss } from '../support/programme.ts';
 
@@ -28,7 +28,7 @@ const TICK = new Date('2025-05-01T01:00:00.000Z');
 class Killed extends Error {}
 
 /** Deps whose calls fail from the `killAt`-th on. */
-function mortal(killAt: number, jobs: SendJob[], tasks: ReturnType<typeof memoryTasks>) {
+function mortal(killAt: number, jobs: SendJob[], tasks: MemoryDispatchTasks) {
   let calls = 0;
   const tick = () => {
     if (++calls >= killAt) throw new Killed(`killed at call ${killAt}`);
@@ -102,10 +102,10 @@ describe('Property: a dispatch killed at any point', () => {
     const { campaign } = await scenario(40, { method: 'fixed', size: 25 });
     // A clean run in another campaign of the same size says how many calls a dispatch makes.
     const probe = await scenario(40, { method: 'fixed', size: 25 });
-    const probeTasks = memoryTasks();
+    const probeTasks = new MemoryDispatchTasks();
     const counted = mortal(Number.POSITIVE_INFINITY, [], probeTasks);
     await dispatch(counted.deps, { campaign: probe.campaign, questionnaire: itss, scheduledTime: TICK });
-    expect(await drain(counted.deps, probeTasks.pending)).toBe('drained');
+    expect(await drain(counted.deps, probeTasks.queued)).toBe('drained');
     const total = counted.calls();
     expect(total).toBeGreaterThan(50);
 
@@ -116,21 +116,21 @@ describe('Property: a dispatch killed at any point', () => {
         const { campaign: c } =
           runs++ === 0 ? { campaign } : await scenario(40, { method: 'fixed', size: 25 });
         const jobs: SendJob[] = [];
-        const tasks = memoryTasks();
+        const tasks = new MemoryDispatchTasks();
         const first = mortal(killAt, jobs, tasks);
         let outcome: 'drained' | 'killed' = 'killed';
         try {
           await dispatch(first.deps, { campaign: c, questionnaire: itss, scheduledTime: TICK });
-          outcome = await drain(first.deps, tasks.pending);
+          outcome = await drain(first.deps, tasks.queued);
         } catch (e) {
           if (!(e instanceof Killed)) throw e;
         }
-        if (outcome === 'killed' && queueLost) tasks.pending.length = 0;
+        if (outcome === 'killed' && queueLost) tasks.queued.length = 0;
 
         // Run again: the tick's retry, then the worker goes on with whatever is queued.
         const again = mortal(Number.POSITIVE_INFINITY, jobs, tasks);
         await dispatch(again.deps, { campaign: c, questionnaire: itss, scheduledTime: TICK });
-        expect(await drain(again.deps, tasks.pending)).toBe('drained');
+        expect(await drain(again.deps, tasks.queued)).toBe('drained');
         await expectComplete(store, c, TICK, jobs);
       }),
       { numRuns: 10 },
