@@ -34,7 +34,8 @@ const encodeCursor = (key: Record<string, unknown>): string =>
   Buffer.from(JSON.stringify(key)).toString('base64url');
 const decodeCursor = (cursor: string): Record<string, unknown> => {
   const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new RangeError('not a directory cursor');
+  if (typeof key !== 'object' || key === null || Array.isArray(key))
+    throw new RangeError('not a directory cursor');
   return key as Record<string, unknown>;
 };
 

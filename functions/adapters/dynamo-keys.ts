@@ -12,6 +12,8 @@
  *   suppression pk SUPPRESS#{address hash} sk SUPPRESS (reasons, since: no purgeAt, no personal data)
  *   action      pk ACTION#{id}          sk ACTION     gsi1 ACTIONS#{campaign} / {openedAt}#{id}
  *               while not final:                      gsi2 LIVEACTIONS#{campaign} / {id}
+ *   send budget pk SENDRATE#{shard}     sk SENDRATE   (dynamo-send-budget.ts: the account's SES rate and
+ *               daily quota shared by every send instance; counters only, no personal data, no purgeAt)
  * Items holding personal data carry `purgeAt` (epoch seconds), the table's TTL attribute.
  * Only conditional writes, no transactions: dynalite has none, and none are needed.
  */
@@ -84,3 +86,6 @@ export const actionKey = (id: string): ItemKey => ({ pk: `ACTION#${id}`, sk: 'AC
 export const campaignActionsPartition = (campaignId: string): string => `ACTIONS#${campaignId}`;
 /** gsi2: a campaign's actions that are not final yet (sparse: removed when one is verified or closed). */
 export const liveActionsPartition = (campaignId: string): string => `LIVEACTIONS#${campaignId}`;
+
+/** One shard of the account's shared SES sending budget (dynamo-send-budget.ts). */
+export const sendBudgetKey = (shard: number): ItemKey => ({ pk: `SENDRATE#${shard}`, sk: 'SENDRATE' });

@@ -5,8 +5,8 @@ import type { Invitation, InvitedCustomer, SendStep, StoredResponse, Wave } from
 import type { SurveyStore } from '../domain/ports.ts';
 import type { Customer } from '../domain/programme.ts';
 import { CustomerItems } from './dynamo-customers.ts';
-import { DIRECTORY_SHARDS } from './dynamo-keys.ts';
 import { InvitationItems } from './dynamo-invitations.ts';
+import { DIRECTORY_SHARDS } from './dynamo-keys.ts';
 import { ResponseItems } from './dynamo-responses.ts';
 import type { DynamoStoreOptions } from './dynamo-table.ts';
 import { WaveItems } from './dynamo-waves.ts';

@@ -42,7 +42,7 @@ async function invite(suffix: string) {
 }
 
 describe('send handler and the suppression list', () => {
-  it('should claim, look the address up, send and confirm: two conditional writes, one BatchGetItem, one SendRawEmail, nothing else', async () => {
+  it('should claim, look the address up, book its slot, send and confirm: three conditional writes, one BatchGetItem, one SendRawEmail, nothing else', async () => {
     const { invitation, email } = await invite(`${++n}`);
     await send(invitation.id); // reads the wave into the cache
     const next = await invite(`${++n}`);
@@ -66,6 +66,8 @@ describe('send handler and the suppression list', () => {
     expect(commands).toEqual([
       'UpdateItemCommand (conditional)',
       'BatchGetItemCommand',
+      // The slot in the account's shared SES budget (dynamo-send-budget.ts).
+      'UpdateItemCommand (conditional)',
       'UpdateItemCommand (conditional)',
     ]);
     expect(await mailTo(next.email)).toHaveLength(1);
