@@ -26,6 +26,12 @@ export interface BookingRequest {
 /** When the booked slot starts (epoch ms), or why none was booked. */
 export type Booking = { at: number; hourCount: number } | { refused: 'time' | 'quota' };
 
+/** What the budget holds of the day: recipients per hour (all shards), and each shard's in one hour. */
+export interface BudgetUsage {
+  byHour: Map<number, number>;
+  current: number[];
+}
+
 /** Hour buckets older than this are dropped: the daily quota counts the last 24 hours (25 buckets). */
 export const DAY_BUCKETS = 25;
 const bucket = (hour: number): string => `h${hour}`;
@@ -68,16 +74,20 @@ export class DynamoSendBudget extends DynamoTable {
   }
 
   /**
-   * Recipients booked per hour over all `shards`, for the hours from `fromHour` on; hour buckets older
-   * than the day's window are removed on the way (an idle hour leaves its bucket behind).
+   * Recipients booked per hour over all `shards`, for the hours from `fromHour` on, and each shard's count
+   * in `hour`; hour buckets older than the day's window are removed on the way (an idle hour leaves its
+   * bucket behind).
    */
-  async usage(shards: number, fromHour: number): Promise<Map<number, number>> {
+  async usage(shards: number, fromHour: number, hour: number): Promise<BudgetUsage> {
     const keys = Array.from({ length: shards }, (_, i) => sendBudgetKey(i));
     const { Responses } = await this.ddb.send(
       new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
     );
     const byHour = new Map<number, number>();
+    const current = keys.map(() => 0);
     for (const item of Responses?.[this.table] ?? []) {
+      const shard = keys.findIndex((k) => k.pk === item.pk);
+      if (shard >= 0) current[shard] = Number(item[bucket(hour)] ?? 0);
       const stale: string[] = [];
       for (const [name, value] of Object.entries(item)) {
         const hour = Number(BUCKET.exec(name)?.[1] ?? Number.NaN);
@@ -87,7 +97,7 @@ export class DynamoSendBudget extends DynamoTable {
       }
       if (stale.length > 0) await this.prune(item.pk as string, item.sk as string, stale);
     }
-    return byHour;
+    return { byHour, current };
   }
 
   private async tryBook(request: BookingRequest, queued: boolean): Promise<Booking | undefined> {

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetSendQuotaCommand, type SESClient } from '@aws-sdk/client-ses';
 import { MailDeferredError, MailQuotaExceededError, MailThrottledError } from '../domain/email/message.ts';
-import type { Booking, BookingRequest } from './dynamo-send-budget.ts';
+import type { Booking, BookingRequest, BudgetUsage } from './dynamo-send-budget.ts';
 import { logger } from './logger.ts';
 
 /** How long a GetSendQuota answer is trusted: the rate changes when AWS raises it, not minute by minute. */
@@ -19,11 +19,11 @@ const MAX_SLOWDOWN = 4;
  */
 const PAUSED_RECHECK_MS = 60_000;
 /**
- * The share of MaxSendRate kept back: the slots are spaced for 95 % of it, so that a send starting up to
- * 50 ms after its slot (a late timer, the request's way to SES, clocks of instances apart by a few ms)
+ * The share of MaxSendRate kept back: the slots are spaced for 90 % of it, so that a send reaching SES up
+ * to 100 ms after its slot (a late timer, the request's way to SES, clocks of instances a few ms apart)
  * still leaves every one-second window at or under the rate.
  */
-export const RATE_MARGIN = 0.05;
+export const RATE_MARGIN = 0.1;
 /**
  * The most one shard of the budget serves, in recipients a second: each booking is one write to its
  * item, and one item takes at most 1,000 writes a second. Above this the rate is split over shards.
@@ -32,7 +32,7 @@ export const SHARD_RATE = 400;
 /** Slots start this long after a booking is asked for: the time its answer takes to come back. */
 const LEAD_MS = 20;
 /** A send that would start later than this after its slot gives the slot up and books another. */
-const LATE_MS = 25;
+const LATE_MS = 40;
 /**
  * How many late slots one send gives up before it goes anyway: a process that late every time is starved
  * of CPU, and the margin and SES's own tolerance of short bursts cover it.
@@ -43,7 +43,7 @@ const HOUR_MS = 3_600_000;
 /** The shared budget (DynamoSendBudget): the slots and per-hour counts every instance books from. */
 export interface SendBudget {
   book(request: BookingRequest): Promise<Booking>;
-  usage(shards: number, fromHour: number): Promise<Map<number, number>>;
+  usage(shards: number, fromHour: number, hour: number): Promise<BudgetUsage>;
 }
 
 export interface SesPacerOptions {
@@ -99,14 +99,19 @@ export class SesPacer {
   private readonly deadlines = new AsyncLocalStorage<number>();
   private quota: Quota | undefined;
   private reading: Promise<Quota> | undefined;
-  /** The hour the day's base was read for, and csat's sends in the 24 hours before it. */
-  private day: { hour: number; past: number } | undefined;
+  /**
+   * The hour the day's base was read for, csat's sends in the 24 hours before it, and each shard's cap in
+   * it: what the shard had then plus its share of the room left (exact with one shard; with several, two
+   * instances reading at different times can split the room differently, and SES's answer is the backstop).
+   */
+  private day: { hour: number; past: number; caps: number[] | undefined } | undefined;
   private usedUp = false;
   private slowdown = 1;
   private pausedUntil = 0;
   /** How many times SES throttled this instance: a send that waited across one gives its slot up. */
-  private throttles = 0;
-  /** Resolved when SES throttles or refuses for the daily quota: the sends waiting for slots stop. */
+  /** How many times SES refused this instance (throttled, or over the daily quota). */
+  private refusals = 0;
+  /** Resolved when SES refuses: the sends waiting for slots stop, their slots given up. */
   private refusal = signal();
 
   constructor(
@@ -133,12 +138,14 @@ export class SesPacer {
     const latest = this.deadlines.getStore() ?? Number.MAX_SAFE_INTEGER;
     const count = Math.max(1, recipients);
     for (let late = 0; ; late++) {
+      // The first booking counts the recipients against the day; a slot given up for a later one does not
+      // count them again.
       const quota = await this.current();
       if (this.usedUp) throw new MailQuotaExceededError();
-      const throttles = this.throttles;
+      const refusals = this.refusals;
       const soon = Math.max(this.now() + LEAD_MS, this.pausedUntil);
       if (soon > latest) throw new MailDeferredError();
-      const booking = await this.book(quota, count, soon, latest);
+      const booking = await this.book(quota, count, late === 0 ? count : 0, soon, latest);
       if ('refused' in booking) {
         if (booking.refused === 'time') throw new MailDeferredError();
         this.quotaUsedUp();
@@ -148,8 +155,9 @@ export class SesPacer {
       // SES throttling this instance, or refusing it for the daily quota, ends the wait: the slot is
       // given up at once.
       if (wait > 0) await Promise.race([this.sleep(wait), this.refusal.promise]);
-      if (this.usedUp) throw new MailQuotaExceededError();
-      if (this.throttles !== throttles) throw new MailThrottledError();
+      if (this.refusals !== refusals) {
+        throw this.usedUp ? new MailQuotaExceededError() : new MailThrottledError();
+      }
       if (this.now() - booking.at <= LATE_MS || late + 1 >= MAX_LATE) return;
     }
   }
@@ -166,41 +174,43 @@ export class SesPacer {
   /** SES answered "Daily message quota exceeded": paused until a quota read a minute on says otherwise. */
   dailyQuotaExceeded(): void {
     this.quotaUsedUp();
+    this.refused();
   }
 
   /** SES answered Throttling: take a smaller share, and let its one-second window pass before the next. */
   throttled(): void {
     this.slowdown = Math.min(this.slowdown * 2, MAX_SLOWDOWN);
-    this.throttles += 1;
     this.refused();
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + 1000);
   }
 
   private refused(): void {
+    this.refusals += 1;
     this.refusal.resolve();
     this.refusal = signal();
   }
 
   private quotaUsedUp(): void {
     this.usedUp = true;
-    this.refused();
     if (this.quota) this.quota.until = Math.min(this.quota.until, this.now() + PAUSED_RECHECK_MS);
   }
 
   /** Books on the shard `random` picks, and on the others in turn while they refuse. */
-  private async book(quota: Quota, count: number, soon: number, latest: number): Promise<Booking> {
+  private async book(
+    quota: Quota,
+    recipients: number,
+    count: number,
+    soon: number,
+    latest: number,
+  ): Promise<Booking> {
     const hour = hourOf(soon);
     if (this.day?.hour !== hour) await this.readDay(quota, hour);
-    const past = this.day?.past ?? 0;
-    const spanMs = (count * 1000 * quota.shards * this.slowdown) / (quota.rate * (1 - RATE_MARGIN));
+    const spanMs = (recipients * 1000 * quota.shards * this.slowdown) / (quota.rate * (1 - RATE_MARGIN));
     const first = Math.floor(this.random() * quota.shards) % quota.shards;
     let refused: 'time' | 'quota' = 'quota';
     for (let i = 0; i < quota.shards; i++) {
       const shard = (first + i) % quota.shards;
-      const hourCap =
-        quota.max24 === undefined
-          ? undefined
-          : shareOf(quota.max24 - quota.others - past, shard, quota.shards);
+      const hourCap = this.day?.caps?.[shard];
       const booking = await this.budget.book({ shard, soon, spanMs, latest, count, hour, hourCap });
       if (!('refused' in booking)) return booking;
       if (booking.refused === 'time') refused = 'time';
@@ -208,13 +218,20 @@ export class SesPacer {
     return { refused };
   }
 
-  /** csat's own sends in the 24 hours before `hour` (all shards): immutable, so read once an hour. */
+  /**
+   * csat's own sends in the 24 hours before `hour` (all shards: immutable, so read once an hour) and in
+   * it, and from them each shard's cap for the hour. Returns csat's sends in the last 24 hours.
+   */
   private async readDay(quota: Quota, hour: number): Promise<number> {
-    const usage = await this.budget.usage(quota.shards, hour - 24);
+    const { byHour, current } = await this.budget.usage(quota.shards, hour - 24, hour);
     let past = 0;
-    for (const [h, n] of usage) if (h < hour) past += n;
-    this.day = { hour, past };
-    return past + (usage.get(hour) ?? 0);
+    for (const [h, n] of byHour) if (h < hour) past += n;
+    const now = current.reduce((a, b) => a + b, 0);
+    const room = quota.max24 === undefined ? undefined : quota.max24 - quota.others - past - now;
+    const caps =
+      room === undefined ? undefined : current.map((n, shard) => n + shareOf(room, shard, quota.shards));
+    this.day = { hour, past, caps };
+    return past + now;
   }
 
   private current(): Promise<Quota> {
@@ -247,9 +264,11 @@ export class SesPacer {
     // SES reports an unlimited daily quota as -1.
     const max24 = Max24HourSend === undefined || Max24HourSend < 0 ? undefined : Max24HourSend;
     const quota: Quota = { rate, shards, max24, others: 0, until: this.now() + QUOTA_TTL_MS };
+    // SES's count includes csat's own sends (a little late); the rest is what others used. The caps
+    // need that, so the day is read again with it.
     const ours = await this.readDay(quota, hourOf(this.now()));
-    // SES's count includes csat's own sends (a little late); the rest is what others used.
     quota.others = Math.max(0, (SentLast24Hours ?? 0) - ours);
+    await this.readDay(quota, hourOf(this.now()));
     this.usedUp = max24 !== undefined && max24 - quota.others - ours <= 0;
     if (this.usedUp) quota.until = this.now() + PAUSED_RECHECK_MS;
     this.slowdown = 1;
