@@ -36,6 +36,12 @@ export interface BudgetUsage {
 export const DAY_BUCKETS = 25;
 const bucket = (hour: number): string => `h${hour}`;
 const BUCKET = /^h(\d+)$/;
+/**
+ * A line booked further ahead than this is stale, not busy (no booking reaches past the end of the
+ * invocation that made it, and the send function runs 30 s at most): a clock set back leaves one. It is
+ * treated as idle.
+ */
+const STALE_MS = 60_000;
 /** A booking that lost a race with another instance tries again this many times. */
 const RACE_RETRIES = 8;
 
@@ -67,8 +73,8 @@ export class DynamoSendBudget extends DynamoTable {
       const tat = typeof item?.tat === 'number' ? item.tat : 0;
       const counted = Number(item?.[bucket(request.hour)] ?? 0);
       if (hourCap !== undefined && counted + count > hourCap) return { refused: 'quota' };
-      if (tat > request.latest) return { refused: 'time' };
-      this.queued.set(request.shard, tat >= request.soon);
+      if (tat > request.latest && tat <= request.soon + STALE_MS) return { refused: 'time' };
+      this.queued.set(request.shard, tat >= request.soon && tat <= request.soon + STALE_MS);
     }
     return { refused: 'time' };
   }
@@ -110,9 +116,9 @@ export class DynamoSendBudget extends DynamoTable {
     const values: Record<string, number> = { ':soon': soon, ':n': count };
     const conditions = queued
       ? ['#tat >= :soon', '#tat <= :latest']
-      : ['(attribute_not_exists(#tat) OR #tat < :soon)'];
-    if (queued) Object.assign(values, { ':latest': latest, ':span': spanMs });
-    else values[':end'] = soon + spanMs;
+      : ['(attribute_not_exists(#tat) OR #tat < :soon OR #tat > :stale)'];
+    if (queued) Object.assign(values, { ':latest': Math.min(latest, soon + STALE_MS), ':span': spanMs });
+    else Object.assign(values, { ':end': soon + spanMs, ':stale': soon + STALE_MS });
     if (hourCap !== undefined) {
       conditions.push('(attribute_not_exists(#h) OR #h <= :cap)');
       values[':cap'] = hourCap - count;

@@ -34,8 +34,8 @@ const LEAD_MS = 20;
 /** A send that would start later than this after its slot gives the slot up and books another. */
 const LATE_MS = 40;
 /**
- * How many late slots one send gives up before it goes anyway: a process that late every time is starved
- * of CPU, and the margin and SES's own tolerance of short bursts cover it.
+ * How many late slots one send gives up before it goes back to the queue untried: a process that late
+ * every time is starved of CPU, and sending anyway could bunch its sends.
  */
 const MAX_LATE = 3;
 const HOUR_MS = 3_600_000;
@@ -119,7 +119,8 @@ export class SesPacer {
     options: SesPacerOptions,
   ) {
     this.budget = options.budget;
-    this.now = options.now ?? Date.now;
+    // Read at each call, not captured: a clock replaced later (tests' fake Date) is the one used.
+    this.now = options.now ?? (() => Date.now());
     this.sleep = options.sleep ?? ((ms) => sleep(ms).then(() => undefined));
     this.random = options.random ?? Math.random;
   }
@@ -158,7 +159,8 @@ export class SesPacer {
       if (this.refusals !== refusals) {
         throw this.usedUp ? new MailQuotaExceededError() : new MailThrottledError();
       }
-      if (this.now() - booking.at <= LATE_MS || late + 1 >= MAX_LATE) return;
+      if (this.now() - booking.at <= LATE_MS) return;
+      if (late + 1 >= MAX_LATE) throw new MailDeferredError();
     }
   }
 
