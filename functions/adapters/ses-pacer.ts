@@ -34,8 +34,9 @@ const LEAD_MS = 20;
 /** A send that would start later than this after its slot gives the slot up and books another. */
 const LATE_MS = 40;
 /**
- * How many late slots one send gives up before it goes back to the queue untried: a process that late
- * every time is starved of CPU, and sending anyway could bunch its sends.
+ * How many late slots one send gives up before it goes anyway: a process that late every time is starved
+ * of CPU; the margin and SES's own tolerance of short bursts cover it, where returning the job would cost
+ * it a receive and a visibility timeout.
  */
 const MAX_LATE = 3;
 const HOUR_MS = 3_600_000;
@@ -159,8 +160,7 @@ export class SesPacer {
       if (this.refusals !== refusals) {
         throw this.usedUp ? new MailQuotaExceededError() : new MailThrottledError();
       }
-      if (this.now() - booking.at <= LATE_MS) return;
-      if (late + 1 >= MAX_LATE) throw new MailDeferredError();
+      if (this.now() - booking.at <= LATE_MS || late + 1 >= MAX_LATE) return;
     }
   }
 

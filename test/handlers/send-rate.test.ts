@@ -65,7 +65,7 @@ const issued: number[] = [];
 
 /**
  * Cold starts: CONTAINERS fresh copies of the send handler, each reading the quota on first use. Each
- * container's SES client notes when a SendRawEmail leaves it, as the request is finalised.
+ * container's SES client notes when a SendRawEmail leaves the pacer (the SDK call starts).
  */
 async function containers(): Promise<Array<{ handler: SendHandler; batches: SQSEvent[] }>> {
   const started = [];
@@ -77,7 +77,7 @@ async function containers(): Promise<Array<{ handler: SendHandler; batches: SQSE
         if (context.commandName === 'SendRawEmailCommand') issued.push(Date.now());
         return next(args);
       },
-      { step: 'finalizeRequest', name: 'noteIssued' },
+      { step: 'initialize', name: 'noteIssued' },
     );
     const { handler } = await import('../../functions/handlers/send/index.ts');
     started.push({ handler, batches: [] as SQSEvent[] });
