@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Programme } from '../functions/domain/programme.ts';
+import { SEND_MAX_CONCURRENCY } from './send-queue.ts';
 
 /*
  * The stack's settings, read from CDK context (`cdk.json` → "context", or `-c key=value`) and validated
@@ -127,10 +128,15 @@ const ContextSchema = z.object({
     z.enum(['retain', 'destroy'], { error: 'must be "retain" or "destroy"' }).default('retain'),
   ),
   /**
-   * The send function's maximum concurrency on the SQS event source: the SES sending rate is at most this
-   * times the sends one instance has in flight. 2 is the least the event source allows.
+   * An override of the send function's maximum concurrency on the SQS event source; unset, it is
+   * SEND_MAX_CONCURRENCY (lib/send-queue.ts). The instances share the account's SES rate and daily quota
+   * through the table whatever their number, so this only caps how many run. 2 is the least the event
+   * source allows.
    */
-  sendConcurrency: z.preprocess(unsetWhenEmpty, wholeNumber(2, 1000, 'instances').default(2)),
+  sendConcurrency: z.preprocess(
+    unsetWhenEmpty,
+    wholeNumber(2, 1000, 'instances').default(SEND_MAX_CONCURRENCY),
+  ),
 });
 
 export const CONTEXT_KEYS = Object.keys(ContextSchema.shape) as Array<keyof typeof ContextSchema.shape>;

@@ -13,6 +13,20 @@ import type { Construct } from 'constructs';
 export const SEND_MAX_RECEIVE_COUNT = 20;
 /** SQS's largest batch: one invocation sends up to ten emails. */
 export const SEND_BATCH_SIZE = 10;
+/**
+ * Emails a second one send instance sustains on AWS when the account's rate leaves it room (a model): a
+ * batch's ten sends go side by side, each after a booking in the shared budget, so an instance turns over
+ * a batch in about one SES round trip and its writes (~100 ms) plus the poll (~100 ms).
+ */
+export const SEND_INSTANCE_RATE = 50;
+/** The highest SES sending rate the send function's default concurrency keeps up with (emails/s). */
+export const SEND_RATE_CEILING = 1000;
+/**
+ * The send queue's event source maximum concurrency unless `sendConcurrency` overrides it: enough
+ * instances for SEND_RATE_CEILING. The shared budget (dynamo-send-budget.ts) holds them together to the
+ * account's MaxSendRate, so more instances than the rate needs wait for slots, never exceed it.
+ */
+export const SEND_MAX_CONCURRENCY = Math.ceil(SEND_RATE_CEILING / SEND_INSTANCE_RATE);
 /** The send function's timeout: one batch of emails, paced. */
 export const SEND_TIMEOUT = Duration.seconds(30);
 /** Lambda's guidance: at least six times the function timeout, so retries never overlap a live run. */

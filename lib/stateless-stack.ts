@@ -173,13 +173,12 @@ export class StatelessStack extends Stack {
         TOKEN_SECRET_ARN: shared.tokenSecretArn,
         PUBLIC_BASE_URL: publicBaseUrl,
         SES_CONFIGURATION_SET: shared.configurationSetName,
-        // Each instance sends at GetSendQuota's MaxSendRate ÷ this: together, at most the account's rate.
-        SEND_CONCURRENCY: String(config.sendConcurrency),
         // When SES's daily quota is used up, jobs go back on this queue with a delay (never dead-lettered).
         SEND_QUEUE_URL: this.sendQueue.queueUrl,
       },
     });
-    // BatchGetItem: the address's suppression record, looked up before each send.
+    // BatchGetItem: the address's suppression record, looked up before each send, and the shared SES
+    // budget's shards; UpdateItem also books each send's slot in that budget (dynamo-send-budget.ts).
     this.send.grantTable(table, ['GetItem', 'UpdateItem', 'BatchGetItem']);
     this.send.grantSecretValue(shared.tokenSecretArn);
     this.send.grantSendRawEmail(sesIdentityArn, configurationSetArn);
@@ -189,8 +188,8 @@ export class StatelessStack extends Stack {
       new SqsEventSource(this.sendQueue, {
         batchSize: SEND_BATCH_SIZE,
         reportBatchItemFailures: true,
-        // Caps concurrent senders; each paces itself at its share of the SES rate (SEND_CONCURRENCY), and
-        // throttled sends return to the queue, never dropped.
+        // Caps concurrent senders (SEND_MAX_CONCURRENCY unless overridden); together they book the
+        // account's SES rate through the table, and throttled sends return to the queue, never dropped.
         maxConcurrency: config.sendConcurrency,
       }),
     );

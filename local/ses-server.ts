@@ -14,7 +14,8 @@ import type { Running } from './dynamo.ts';
  * included, on disk, and a mailbox viewer to read and click through them. aws-ses-v2-local drops custom
  * headers (List-Unsubscribe) and hangs on GetSendQuota, so csat carries this small endpoint instead
  * (DESIGN.md §4). Routes:
- *   POST /                        SES: SendRawEmail, GetSendQuota
+ *   POST /                        SES: SendRawEmail, GetSendQuota (the quotas `quota` sets, enforced:
+ *                                 Throttling over the rate in any second, or over the 24-hour quota)
  *   GET  /                        mailbox (newest first)      GET /messages/{id}  one message
  *   GET  /api/messages            JSON list                   GET /api/messages/{id}/raw  the MIME
  *   DELETE /api/messages          empty the mailbox
@@ -133,10 +134,22 @@ export interface SesOptions {
   onEvent?: (event: SesEventBridgeEvent) => void;
   /** The configuration set named on events when the request names none (default `csat-local`). */
   configurationSet?: string;
+  /** What GetSendQuota answers (default: 1,000 a second, 1,000,000 a day; -1 a day is unlimited). */
+  quota?: SesQuota;
+}
+
+/** An account's SES quotas, as GetSendQuota gives them; SentLast24Hours is what this endpoint took. */
+export interface SesQuota {
+  maxSendRate: number;
+  max24HourSend: number;
 }
 
 export interface RunningSes extends Running {
   messages(): StoredMessage[];
+  /** Sets what GetSendQuota answers, and what SendRawEmail enforces, from now on. */
+  setQuota(quota: SesQuota): void;
+  /** SendRawEmail requests refused as SES refuses them: over the rate, or over the daily quota. */
+  refused(): { rate: number; daily: number };
 }
 
 const MAX_BODY = 12 * 1024 * 1024;
@@ -173,16 +186,28 @@ export async function startSes(options: SesOptions): Promise<RunningSes> {
     index.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as StoredMessage);
   }
 
+  let quota: SesQuota = options.quota ?? { maxSendRate: 1000, max24HourSend: 1_000_000 };
+  const refused = { rate: 0, daily: 0 };
+  /** Arrival times (ms) of the recipients taken in the last second: SES's rate window. */
+  const lastSecond: number[] = [];
+  /** Recipients taken in the 24 hours before `at`, as SentLast24Hours counts them. */
+  const sentSince = (at: number): number => {
+    const since = new Date(at - 86_400_000).toISOString();
+    return index.filter((m) => m.receivedAt > since).reduce((n, m) => n + Math.max(1, m.to.length), 0);
+  };
+
   async function store(
     raw: Buffer,
     destinations: string[],
     source: string | undefined,
     tags: Record<string, string>,
+    arrivedAt: Date,
   ): Promise<StoredMessage> {
     const parsed = await simpleParser(raw);
     const addresses = (v: typeof parsed.to): string[] =>
       (Array.isArray(v) ? v : v ? [v] : []).flatMap((a) => a.value.map((x) => x.address ?? ''));
-    const receivedAt = new Date().toISOString();
+    // When the request arrived, as SES counts its rate (parsing the MIME takes a moment after).
+    const receivedAt = arrivedAt.toISOString();
     // Sortable ids keep the on-disk order the order of arrival.
     const id = `${receivedAt.replace(/\D/g, '')}-${randomUUID().slice(0, 8)}`;
     const message: StoredMessage = {
@@ -200,6 +225,7 @@ export async function startSes(options: SesOptions): Promise<RunningSes> {
   }
 
   async function handleSes(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivedAt = new Date();
     const form = new URLSearchParams(await readBody(req));
     const action = form.get('Action');
     const requestId = randomUUID();
@@ -209,6 +235,19 @@ export async function startSes(options: SesOptions): Promise<RunningSes> {
       const destinations = [...form.entries()]
         .filter(([k]) => k.startsWith('Destinations.member.'))
         .map(([, v]) => v);
+      // As SES does: the same Throttling code for the rate and for the daily quota, told apart by the text.
+      const at = arrivedAt.getTime();
+      const recipients = Math.max(1, destinations.length);
+      if (quota.max24HourSend >= 0 && sentSince(at) + recipients > quota.max24HourSend) {
+        refused.daily += 1;
+        return sesError(res, 'Throttling', 'Daily message quota exceeded.');
+      }
+      while (lastSecond.length > 0 && (lastSecond[0] ?? 0) <= at - 1000) lastSecond.shift();
+      if (lastSecond.length + recipients > quota.maxSendRate) {
+        refused.rate += 1;
+        return sesError(res, 'Throttling', 'Maximum sending rate exceeded.');
+      }
+      for (let i = 0; i < recipients; i++) lastSecond.push(at);
       // Query protocol: Tags.member.N.Name / Tags.member.N.Value.
       const tags: Record<string, string> = {};
       for (let n = 1; form.has(`Tags.member.${n}.Name`); n++) {
@@ -219,6 +258,7 @@ export async function startSes(options: SesOptions): Promise<RunningSes> {
         destinations,
         form.get('Source') ?? undefined,
         tags,
+        arrivedAt,
       );
       const { id } = message;
       const configurationSet = form.get('ConfigurationSetName') ?? options.configurationSet ?? 'csat-local';
@@ -234,10 +274,12 @@ export async function startSes(options: SesOptions): Promise<RunningSes> {
       );
     }
     if (action === 'GetSendQuota') {
+      // SES counts recipients; this endpoint counts what it took in the last 24 hours.
+      const sent = sentSince(arrivedAt.getTime());
       return xml(
         res,
         200,
-        `<GetSendQuotaResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><GetSendQuotaResult><Max24HourSend>1000000</Max24HourSend><MaxSendRate>1000</MaxSendRate><SentLast24Hours>${index.length}</SentLast24Hours></GetSendQuotaResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetSendQuotaResponse>`,
+        `<GetSendQuotaResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><GetSendQuotaResult><Max24HourSend>${quota.max24HourSend}</Max24HourSend><MaxSendRate>${quota.maxSendRate}</MaxSendRate><SentLast24Hours>${sent}</SentLast24Hours></GetSendQuotaResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetSendQuotaResponse>`,
       );
     }
     return sesError(
@@ -335,6 +377,10 @@ export async function startSes(options: SesOptions): Promise<RunningSes> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     messages: () => [...index],
+    setQuota: (next) => {
+      quota = next;
+    },
+    refused: () => ({ ...refused }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -13,6 +13,8 @@
  *   dispatch    pk DISPATCH#{wave}      sk R{round}#S{shard}   (a shard's progress in a round: use-cases/dispatch-task.ts)
  *   action      pk ACTION#{id}          sk ACTION     gsi1 ACTIONS#{campaign} / {openedAt}#{id}
  *               while not final:                      gsi2 LIVEACTIONS#{campaign} / {id}
+ *   send budget pk SENDRATE#{shard}     sk SENDRATE   (dynamo-send-budget.ts: the account's SES rate and
+ *               daily quota shared by every send instance; counters only, no personal data, no purgeAt)
  * {shard} is shardOf(item id, …): a key every write of a kind would share is split so that none takes more than
  * a GSI partition's ≈1,000 writes a second (counts and reasons by the constants below); readers query every
  * shard, a few at a time (dynamo-shards.ts), and a day's answers come back in answer order (a k-way merge).
@@ -121,3 +123,6 @@ export const shardRecordKey = (waveId: string, round: number, shard: number): It
   pk: dispatchPartition(waveId),
   sk: `R${round}#S${shard}`,
 });
+
+/** One shard of the account's shared SES sending budget (dynamo-send-budget.ts). */
+export const sendBudgetKey = (shard: number): ItemKey => ({ pk: `SENDRATE#${shard}`, sk: 'SENDRATE' });

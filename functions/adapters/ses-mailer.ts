@@ -51,7 +51,7 @@ function notSent(e: unknown): MailNotSentError | undefined {
 export interface SesMailerOptions {
   /** SES_CONFIGURATION_SET: passed as the API parameter, never as an X-SES-CONFIGURATION-SET header. */
   configurationSet?: string | undefined;
-  /** Paces sends at this instance's share of the account's rate; none: as fast as they come. */
+  /** Paces sends within the account's rate and daily quota, shared by all instances; none: as fast as they come. */
   pacer?: SesPacer | undefined;
 }
 
@@ -64,7 +64,13 @@ export class SesMailer implements Mailer {
 
   async send(email: OutgoingEmail): Promise<string> {
     const { pacer, configurationSet } = this.options;
-    await pacer?.acquire(email.to.length);
+    try {
+      await pacer?.acquire(email.to.length);
+    } catch (e) {
+      // Nothing reached SES: a budget that could not be read or booked is a send that did not happen.
+      if (e instanceof MailNotSentError) throw e;
+      throw new MailNotSentError('the sending budget could not be booked', { cause: e });
+    }
     try {
       const { MessageId } = await this.ses.send(
         new SendRawEmailCommand({

@@ -2,6 +2,7 @@ import { isAnonymous } from '../domain/anonymity.ts';
 import { invitationEmail } from '../domain/email/invitation.ts';
 import {
   type ComposeMime,
+  MailDeferredError,
   MailNotSentError,
   MailQuotaExceededError,
   MailRejectedError,
@@ -68,6 +69,8 @@ export class SendFailedError extends Error {
   readonly throttled: boolean;
   /** The account's daily quota is used up: the job must wait hours, so it is paused, not retried. */
   readonly quotaExceeded: boolean;
+  /** No sending slot before the invocation's deadline: not tried, the job goes back to the queue. */
+  readonly deferred: boolean;
 
   constructor(
     /** The invitation's id, or the action's when `subject` is `action` (send-action-notice.ts). */
@@ -81,6 +84,7 @@ export class SendFailedError extends Error {
     this.permanent = cause instanceof MailRejectedError;
     this.throttled = cause instanceof MailThrottledError;
     this.quotaExceeded = cause instanceof MailQuotaExceededError;
+    this.deferred = cause instanceof MailDeferredError;
   }
 }
 

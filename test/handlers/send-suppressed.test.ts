@@ -42,7 +42,7 @@ async function invite(suffix: string) {
 }
 
 describe('send handler and the suppression list', () => {
-  it('should claim, look the address up, send and confirm: two conditional writes, one BatchGetItem, one SendRawEmail, nothing else', async () => {
+  it('should claim, look the address up, book its slot, send and confirm: three conditional writes, one BatchGetItem, one SendRawEmail, nothing else', async () => {
     const { invitation, email } = await invite(`${++n}`);
     await send(invitation.id); // reads the wave into the cache
     const next = await invite(`${++n}`);
@@ -50,8 +50,11 @@ describe('send handler and the suppression list', () => {
     const stack = documentClient().middlewareStack;
     stack.add(
       (next, context) => (args) => {
-        const conditional = Boolean((args.input as { ConditionExpression?: string }).ConditionExpression);
-        commands.push(`${context.commandName}${conditional ? ' (conditional)' : ''}`);
+        const input = args.input as { ConditionExpression?: string; Key?: { pk?: string } };
+        const conditional = Boolean(input.ConditionExpression);
+        // The shared SES budget's bookings (one a send, or more when a loaded machine wakes late for a slot).
+        const budget = String(input.Key?.pk ?? '').startsWith('SENDRATE#') ? ' (budget)' : '';
+        commands.push(`${context.commandName}${conditional ? ' (conditional)' : ''}${budget}`);
         return next(args);
       },
       { step: 'initialize', name: 'countCommands' },
@@ -63,11 +66,13 @@ describe('send handler and the suppression list', () => {
       stack.remove('countCommands');
     }
 
-    expect(commands).toEqual([
+    expect(commands.filter((c) => !c.endsWith('(budget)'))).toEqual([
       'UpdateItemCommand (conditional)',
       'BatchGetItemCommand',
       'UpdateItemCommand (conditional)',
     ]);
+    // The slot in the account's shared SES budget (dynamo-send-budget.ts), between lookup and send.
+    expect(commands[2]).toBe('UpdateItemCommand (conditional) (budget)');
     expect(await mailTo(next.email)).toHaveLength(1);
     expect(await mailTo(email)).toHaveLength(1);
   });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Campaign, Programme } from '../../functions/domain/programme.ts';
 import { ConfigError, identityCovers, readConfig } from '../../lib/config.ts';
+import { SEND_MAX_CONCURRENCY } from '../../lib/send-queue.ts';
 import { programme } from '../../programme/index.ts';
 
 const context =
@@ -48,7 +49,8 @@ describe('readConfig', () => {
       alarmEmail: undefined,
       retentionDays: 365,
       removalPolicy: 'retain',
-      sendConcurrency: 2,
+      // No hand-set concurrency: enough instances for the rate ceiling, held to the account's rate.
+      sendConcurrency: SEND_MAX_CONCURRENCY,
     });
   });
 

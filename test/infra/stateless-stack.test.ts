@@ -4,6 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HANDLERS, type HandlerName } from '../../lib/bundling.ts';
 import type { CsatFunction } from '../../lib/csat-function.ts';
+import { SEND_MAX_CONCURRENCY } from '../../lib/send-queue.ts';
 import { exportName } from '../../lib/shared-resources.ts';
 import { REPORT_TIMEOUT, SEND_MAX_RECEIVE_COUNT } from '../../lib/stateless-stack.ts';
 import { twoCampaigns } from './campaigns.ts';
@@ -78,7 +79,6 @@ describe('StatelessStack', () => {
           TOKEN_SECRET_ARN: secret,
           PUBLIC_BASE_URL: apiEndpoint,
           SES_CONFIGURATION_SET: configSet,
-          SEND_CONCURRENCY: '2',
           // Where it re-queues jobs, delayed, when SES's daily quota is used up.
           SEND_QUEUE_URL: { Ref: id(s.stateless.sendQueue) },
         },
@@ -194,7 +194,7 @@ describe('StatelessStack', () => {
       }
     });
 
-    it('should feed send in batches of ten, reporting item failures, at the configured concurrency', () => {
+    it('should feed send in batches of ten, reporting item failures, at the default or configured concurrency', () => {
       const mapping = (concurrency: number) => ({
         EventSourceArn: { 'Fn::GetAtt': [id(s.stateless.sendQueue), 'Arn'] },
         FunctionName: { Ref: id(fns.send.fn) },
@@ -202,10 +202,14 @@ describe('StatelessStack', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: concurrency },
       });
-      s.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', mapping(2));
+      // Unset, enough instances for the rate ceiling; the shared budget holds them to the account's rate,
+      // so no instance is told how many there are.
+      s.statelessTemplate.hasResourceProperties(
+        'AWS::Lambda::EventSourceMapping',
+        mapping(SEND_MAX_CONCURRENCY),
+      );
       custom.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', mapping(5));
-      // Each instance paces itself at MaxSendRate ÷ the concurrency it is told.
-      expect(envOf('send', custom).SEND_CONCURRENCY).toBe('5');
+      expect(envOf('send', custom)).not.toHaveProperty('SEND_CONCURRENCY');
     });
   });
 

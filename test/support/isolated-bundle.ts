@@ -34,7 +34,6 @@ export const INIT_ENV: Readonly<Record<string, string>> = Object.freeze({
   DISPATCH_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/csat-dispatch',
   TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:csat-token-AbCdEf',
   SES_CONFIGURATION_SET: 'csat',
-  SEND_CONCURRENCY: '2',
   POWERTOOLS_SERVICE_NAME: 'csat',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   // The SDK's warning that its 2027 releases need Node 22: this machine runs 20, Lambda 22.

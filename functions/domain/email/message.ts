@@ -77,3 +77,14 @@ export class MailQuotaExceededError extends MailThrottledError {
     this.name = 'MailQuotaExceededError';
   }
 }
+
+/**
+ * No sending slot was free before the caller's deadline (the account's rate is booked that far ahead by
+ * other sends): the message was not tried and can go later, without counting as a refusal or a throttle.
+ */
+export class MailDeferredError extends MailNotSentError {
+  constructor() {
+    super('no sending slot before the deadline: the message was not tried');
+    this.name = 'MailDeferredError';
+  }
+}

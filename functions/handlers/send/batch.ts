@@ -68,7 +68,7 @@ export class BatchStoppedError extends Error {
   }
 }
 
-/** Time a record needs beyond its pacing wait: one SES call at most, plus the claim and confirm writes. */
+/** Time a record needs after its slot: one SES call at most, plus the confirm write. */
 const RECORD_RESERVE_MS = SES_REQUEST_TIMEOUT_MS + 2_000;
 
 /** An action's email (send-action-notice.ts); failures are logged as the invitations' are, and rethrown. */
@@ -88,6 +88,7 @@ async function sendActionRecord(
       logger.debug('action send job done', { ...result });
     }
   } catch (e) {
+    if (e instanceof SendFailedError && e.deferred) throw e;
     logger.warn('action send job failed', {
       ...ids,
       actionId: job.actionId,
@@ -127,6 +128,8 @@ async function sendRecord(env: SendBatchEnv, record: SQSRecord, job: SendJobValu
       logger.debug('send job done', { ...result });
     }
   } catch (e) {
+    // No slot before the deadline: not a failure, the job goes back to the queue with the batch's rest.
+    if (e instanceof SendFailedError && e.deferred) throw e;
     logger.warn('send job failed', {
       ...ids,
       error: e instanceof Error ? e.name : 'unknown',
@@ -171,13 +174,14 @@ async function pause(
 }
 
 /**
- * SQS batch → one email per send job, one record after another, each send paced by the SesPacer at this
- * instance's share of the SES rate. Once SES throttles, or too little time is left for the next paced
- * send, the rest of the batch goes back to the queue untried (no claim was made for it): sending on into
- * a throttled SES would only spend more SES calls, and a Lambda timeout mid-send would leave a claim
- * nobody can confirm. When SES's daily quota is used up, the batch's jobs are paused instead (see
- * the send handler's QUOTA_PAUSE_SECONDS). Failed records are reported in batchItemFailures so only they are redelivered,
- * even when every record failed (one code path for the local queue and for Lambda).
+ * SQS batch → one email per send job, the records side by side, each send waiting for the slot it booked
+ * in the account's shared SES budget (SesPacer). A record whose slot would start too late for the
+ * invocation to finish it goes back to the queue untried; once SES throttles, so does the rest of the
+ * batch: sending on into a throttled SES would only spend more SES calls, and a Lambda timeout mid-send
+ * would leave a claim nobody can confirm. When SES's daily quota is used up, the batch's jobs are paused
+ * instead (see the send handler's QUOTA_PAUSE_SECONDS). Failed records are reported in
+ * batchItemFailures so only they are redelivered, even when every record failed (one code path for the
+ * local queue and for Lambda).
  */
 export async function sendBatch(
   env: SendBatchEnv,
@@ -185,6 +189,8 @@ export async function sendBatch(
   context: Context,
 ): Promise<SQSBatchResponse> {
   let stopped: BatchStoppedError['reason'] | 'quota' | undefined;
+  // The latest a send may start: after it, one SES call and the confirm write still fit in the invocation.
+  const deadline = Date.now() + context.getRemainingTimeInMillis() - RECORD_RESERVE_MS;
   const paused: Array<{ messageId: string; job: SendJobValue }> = [];
   const processRecord = async (record: SQSRecord) => {
     let job: SendJobValue;
@@ -199,11 +205,9 @@ export async function sendBatch(
       paused.push({ messageId: record.messageId, job });
       return;
     }
-    if (!stopped && context.getRemainingTimeInMillis() < env.pacer.waitMs + RECORD_RESERVE_MS)
-      stopped = 'time';
     if (stopped) throw new BatchStoppedError(record.messageId, stopped);
     try {
-      await sendRecord(env, record, job);
+      await env.pacer.sendingBy(deadline, () => sendRecord(env, record, job));
     } catch (e) {
       // Not sent and (the claim released) free to go later: paused with the rest of the batch.
       if (e instanceof SendFailedError && e.quotaExceeded) {
@@ -212,14 +216,20 @@ export async function sendBatch(
         return;
       }
       if (e instanceof SendFailedError && e.throttled) stopped = 'throttled';
+      if (e instanceof SendFailedError && e.deferred) {
+        stopped = 'time';
+        throw new BatchStoppedError(record.messageId, 'time');
+      }
       throw e;
     }
   };
   // A processor per invocation: it holds the batch's state, and a local queue may invoke concurrently.
+  // The records go in parallel, each waiting for its own slot in the shared budget: an instance sends as
+  // fast as the account's rate allows, not one SES round trip after another.
   const response = await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
     context,
     throwOnFullBatchFailure: false,
-    processInParallel: false,
+    processInParallel: true,
   });
   if (paused.length > 0) await pause(env, paused, response);
   else if (stopped) {

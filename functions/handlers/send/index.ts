@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoActions } from '../../adapters/dynamo-actions.ts';
 import { documentClient } from '../../adapters/dynamo-client.ts';
+import { DynamoSendBudget } from '../../adapters/dynamo-send-budget.ts';
 import { DynamoStore } from '../../adapters/dynamo-store.ts';
 import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.ts';
 import { requireEnv } from '../../adapters/env.ts';
@@ -22,9 +23,11 @@ import { type SendBatchEnv, sendBatch } from './batch.ts';
 const store = new DynamoStore(documentClient(), requireEnv('TABLE_NAME'), {
   retentionDays: Number(process.env.RETENTION_DAYS) || 365,
 });
-// The event source's maximum concurrency: this many instances share the SES rate. Locally one queue
-// consumer, so 1 when unset.
-const pacer = new SesPacer(sesClient(), { instances: Number(process.env.SEND_CONCURRENCY ?? 1) });
+// Every instance books its sends in the account's SES budget, shared through the table: together they
+// never pass MaxSendRate nor Max24HourSend, however many run.
+const pacer = new SesPacer(sesClient(), {
+  budget: new DynamoSendBudget(documentClient(), requireEnv('TABLE_NAME')),
+});
 const deps: SendDeps = {
   store,
   mailer: new SesMailer(sesClient(), { configurationSet: process.env.SES_CONFIGURATION_SET, pacer }),
