@@ -39,8 +39,8 @@ export class DynamoStore implements SurveyStore {
     return this.waves.putWave(wave);
   }
 
-  getWave(campaignId: string, waveId: string): Promise<Wave | undefined> {
-    return this.waves.getWave(campaignId, waveId);
+  getWave(campaignId: string, waveId: string, options?: { consistent?: boolean }): Promise<Wave | undefined> {
+    return this.waves.getWave(campaignId, waveId, options);
   }
 
   listWaves(campaignId: string): Promise<Wave[]> {

@@ -23,15 +23,25 @@ export class WaveItems extends DynamoTable {
       return { created: true, wave };
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      const stored = await this.getWave(wave.campaignId, wave.waveId);
+      const stored = await this.getWave(wave.campaignId, wave.waveId, { consistent: true });
       if (!stored) throw e;
       return { created: false, wave: stored };
     }
   }
 
-  async getWave(campaignId: string, waveId: string): Promise<Wave | undefined> {
+  async getWave(
+    campaignId: string,
+    waveId: string,
+    options: { consistent?: boolean } = {},
+  ): Promise<Wave | undefined> {
     const { Item } = await retryThrottled(() =>
-      this.ddb.send(new GetCommand({ TableName: this.table, Key: waveKey(campaignId, waveId) })),
+      this.ddb.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: waveKey(campaignId, waveId),
+          ...(options.consistent ? { ConsistentRead: true } : {}),
+        }),
+      ),
     );
     return Item ? strip<Wave>(Item) : undefined;
   }

@@ -8,7 +8,11 @@ import type { ShardRecord } from './selection/dispatch-state.ts';
 export interface SurveyStore {
   /** Creates the wave unless it exists; returns the stored one either way. */
   putWave(wave: Wave): Promise<{ created: boolean; wave: Wave }>;
-  getWave(campaignId: string, waveId: string): Promise<Wave | undefined>;
+  /**
+   * `consistent`: a strongly consistent read, for a wave's dispatch, whose plan moves on between tasks
+   * milliseconds apart (an eventually consistent read could see the round before).
+   */
+  getWave(campaignId: string, waveId: string, options?: { consistent?: boolean }): Promise<Wave | undefined>;
   /** Waves of a campaign, newest first. */
   listWaves(campaignId: string): Promise<Wave[]>;
   /**

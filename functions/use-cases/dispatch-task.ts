@@ -41,8 +41,17 @@ const isOpen = (w: Wave | undefined): w is Wave & { dispatch: WaveDispatch } =>
  */
 export async function runDispatchTask(deps: DispatchTaskDeps, task: DispatchTask): Promise<void> {
   const { store, tasks } = deps;
-  const wave = await store.getWave(task.campaignId, task.waveId);
-  if (!isOpen(wave) || wave.dispatch.plan.round > task.round) return;
+  const wave = await store.getWave(task.campaignId, task.waveId, { consistent: true });
+  if (!isOpen(wave)) return;
+  if (wave.dispatch.plan.round > task.round) {
+    // The round is over. A redelivered task of the round just before may be the last one's, whose run
+    // moved the plan on and died before queuing the new round: queue the shards with no record in it.
+    if (wave.dispatch.plan.round === task.round + 1)
+      await queueRound(deps, wave, await store.shardRecords(task.waveId, wave.dispatch.plan.round), {
+        unstartedOnly: true,
+      });
+    return;
+  }
   if (wave.dispatch.plan.round < task.round)
     throw new Error(`wave ${task.waveId} is at round ${wave.dispatch.plan.round}, not ${task.round} yet`);
   const record = await store.getShardRecord(task.waveId, task.round, task.shard);
@@ -163,18 +172,22 @@ export async function advanceWave(deps: DispatchTaskDeps, wave: Wave): Promise<W
   return moved;
 }
 
-/** Queues the round's task of every shard not through it, from where its record left off. */
+/**
+ * Queues the round's task of every shard not through it, from where its record left off; with
+ * `unstartedOnly`, only of the shards with no record yet.
+ */
 async function queueRound(
   deps: DispatchTaskDeps,
   wave: Wave & { dispatch: WaveDispatch },
   records: ShardRecord[],
+  options: { unstartedOnly?: boolean } = {},
 ) {
   const { round } = wave.dispatch.plan;
   const byShard = new Map(records.map((r) => [r.shard, r]));
   const tasks: DispatchTask[] = [];
   for (let shard = 0; shard < wave.dispatch.shards; shard++) {
     const r = byShard.get(shard);
-    if (r?.done) continue;
+    if (r?.done || (r && options.unstartedOnly)) continue;
     tasks.push({
       campaignId: wave.campaignId,
       waveId: wave.waveId,
@@ -198,7 +211,7 @@ export async function resumeWave(deps: DispatchTaskDeps, wave: Wave): Promise<vo
     const moved = await advanceWave(deps, wave);
     // Moved to the next round: its tasks are queued. Finished, or moved by someone else: nothing to do.
     if (moved) return;
-    const now = await deps.store.getWave(wave.campaignId, wave.waveId);
+    const now = await deps.store.getWave(wave.campaignId, wave.waveId, { consistent: true });
     if (now && isOpen(now) && now.dispatch.plan.round !== wave.dispatch.plan.round)
       await resumeWave(deps, now);
     return;

@@ -140,5 +140,5 @@ export async function dispatch(deps: DispatchDeps, input: DispatchInput): Promis
     dispatch: { state: 'selecting', plan: startPlan(), shards: store.directoryShards, at: at.toISOString() },
   } satisfies Wave);
   if (isUnfinished(wave)) await resumeWave(deps, wave);
-  return resultOf((await store.getWave(campaign.id, waveId)) ?? wave);
+  return resultOf((await store.getWave(campaign.id, waveId, { consistent: true })) ?? wave);
 }

@@ -194,6 +194,32 @@ describe('Properties: the selection a shard at a time', () => {
   });
 });
 
+describe('Property: a directory that changes between rounds', () => {
+  it('should never fail the plan: a search whose counts disagree starts again, and the plan is decided', () => {
+    fc.assert(
+      fc.property(
+        arbDirectory,
+        arbDirectory,
+        arbAudience,
+        fc.string({ minLength: 1, maxLength: 8 }),
+        (before, after, audience, seed) => {
+          const input: SelectionInput = { audience, at: AT, timeZone: 'UTC', waveId: WAVE, seed };
+          let plan: SelectionPlan = startPlan();
+          for (let round = 0; plan.stage !== 'invite'; round++) {
+            if (round > 80) throw new Error('not decided in 80 rounds');
+            // The first two rounds see one directory, the later ones another (an import in between).
+            const counter = new ShardCounter(plan, input, 1);
+            counter.add(round < 2 ? before : after);
+            plan = advancePlan(plan, input, [counter.result()]);
+          }
+          expect(plan.cuts).toBeDefined();
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('Function: mergeKth', () => {
   it('should find the k-th of keys spread over shards, through buckets, for every k', () => {
     fc.assert(

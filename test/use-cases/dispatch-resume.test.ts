@@ -119,21 +119,55 @@ describe('Property: a dispatch killed at any point', () => {
         const tasks = new MemoryDispatchTasks();
         const first = mortal(killAt, jobs, tasks);
         let outcome: 'drained' | 'killed' = 'killed';
+        let tickDone = false;
         try {
           await dispatch(first.deps, { campaign: c, questionnaire: itss, scheduledTime: TICK });
+          tickDone = true;
           outcome = await drain(first.deps, tasks.queued);
         } catch (e) {
           if (!(e instanceof Killed)) throw e;
         }
         if (outcome === 'killed' && queueLost) tasks.queued.length = 0;
 
-        // Run again: the tick's retry, then the worker goes on with whatever is queued.
         const again = mortal(Number.POSITIVE_INFINITY, jobs, tasks);
-        await dispatch(again.deps, { campaign: c, questionnaire: itss, scheduledTime: TICK });
+        // Killed in a task with the queue intact: SQS delivers the task again, and that alone must finish
+        // the wave (the tick succeeded, nobody runs it again). Killed in the tick, or the queue lost: the
+        // tick's retry or `csat dispatch` runs it again.
+        if (!tickDone || queueLost)
+          await dispatch(again.deps, { campaign: c, questionnaire: itss, scheduledTime: TICK });
         expect(await drain(again.deps, tasks.queued)).toBe('drained');
         await expectComplete(store, c, TICK, jobs);
       }),
       { numRuns: 10 },
     );
   }, 180_000);
+
+  it('should finish by redelivery alone when the run that moved the plan on died before queuing the round', async () => {
+    const { campaign: c } = await scenario(40, { method: 'fixed', size: 25 });
+    const jobs: SendJob[] = [];
+    const tasks = new MemoryDispatchTasks();
+    const deps = mortal(Number.POSITIVE_INFINITY, jobs, tasks).deps;
+    // The first time a later round's tasks are queued, the call fails: the plan has moved on, its tasks
+    // are not queued, and the task that did it is delivered again.
+    let failed = false;
+    const flaky: DispatchDeps = {
+      ...deps,
+      tasks: {
+        enqueue: async (t) => {
+          if (!failed && t.some((task) => task.round > 0)) {
+            failed = true;
+            throw new Killed('died after moving the plan on');
+          }
+          await tasks.enqueue(t);
+        },
+      },
+    };
+
+    await dispatch(flaky, { campaign: c, questionnaire: itss, scheduledTime: TICK });
+    expect(await drain(flaky, tasks.queued)).toBe('killed');
+    expect(await drain(flaky, tasks.queued)).toBe('drained');
+
+    expect(failed).toBe(true);
+    await expectComplete(store, c, TICK, jobs);
+  });
 });

@@ -177,7 +177,8 @@ function ranksOf(
 /** The next stage's plan, once every query of this one is found. */
 function nextStage(plan: SelectionPlan, input: SelectionInput): SelectionPlan {
   const sample = sampleOf(input);
-  const round = plan.round + 1;
+  // `plan` is the one after the round (advancePlan counted it already).
+  const round = plan.round;
   const found = plan.queries.map((q) => (q.found !== undefined ? q.found : null));
   switch (plan.stage) {
     case 'key': {
@@ -225,7 +226,15 @@ export function advancePlan(
     if (k === undefined || k < 0) return { prefix: '', none: true };
     if (k >= totalOf(counts))
       return plan.stage === 'sample' ? { prefix: '', all: true } : { prefix: '', none: true };
-    const step = mergeKth({ k, prefix: query.prefix }, counts);
+    let step: ReturnType<typeof mergeKth>;
+    try {
+      step = mergeKth({ k, prefix: query.prefix }, counts);
+    } catch (e) {
+      // The directory changed between rounds (an import, an erasure): this round's counts no longer
+      // agree with the last one's. The search starts again from the whole key space, its rank counted anew.
+      if (e instanceof RangeError) return { prefix: '' };
+      throw e;
+    }
     return 'found' in step ? { prefix: query.prefix, k, found: step.found } : { ...step.next };
   });
   const next = { ...plan, round: plan.round + 1, queries };
