@@ -2,47 +2,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../bin/csat.ts';
 import { localDateOf } from '../../functions/domain/calendar/index.ts';
 import { periodOf } from '../../functions/domain/report/period.ts';
 import type { PeriodReportResult } from '../../functions/use-cases/period-report.ts';
 import type { CampaignStatusReport } from '../../functions/use-cases/status.ts';
-import type { StoredMessage } from '../../local/ses-server.ts';
-import {
-  callControl,
-  type LocalStack,
-  type Ports,
-  portsFrom,
-  STACK_FILE,
-  startLocalStack,
-} from '../../local/stack.ts';
+import { callControl, type Ports, portsFrom, STACK_FILE, startLocalStack } from '../../local/stack.ts';
+import * as localCli from '../support/local-cli.ts';
 import { allAt, demoCampaign, ratingFields } from '../support/programme.ts';
 
-/** Runs the CLI in this process against the stack in `dataDir`. */
-async function csat(dataDir: string, ...argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await main(argv, {
-    stdout: (t) => stdout.push(t),
-    stderr: (t) => stderr.push(t),
-    env: { CSAT_DATA_DIR: dataDir },
-  });
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-}
-
-async function mailbox(stack: LocalStack): Promise<StoredMessage[]> {
-  return (await fetch(`${stack.info.urls.mailbox}/api/messages`)).json() as Promise<StoredMessage[]>;
-}
-
-async function surveyLink(stack: LocalStack, message: StoredMessage): Promise<string> {
-  const raw = await fetch(`${stack.info.urls.mailbox}/api/messages/${message.id}/raw`);
-  const parsed = await simpleParser(Buffer.from(await raw.arrayBuffer()));
-  const link = new RegExp(`${stack.info.urls.survey}/s/[A-Za-z0-9_.-]+`).exec(parsed.text ?? '')?.[0];
-  expect(link).toBeDefined();
-  return link!;
-}
+const { csat, mailbox, surveyLink } = localCli;
 
 describe('local stack (npm start)', () => {
   let dataDir: string;
