@@ -5,6 +5,7 @@
  * the peak heap of one task (flat), the longest task, and the wave's time with the shards side by side.
  */
 import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -81,6 +82,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const { table } = await import('./stats.ts');
   const { rows, results } = await dispatchBench();
   console.log(table(rows));
-  console.log(JSON.stringify(results));
+  // Into bench/results/latest.json under `dispatch`, beside what the last full run wrote.
+  const file = join('bench', 'results', 'latest.json');
+  const latest = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+  await mkdir(join('bench', 'results'), { recursive: true });
+  await writeFile(
+    file,
+    `${JSON.stringify({ ...latest, dispatch: { when: new Date().toISOString(), ...results } }, null, 2)}\n`,
+  );
+  console.log(`\nwrote ${file} (dispatch)`);
   emulators.kill('SIGTERM');
 }
