@@ -5,13 +5,12 @@
  * the peak heap of one task (flat), the longest task, and the wave's time with the shards side by side.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../local/dynamo.ts';
-import { startBenchEmulators } from './env.ts';
+import { startBenchEmulators, writeBenchSection } from './env.ts';
 
 const run = promisify(execFile);
 
@@ -83,13 +82,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const { rows, results } = await dispatchBench();
   console.log(table(rows));
   // Into bench/results/latest.json under `dispatch`, beside what the last full run wrote.
-  const file = join('bench', 'results', 'latest.json');
-  const latest = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, unknown>;
-  await mkdir(join('bench', 'results'), { recursive: true });
-  await writeFile(
-    file,
-    `${JSON.stringify({ ...latest, dispatch: { when: new Date().toISOString(), ...results } }, null, 2)}\n`,
-  );
+  const file = await writeBenchSection('dispatch', { when: new Date().toISOString(), ...results });
   console.log(`\nwrote ${file} (dispatch)`);
   emulators.kill('SIGTERM');
 }

@@ -18,6 +18,7 @@ import type { DispatchTask } from '../functions/domain/selection/task.ts';
 import { type DispatchDeps, dispatch } from '../functions/use-cases/dispatch.ts';
 import { runDispatchTask } from '../functions/use-cases/dispatch-task.ts';
 import { programme } from '../programme/index.ts';
+import { beforeEveryCall } from '../test/support/every-call.ts';
 
 const [mode, sizeArg] = process.argv.slice(2);
 const size = Number(sizeArg);
@@ -57,15 +58,8 @@ async function run(): Promise<Record<string, number>> {
     audience: { sample: { method: 'random', percent: 50 }, minDaysBetweenSurveys: 0 },
   };
   let calls = 0;
-  const counted = new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls++;
-        return value.apply(target, args);
-      };
-    },
+  const counted = beforeEveryCall(store, () => {
+    calls++;
   });
   const pending: DispatchTask[] = [];
   let jobs = 0;

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -32,4 +33,13 @@ export async function startBenchEmulators(): Promise<ChildProcess> {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   return emulators;
+}
+
+/** Writes one section of bench/results/latest.json, keeping the others (a section run alone). */
+export async function writeBenchSection(name: string, results: unknown): Promise<string> {
+  const file = join('bench', 'results', 'latest.json');
+  const previous = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+  await mkdir(join('bench', 'results'), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ ...previous, [name]: results }, null, 2)}\n`);
+  return file;
 }

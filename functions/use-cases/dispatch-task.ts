@@ -1,6 +1,5 @@
 import type { DirectoryCustomer } from '../domain/audience.ts';
 import type { InvitedCustomer, Wave } from '../domain/model.ts';
-import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
 import { invitedByOf } from '../domain/report/rollup.ts';
 import { Criteria } from '../domain/selection/criteria.ts';
 import {
@@ -10,25 +9,20 @@ import {
   type WaveDispatch,
 } from '../domain/selection/dispatch-state.ts';
 import { advancePlan, classify, ShardCounter } from '../domain/selection/plan.ts';
-import type { DispatchTask, DispatchTaskQueue } from '../domain/selection/task.ts';
+import type { DispatchTask } from '../domain/selection/task.ts';
 import { forEachLimited } from './concurrency.ts';
-import { claimOf, selectionInputOf } from './dispatch.ts';
+import { claimOf, type DispatchDeps, selectionInputOf } from './dispatch.ts';
 import { inviteAll, invitedCustomer, WRITE_CONCURRENCY } from './dispatch-invite.ts';
 import { addTally, noTally } from './dispatch-tally.ts';
-import { applySuppressions, type Suppressions } from './suppression.ts';
+import { applySuppressions } from './suppression.ts';
 
 /** Customers one task reads at most: the unit of work whose time and memory stay the same at any size. */
 export const CHUNK = 2_000;
 /** Customers per directory page. */
 const PAGE = 500;
 
-export interface DispatchTaskDeps {
-  store: SurveyStore;
-  queue: SendQueue;
-  tasks: DispatchTaskQueue;
-  clock: Clock;
-  suppressions: Suppressions;
-}
+/** What a task needs: the dispatch's own adapters (dispatch.ts). */
+export type DispatchTaskDeps = DispatchDeps;
 
 const isOpen = (w: Wave | undefined): w is Wave & { dispatch: WaveDispatch } =>
   w?.dispatch?.state === 'selecting' || w?.dispatch?.state === 'inviting';

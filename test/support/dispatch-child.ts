@@ -12,6 +12,7 @@ import type { Campaign } from '../../functions/domain/programme.ts';
 import type { DispatchTask } from '../../functions/domain/selection/task.ts';
 import { type DispatchDeps, dispatch } from '../../functions/use-cases/dispatch.ts';
 import { runDispatchTask } from '../../functions/use-cases/dispatch-task.ts';
+import { beforeEveryCall } from './every-call.ts';
 import { itss } from './programme.ts';
 
 const [campaignJson, tickIso, killAtArg, jobsFile] = process.argv.slice(2) as [
@@ -28,16 +29,7 @@ const call = () => {
   if (++calls >= killAt) process.kill(process.pid, 'SIGKILL');
 };
 const store = new DynamoStore(documentClient(), process.env.TABLE_NAME!);
-const mortal = new Proxy(store, {
-  get(target, name, receiver) {
-    const value = Reflect.get(target, name, receiver);
-    if (typeof value !== 'function') return value;
-    return (...args: unknown[]) => {
-      call();
-      return value.apply(target, args);
-    };
-  },
-});
+const mortal = beforeEveryCall(store, call);
 const pending: DispatchTask[] = [];
 const deps: DispatchDeps = {
   store: mortal,

@@ -10,6 +10,7 @@ import { type DispatchDeps, dispatch } from '../../functions/use-cases/dispatch.
 import { runDispatchTask } from '../../functions/use-cases/dispatch-task.ts';
 import { expectComplete } from '../support/dispatch-checks.ts';
 import { MemoryDispatchTasks } from '../support/dispatch-tasks.ts';
+import { beforeEveryCall } from '../support/every-call.ts';
 import { testSuppressions } from '../support/fixtures.ts';
 import { demoCampaign, itss } from '../support/programme.ts';
 
@@ -33,16 +34,7 @@ function mortal(killAt: number, jobs: SendJob[], tasks: MemoryDispatchTasks) {
   const tick = () => {
     if (++calls >= killAt) throw new Killed(`killed at call ${killAt}`);
   };
-  const storeProxy = new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        tick();
-        return value.apply(target, args);
-      };
-    },
-  });
+  const storeProxy = beforeEveryCall(store, tick);
   const deps: DispatchDeps = {
     store: storeProxy,
     clock,
