@@ -238,5 +238,10 @@ export async function sendBatch(
       returned: response.batchItemFailures.length,
     });
   }
+  // In the order of the batch's records, whatever order the parallel sends ended in.
+  const order = new Map(event.Records.map((r, i) => [r.messageId, i]));
+  response.batchItemFailures.sort(
+    (a, b) => (order.get(a.itemIdentifier) ?? 0) - (order.get(b.itemIdentifier) ?? 0),
+  );
   return response;
 }
