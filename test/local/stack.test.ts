@@ -195,18 +195,20 @@ describe('local stack (npm start)', () => {
       // Act
       const out = await csat(dataDir, 'dispatch', 'demo', '--json');
 
-      // Assert: a new minute makes a new wave; within the first one's minute the dispatch reports that
-      // wave (done) and sends nothing more.
+      // Assert: within the first wave's minute the dispatch reports that wave (done) and sends nothing
+      // more; a new minute makes a new wave in which everyone was just surveyed, so it is empty and says why.
       expect(out.code).toBe(0);
       const result = JSON.parse(out.stdout) as {
         waveId: string;
         state: string;
-        invited: number;
         created: number;
+        excluded?: Record<string, number>;
       };
       expect(result.waveId).toMatch(/^demo-\d{8}T\d{4}$/);
-      expect(result).toMatchObject({ state: 'done', created: result.invited });
-      const sentNow = result.waveId === firstWaveId ? 0 : result.created;
+      if (result.waveId === firstWaveId) expect(result).toMatchObject({ state: 'done' });
+      else expect(result).toMatchObject({ state: 'empty', created: 0 });
+      if (result.state === 'empty') expect(result.excluded?.surveyedRecently).toBeGreaterThan(0);
+      const sentNow = 0;
       expect(await mailbox(stack)).toHaveLength(sentBeforeRestart + sentNow);
     } finally {
       await stack.close();
