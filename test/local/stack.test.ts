@@ -208,8 +208,7 @@ describe('local stack (npm start)', () => {
       if (result.waveId === firstWaveId) expect(result).toMatchObject({ state: 'done' });
       else expect(result).toMatchObject({ state: 'empty', created: 0 });
       if (result.state === 'empty') expect(result.excluded?.surveyedRecently).toBeGreaterThan(0);
-      const sentNow = 0;
-      expect(await mailbox(stack)).toHaveLength(sentBeforeRestart + sentNow);
+      expect(await mailbox(stack)).toHaveLength(sentBeforeRestart);
     } finally {
       await stack.close();
     }
