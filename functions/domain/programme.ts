@@ -140,6 +140,14 @@ export const Campaign = z.strictObject({
     name: LocalizedText,
     replyTo: z.email().optional(),
   }),
+  /** Display names of departments per language (department-names.ts), for every document people read. */
+  departments: z
+    .custom<unknown>(
+      (v) => !(typeof v === 'object' && v !== null && UNSTORABLE_KEYS.some((k) => Object.hasOwn(v, k))),
+      `a department named ${UNSTORABLE_KEYS.join(' or ')} cannot have a display name: it reads as its id`,
+    )
+    .pipe(z.record(z.string().trim().min(1, 'a department cannot be empty'), LocalizedText))
+    .optional(),
   /** Whom a wave surveys: departments, tags, segments, sampling, contact frequency (domain/audience.ts). */
   audience: Audience.default({}),
   /**
