@@ -39,8 +39,10 @@ try {
 } catch (e) {
   if (e instanceof LocalStackError) console.error(e.message);
   else if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    // Taken between the stack's check of its ports and its start.
+    const port = (e as { port?: number }).port ?? `${base}–${base + 5}`;
     console.error(
-      `a port the local stack needs (${base}–${base + 5}) is in use: stop what uses it or set CSAT_PORT_BASE`,
+      `port ${port} was taken while the local stack started: stop what uses it or set CSAT_PORT_BASE`,
     );
   } else console.error(e);
   process.exit(1);

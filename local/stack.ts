@@ -15,6 +15,7 @@ import { ensureTable, type Running, startDynamo } from './dynamo.ts';
 import { startEvents } from './events-server.ts';
 import { describeScheduledRun, type LocalFunctions, sesEventSink, wireFunctions } from './functions.ts';
 import { ControlError, startHttpBridge } from './http-bridge.ts';
+import { busyPorts, busyPortsMessage, type Ports, portsFrom } from './ports.ts';
 import { type LocalS3, startS3 } from './s3.ts';
 import { type ScheduledJob, startSchedules } from './schedules.ts';
 import { startSes } from './ses-server.ts';
@@ -41,6 +42,7 @@ export { DEFAULT_DATA_DIR, isAlive, LocalStackError, STACK_FILE, type StackInfo 
  * a restart in the same process must reuse the data folder and ports (which is what keeps URLs stable).
  */
 export const DEFAULT_PORT_BASE = 4500;
+export { type Ports, portsFrom };
 export const SEND_QUEUE = 'csat-send';
 /** The dispatch task queue (lib/dispatch-fanout.ts), consumed by the dispatch worker. */
 export const DISPATCH_QUEUE = 'csat-dispatch';
@@ -51,21 +53,6 @@ const SES_CONFIGURATION_SET = 'csat-local';
 const REGION = 'us-east-1';
 // s3rver accepts only its own key pair; the other emulators take any.
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-
-export interface Ports {
-  http: number;
-  ses: number;
-  dynamodb: number;
-  s3: number;
-  sqs: number;
-  events: number;
-}
-
-/** Consecutive ports from `base` (the survey URL first); 0 picks free ports at random. */
-export function portsFrom(base: number): Ports {
-  const at = (i: number) => (base === 0 ? 0 : base + i);
-  return { http: at(0), ses: at(1), dynamodb: at(2), s3: at(3), sqs: at(4), events: at(5) };
-}
 
 export interface LocalStackOptions {
   dataDir?: string;
@@ -136,6 +123,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       `a local stack is already running on ${dataDir} (pid ${running.pid}, ${running.urls.survey}); stop it first`,
     );
   }
+  const busy = await busyPorts(ports);
+  if (busy.length > 0) throw new LocalStackError(busyPortsMessage(busy, ports));
 
   const started: Running[] = [];
   let stopSchedules = () => {};
