@@ -7,6 +7,7 @@ import { localDateOf } from '../functions/domain/calendar/index.ts';
 import { exposureWarning, unofficialExposures } from '../functions/domain/calendar-exposure.ts';
 import { findCampaign } from '../functions/domain/programme.ts';
 import { periodOf } from '../functions/domain/report/period.ts';
+import { SCHEDULE_HEAD, scheduleRows } from '../local/schedules.ts';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_PORT_BASE,
@@ -15,6 +16,7 @@ import {
   startLocalStack,
 } from '../local/stack.ts';
 import { programme } from '../programme/index.ts';
+import { table } from './cli/format.ts';
 
 // The SDK warns that it will need Node 22 from 2027 (the Lambdas run 22+); on every start it only
 // buries the banner. Set the variable to 'false' to see it.
@@ -61,11 +63,9 @@ const periodLine =
   demo && periodKind
     ? `\n  ${`Report this ${periodKind}:`.padEnd(21)} npx csat report demo --period ${periodOf(periodKind, localDateOf(new Date(), demo.report.schedule.timeZone)).key}`
     : '';
-const next = stack.schedules
-  .map(
-    (j) =>
-      `    ${j.campaignId} ${j.kind.padEnd(8)} ${j.cron.padEnd(18)} ${j.timeZone.padEnd(16)} next ${j.nextRun()?.toISOString() ?? '-'}`,
-  )
+const next = table(SCHEDULE_HEAD, scheduleRows(stack.schedules), [])
+  .split('\n')
+  .map((line) => `    ${line}`)
   .join('\n');
 console.log(`
 csat local stack is up (pid ${info.pid}, data in ${shown.replace(/\/$/, '')}/)

@@ -118,3 +118,31 @@ export function startSchedules(
     },
   };
 }
+
+/** `2026-12-04 18:00` in `timeZone`: when a job runs next, as its schedule reads. */
+export function localTime(at: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** The schedules as rows for `npm start`'s table: campaign, kind, cron, time zone, next run there. */
+export function scheduleRows(jobs: readonly ScheduledJob[], now = new Date()): string[][] {
+  return jobs.map((j) => {
+    const next = j.nextRun(now);
+    return [j.campaignId, j.kind, j.cron, j.timeZone, next ? localTime(next, j.timeZone) : '–'];
+  });
+}
+
+export const SCHEDULE_HEAD = ['Campaign', 'Runs', 'Cron', 'Time zone', 'Next (local time)'];

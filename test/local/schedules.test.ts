@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { scheduledTimeOf, startSchedules, toCronerPattern } from '../../local/schedules.ts';
+import { table } from '../../bin/cli/format.ts';
+import {
+  localTime,
+  SCHEDULE_HEAD,
+  scheduledTimeOf,
+  scheduleRows,
+  startSchedules,
+  toCronerPattern,
+} from '../../local/schedules.ts';
 import { programme } from '../../programme/index.ts';
 import { demoCampaign } from '../support/programme.ts';
 
@@ -108,5 +116,40 @@ describe('local schedules', () => {
     } finally {
       schedules.stop();
     }
+  });
+
+  it("should line up npm start's schedules table, the event-triggered campaign's long id included", () => {
+    // Arrange
+    const schedules = startSchedules(programme.campaigns, {
+      dispatch: async () => ({}),
+      report: async () => ({}),
+      remind: async () => ({}),
+      actions: async () => ({}),
+    });
+    try {
+      // Act
+      const lines = table(
+        SCHEDULE_HEAD,
+        scheduleRows(schedules.jobs, new Date('2026-12-02T04:00:00Z')),
+        [],
+      ).split('\n');
+
+      // Assert: every column starts where its heading does, on every line.
+      const starts = ['Runs', 'Cron', 'Time zone', 'Next (local time)'].map((h) => lines[0]!.indexOf(h));
+      const rows = lines.slice(1);
+      expect(rows.some((l) => l.startsWith('after-delivery '))).toBe(true);
+      for (const line of rows) {
+        for (const start of starts) expect(line[start - 1], line).toBe(' ');
+        for (const start of starts) expect(line[start], line).not.toBe(' ');
+      }
+      expect(rows).toContain('demo            report    0 18 * * FRI      Asia/Shanghai  2026-12-04 18:00');
+    } finally {
+      schedules.stop();
+    }
+  });
+
+  it('should write a time as the schedule reads it, in its own time zone', () => {
+    expect(localTime(new Date('2026-12-31T16:30:00Z'), 'Asia/Shanghai')).toBe('2027-01-01 00:30');
+    expect(localTime(new Date('2026-12-31T16:30:00Z'), 'UTC')).toBe('2026-12-31 16:30');
   });
 });
