@@ -8,6 +8,7 @@ import { simpleParser } from 'mailparser';
 import { escapeHtml as esc } from '../functions/domain/html.ts';
 import { SIMULATOR } from '../functions/domain/smoke.ts';
 import type { Running } from './dynamo.ts';
+import { mailboxPage, messagePage } from './mailbox-view.ts';
 
 /*
  * A local stand-in for the SES v1 API (query protocol) that keeps every message's raw MIME, headers
@@ -295,49 +296,15 @@ export async function startSes(options: SesOptions): Promise<RunningSes> {
   }
 
   async function viewer(res: ServerResponse, path: string): Promise<void> {
-    const page = (title: string, body: string) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}iframe{width:100%;height:70vh;border:1px solid #ccc}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}</style></head><body>${body}</body></html>`,
-      );
-    };
-    if (path === '/') {
-      const rows = [...index]
-        .reverse()
-        .map(
-          (m) =>
-            `<tr><td>${esc(m.receivedAt.slice(0, 19).replace('T', ' '))}</td><td>${esc(m.to.join(', '))}</td><td><a href="/messages/${esc(m.id)}">${esc(m.subject || '(no subject)')}</a></td></tr>`,
-        )
-        .join('');
-      return page(
-        'csat local mailbox',
-        `<h1>Local mailbox</h1><p>${index.length} message(s) sent through the local SES endpoint.</p><table><thead><tr><th>Received</th><th>To</th><th>Subject</th></tr></thead><tbody>${rows}</tbody></table>`,
-      );
-    }
+    if (path === '/') return htmlPage(res, mailboxPage(index));
     const id = decodeURIComponent(path.slice('/messages/'.length));
-    const meta = index.find((m) => m.id === id);
-    const mime = meta && (await raw(id));
-    if (!meta || !mime) {
+    const mime = await raw(id);
+    if (!mime) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('no such message');
       return;
     }
-    const parsed = await simpleParser(mime);
-    const headers = ['from', 'to', 'subject', 'date', 'list-unsubscribe', 'list-unsubscribe-post']
-      .map((h) => [h, parsed.headerLines.find((l) => l.key === h)?.line.replace(/^[^:]*:\s*/, '') ?? ''])
-      .filter(([, v]) => v)
-      .map(([k, v]) => `<tr><th>${esc(k ?? '')}</th><td>${esc(v ?? '')}</td></tr>`)
-      .join('');
-    // Links in the message open in the whole tab, as they would from a mail client.
-    const html = parsed.html ? `<base target="_top">${parsed.html}` : '';
-    return page(
-      meta.subject,
-      `<p><a href="/">← Mailbox</a> · <a href="/api/messages/${esc(id)}/raw">raw</a></p><table>${headers}</table>${
-        html
-          ? `<iframe title="message" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" srcdoc="${esc(html)}"></iframe>`
-          : ''
-      }<h2>Text</h2><pre>${esc(parsed.text ?? '')}</pre>`,
-    );
+    return htmlPage(res, messagePage(id, await simpleParser(mime)));
   }
 
   const server = createServer((req, res) => {
@@ -387,4 +354,9 @@ export async function startSes(options: SesOptions): Promise<RunningSes> {
         server.close(() => resolve());
       }),
   };
+}
+
+function htmlPage(res: ServerResponse, html: string): void {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(html);
 }
