@@ -1,0 +1,105 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Language } from '../../functions/domain/language.ts';
+import type { ActionCounts, ActionsSummary } from '../../functions/domain/report/actions-summary.ts';
+import { buildReport } from '../../functions/domain/report/document.ts';
+import { reportHtml } from '../../functions/domain/report/html.ts';
+import { periodReportHtml } from '../../functions/domain/report/period-html.ts';
+import { periodReport } from '../domain/period-fixture.ts';
+import { reportInvitations, reportWave } from '../domain/report-fixture.ts';
+import { expectReadable } from '../support/axe.ts';
+import { launchChromium } from '../support/chromium.ts';
+
+/*
+ * report.html read as people read it (issue 14): the wave's report in both languages and the period's,
+ * for the whole campaign and for one department, at a phone's width and a laptop's: nothing scrolls
+ * sideways, axe finds nothing, no text is smaller than 12 px, and no item name is squeezed into a column
+ * a few characters wide. Screenshots in test-results/screenshots.
+ */
+
+const counts = (opened: number, stillOpen: number): ActionCounts => ({
+  opened,
+  resolvedOnTime: opened - stillOpen,
+  resolvedLate: 0,
+  overdue: stillOpen,
+  verified: 0,
+  reopened: 0,
+  closedUnverified: 0,
+  stillOpen,
+  medianDaysToResolve: opened > stillOpen ? 3.5 : null,
+});
+
+/** Corrective actions for the campaign's period report, so its widest table is on the page too. */
+const ACTIONS: ActionsSummary = {
+  total: counts(5, 2),
+  departments: [
+    { department: 'North', ...counts(3, 1) },
+    { department: 'South', ...counts(2, 1) },
+  ],
+  withheldDepartments: 0,
+};
+
+function waveReport(language: Language): string {
+  const wave = reportWave({ language });
+  return reportHtml(buildReport(wave, reportInvitations(wave), new Date('2025-04-10T10:00:00Z')));
+}
+
+/** What the page shows that a reader may find too small: the smallest text, and the narrowest name cell. */
+async function measure(page: Page): Promise<{ smallestText: number; narrowestName: number }> {
+  return page.evaluate(() => {
+    let smallestText = Number.POSITIVE_INFINITY;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || !node.textContent?.trim()) continue;
+      const rects = Array.from(parent.getClientRects());
+      if (rects.every((r) => r.width === 0 || r.height === 0)) continue;
+      if (getComputedStyle(parent).clip === 'rect(0px, 0px, 0px, 0px)') continue;
+      // SVG text is scaled with its drawing: its size on screen is its font size times the scale.
+      const svg = parent.closest('svg');
+      const scale = svg ? svg.getBoundingClientRect().width / (svg.viewBox.baseVal?.width || 1) : 1;
+      smallestText = Math.min(smallestText, Number.parseFloat(getComputedStyle(parent).fontSize) * scale);
+    }
+    const names = Array.from(document.querySelectorAll('tbody th, tbody td:first-child'));
+    const narrowestName = Math.min(...names.map((c) => c.getBoundingClientRect().width));
+    return { smallestText, narrowestName };
+  });
+}
+
+describe('report.html at a phone’s width and a laptop’s', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it.each([
+    { name: 'report-wave-en', html: () => waveReport('en') },
+    { name: 'report-wave-zh', html: () => waveReport('zh-CN') },
+    { name: 'report-period-campaign', html: () => periodReportHtml({ ...periodReport(), actions: ACTIONS }) },
+    { name: 'report-period-zh', html: () => periodReportHtml(periodReport({ language: 'zh-CN' })) },
+    { name: 'report-period-north', html: () => periodReportHtml(periodReport({ department: 'North' })) },
+  ])('$name: no sideways scrolling, no axe violation, text of 12 px or more', async ({ name, html }) => {
+    // Arrange
+    const page = await browser.newPage();
+    const content = html();
+    const sizes: Array<{ smallestText: number; narrowestName: number }> = [];
+
+    // Act
+    await expectReadable(page, name, async () => {
+      await page.setContent(content, { waitUntil: 'load' });
+      sizes.push(await measure(page));
+    });
+
+    // Assert: at both widths, text a phone can read and names with room for a word per line.
+    for (const size of sizes) {
+      expect(size.smallestText).toBeGreaterThanOrEqual(12);
+      expect(size.narrowestName).toBeGreaterThanOrEqual(96);
+    }
+    await page.close();
+  });
+});
