@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../functions/domain/language.ts';
@@ -7,7 +8,7 @@ import { reportHtml } from '../../functions/domain/report/html.ts';
 import { periodReportHtml } from '../../functions/domain/report/period-html.ts';
 import { periodReport } from '../domain/period-fixture.ts';
 import { reportInvitations, reportWave } from '../domain/report-fixture.ts';
-import { expectReadable } from '../support/axe.ts';
+import { expectReadable, overflowX, SCREENSHOTS_DIR } from '../support/axe.ts';
 import { launchChromium } from '../support/chromium.ts';
 
 /*
@@ -66,6 +67,15 @@ async function measure(page: Page): Promise<{ smallestText: number; narrowestNam
   });
 }
 
+/** The pages checked: the wave's report in both languages, the period's for the campaign and a department. */
+const REPORTS = [
+  { name: 'report-wave-en', html: () => waveReport('en') },
+  { name: 'report-wave-zh', html: () => waveReport('zh-CN') },
+  { name: 'report-period-campaign', html: () => periodReportHtml({ ...periodReport(), actions: ACTIONS }) },
+  { name: 'report-period-zh', html: () => periodReportHtml(periodReport({ language: 'zh-CN' })) },
+  { name: 'report-period-north', html: () => periodReportHtml(periodReport({ department: 'North' })) },
+];
+
 describe('report.html at a phone’s width and a laptop’s', () => {
   let browser: Browser;
 
@@ -77,29 +87,73 @@ describe('report.html at a phone’s width and a laptop’s', () => {
     await browser?.close();
   });
 
-  it.each([
-    { name: 'report-wave-en', html: () => waveReport('en') },
-    { name: 'report-wave-zh', html: () => waveReport('zh-CN') },
-    { name: 'report-period-campaign', html: () => periodReportHtml({ ...periodReport(), actions: ACTIONS }) },
-    { name: 'report-period-zh', html: () => periodReportHtml(periodReport({ language: 'zh-CN' })) },
-    { name: 'report-period-north', html: () => periodReportHtml(periodReport({ department: 'North' })) },
-  ])('$name: no sideways scrolling, no axe violation, text of 12 px or more', async ({ name, html }) => {
+  it.each(REPORTS)(
+    '$name: no sideways scrolling, no axe violation, text of 12 px or more',
+    async ({ name, html }) => {
+      // Arrange
+      const page = await browser.newPage();
+      const content = html();
+      const sizes: Array<{ smallestText: number; narrowestName: number }> = [];
+
+      // Act
+      await expectReadable(page, name, async () => {
+        await page.setContent(content, { waitUntil: 'load' });
+        sizes.push(await measure(page));
+      });
+
+      // Assert: at both widths, text a phone can read and names with room for a word per line.
+      for (const size of sizes) {
+        expect(size.smallestText).toBeGreaterThanOrEqual(12);
+        expect(size.narrowestName).toBeGreaterThanOrEqual(96);
+      }
+      await page.close();
+    },
+  );
+
+  it('should scroll nowhere sideways at the widths between a phone’s and a laptop’s', async () => {
     // Arrange
     const page = await browser.newPage();
-    const content = html();
-    const sizes: Array<{ smallestText: number; narrowestName: number }> = [];
+    const overflows: string[] = [];
 
     // Act
-    await expectReadable(page, name, async () => {
-      await page.setContent(content, { waitUntil: 'load' });
-      sizes.push(await measure(page));
-    });
-
-    // Assert: at both widths, text a phone can read and names with room for a word per line.
-    for (const size of sizes) {
-      expect(size.smallestText).toBeGreaterThanOrEqual(12);
-      expect(size.narrowestName).toBeGreaterThanOrEqual(96);
+    for (const { name, html } of REPORTS) {
+      const content = html();
+      for (const width of [320, 480, 640, 700, 800, 1024]) {
+        await page.setViewportSize({ width, height: 800 });
+        await page.setContent(content, { waitUntil: 'load' });
+        const overflow = await overflowX(page);
+        if (overflow > 0) overflows.push(`${name} at ${width} px: ${overflow} px`);
+      }
     }
+
+    // Assert
+    expect(overflows).toEqual([]);
+    await page.close();
+  });
+
+  it('should print on A4 as tables, bars in colour, nothing cut off at the side', async () => {
+    // Arrange: an A4 page's printable width at Chromium's default margins, in CSS pixels.
+    const page = await browser.newPage({ viewport: { width: 718, height: 1000 } });
+    await page.setContent(periodReportHtml({ ...periodReport(), actions: ACTIONS }), { waitUntil: 'load' });
+
+    // Act
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'report-period-print-718.png'), fullPage: true });
+    const printed = await page.evaluate(() => ({
+      tables: Array.from(document.querySelectorAll('table:not(.wide)'), (t) => getComputedStyle(t).display),
+      wide: Array.from(document.querySelectorAll('table.wide'), (t) => getComputedStyle(t).display),
+      colourAdjust: getComputedStyle(document.body).getPropertyValue('print-color-adjust'),
+    }));
+    const pdf = await page.pdf({ format: 'A4' });
+
+    // Assert
+    expect(await overflowX(page)).toBe(0);
+    expect(new Set(printed.tables)).toEqual(new Set(['table']));
+    // Tables of many columns (departments, segments: 7; actions: 10) do not fit A4's width as tables: one
+    // block per row.
+    expect(printed.wide).toEqual(['block', 'block', 'block']);
+    expect(printed.colourAdjust).toBe('exact');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     await page.close();
   });
 });

@@ -104,9 +104,11 @@ export function actionsSectionHtml(lang: Language, actions: ShownActions): strin
     w.heading,
     `${notes(w, actions)
       .map((n) => `<p class="note">${esc(n)}</p>`)
-      .join(
-        '',
-      )}${reflowTable(w.department, columns, body, { caption: w.caption, foot: row(w.total, actions.total) })}`,
+      .join('')}${reflowTable(w.department, columns, body, {
+      caption: w.caption,
+      foot: row(w.total, actions.total),
+      wide: true,
+    })}`,
     ' id="actions"',
   );
 }

@@ -78,7 +78,11 @@ export function categorySection(
       ]);
     })
     .join('');
-  return section('items', w.categories, `${levelLegend(q, lang)}${reflowTable(w.category, columns, rows)}`);
+  return section(
+    'items',
+    w.categories,
+    `${levelLegend(q, lang)}${reflowTable(w.category, columns, rows, { wide: targetMean !== null })}`,
+  );
 }
 
 /** How often each option of each single-choice question was chosen; nothing without such questions. */

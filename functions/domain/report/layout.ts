@@ -4,9 +4,10 @@ import type { Language } from '../language.ts';
 /*
  * The frame every report.html shares (html.ts, period-html.ts): the page with its CSP and style, sections
  * named by their headings (landmarks a screen reader can jump between), and tables that read at any
- * width. On a wide screen a table is a table; below 40rem each row becomes a block: its name on a line of
- * its own, then each figure after its column's name (`data-label`), the chart across the whole width.
- * Column headers stay in the markup (visually hidden there), so the table's semantics do not change.
+ * width. On a wide screen a table is a table; below 40rem (64rem for a table of many columns, so a tablet
+ * and a printed A4 page too) each row becomes a block: its name on a line of its own, then each figure after
+ * its column's name (`data-label`), the chart across the whole width. Column headers stay in the markup
+ * (visually hidden there), so the table keeps its headers for assistive technology.
  */
 
 /** Header words report.html needs that the report's texts (text.ts) do not have. */
@@ -19,6 +20,22 @@ export const layoutWords = (lang: Language) => WORDS[lang];
 
 /** Below this width tables reflow into one block per row (a phone; a printed A4 page is wider). */
 const NARROW = '40rem';
+/** Below this width a table of many columns (`wide`) reflows too (a tablet, a printed A4 page). */
+const WIDE = '64rem';
+
+/**
+ * The rules that make the tables of class `t` reflow: each row a grid of figures after its name, each
+ * figure after its column's name (`data-label`), the column headers visually hidden (still in the table).
+ */
+const reflow = (t: string): string => `
+table${t},${t} tbody,${t} tfoot,${t} caption{display:block}
+${t} thead{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}
+${t} tr{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:.1rem 1.5rem;padding:.5rem 0;border-bottom:1px solid #d6d6d6}
+${t} th,${t} td{border:0;padding:0;overflow-wrap:anywhere}${t} tr>:first-child{grid-column:1/-1;font-weight:600}
+${t} td[data-label]{display:flex;justify-content:space-between;gap:.6rem}
+${t} td[data-label]::before{content:attr(data-label);color:#4d4d4d;font-weight:400;white-space:normal;overflow-wrap:normal;text-align:left}
+${t} td.chart,${t} td[colspan]{grid-column:1/-1;width:auto}
+${t} td.chart[data-label]{display:block}${t} td.chart[data-label]::before{display:block}`;
 
 export const STYLE = `
 *{box-sizing:border-box}
@@ -34,23 +51,16 @@ th,td{border-bottom:1px solid #d6d6d6;padding:.35rem .45rem;text-align:left;vert
 thead th{background:#f2f2f2;vertical-align:bottom}tbody th,tfoot th{font-weight:600}
 .n{text-align:right}td.n{white-space:nowrap}td.chart{width:35%}
 .vh{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}
-.bar{display:flex;align-items:center;gap:.5rem}.bar svg{flex:1 1 auto;min-width:4rem;height:1rem;display:block;outline:1px solid #8c8c8c}.bar span{white-space:nowrap}
+.bar{display:flex;flex-wrap:wrap;align-items:center;gap:.1rem .5rem}.bar svg{flex:1 1 auto;min-width:4rem;height:1rem;display:block;outline:1px solid #8c8c8c}.bar span{white-space:nowrap}
 .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;margin:.4rem 0;padding:0;list-style:none}.legend i{display:inline-block;width:.9rem;height:.9rem;margin-right:.35rem;vertical-align:-.12rem;outline:1px solid #8c8c8c}
 .comment{margin:.5rem 0;padding:.4rem .6rem;border-left:3px solid #8c8c8c;page-break-inside:avoid;break-inside:avoid}
 .comment p{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}.comment small{color:#4d4d4d}
 .note{color:#4d4d4d;font-size:.93em}
 @media (min-width:${NARROW}){body{padding:1.5rem}table.bars{max-width:44rem}}
-@media (max-width:${NARROW}){
-table.reflow,.reflow tbody,.reflow tfoot,.reflow caption{display:block}
-.reflow thead{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}
-.reflow tr{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:.1rem 1.5rem;padding:.5rem 0;border-bottom:1px solid #d6d6d6}
-.reflow th,.reflow td{border:0;padding:0;overflow-wrap:anywhere}.reflow tr>:first-child{grid-column:1/-1;font-weight:600}
-.reflow td[data-label]{display:flex;justify-content:space-between;gap:.6rem}
-.reflow td[data-label]::before{content:attr(data-label);color:#4d4d4d;font-weight:400;white-space:normal;overflow-wrap:normal;text-align:left}
-.reflow td.chart,.reflow td[colspan]{grid-column:1/-1;width:auto}
-.reflow td.chart[data-label]{display:block}.reflow td.chart[data-label]::before{display:block}
+@media (max-width:${NARROW}){${reflow('.reflow')}
 .reflow.bars tr{grid-template-columns:minmax(4rem,35%) minmax(0,1fr);align-items:center}.reflow.bars tr>:first-child,.reflow.bars td.chart{grid-column:auto}.reflow.bars td.chart::before{content:none}
 }
+@media (max-width:${WIDE}){${reflow('.wide')}}
 @media print{body{padding:0;max-width:none}h2{page-break-after:avoid;break-after:avoid}tr{page-break-inside:avoid;break-inside:avoid}}
 `;
 
@@ -113,15 +123,16 @@ export const tableRow = (name: string, columns: Column[], cells: string[], attri
 
 /**
  * A table that reflows below 40rem; `rows` are markup (tableRow), `caption` text. A table of names and one
- * bar each (`bars`) keeps each name beside its bar there.
+ * bar each (`bars`) keeps each name beside its bar there; one of many columns (`wide`) reflows below 64rem.
  */
 export function reflowTable(
   first: string,
   columns: Column[],
   rows: string,
-  options: { caption?: string; foot?: string; bars?: boolean } = {},
+  options: { caption?: string; foot?: string; bars?: boolean; wide?: boolean } = {},
 ): string {
   const caption = options.caption ? `<caption>${esc(options.caption)}</caption>` : '';
   const foot = options.foot ? `<tfoot>${options.foot}</tfoot>` : '';
-  return `<table class="reflow${options.bars ? ' bars' : ''}">${caption}${tableHead(first, columns)}<tbody>${rows}</tbody>${foot}</table>`;
+  const kind = options.bars ? ' bars' : options.wide ? ' wide' : '';
+  return `<table class="reflow${kind}">${caption}${tableHead(first, columns)}<tbody>${rows}</tbody>${foot}</table>`;
 }

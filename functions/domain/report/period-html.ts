@@ -78,6 +78,7 @@ function groupTable(w: Words, first: string, rows: Array<{ name: string; figures
     first,
     columns,
     rows.map((r) => tableRow(r.name, columns, groupCells(w, r.figures))).join(''),
+    { wide: true },
   );
 }
 
