@@ -40,9 +40,29 @@ const ACTIONS: ActionsSummary = {
   withheldDepartments: 0,
 };
 
-function waveReport(language: Language): string {
+function waveReport(language: Language, answered = true): string {
   const wave = reportWave({ language });
-  return reportHtml(buildReport(wave, reportInvitations(wave), new Date('2025-04-10T10:00:00Z')));
+  const invitations = answered ? reportInvitations(wave) : [];
+  return reportHtml(buildReport(wave, invitations, new Date('2025-04-10T10:00:00Z')));
+}
+
+/** The period's report on a Likert scale with a target mean: the items' table has a column more. */
+function likertPeriodReport(): string {
+  const report = periodReport();
+  const q = report.questionnaire!;
+  return periodReportHtml({
+    ...report,
+    questionnaire: { ...q, scaleKind: 'likert', targetMean: 4 },
+    targets: { ...report.targets, itemMean: 4, index: 80 },
+    statistics: {
+      ...report.statistics,
+      meanRaw: 3.5,
+      targetMet: false,
+      indexMet: false,
+      categories: report.statistics.categories.map((c) => ({ ...c, targetMet: c.id === 'quality' })),
+    },
+    actions: null,
+  });
 }
 
 /** What the page shows that a reader may find too small: the smallest text, and the narrowest name cell. */
@@ -74,6 +94,8 @@ const REPORTS = [
   { name: 'report-period-campaign', html: () => periodReportHtml({ ...periodReport(), actions: ACTIONS }) },
   { name: 'report-period-zh', html: () => periodReportHtml(periodReport({ language: 'zh-CN' })) },
   { name: 'report-period-north', html: () => periodReportHtml(periodReport({ department: 'North' })) },
+  { name: 'report-wave-empty', html: () => waveReport('en', false) },
+  { name: 'report-period-likert', html: likertPeriodReport },
 ];
 
 describe('report.html at a phone’s width and a laptop’s', () => {

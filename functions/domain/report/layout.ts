@@ -40,7 +40,7 @@ ${t} td.chart[data-label]{display:block}${t} td.chart[data-label]::before{displa
 export const STYLE = `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;color:#1a1a1a;background:#fff;margin:0 auto;max-width:64rem;padding:1rem;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",sans-serif;color:#1a1a1a;background:#fff;margin:0 auto;max-width:64rem;padding:1rem;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 .4rem;overflow-wrap:anywhere}h2{font-size:1.2rem;margin:2rem 0 .6rem;border-bottom:2px solid #333;padding-bottom:.2rem}h3{font-size:1rem;margin:1.2rem 0 .4rem}
 p,li,caption{overflow-wrap:anywhere}td,th{overflow-wrap:break-word}
 .meta{color:#4d4d4d;margin:0 0 .2rem}
@@ -51,7 +51,7 @@ th,td{border-bottom:1px solid #d6d6d6;padding:.35rem .45rem;text-align:left;vert
 thead th{background:#f2f2f2;vertical-align:bottom}tbody th,tfoot th{font-weight:600}
 .n{text-align:right}td.n{white-space:nowrap}td.chart{width:35%}
 .vh{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}
-.bar{display:flex;flex-wrap:wrap;align-items:center;gap:.1rem .5rem}.bar svg{flex:1 1 auto;min-width:4rem;height:1rem;display:block;outline:1px solid #8c8c8c}.bar span{white-space:nowrap}
+.bar{display:flex;flex-wrap:wrap;align-items:center;gap:.1rem .5rem}.bar svg{flex:1 1 6rem;min-width:4rem;height:1rem;display:block;outline:1px solid #8c8c8c}.bar span{white-space:nowrap}
 .legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;margin:.4rem 0;padding:0;list-style:none}.legend i{display:inline-block;width:.9rem;height:.9rem;margin-right:.35rem;vertical-align:-.12rem;outline:1px solid #8c8c8c}
 .comment{margin:.5rem 0;padding:.4rem .6rem;border-left:3px solid #8c8c8c;page-break-inside:avoid;break-inside:avoid}
 .comment p{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}.comment small{color:#4d4d4d}
