@@ -87,6 +87,21 @@ async function measure(page: Page): Promise<{ smallestText: number; narrowestNam
   });
 }
 
+/** How many of each table role Chromium's accessibility tree holds (the tree screen readers read). */
+async function tableRoles(page: Page): Promise<Record<string, number>> {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: Array<{ role?: { value: string }; ignored: boolean }>;
+  };
+  await cdp.detach();
+  const roles: Record<string, number> = { table: 0, row: 0, columnheader: 0, rowheader: 0, cell: 0 };
+  for (const node of nodes) {
+    const role = node.role?.value;
+    if (!node.ignored && role && role in roles) roles[role]! += 1;
+  }
+  return roles;
+}
+
 /** The pages checked: the wave's report in both languages, the period's for the campaign and a department. */
 const REPORTS = [
   { name: 'report-wave-en', html: () => waveReport('en') },
@@ -116,18 +131,24 @@ describe('report.html at a phone’s width and a laptop’s', () => {
       const page = await browser.newPage();
       const content = html();
       const sizes: Array<{ smallestText: number; narrowestName: number }> = [];
+      const roles: Array<Record<string, number>> = [];
 
       // Act
       await expectReadable(page, name, async () => {
         await page.setContent(content, { waitUntil: 'load' });
         sizes.push(await measure(page));
+        roles.push(await tableRoles(page));
       });
 
-      // Assert: at both widths, text a phone can read and names with room for a word per line.
+      // Assert: at both widths, text a phone can read and names with room for a word per line; the
+      // tables reflowed at 390 px are still tables, with their headers, to a screen reader.
       for (const size of sizes) {
         expect(size.smallestText).toBeGreaterThanOrEqual(12);
         expect(size.narrowestName).toBeGreaterThanOrEqual(96);
       }
+      expect(roles[0]).toEqual(roles[1]);
+      expect(roles[0]!.table).toBeGreaterThan(0);
+      expect(roles[0]!.columnheader).toBeGreaterThan(roles[0]!.table!);
       await page.close();
     },
   );
