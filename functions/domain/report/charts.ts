@@ -43,7 +43,7 @@ function along(t: number): string {
  * have up to 11) evenly along it, where neighbours are closer (the figures beside the bars still tell).
  */
 export function levelColours(count: number): string[] {
-  if (count <= 1) return [PALETTE[0]].slice(0, Math.max(0, count));
+  if (count <= 1) return PALETTE.slice(0, Math.max(0, count));
   const subset = SUBSETS[count];
   if (subset) return subset.map((i) => PALETTE[i]!);
   return Array.from({ length: count }, (_, i) => along(i / (count - 1)));
