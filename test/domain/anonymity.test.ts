@@ -250,7 +250,7 @@ describe('what the customer and the managers read', () => {
       response: response({ comments: { suggestions: `note ${id}` } }),
     }));
     const page = reportHtml(buildReport(wave, answered, new Date('2025-06-04T00:00:00.000Z')));
-    expect(page).toContain('<tr class="withheld"><td>1</td><td colspan="5">已隐去：回答少于 3 份</td>');
+    expect(page).toContain('<tr class="withheld"><td>1</td><td colspan="4">已隐去：回答少于 3 份</td>');
     expect(page).not.toContain('north-region');
     expect(page).toContain('<p class="note withheld">已隐去：回答少于 3 份</p>');
     expect(page).not.toContain('note a');

@@ -15,7 +15,7 @@ const ALLOWED_TAGS = PERIOD_REPORT_TAGS;
 
 /** The section under the heading `h2`, up to the next section. */
 const section = (html: string, h2: string): string => {
-  const start = html.indexOf(`<h2>${h2}</h2>`);
+  const start = html.search(new RegExp(`<h2 id="h-\\w+">${h2}</h2>`));
   expect(start, h2).toBeGreaterThanOrEqual(0);
   const end = html.indexOf('</section>', start);
   return html.slice(start, end);
@@ -68,69 +68,84 @@ describe('periodReportHtml', () => {
     // Act
     const out = periodReportHtml(withTarget);
 
-    // Assert: no target line without a target; with one, a dashed line in the trend and department charts.
+    // Assert: no target mark without a target; with one, a dashed mark on each index bar of the trend
+    // (2 periods) and the departments (2), and in both legends.
     expect(html).not.toContain('Index target');
     expect(out).toContain(
       '<div class="card missed"><span>Satisfaction index</span><b>72.33 (C)</b><small>target 80.00 · ✗ not reached</small></div>',
     );
-    expect(out.match(/<title>Index target 80.00<\/title><\/line>/g)).toHaveLength(2);
-    // 80 on the trend’s 0–100 axis from y 150 (0) to y 10 (100)
-    expect(out).toContain('<line x1="50" y1="38.0" x2="540" y2="38.0" stroke="#2f6fb0"');
+    expect(out.match(/Index target 80.00<\/li>/g)).toHaveLength(2);
+    expect(out.match(/<line x1="80.000" y1="0" x2="80.000" y2="10" stroke="#1a1a1a"/g)).toHaveLength(4);
   });
 
   it('should chart and list the trend, oldest period first', () => {
     const trend = section(html, 'Trend');
-    expect(trend).toContain('<svg class="plot"');
-    expect(trend).toContain('<title>2025-03 Satisfaction index: 100.00 (A)</title>');
-    expect(trend).toContain('<title>2025-04 Satisfaction rate: 57.1%</title>');
-    expect(trend).toContain('<polyline points="50.0,10.0 540.0,48.7"');
-    expect(trend).toContain('<title>Satisfaction rate target 95.0%</title>');
+    // Each period's index and rate as bars with their figures beside them, the rate target dashed at 95.
     expect(trend).toContain(
-      '<tr><td>2025-03</td><td class="n">1 / 2</td><td class="n">50.0%</td><td class="n">100.00 (A)</td><td class="n">100.0%</td></tr>',
+      '<div class="pairs" role="img" aria-label="Satisfaction index and satisfaction rate per period">',
     );
-    expect(ascending(positions(trend, ['<td>2025-03</td>', '<td>2025-04</td>']))).toBe(true);
+    expect(trend).toMatch(
+      /<div class="pair"><b>2025-03<\/b>.*?<span>100\.00 \(A\)<\/span>.*?<span>100\.0%<\/span><\/div><\/div>/,
+    );
+    expect(trend).toMatch(
+      /<div class="pair"><b>2025-04<\/b>.*?<rect width="57\.140" height="10" fill="#b8690f"\/>/,
+    );
+    expect(trend).toContain('<line x1="95.000" y1="0" x2="95.000" y2="10" stroke="#1a1a1a"');
+    expect(trend).toContain('Satisfaction rate target 95.0%</li>');
+    expect(trend).toContain(
+      '<tr><th scope="row">2025-03</th><td class="n" data-label="Answered / Invited">1 / 2</td><td class="n" data-label="Return rate">50.0%</td><td class="n" data-label="Satisfaction index">100.00 (A)</td><td class="n" data-label="Satisfaction rate">100.0%</td></tr>',
+    );
+    expect(
+      ascending(positions(trend, ['<b>2025-03</b>', '<b>2025-04</b>', '>2025-03</th>', '>2025-04</th>'])),
+    ).toBe(true);
   });
 
   it('should compare the departments against their own return rate targets', () => {
     const departments = section(html, 'Departments');
-    expect(departments).toContain('<title>North Satisfaction index: 88.50 (B)</title>');
-    expect(departments).toContain('<title>South Satisfaction rate: 0.0%</title>');
+    expect(departments).toMatch(/<b>North<\/b>.*?<span>88\.50 \(B\)<\/span>/);
+    expect(departments).toMatch(/<b>South<\/b>.*?<span>40\.00 \(D\)<\/span>.*?<span>0\.0%<\/span>/);
     expect(departments).toContain(
-      '<tr><td>North</td><td class="n">2 / 3</td><td class="n">66.7%</td><td class="n">30.0%</td><td class="n">✓ reached</td><td class="n">88.50 (B)</td><td class="n">85.7%</td></tr>',
+      '<tr><th scope="row">North</th><td class="n" data-label="Answered / Invited">2 / 3</td><td class="n" data-label="Return rate">66.7%</td><td class="n" data-label="Return rate target">30.0%</td><td class="n" data-label="Reached">✓ reached</td><td class="n" data-label="Satisfaction index">88.50 (B)</td><td class="n" data-label="Satisfaction rate">85.7%</td></tr>',
     );
-    expect(departments).toContain('<tr><td>South</td><td class="n">1 / 3</td><td class="n">33.3%</td>');
+    expect(departments).toContain(
+      '<tr><th scope="row">South</th><td class="n" data-label="Answered / Invited">1 / 3</td><td class="n" data-label="Return rate">33.3%</td>',
+    );
   });
 
   it('should list the segments, the problems worst first, and each item’s levels', () => {
     expect(section(html, 'Customer segments')).toContain(
-      '<tr><td>Key customers</td><td class="n">2 / 2</td><td class="n">100.0%</td>',
+      '<tr><th scope="row">Key customers</th><td class="n" data-label="Answered / Invited">2 / 2</td><td class="n" data-label="Return rate">100.0%</td>',
     );
     const problems = section(html, 'Problem ranking');
     expect(
       ascending(
         positions(problems, [
-          '<td>Consulting</td>',
-          '<td>Delivery</td>',
-          '<td>Price</td>',
-          '<td>Performance</td>',
-          '<td>Technical support</td>',
+          '>Consulting</th>',
+          '>Delivery</th>',
+          '>Price</th>',
+          '>Performance</th>',
+          '>Technical support</th>',
         ]),
       ),
     ).toBe(true);
     expect(problems).toContain(
-      '<td class="n">1</td><td>Consulting</td><td class="n">2 / 3</td><td class="n">53.3</td><td class="n">33.3%</td>',
+      '<th scope="row">Consulting</th><td class="n" data-label="Rank">1</td><td class="n" data-label="Dissatisfied / answers">2 / 3</td><td class="n" data-label="Score (0–100)">53.3</td><td class="n" data-label="Satisfaction rate">33.3%</td>',
     );
     const items = section(html, 'Items');
-    expect(items).toContain('<li><i style="background:hsl(0 60% 45%)"></i>Very dissatisfied</li>');
-    expect(items).toContain('<td class="n">1 / 0 / 0 / 1 / 1</td>');
+    expect(items).toContain(
+      '<li><i aria-hidden="true" style="background:#4f3705"></i>Very dissatisfied</li>',
+    );
+    expect(items).toContain('<span>1 / 0 / 0 / 1 / 1</span>');
     expect(items).toContain('<title>Very dissatisfied: 1</title>');
     expect(items.match(/<svg /g)).toHaveLength(7);
   });
 
   it('should show the reminder effect and the comments, worst first, with their count', () => {
     const reminders = section(html, 'Reminder effect');
-    expect(reminders).toContain('<tr><td>After the invitation alone</td><td class="n">1</td>');
-    expect(reminders).toContain('<tr><td>After reminder 2</td><td class="n">1</td><td class="n">33.3%</td>');
+    expect(reminders).toMatch(
+      /<tr><th scope="row">After the invitation alone<\/th>.*?<span>1 \(33\.3%\)<\/span>/,
+    );
+    expect(reminders).toMatch(/<tr><th scope="row">After reminder 2<\/th>.*?<span>1 \(33\.3%\)<\/span>/);
     const comments = section(html, 'Comments');
     expect(comments).toContain(
       '4 comment(s) in all (Chinese 2, English 2); the 4 from the lowest-scoring responses, lowest first.',
@@ -163,12 +178,12 @@ describe('periodReportHtml', () => {
 
     // Assert
     expect(out).toContain('<span>Mean score</span><b>3.50 (target 4.0: not reached)</b>');
-    expect(out).toContain('<th class="n">target 4.0</th>');
+    expect(out).toContain('<th scope="col" class="n">target 4.0</th>');
     expect(out).toContain(
-      '<tr><td>Quality</td><td class="n">20</td><td class="n">16.00</td><td class="n">✓ reached</td>',
+      '<tr><th scope="row">Quality</th><td class="n" data-label="Points range">20</td><td class="n" data-label="Mean score">16.00</td><td class="n" data-label="target 4.0">✓ reached</td>',
     );
     expect(out).toContain(
-      '<tr><td>Price</td><td class="n">20</td><td class="n">13.33</td><td class="n">✗ not reached</td>',
+      '<tr><th scope="row">Price</th><td class="n" data-label="Points range">20</td><td class="n" data-label="Mean score">13.33</td><td class="n" data-label="target 4.0">✗ not reached</td>',
     );
   });
 
@@ -181,13 +196,13 @@ describe('periodReportHtml', () => {
     expect(zh).toContain('<span>满意率</span><b>57.1%</b><small>目标 95.0% · ✗ 未达到</small>');
     expect(zh).toContain('<span>回收率</span><b>50.0%</b><small>目标 30.0% · ✓ 已达到</small>');
     expect(zh).toContain('<small>未设目标</small>');
-    expect(zh).toContain('<h2>趋势</h2>');
-    expect(zh).toContain('<tr><td>North</td><td class="n">2 / 3</td>');
-    expect(zh).toContain('<tr><td>重点客户</td>');
-    expect(
-      ascending(positions(section(zh, '问题排行'), ['<td>咨询</td>', '<td>交付</td>', '<td>价格</td>'])),
-    ).toBe(true);
-    expect(zh).toContain('<tr><td>第 2 次提醒后回复</td>');
+    expect(zh).toContain('<h2 id="h-trend">趋势</h2>');
+    expect(zh).toContain('<tr><th scope="row">North</th><td class="n" data-label="回收 / 发放">2 / 3</td>');
+    expect(zh).toContain('<tr><th scope="row">重点客户</th>');
+    expect(ascending(positions(section(zh, '问题排行'), ['>咨询</th>', '>交付</th>', '>价格</th>']))).toBe(
+      true,
+    );
+    expect(zh).toContain('<tr><th scope="row">第 2 次提醒后回复</th>');
     expect(zh).toContain('共 4 条意见（中文 2 条，英文 2 条）');
     expect(zh).not.toMatch(/Satisfaction|Return rate|Reminder/);
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../functions/domain/report/document.ts';
-import { levelColours, reportHtml } from '../../functions/domain/report/html.ts';
+import { reportHtml } from '../../functions/domain/report/html.ts';
 import { scoreText } from '../../functions/domain/report/text.ts';
 import { grade } from '../../functions/domain/scoring.ts';
 import {
@@ -38,16 +38,37 @@ describe('reportHtml', () => {
     expect(html).toContain('1 response(s) do not fit');
   });
 
-  it('should chart each category’s levels and each department as inline SVG', () => {
+  it('should chart each category’s levels and each department as inline SVG, the figures as text beside', () => {
     expect(html.match(/<svg /g)).toHaveLength(7 + 5 + 2);
-    // quality: 2 very satisfied, 1 dissatisfied → two segments of 66.667 and 33.333
+    // quality: 2 very satisfied, 1 dissatisfied → two segments of 66.667 and 33.333, the counts beside
     expect(html).toContain(
-      '<rect x="0.000" y="0" width="66.667" height="10" fill="hsl(130 60% 45%)"><title>Very satisfied: 2</title></rect>',
+      '<rect x="0.000" y="0" width="66.667" height="10" fill="#2f2d4a"><title>Very satisfied: 2</title></rect>',
     );
     expect(html).toContain('<title>Dissatisfied: 1</title>');
-    // North's mean 88.5 of 100
-    expect(html).toContain('aria-label="North: 88.50"');
-    expect(html).toContain('<rect width="88.500" height="10" fill="#2f6fb0"/>');
+    expect(html).toContain(
+      'aria-label="Quality — Answers per level: Very satisfied 2, Satisfied 0, Basically satisfied 0, Dissatisfied 1, Very dissatisfied 0"',
+    );
+    expect(html).toContain('</svg><span>2 / 0 / 0 / 1 / 0</span></div></td></tr>');
+    // North's mean 88.5 of 100, and the figure beside its bar
+    expect(html).toContain('<rect width="88.500" height="10" fill="#3f4fa8"/></svg><span>88.50 (B)</span>');
+    // No text inside a chart: it would shrink with the chart on a phone.
+    expect(html).not.toMatch(/<text[\s>]/);
+  });
+
+  it('should name its landmarks and sections, and every column', () => {
+    // Arrange
+    const sections = [...html.matchAll(/<section aria-labelledby="h-(\w+)"><h2 id="h-(\w+)">/g)];
+
+    // Assert: banner, main and contentinfo; each section named by its own heading; no empty header cell.
+    expect(html).toMatch(/<body>\n<header>[\s\S]*<\/header>\n<main>[\s\S]*<\/main>\n<footer>/);
+    expect(sections.map((m) => m[1])).toEqual(['headline', 'items', 'grades', 'departments', 'comments']);
+    expect(sections.every((m) => m[1] === m[2])).toBe(true);
+    expect(html.match(/<section/g)).toHaveLength(sections.length);
+    expect(html).not.toMatch(/<th[^>]*><\/th>/);
+    expect(html.match(/<th /g)).toHaveLength(html.match(/<th scope="(col|row)"/g)?.length ?? -1);
+    expect(html).toContain(
+      '<tr><th scope="row">Quality</th><td class="n" data-label="Weight">20</td><td class="n" data-label="Mean points">16.00</td>',
+    );
   });
 
   it('should load nothing from elsewhere and forbid it', () => {
@@ -89,7 +110,7 @@ describe('reportHtml', () => {
 
       // Assert: the headline, North's row (every response is North's) and a comment's total.
       expect(out).toContain(`<b>${index}</b>`);
-      expect(out).toContain(`<td class="n">${index}</td>`);
+      expect(out).toContain(`<span>${index}</span>`);
       expect(out).toContain(`Total ${lower}</small>`);
     },
   );
@@ -122,18 +143,5 @@ describe('scoreText', () => {
     expect(scoreText(94.96)).toBe('94.96');
     expect(scoreText(95)).toBe('95.00');
     expect(scoreText(null)).toBe('–');
-  });
-});
-
-describe('levelColours', () => {
-  it('should run from green to red over any number of levels', () => {
-    expect(levelColours(5)).toEqual([
-      'hsl(130 60% 45%)',
-      'hsl(98 60% 45%)',
-      'hsl(65 60% 45%)',
-      'hsl(33 60% 45%)',
-      'hsl(0 60% 45%)',
-    ]);
-    expect(levelColours(2)).toEqual(['hsl(130 60% 45%)', 'hsl(0 60% 45%)']);
   });
 });

@@ -495,9 +495,11 @@ describe('scales: the report in the scale’s own units', () => {
     expect(report.questionnaire).toMatchObject({ scaleKind: 'likert', targetMean: 4 });
     const page = reportHtml(report);
     expect(page).toContain('<span>Mean score</span><b>3.67 (target 4.0: not reached)</b>');
-    expect(page).toContain('<h2>Single-choice questions</h2><h3>How often do you use our product?</h3>');
     expect(page).toContain(
-      '<td>Additional features (optional)</td><td class="n">1 – 5</td><td class="n">3.50</td>',
+      '<h2 id="h-choices">Single-choice questions</h2><h3>How often do you use our product?</h3>',
+    );
+    expect(page).toContain(
+      '<th scope="row">Additional features (optional)</th><td class="n" data-label="Points range">1 – 5</td><td class="n" data-label="Mean score">3.50</td>',
     );
     const email = reportEmail({
       report,
@@ -553,7 +555,7 @@ describe('scales: the report in the scale’s own units', () => {
     const page = reportHtml(report);
     expect(page).toContain('<span>Mean raw points</span><b>85.00</b>');
     expect(page).toContain(
-      '<th class="n">Points range</th><th class="n">Mean points</th><th class="n">Score (0–100)</th>',
+      '<th scope="col" class="n">Points range</th><th scope="col" class="n">Mean points</th><th scope="col" class="n">Score (0–100)</th>',
     );
   });
 });

@@ -15,6 +15,7 @@ export const REPORT_TAGS: ReadonlySet<string> = new Set([
   'style',
   'body',
   'header',
+  'main',
   'footer',
   'section',
   'h1',
@@ -29,23 +30,20 @@ export const REPORT_TAGS: ReadonlySet<string> = new Set([
   'ul',
   'li',
   'table',
+  'caption',
   'thead',
   'tbody',
+  'tfoot',
   'tr',
   'th',
   'td',
   'svg',
   'rect',
+  'line',
 ]);
 
-/** The tags of the period's report.html: the wave's and those its line charts draw with. */
-export const PERIOD_REPORT_TAGS: ReadonlySet<string> = new Set([
-  ...REPORT_TAGS,
-  'line',
-  'polyline',
-  'circle',
-  'text',
-]);
+/** The tags of the period's report.html: the wave's (its charts are bars too). */
+export const PERIOD_REPORT_TAGS: ReadonlySet<string> = REPORT_TAGS;
 
 export const tagsOf = (html: string): string[] =>
   [...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase());

@@ -121,11 +121,11 @@ describe('period report with corrective actions (dynalite, s3rver, local SES)', 
     ]);
     expect(doc.actions?.departments[1]).toEqual(fixture.departments[0]);
     const html = (await blobs.find(result.keys.html))!;
-    expect(html).toContain('<section id="actions">');
+    expect(html).toContain('<section id="actions" aria-labelledby="h-actions">');
     expect(html).toContain('<caption>Corrective actions opened in the period, by department</caption>');
     expect(html).toContain('<th scope="row">&lt;img src=x onerror=alert(1)&gt;</th>');
     expect(html).not.toContain(XSS);
-    expect(html).toMatch(/<tfoot><tr><th scope="row">Total<\/th><td class="n">7<\/td>/);
+    expect(html).toMatch(/<tfoot><tr><th scope="row">Total<\/th><td class="n" data-label="Opened">7<\/td>/);
     // The managers' digest: every department; the head of Sales: Sales only.
     const [gm, head] = sent;
     expect(gm!.to.map((a) => a.address)).toEqual(['gm@example.test']);

@@ -4,6 +4,7 @@ import { escapeHtml as esc } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { ActionCounts, ActionsSummary } from './actions-summary.ts';
 import { CELL } from './email.ts';
+import { type Column, reflowTable, section, tableRow } from './layout.ts';
 
 /*
  * The corrective actions of a period (actions-summary.ts) as report.html's section and the digest's lines
@@ -80,22 +81,36 @@ const notes = (w: ReturnType<typeof actionWords>, actions: ActionsSummary) => [
     : []),
 ];
 
-/** report.html's section: a table with a caption, column and row headers (scope), the total last. */
+/**
+ * report.html's section: a table with a caption, column and row headers (scope), the total last; it reflows
+ * into a block per department on a narrow screen (layout.ts).
+ */
 export function actionsSectionHtml(lang: Language, actions: ShownActions): string {
   if (actions === undefined) return '';
   const w = actionWords(lang);
   if (actions === null) {
-    return `<section id="actions"><h2>${esc(w.heading)}</h2><p class="note">${esc(w.withheldScope)}</p></section>`;
+    return section('actions', w.heading, `<p class="note">${esc(w.withheldScope)}</p>`, ' id="actions"');
   }
-  const head = `<thead><tr><th scope="col">${esc(w.department)}</th>${COLUMNS.map((k) => `<th scope="col" class="n">${esc(w[k])}</th>`).join('')}</tr></thead>`;
+  const columns: Column[] = COLUMNS.map((k) => ({ label: w[k], numeric: true }));
   const row = (name: string, c: ActionCounts) =>
-    `<tr><th scope="row">${esc(name)}</th>${COLUMNS.map((k) => `<td class="n">${cell(c, k)}</td>`).join('')}</tr>`;
+    tableRow(
+      name,
+      columns,
+      COLUMNS.map((k) => cell(c, k)),
+    );
   const body = actions.departments.map((d) => row(d.department, d)).join('');
-  return `<section id="actions"><h2>${esc(w.heading)}</h2>${notes(w, actions)
-    .map((n) => `<p class="note">${esc(n)}</p>`)
-    .join(
-      '',
-    )}<table><caption>${esc(w.caption)}</caption>${head}<tbody>${body}</tbody><tfoot>${row(w.total, actions.total)}</tfoot></table></section>`;
+  return section(
+    'actions',
+    w.heading,
+    `${notes(w, actions)
+      .map((n) => `<p class="note">${esc(n)}</p>`)
+      .join('')}${reflowTable(w.department, columns, body, {
+      caption: w.caption,
+      foot: row(w.total, actions.total),
+      wide: true,
+    })}`,
+    ' id="actions"',
+  );
 }
 
 const line = (w: ReturnType<typeof actionWords>, name: string, c: ActionCounts) =>

@@ -1,35 +1,26 @@
 import { escapeHtml as esc } from '../html.ts';
 import type { Segment } from '../segments.ts';
 import { actionsSectionHtml } from './actions-html.ts';
-import {
-  bar,
-  categorySection,
-  choiceSection,
-  commentBlock,
-  gradeSection,
-  htmlPage,
-  metText,
-} from './html.ts';
-import type { GroupFigures, PeriodReportDocument, TrendPoint } from './period-report.ts';
+import { bar } from './charts.ts';
+import { categorySection, choiceSection, commentBlock, gradeSection, metText } from './html.ts';
+import { type Column, htmlPage, layoutWords, reflowTable, section, tableRow } from './layout.ts';
+import { PAIR_STYLE, pairChart } from './period-charts.ts';
+import type { GroupFigures, PeriodReportDocument } from './period-report.ts';
 import { withheldLines } from './period-withholding.ts';
 import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
 
 /*
  * The period's report.html, in the style of the wave's (html.ts) and from its pieces: one self-contained,
- * print-friendly page, charts as inline SVG, no scripts, fonts, images or links, the same CSP. Every text
- * that comes from data (names, labels, comments) is escaped; targets say "reached" or "not reached" in
- * words, never by colour alone.
+ * print-friendly page that reads on a phone and a laptop, bars with their figures beside them
+ * (period-charts.ts), no scripts, fonts, images or links, the same CSP. Every text that comes from data
+ * (names, labels, comments) is escaped; targets say "reached" or "not reached" in words, never by colour
+ * alone.
  */
 
-const INDEX_COLOUR = '#2f6fb0';
-const RATE_COLOUR = '#d4831a';
-const TARGET_COLOUR = '#333';
-
-/** Charts taller than a bar keep their aspect ratio; met and missed cards get a coloured edge too. */
+/** Met and missed cards get a coloured edge too (the words say it). */
 const PERIOD_STYLE = `
-svg.plot{height:auto;margin:.5rem 0}svg.plot text{font-size:11px;fill:#333}
-.card small{display:block;color:#555}.card.met{border-left:4px solid hsl(130 60% 45%)}.card.missed{border-left:4px solid hsl(0 60% 45%)}
-`;
+.card.met{border-left:4px solid #3f4fa8}.card.missed{border-left:4px solid #b8690f}
+${PAIR_STYLE}`;
 
 const SEGMENT_WORD = {
   active: 'pSegmentActive',
@@ -39,9 +30,6 @@ const SEGMENT_WORD = {
 
 const indexText = (f: Pick<GroupFigures, 'meanTotal' | 'grade'>): string =>
   `${scoreText(f.meanTotal)}${f.grade ? ` (${f.grade})` : ''}`;
-
-/** A number for SVG coordinates: fixed decimals, so the bytes never depend on float noise. */
-const n = (x: number): string => x.toFixed(1);
 
 interface Card {
   label: string;
@@ -60,135 +48,47 @@ function card(w: Words, c: Card): string {
   return `<div class="card${state}"><span>${esc(c.label)}</span><b>${esc(c.value)}</b>${target}</div>`;
 }
 
-/**
- * The targets of a chart of the index and the satisfaction rate (both 0–100), drawn by `line`, and the
- * legend of its series and targets: the index target only when there is one.
- */
-function chartTargets(
-  w: Words,
-  indexTarget: number | null,
-  rateTarget: number,
-  line: (value: number, colour: string, title: string) => string,
-): { lines: string; legend: string } {
-  const indexTitle = `${w.pIndexTarget} ${indexTarget === null ? '' : scoreText(indexTarget)}`;
-  const rateTitle = `${w.pRateTarget} ${percent(rateTarget)}`;
-  const items = [
-    { colour: INDEX_COLOUR, label: w.satisfactionIndex, dashed: false },
-    { colour: RATE_COLOUR, label: `${w.satisfactionRate} (%)`, dashed: false },
-    ...(indexTarget === null ? [] : [{ colour: INDEX_COLOUR, label: indexTitle, dashed: true }]),
-    { colour: RATE_COLOUR, label: rateTitle, dashed: true },
-  ];
-  return {
-    lines: `${indexTarget === null ? '' : line(indexTarget, INDEX_COLOUR, indexTitle)}${line(rateTarget * 100, RATE_COLOUR, rateTitle)}`,
-    legend: `<ul class="legend">${items
-      .map(
-        (i) =>
-          `<li><i style="${i.dashed ? `border-top:2px dashed ${i.colour};height:0` : `background:${i.colour}`}"></i>${esc(i.label)}</li>`,
-      )
-      .join('')}</ul>`,
-  };
-}
-
-/** Index and satisfaction rate (both 0–100) per period as lines; the targets as dashed lines. */
-function trendChart(w: Words, trend: TrendPoint[], indexTarget: number | null, rateTarget: number): string {
-  const left = 50;
-  const right = 540;
-  const top = 10;
-  const bottom = 150;
-  const y = (v: number) => bottom - ((bottom - top) * Math.max(0, Math.min(100, v))) / 100;
-  const x = (i: number) =>
-    trend.length === 1 ? (left + right) / 2 : left + ((right - left) * i) / (trend.length - 1);
-  const grid = [0, 25, 50, 75, 100]
-    .map(
-      (v) =>
-        `<line x1="${left}" y1="${n(y(v))}" x2="${right}" y2="${n(y(v))}" stroke="#ddd"/><text x="${left - 6}" y="${n(y(v) + 4)}" text-anchor="end">${v}</text>`,
-    )
-    .join('');
-  const labels = trend
-    .map((p, i) => `<text x="${n(x(i))}" y="${bottom + 18}" text-anchor="middle">${esc(p.period)}</text>`)
-    .join('');
-  const targetLine = (value: number, colour: string, title: string) =>
-    `<line x1="${left}" y1="${n(y(value))}" x2="${right}" y2="${n(y(value))}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="6 4"><title>${esc(title)}</title></line>`;
-  const series = (colour: string, values: Array<number | null>, title: (i: number) => string) => {
-    // A period without a figure breaks the line: each run of figures is its own polyline.
-    const runs: string[][] = [[]];
-    values.forEach((v, i) => {
-      if (v === null) runs.push([]);
-      else runs.at(-1)!.push(`${n(x(i))},${n(y(v))}`);
-    });
-    const lines = runs
-      .filter((r) => r.length > 1)
-      .map((r) => `<polyline points="${r.join(' ')}" fill="none" stroke="${colour}" stroke-width="2"/>`)
-      .join('');
-    const dots = values
-      .map((v, i) =>
-        v === null
-          ? ''
-          : `<circle cx="${n(x(i))}" cy="${n(y(v))}" r="4" fill="${colour}"><title>${esc(title(i))}</title></circle>`,
-      )
-      .join('');
-    return lines + dots;
-  };
-  const targets = chartTargets(w, indexTarget, rateTarget, targetLine);
-  const svg = `<svg class="plot" viewBox="0 0 600 175" role="img" aria-label="${esc(w.pTrendChart)}">${grid}${labels}${targets.lines}${series(
-    INDEX_COLOUR,
-    trend.map((p) => p.meanTotal),
-    (i) => `${trend[i]!.period} ${w.satisfactionIndex}: ${indexText(trend[i]!)}`,
-  )}${series(
-    RATE_COLOUR,
-    trend.map((p) => (p.satisfactionRate === null ? null : p.satisfactionRate * 100)),
-    (i) => `${trend[i]!.period} ${w.satisfactionRate}: ${percent(trend[i]!.satisfactionRate)}`,
-  )}</svg>`;
-  return `${svg}${targets.legend}`;
-}
-
-/** Per department, the index and the satisfaction rate (0–100) as bars; the targets as dashed lines. */
-function departmentChart(
-  w: Words,
-  departments: PeriodReportDocument['statistics']['departments'],
-  indexTarget: number | null,
-  rateTarget: number,
-): string {
-  const left = 150;
-  const right = 580;
-  const row = 34;
-  const height = departments.length * row + 24;
-  const x = (v: number) => left + ((right - left) * Math.max(0, Math.min(100, v))) / 100;
-  const rows = departments
-    .map((d, i) => {
-      const top = i * row + 4;
-      const rate = d.satisfactionRate === null ? null : d.satisfactionRate * 100;
-      const barOf = (value: number | null, dy: number, colour: string, title: string) =>
-        `<rect x="${left}" y="${top + dy}" width="${n(value === null ? 0 : x(value) - left)}" height="12" fill="${colour}"><title>${esc(title)}</title></rect>`;
-      return `<text x="${left - 8}" y="${top + 17}" text-anchor="end">${esc(d.department)}</text>${barOf(
-        d.meanTotal,
-        0,
-        INDEX_COLOUR,
-        `${d.department} ${w.satisfactionIndex}: ${indexText(d)}`,
-      )}${barOf(rate, 14, RATE_COLOUR, `${d.department} ${w.satisfactionRate}: ${percent(d.satisfactionRate)}`)}`;
-    })
-    .join('');
-  const axisY = departments.length * row + 4;
-  const axis = [0, 25, 50, 75, 100]
-    .map((v) => `<text x="${n(x(v))}" y="${axisY + 14}" text-anchor="middle">${v}</text>`)
-    .join('');
-  const targetLine = (value: number, colour: string, title: string) =>
-    `<line x1="${n(x(value))}" y1="0" x2="${n(x(value))}" y2="${axisY}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="4 3"><title>${esc(title)}</title></line>`;
-  const targets = chartTargets(w, indexTarget, rateTarget, targetLine);
-  const svg = `<svg class="plot" viewBox="0 0 600 ${height}" role="img" aria-label="${esc(w.pDepartmentChart)}"><line x1="${left}" y1="${axisY}" x2="${right}" y2="${axisY}" stroke="${TARGET_COLOUR}"/>${rows}${axis}${targets.lines}</svg>`;
-  return `${svg}${targets.legend}`;
-}
-
 /** The columns a department's or a segment's row shares: answered, return rate against its target, index, rate. */
-function groupCells(w: Words, f: GroupFigures): string {
-  return `<td class="n">${f.answered} / ${f.invited}</td><td class="n">${percent(f.returnRate)}</td><td class="n">${
-    f.returnRateTarget === null ? esc(w.pNoTarget) : percent(f.returnRateTarget)
-  }</td><td class="n">${esc(metText(w, f.returnRateMet))}</td><td class="n">${indexText(f)}</td><td class="n">${percent(f.satisfactionRate)}</td>`;
+function groupColumns(w: Words): Column[] {
+  return [
+    { label: `${w.answered} / ${w.invited}`, numeric: true },
+    { label: w.returnRate, numeric: true },
+    { label: w.pReturnRateTarget, numeric: true },
+    { label: w.pMet, numeric: true },
+    { label: w.satisfactionIndex, numeric: true },
+    { label: w.satisfactionRate, numeric: true },
+  ];
 }
 
-function groupHead(w: Words, first: string): string {
-  return `<thead><tr><th>${esc(first)}</th><th class="n">${esc(w.answered)} / ${esc(w.invited)}</th><th class="n">${esc(w.returnRate)}</th><th class="n">${esc(w.pReturnRateTarget)}</th><th class="n">${esc(w.pMet)}</th><th class="n">${esc(w.satisfactionIndex)}</th><th class="n">${esc(w.satisfactionRate)}</th></tr></thead>`;
+function groupCells(w: Words, f: GroupFigures): string[] {
+  return [
+    `${f.answered} / ${f.invited}`,
+    percent(f.returnRate),
+    f.returnRateTarget === null ? esc(w.pNoTarget) : percent(f.returnRateTarget),
+    esc(metText(w, f.returnRateMet)),
+    indexText(f),
+    percent(f.satisfactionRate),
+  ];
 }
+
+/** A table of departments or segments, the first column naming them. */
+function groupTable(w: Words, first: string, rows: Array<{ name: string; figures: GroupFigures }>): string {
+  const columns = groupColumns(w);
+  return reflowTable(
+    first,
+    columns,
+    rows.map((r) => tableRow(r.name, columns, groupCells(w, r.figures))).join(''),
+    { wide: true },
+  );
+}
+
+/** The pair chart's row of a period or a department. */
+const pairRow = (name: string, f: Pick<GroupFigures, 'meanTotal' | 'grade' | 'satisfactionRate'>) => ({
+  name,
+  meanTotal: f.meanTotal,
+  indexText: indexText(f),
+  satisfactionRate: f.satisfactionRate,
+});
 
 export function periodReportHtml(report: PeriodReportDocument): string {
   const lang = report.language;
@@ -231,61 +131,127 @@ export function periodReportHtml(report: PeriodReportDocument): string {
     .join('');
 
   const cleaned = cleanedNote(w, s.cleaned, s.cleaningFlags);
-  const headline = [
-    `<section><h2>${esc(w.headline)}</h2><div class="cards">${cards}</div>`,
-    s.answered === 0 ? `<p class="note">${esc(w.pNoResponses)}</p>` : '',
-    cleaned ? `<p class="note" id="cleaned">${esc(cleaned)}</p>` : '',
-    s.excluded > 0 ? `<p class="note" id="excluded">${s.excluded} ${esc(w.pExcluded)}</p>` : '',
-    '</section>',
-  ].join('');
+  const headline = section(
+    'headline',
+    w.headline,
+    [
+      `<div class="cards">${cards}</div>`,
+      s.answered === 0 ? `<p class="note">${esc(w.pNoResponses)}</p>` : '',
+      cleaned ? `<p class="note" id="cleaned">${esc(cleaned)}</p>` : '',
+      s.excluded > 0 ? `<p class="note" id="excluded">${s.excluded} ${esc(w.pExcluded)}</p>` : '',
+    ].join(''),
+  );
 
+  const trendColumns: Column[] = [
+    { label: `${w.answered} / ${w.invited}`, numeric: true },
+    { label: w.returnRate, numeric: true },
+    { label: w.satisfactionIndex, numeric: true },
+    { label: w.satisfactionRate, numeric: true },
+  ];
   const trendRows = s.trend
-    .map(
-      (point) =>
-        `<tr><td>${esc(point.period)}</td><td class="n">${point.answered} / ${point.invited}</td><td class="n">${percent(point.returnRate)}</td><td class="n">${indexText(point)}</td><td class="n">${percent(point.satisfactionRate)}</td></tr>`,
+    .map((point) =>
+      tableRow(point.period, trendColumns, [
+        `${point.answered} / ${point.invited}`,
+        percent(point.returnRate),
+        indexText(point),
+        percent(point.satisfactionRate),
+      ]),
     )
     .join('');
-  const trend = `<section><h2>${esc(w.pTrend)}</h2>${trendChart(w, s.trend, t.index, t.satisfactionRate)}<table><thead><tr><th>${esc(w.pPeriod)}</th><th class="n">${esc(w.answered)} / ${esc(w.invited)}</th><th class="n">${esc(w.returnRate)}</th><th class="n">${esc(w.satisfactionIndex)}</th><th class="n">${esc(w.satisfactionRate)}</th></tr></thead><tbody>${trendRows}</tbody></table></section>`;
+  const trendChart = pairChart(
+    w,
+    w.pTrendChart,
+    s.trend.map((point) => pairRow(point.period, point)),
+    t.index,
+    t.satisfactionRate,
+  );
+  const trend = section('trend', w.pTrend, `${trendChart}${reflowTable(w.pPeriod, trendColumns, trendRows)}`);
 
   const departments =
     s.departments.length === 0
       ? ''
-      : `<section><h2>${esc(w.departments)}</h2>${departmentChart(w, s.departments, t.index, t.satisfactionRate)}<table>${groupHead(w, w.department)}<tbody>${s.departments
-          .map((d) => `<tr><td>${esc(d.department)}</td>${groupCells(w, d)}</tr>`)
-          .join('')}</tbody></table></section>`;
+      : section(
+          'departments',
+          w.departments,
+          `${pairChart(
+            w,
+            w.pDepartmentChart,
+            s.departments.map((d) => pairRow(d.department, d)),
+            t.index,
+            t.satisfactionRate,
+          )}${groupTable(
+            w,
+            w.department,
+            s.departments.map((d) => ({ name: d.department, figures: d })),
+          )}`,
+        );
 
-  const segments = `<section><h2>${esc(w.pSegments)}</h2>${
+  const segments = section(
+    'segments',
+    w.pSegments,
     s.segments.length === 0
       ? `<p class="note">${esc(w.pNoSegments)}</p>`
-      : `<table>${groupHead(w, w.pSegment)}<tbody>${s.segments
-          .map((g) => `<tr><td>${esc(w[SEGMENT_WORD[g.segment]])}</td>${groupCells(w, g)}</tr>`)
-          .join('')}</tbody></table>`
-  }</section>`;
+      : groupTable(
+          w,
+          w.pSegment,
+          s.segments.map((g) => ({ name: w[SEGMENT_WORD[g.segment]], figures: g })),
+        ),
+  );
 
-  const problems = `<section><h2>${esc(w.pProblems)}</h2>${
+  const problemColumns: Column[] = [
+    { label: w.pRank, numeric: true },
+    { label: w.pDissatisfiedAnswers, numeric: true },
+    { label: w.meanScaled, numeric: true },
+    { label: w.satisfactionRate, numeric: true },
+  ];
+  const problems = section(
+    'problems',
+    w.pProblems,
     s.problems.length === 0
       ? `<p class="note">${esc(w.pNoProblems)}</p>`
-      : `<table><thead><tr><th class="n">${esc(w.pRank)}</th><th>${esc(w.category)}</th><th class="n">${esc(w.pDissatisfiedAnswers)}</th><th class="n">${esc(w.meanScaled)}</th><th class="n">${esc(w.satisfactionRate)}</th></tr></thead><tbody>${s.problems
-          .map(
-            (x, i) =>
-              `<tr><td class="n">${i + 1}</td><td>${esc(x.label[lang])}</td><td class="n">${x.dissatisfied} / ${x.answers}</td><td class="n">${x.meanPercent === null ? '–' : x.meanPercent.toFixed(1)}</td><td class="n">${percent(x.satisfactionRate)}</td></tr>`,
-          )
-          .join('')}</tbody></table>`
-  }</section>`;
+      : reflowTable(
+          w.category,
+          problemColumns,
+          s.problems
+            .map((x, i) =>
+              tableRow(x.label[lang], problemColumns, [
+                String(i + 1),
+                `${x.dissatisfied} / ${x.answers}`,
+                x.meanPercent === null ? '–' : x.meanPercent.toFixed(1),
+                percent(x.satisfactionRate),
+              ]),
+            )
+            .join(''),
+        ),
+  );
 
+  const lw = layoutWords(lang);
+  const reminderColumns: Column[] = [{ label: `${w.count} (%)`, chart: true }];
   const reminded = (s.reminders ?? []).reduce((sum, r) => sum + r.answered, 0);
   const reminders =
     s.reminders === null
-      ? `<section><h2>${esc(w.pReminders)}</h2><p class="note">${esc(w.pRemindersAnonymous)}</p></section>`
+      ? section('reminders', w.pReminders, `<p class="note">${esc(w.pRemindersAnonymous)}</p>`)
       : s.reminders.length === 0
         ? ''
-        : `<section><h2>${esc(w.pReminders)}</h2><table><thead><tr><th></th><th class="n">${esc(w.count)}</th><th class="n"></th><th></th></tr></thead><tbody>${s.reminders
-            .map((r) => {
-              const label =
-                r.after === 0 ? w.pAfterInvitation : w.pAfterReminder.replace('{n}', String(r.after));
-              return `<tr><td>${esc(label)}</td><td class="n">${r.answered}</td><td class="n">${percent(reminded === 0 ? null : r.answered / reminded)}</td><td class="chart">${bar(r.answered, Math.max(1, reminded), `${label}: ${r.answered}`)}</td></tr>`;
-            })
-            .join('')}</tbody></table></section>`;
+        : section(
+            'reminders',
+            w.pReminders,
+            reflowTable(
+              lw.when,
+              reminderColumns,
+              s.reminders
+                .map((r) => {
+                  const label =
+                    r.after === 0 ? w.pAfterInvitation : w.pAfterReminder.replace('{n}', String(r.after));
+                  const share = percent(reminded === 0 ? null : r.answered / reminded);
+                  return tableRow(label, reminderColumns, [
+                    bar(r.answered, Math.max(1, reminded), `${r.answered} (${share})`),
+                  ]);
+                })
+                .join(''),
+              { bars: true },
+            ),
+          );
 
   const questionLabel = (id: string) => q?.openQuestions.find((o) => o.id === id)?.label[lang] ?? id;
   const commentsNote = w.pCommentsShown
@@ -293,13 +259,15 @@ export function periodReportHtml(report: PeriodReportDocument): string {
     .replace('{zh}', String(s.commentLanguages['zh-CN']))
     .replace('{en}', String(s.commentLanguages.en))
     .replace('{shown}', String(s.comments.length));
-  const comments = `<section><h2>${esc(w.comments)}</h2>${
+  const comments = section(
+    'comments',
+    w.comments,
     s.comments.length === 0
       ? `<p class="note">${esc(w.noComments)}</p>`
       : `<p class="note" id="comment-count">${esc(commentsNote)}</p>${s.comments
           .map((c) => commentBlock(w, c, questionLabel(c.questionId)))
-          .join('')}`
-  }</section>`;
+          .join('')}`,
+  );
 
   const satisfiedLabel = q?.levels.find((l) => l.id === q.satisfiedFrom)?.label[lang] ?? '';
   const body = [
@@ -307,6 +275,7 @@ export function periodReportHtml(report: PeriodReportDocument): string {
     `<p class="meta">${esc(w.pReport)} · ${esc(w.pPeriod)} ${esc(p.key)} (${esc(p.first)} – ${esc(p.last)}) · <b>${esc(p.final ? w.pFinal : w.pProgress)}</b></p>`,
     `<p class="meta">${esc(scope)} · ${esc(w.pWaves)}: ${report.waves.length}${q ? ` · ${esc(w.questionnaire)}: ${esc(q.title[lang])} (${esc(w.version)} ${q.version})` : ''}</p>`,
     `<p class="meta">${esc(w.generated)} ${dateTime(report.generatedAt, tz)} (${esc(tz)})</p></header>`,
+    '<main>',
     headline,
     ...withheldLines(report, w.withheld, {
       departments: w.departments,
@@ -318,13 +287,12 @@ export function periodReportHtml(report: PeriodReportDocument): string {
     segments,
     problems,
     actionsSectionHtml(lang, report.actions),
-    q
-      ? categorySection(q, lang, s.categories, t.itemMean)
-      : `<section><p class="note">${esc(w.pNoQuestionnaire)}</p></section>`,
+    q ? categorySection(q, lang, s.categories, t.itemMean) : `<p class="note">${esc(w.pNoQuestionnaire)}</p>`,
     q ? choiceSection(q, lang, s.choices) : '',
     gradeSection(w, s.grades, s.answered - s.cleaned),
     reminders,
     comments,
+    '</main>',
     q ? `<footer><p class="note">${esc(w.definitions.replace('{level}', satisfiedLabel))}</p></footer>` : '',
   ].join('\n');
 
