@@ -2,8 +2,20 @@ import { escapeHtml as esc } from '../html.ts';
 import type { Language, LocalizedText } from '../language.ts';
 import type { GradeName } from '../questionnaire.ts';
 import type { ReportDocument } from './document.ts';
+import { departmentLabel } from './people.ts';
 import type { CategoryStatistics, ChoiceStatistics, ReportComment } from './statistics.ts';
-import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
+import {
+  cleanedNote,
+  dateTimeFor,
+  languageName,
+  percent,
+  rawHeadline,
+  scoreText,
+  timeZoneName,
+  type Words,
+  waveHeading,
+  words,
+} from './text.ts';
 import { WAVE_COMMENTS } from './wave-tally.ts';
 import { withheldText } from './withholding.ts';
 
@@ -146,9 +158,17 @@ export function gradeSection(
   return `<section><h2>${esc(w.gradeDistribution)}</h2><table><thead><tr><th>${esc(w.grade)}</th><th class="n">${esc(w.count)}</th><th></th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
-/** One comment as text, with where it came from and the total of its response; `extra` goes first. */
-export function commentBlock(w: Words, c: ReportComment, extra = ''): string {
-  return `<div class="comment"><p>${esc(c.text)}</p><small>${extra ? `${esc(extra)} · ` : ''}${esc(c.department)} · ${esc(c.language)} · ${w.score} ${scoreText(c.total)} (${c.grade})</small></div>`;
+/**
+ * One comment as text, with where it came from (the department's display name, the comment's language by
+ * name) and the total of its response; `extra` goes first.
+ */
+export function commentBlock(
+  w: Words,
+  c: ReportComment,
+  reader: { lang: Language; department: string },
+  extra = '',
+): string {
+  return `<div class="comment"><p>${esc(c.text)}</p><small>${extra ? `${esc(extra)} · ` : ''}${esc(reader.department)} · ${esc(languageName(c.language, reader.lang))} · ${w.score} ${scoreText(c.total)} (${c.grade})</small></div>`;
 }
 
 /** The page around a body: the CSP that forbids scripts, fonts, images and fetches; the shared style. */
@@ -198,6 +218,7 @@ export function reportHtml(report: ReportDocument): string {
     ? `<tr class="withheld"><td>${s.withheldDepartments.count}</td><td colspan="5">${esc(withheldText(w.withheld, report.anonymous?.minGroupSize ?? 0))}</td></tr>`
     : '';
   const departmentRows = `${s.departments
+    .map((d) => ({ ...d, department: departmentLabel(report, d.department, lang) }))
     .map(
       (d) =>
         `<tr><td>${esc(d.department)}</td><td class="n">${d.answered} / ${d.invited}</td><td class="n">${percent(d.returnRate)}</td><td class="n">${percent(d.satisfactionRate)}</td><td class="n">${scoreText(d.meanTotal)}${d.grade ? ` (${d.grade})` : ''}</td><td class="chart">${bar(d.meanTotal, 100, `${d.department}: ${scoreText(d.meanTotal)}`)}</td></tr>`,
@@ -210,7 +231,7 @@ export function reportHtml(report: ReportDocument): string {
         .map((o) => {
           const items = s.comments
             .filter((c) => c.questionId === o.id)
-            .map((c) => commentBlock(w, c))
+            .map((c) => commentBlock(w, c, { lang, department: departmentLabel(report, c.department, lang) }))
             .join('');
           return `<h3>${esc(o.label[lang])}</h3>${items || `<p class="note">${esc(w.noComments)}</p>`}`;
         })
@@ -222,8 +243,8 @@ export function reportHtml(report: ReportDocument): string {
   const satisfiedLabel = levelName(q.satisfiedFrom);
   const body = [
     `<header><h1>${esc(report.campaign.name[lang])}</h1>`,
-    `<p class="meta">${esc(w.report)} · ${esc(w.wave)} ${esc(report.wave.id)} · ${esc(w.questionnaire)}: ${esc(q.title[lang])} (${esc(w.version)} ${q.version})</p>`,
-    `<p class="meta">${esc(w.period)} ${dateTime(report.wave.createdAt, tz)} · ${esc(w.deadline)} ${dateTime(report.wave.deadline, tz)} · ${esc(w.generated)} ${dateTime(report.generatedAt, tz)} (${esc(tz)})</p></header>`,
+    `<p class="meta">${esc(w.report)} · ${esc(waveHeading(w, report.wave.createdAt, tz, lang))} · ${esc(w.questionnaire)}: ${esc(q.title[lang])} (${esc(w.version)} ${q.version})</p>`,
+    `<p class="meta">${esc(w.deadline)} ${esc(dateTimeFor(report.wave.deadline, tz, lang))} · ${esc(w.generated)} ${esc(dateTimeFor(report.generatedAt, tz, lang))} (${esc(w.timesIn.replace('{zone}', timeZoneName(tz, lang)))})</p></header>`,
     `<section><h2>${esc(w.headline)}</h2><div class="cards">${cards}</div>`,
     s.answered === 0 ? `<p class="note">${esc(w.noResponses)}</p>` : '',
     cleaned ? `<p class="note" id="cleaned">${esc(cleaned)}</p>` : '',
@@ -234,7 +255,7 @@ export function reportHtml(report: ReportDocument): string {
     gradeSection(w, s.grades, s.answered - s.cleaned),
     `<section><h2>${esc(w.departments)}</h2><table><thead><tr><th>${esc(w.department)}</th><th class="n">${esc(w.answered)} / ${esc(w.invited)}</th><th class="n">${esc(w.returnRate)}</th><th class="n">${esc(w.satisfactionRate)}</th><th class="n">${esc(w.satisfactionIndex)}</th><th></th></tr></thead><tbody>${departmentRows}</tbody></table></section>`,
     `<section><h2>${esc(w.comments)}</h2>${comments}</section>`,
-    `<footer><p class="note">${esc(w.definitions.replace('{level}', satisfiedLabel))}</p></footer>`,
+    `<footer><p class="note">${esc(w.definitions.replace('{level}', satisfiedLabel))}</p><p class="note">${esc(w.waveId)}: ${esc(report.wave.id)}</p></footer>`,
   ].join('\n');
 
   return htmlPage(lang, title, body);

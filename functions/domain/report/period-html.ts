@@ -10,9 +10,20 @@ import {
   htmlPage,
   metText,
 } from './html.ts';
+import { departmentLabel } from './people.ts';
 import type { GroupFigures, PeriodReportDocument, TrendPoint } from './period-report.ts';
 import { withheldLines } from './period-withholding.ts';
-import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
+import {
+  cleanedNote,
+  dateFor,
+  dateTimeFor,
+  percent,
+  rawHeadline,
+  scoreText,
+  timeZoneName,
+  type Words,
+  words,
+} from './text.ts';
 
 /*
  * The period's report.html, in the style of the wave's (html.ts) and from its pieces: one self-contained,
@@ -198,10 +209,17 @@ export function periodReportHtml(report: PeriodReportDocument): string {
   const t = report.targets;
   const tz = report.campaign.timeZone;
   const p = report.period;
+  // Departments by their display names (campaign.departments), in the reader's language.
+  const named = <T extends { department: string }>(d: T): T => ({
+    ...d,
+    department: departmentLabel(report, d.department, lang),
+  });
   const scope =
     report.department === null
       ? w.pWholeCampaign
-      : w.pDepartmentScope.replace('{department}', report.department);
+      : w.pDepartmentScope.replace('{department}', departmentLabel(report, report.department, lang));
+  // A day of the period (YYYY-MM-DD) as its reader writes it.
+  const day = (date: string) => dateFor(`${date}T00:00:00Z`, 'UTC', lang);
   const title = `${report.campaign.name[lang]} — ${w.pReport} ${p.key}${report.department === null ? '' : ` — ${scope}`}`;
 
   const rawCard = q ? rawHeadline({ language: lang, questionnaire: q }, s) : undefined;
@@ -250,7 +268,8 @@ export function periodReportHtml(report: PeriodReportDocument): string {
   const departments =
     s.departments.length === 0
       ? ''
-      : `<section><h2>${esc(w.departments)}</h2>${departmentChart(w, s.departments, t.index, t.satisfactionRate)}<table>${groupHead(w, w.department)}<tbody>${s.departments
+      : `<section><h2>${esc(w.departments)}</h2>${departmentChart(w, s.departments.map(named), t.index, t.satisfactionRate)}<table>${groupHead(w, w.department)}<tbody>${s.departments
+          .map(named)
           .map((d) => `<tr><td>${esc(d.department)}</td>${groupCells(w, d)}</tr>`)
           .join('')}</tbody></table></section>`;
 
@@ -297,16 +316,23 @@ export function periodReportHtml(report: PeriodReportDocument): string {
     s.comments.length === 0
       ? `<p class="note">${esc(w.noComments)}</p>`
       : `<p class="note" id="comment-count">${esc(commentsNote)}</p>${s.comments
-          .map((c) => commentBlock(w, c, questionLabel(c.questionId)))
+          .map((c) =>
+            commentBlock(
+              w,
+              c,
+              { lang, department: departmentLabel(report, c.department, lang) },
+              questionLabel(c.questionId),
+            ),
+          )
           .join('')}`
   }</section>`;
 
   const satisfiedLabel = q?.levels.find((l) => l.id === q.satisfiedFrom)?.label[lang] ?? '';
   const body = [
     `<header><h1>${esc(report.campaign.name[lang])}</h1>`,
-    `<p class="meta">${esc(w.pReport)} · ${esc(w.pPeriod)} ${esc(p.key)} (${esc(p.first)} – ${esc(p.last)}) · <b>${esc(p.final ? w.pFinal : w.pProgress)}</b></p>`,
+    `<p class="meta">${esc(w.pReport)} · ${esc(w.pPeriod)} ${esc(p.key)} (${esc(day(p.first))} – ${esc(day(p.last))}) · <b>${esc(p.final ? w.pFinal : w.pProgress)}</b></p>`,
     `<p class="meta">${esc(scope)} · ${esc(w.pWaves)}: ${report.waves.length}${q ? ` · ${esc(w.questionnaire)}: ${esc(q.title[lang])} (${esc(w.version)} ${q.version})` : ''}</p>`,
-    `<p class="meta">${esc(w.generated)} ${dateTime(report.generatedAt, tz)} (${esc(tz)})</p></header>`,
+    `<p class="meta">${esc(w.generated)} ${esc(dateTimeFor(report.generatedAt, tz, lang))} (${esc(timeZoneName(tz, lang))})</p></header>`,
     headline,
     ...withheldLines(report, w.withheld, {
       departments: w.departments,
