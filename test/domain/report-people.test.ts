@@ -88,7 +88,11 @@ describe('department display names in reports', () => {
     // Act
     const names = shownDepartmentNames(NAMES, ['North', 'Nameless', 'North']);
     const report = withDepartmentNames(
-      { campaign: { departments: undefined }, department: 'South', statistics: { departments: [], comments: [] } },
+      {
+        campaign: { departments: undefined },
+        department: 'South',
+        statistics: { departments: [], comments: [] },
+      },
       NAMES,
     );
     // Assert: West is never shown, so never named; Nameless has no name to carry.
