@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Wave } from '../../functions/domain/model.ts';
+import { summarizeActions } from '../../functions/domain/report/actions-summary.ts';
 import { buildReport } from '../../functions/domain/report/document.ts';
 import { reportEmail } from '../../functions/domain/report/email.ts';
 import { reportHtml } from '../../functions/domain/report/html.ts';
@@ -12,6 +13,10 @@ import {
   timeZoneName,
   withDepartmentNames,
 } from '../../functions/domain/report/people.ts';
+import { periodDigestEmail } from '../../functions/domain/report/period-email.ts';
+import { periodReportHtml } from '../../functions/domain/report/period-html.ts';
+import { fixtureActions, REPORT_NOW } from '../support/report-actions.ts';
+import { periodReport } from './period-fixture.ts';
 import { reportInvitations, reportWave } from './report-fixture.ts';
 
 /* Issue 14 item 7: dates, time zones, languages and departments as people name them, not as ids. */
@@ -145,5 +150,37 @@ describe('department display names in reports', () => {
     expect(email.text).toContain('北方大区');
     expect(email.text).not.toContain('Asia/Shanghai');
     expect(email.text).not.toContain('批次 demo-');
+  });
+
+  it('should name the departments of the period report’s actions, __proto__ and constructor included', () => {
+    // Arrange: the actions of Sales, __proto__ and constructor; Sales and constructor have names.
+    const names = JSON.parse(
+      '{"Sales":{"zh-CN":"销售部","en":"Sales department"},"constructor":{"zh-CN":"建设部","en":"Construction"}}',
+    );
+    const report = withDepartmentNames(
+      { ...periodReport({ language: 'zh-CN' }), actions: summarizeActions(fixtureActions(), REPORT_NOW) },
+      names,
+    );
+    // Act
+    const html = periodReportHtml(report);
+    const digest = periodDigestEmail({
+      report,
+      from: { name: '客户服务部', address: 'survey@example.com' },
+      to: ['m@example.com'],
+      htmlUrl: 'https://example.com/r/1',
+      csvUrl: 'https://example.com/r/2',
+      linksExpireAt: new Date('2025-05-08T03:00:00Z'),
+      now: new Date('2025-05-01T03:00:00Z'),
+    });
+    // Assert
+    expect(Object.keys(report.campaign.departments ?? {})).toEqual(
+      expect.arrayContaining(['Sales', 'constructor']),
+    );
+    for (const text of [html, digest.text, digest.html]) {
+      expect(text).toContain('销售部');
+      expect(text).toContain('建设部');
+      expect(text).toContain('__proto__');
+    }
+    expect(html).not.toMatch(/<td>Sales<\/td>|<td>constructor<\/td>/);
   });
 });

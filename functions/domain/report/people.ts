@@ -81,19 +81,21 @@ export const departmentLabel = (
 /**
  * A report as it is published: its campaign carries the display names of the departments it shows, after
  * withholding (an anonymous campaign's report names no department it withholds): its departments, its
- * comments' and its own scope.
+ * comments', its actions' and its own scope.
  */
 export function withDepartmentNames<
   T extends {
     campaign: { departments?: Record<string, LocalizedText> | undefined };
     department?: string | null;
     statistics: { departments: Array<{ department: string }>; comments: Array<{ department: string }> };
+    actions?: { departments: Array<{ department: string }> } | null;
   },
 >(report: T, names: DepartmentNames | undefined): T {
   const shown = [
     ...(typeof report.department === 'string' ? [report.department] : []),
     ...report.statistics.departments.map((d) => d.department),
     ...report.statistics.comments.map((c) => c.department),
+    ...(report.actions?.departments ?? []).map((a) => a.department),
   ];
   return { ...report, campaign: { ...report.campaign, departments: shownDepartmentNames(names, shown) } };
 }

@@ -171,6 +171,7 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
   });
   const department =
     report.department === null ? null : oneLine(departmentLabel(report, report.department, lang));
+  const actions = report.actions && { ...report.actions, departments: report.actions.departments.map(named) };
   const scope = department === null ? campaign : fill(w.eDepartmentDigest, { campaign, department });
   const subject = oneLine(`${scope} ${key}${lang === 'zh-CN' ? '：' : ': '}${subjectFigures(w, report)}`);
 
@@ -295,7 +296,7 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
           ),
         ]
       : []),
-    ...actionsText(lang, report.actions),
+    ...actionsText(lang, actions),
     ...(comments.length > 0
       ? ['', `${w.lowestComments}:`, ...comments.map((c) => commentLine(c, about(c)))]
       : []),
@@ -368,7 +369,7 @@ ${problemRows}`,
       )
     : ''
 }
-${actionsEmailHtml(lang, report.actions)}
+${actionsEmailHtml(lang, actions)}
 ${comments.length > 0 ? sectionRow(w.lowestComments, comments.map((c) => commentRow(c, about(c), c.language)).join('')) : ''}
 <tr><td style="padding:8px 24px;">${noteHtml(reminders)}</td></tr>
 ${linksRow(w, input, tz, lang)}`,

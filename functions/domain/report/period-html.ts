@@ -343,7 +343,10 @@ export function periodReportHtml(report: PeriodReportDocument): string {
     departments,
     segments,
     problems,
-    actionsSectionHtml(lang, report.actions),
+    actionsSectionHtml(
+      lang,
+      report.actions && { ...report.actions, departments: report.actions.departments.map(named) },
+    ),
     q
       ? categorySection(q, lang, s.categories, t.itemMean)
       : `<section><p class="note">${esc(w.pNoQuestionnaire)}</p></section>`,
