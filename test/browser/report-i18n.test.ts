@@ -48,6 +48,7 @@ describe('report.html for people, in a real browser', () => {
     const checks = await checkWidths(page, name, () => page.setContent(html, { waitUntil: 'load' }));
     for (const c of checks)
       console.info(`${name} @${c.width}px: overflow ${c.overflow}px, axe ${c.violations.length} rule(s)`);
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees.
     return page.locator('body').innerText();
   }
 
