@@ -237,8 +237,9 @@ export async function gatherPeriod(
  * Reports a period (by default the one holding yesterday, of the campaign's `report.period` kind): writes
  * report.json, responses.csv and report.html for the whole campaign and for each department, then emails
  * the managers the campaign's digest and each department head their department's only, in their
- * language, with links (REPORT_LINK_SECONDS) to their own files. Everything is written before anything
- * is sent; running it again rewrites the same files (same bytes apart from generatedAt).
+ * language, with links (REPORT_LINK_SECONDS) to their own files — report.html and responses.csv in that
+ * language too (a head who reads another than report.language gets them under keysInLanguage's tagged
+ * keys; one report.json). Everything is written before anything is sent; running it again rewrites the same files (same bytes apart from generatedAt).
  */
 export async function generatePeriodReport(
   deps: ReportDeps,
