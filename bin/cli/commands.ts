@@ -99,6 +99,10 @@ export async function campaignCommand(
         : command === 'remind'
           ? await target.remind(campaignId)
           : await target.status(campaignId);
-  io.stdout(values.json ? JSON.stringify(result, null, 2) : human(command, result));
+  io.stdout(
+    values.json
+      ? JSON.stringify(result, null, 2)
+      : human(command, result, findCampaign(programme, campaignId)?.departments),
+  );
   return 0;
 }

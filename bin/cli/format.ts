@@ -1,5 +1,6 @@
 /* How the `csat` commands print their results for a person (`--json` prints the result itself). */
 import { EXCLUSION_REASONS, type ExclusionReason, type Exclusions } from '../../functions/domain/audience.ts';
+import { type DepartmentNames, departmentName } from '../../functions/domain/department-names.ts';
 import type { DepartmentTally, Tally } from '../../functions/domain/status.ts';
 import type { DispatchResponse } from '../../functions/handlers/dispatch/index.ts';
 import type { RemindResponse } from '../../functions/handlers/remind/index.ts';
@@ -41,7 +42,8 @@ function calendarLines(s: CampaignStatusReport): string[] {
   ];
 }
 
-function statusTable(status: CampaignStatusReport): string {
+/** The status table; departments by their English display names (campaign.departments), else their ids. */
+function statusTable(status: CampaignStatusReport, names: DepartmentNames | undefined): string {
   const head = ['Wave', 'Department', 'Invited', 'Emailed', 'Answered', 'Return', 'Target', 'Met'];
   const row = (wave: string, department: string, t: Tally) => [
     wave,
@@ -56,7 +58,7 @@ function statusTable(status: CampaignStatusReport): string {
   const rows: string[][] = [];
   const block = (label: string, departments: DepartmentTally[], total: Tally) => {
     departments.forEach((d, i) => {
-      rows.push(row(i === 0 ? label : '', d.department, d));
+      rows.push(row(i === 0 ? label : '', departmentName(names, d.department, 'en'), d));
     });
     rows.push(row(departments.length === 0 ? label : '', 'all', total));
   };
@@ -114,7 +116,11 @@ export function dispatchText(r: DispatchResponse): string {
   return `${wave}: ${r.invited} invited, ${r.created} invitation(s) created and their emails queued.${left}`;
 }
 
-export function human(command: string, result: unknown): string {
+/**
+ * A command's result for a person. `departments`: the campaign's display names of its departments, which
+ * the text shows instead of their ids (the JSON keeps the ids).
+ */
+export function human(command: string, result: unknown, departments?: DepartmentNames): string {
   if (command === 'dispatch') return dispatchText(result as DispatchResponse);
   if (command === 'remind') {
     const r = result as RemindResponse;
@@ -151,7 +157,7 @@ export function human(command: string, result: unknown): string {
       return [
         `Report of ${r.campaignId} for ${r.period}${r.final ? ' (final)' : ''}: emailed to ${r.emailed} recipient(s).`,
         r.departments.length > 0
-          ? `Departments: ${r.departments.join(', ')} (the files of each under ${folder}departments/).`
+          ? `Departments: ${r.departments.map((d) => departmentName(departments, d, 'en')).join(', ')} (the files of each under ${folder}departments/).`
           : 'No department had invitations in the period.',
         `${r.rolledUp.length} closed day(s) rolled up now, ${r.liveResponses} response(s) of today read live.`,
         table(
@@ -191,7 +197,7 @@ export function human(command: string, result: unknown): string {
     // Right under the headline: what the coming reminders count by matters before the figures do.
     ...calendar,
     '',
-    statusTable(s),
+    statusTable(s, departments),
     ...(selections.length > 0 ? ['', 'Left out of each wave:', ...selections] : []),
   ].join('\n');
 }

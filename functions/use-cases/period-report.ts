@@ -3,6 +3,8 @@ import type { Language } from '../domain/language.ts';
 import type { Wave } from '../domain/model.ts';
 import type { BlobStore, Clock, SurveyStore } from '../domain/ports.ts';
 import { WaveNotFoundError } from '../domain/report/errors.ts';
+import { keysInLanguage, type ReportKeys } from '../domain/report/keys.ts';
+import { withDepartmentNames } from '../domain/report/people.ts';
 import {
   addDays,
   daysFrom,
@@ -14,18 +16,12 @@ import {
 import { periodDigestEmail } from '../domain/report/period-email.ts';
 import { periodReportHtml } from '../domain/report/period-html.ts';
 import {
-  buildPeriodReport,
   cohortOf,
   inPeriod,
   type PeriodReportDocument,
   type RollupEntry,
 } from '../domain/report/period-report.ts';
-import {
-  periodMinGroupSize,
-  type ShownPeriodReport,
-  withheldDepartmentsOf,
-  withholdPeriod,
-} from '../domain/report/period-withholding.ts';
+import { withheldDepartmentsOf, withholdPeriod } from '../domain/report/period-withholding.ts';
 import {
   type DayRollup,
   mergedEntries,
@@ -38,12 +34,14 @@ import { isDispatched } from '../domain/selection/dispatch-state.ts';
 import { signReportLink } from '../domain/token.ts';
 import { forEachLimited } from './concurrency.ts';
 import { actionsOfReports } from './period-actions.ts';
+import { periodDocument, unwithheldDocument } from './period-document.ts';
 import { periodKeys, periodRollupKey, rollupKey } from './period-keys.ts';
 import { writePeriodResponses } from './period-responses.ts';
 import type { PeriodReportResult } from './period-result.ts';
 import { CONTENT_TYPES, REPORT_LINK_SECONDS, type ReportDeps } from './report.ts';
 import { targetActions } from './target-actions.ts';
 
+export { periodDocument } from './period-document.ts';
 export { departmentKey, periodKeys, periodRollupKey, rollupKey } from './period-keys.ts';
 export { writePeriodResponses } from './period-responses.ts';
 export type { PeriodReportResult } from './period-result.ts';
@@ -235,55 +233,13 @@ export async function gatherPeriod(
   };
 }
 
-/** Every wave a period report shows figures of: the period's and its trend periods'. */
-const periodWaves = (figures: PeriodFigures): Wave[] => [
-  ...figures.waves,
-  ...figures.previous.flatMap((p) => p.waves),
-];
-
-/** The report document of the gathered period, for the whole campaign or one department. */
-export function periodDocument(
-  figures: PeriodFigures,
-  options: { now: Date; language?: Language; department?: string },
-): ShownPeriodReport {
-  const { doc, minGroupSize } = unwithheldDocument(figures, options);
-  // A department the campaign's report withholds (even as the next smallest) shows counts only in its own.
-  const withheld =
-    options.department !== undefined &&
-    minGroupSize !== undefined &&
-    withheldDepartmentsOf(unwithheldDocument(figures, { now: options.now }).doc, minGroupSize).has(
-      options.department,
-    );
-  // An anonymous campaign's small groups (domain/report/period-withholding.ts).
-  return withholdPeriod(doc, minGroupSize, withheld);
-}
-
-/** periodDocument before withholding, and the minGroupSize to withhold by (undefined: not anonymous). */
-function unwithheldDocument(
-  figures: PeriodFigures,
-  options: { now: Date; language?: Language; department?: string },
-): { doc: PeriodReportDocument; minGroupSize: number | undefined } {
-  const campaign = figures.latest.campaign;
-  const doc = buildPeriodReport({
-    campaignId: figures.latest.campaignId,
-    campaign,
-    period: figures.period,
-    waves: figures.waves,
-    entries: figures.entries,
-    previous: figures.previous,
-    department: options.department,
-    now: options.now,
-    language: options.language ?? campaign.report.language,
-  });
-  return { doc, minGroupSize: periodMinGroupSize(periodWaves(figures), campaign) };
-}
-
 /**
  * Reports a period (by default the one holding yesterday, of the campaign's `report.period` kind): writes
  * report.json, responses.csv and report.html for the whole campaign and for each department, then emails
  * the managers the campaign's digest and each department head their department's only, in their
- * language, with links (REPORT_LINK_SECONDS) to their own files. Everything is written before anything
- * is sent; running it again rewrites the same files (same bytes apart from generatedAt).
+ * language, with links (REPORT_LINK_SECONDS) to their own files — report.html and responses.csv in that
+ * language too (a head who reads another than report.language gets them under keysInLanguage's tagged
+ * keys; one report.json). Everything is written before anything is sent; running it again rewrites the same files (same bytes apart from generatedAt).
  */
 export async function generatePeriodReport(
   deps: ReportDeps,
@@ -302,6 +258,11 @@ export async function generatePeriodReport(
         ...(report.departmentHeads ?? []).map((h) => h.department),
       ]),
     ],
+    // A department head who reads another language gets their department's CSV in it.
+    translations: (report.departmentHeads ?? []).map((h) => ({
+      department: h.department,
+      language: h.language ?? report.language,
+    })),
   });
   const result = await publishPeriodReport(deps, figures, overall);
   const now = deps.clock.now();
@@ -332,9 +293,12 @@ export async function publishPeriodReport(
   const departments = overall.statistics.departments.map((d) => d.department);
   const heads = campaign.report.departmentHeads ?? [];
   const withActions = await actionsOfReports(deps, figures, now);
+  // As published: with the actions, and the display names of the departments it shows.
+  const finished = (shown: PeriodReportDocument) =>
+    withDepartmentNames(withActions(shown), campaign.departments);
   const write = async (shown: PeriodReportDocument, department?: string) => {
     const keys = periodKeys(figures.latest.campaignId, period, department);
-    const doc = withActions(shown);
+    const doc = finished(shown);
     await Promise.all([
       blobs.put(keys.json, `${JSON.stringify(doc, null, 2)}\n`, CONTENT_TYPES.json),
       blobs.put(keys.html, periodReportHtml(doc), CONTENT_TYPES.html),
@@ -342,7 +306,7 @@ export async function publishPeriodReport(
     return keys;
   };
   const keys = await write(overall);
-  const departmentKeys = new Map<string, { json: string; csv: string; html: string }>();
+  const departmentKeys = new Map<string, ReportKeys>();
   await forEachLimited(departments, 4, async (department) => {
     departmentKeys.set(department, await write(periodDocument(figures, { now, department }), department));
   });
@@ -355,7 +319,7 @@ export async function publishPeriodReport(
   const from = (lang: Language) => ({ name: sender.name[lang], address: sender.from });
   const digest = (report: PeriodReportDocument, to: string[], files: { csv: string; html: string }) =>
     periodDigestEmail({
-      report: withActions(report),
+      report: finished(report),
       from: from(report.language),
       ...(sender.replyTo ? { replyTo: sender.replyTo } : {}),
       to,
@@ -371,12 +335,13 @@ export async function publishPeriodReport(
     const files =
       departmentKeys.get(head.department) ??
       (await write(periodDocument(figures, { now, department: head.department }), head.department));
-    const doc = periodDocument(figures, {
-      now,
-      department: head.department,
-      language: head.language ?? language,
-    });
-    await mailer.send(await compose(digest(doc, [head.email], files)));
+    const headLanguage = head.language ?? language;
+    const doc = periodDocument(figures, { now, department: head.department, language: headLanguage });
+    // Theirs in their language: report.html and responses.csv (writePeriodResponses) under tagged keys.
+    const own = keysInLanguage(files, headLanguage, language);
+    if (own.html !== files.html)
+      await blobs.put(own.html, periodReportHtml(finished(doc)), CONTENT_TYPES.html);
+    await mailer.send(await compose(digest(doc, [head.email], own)));
     emailed += 1;
   }
   return {

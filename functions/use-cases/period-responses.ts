@@ -4,6 +4,7 @@ import type { Language } from '../domain/language.ts';
 import type { Wave } from '../domain/model.ts';
 import type { BlobStore, Clock, SurveyStore } from '../domain/ports.ts';
 import { periodResponsesWriter } from '../domain/report/csv.ts';
+import { keysInLanguage } from '../domain/report/keys.ts';
 import { byCodeUnits } from '../domain/report/statistics.ts';
 import { periodKeys } from './period-keys.ts';
 import type { PeriodFigures } from './period-report.ts';
@@ -32,7 +33,10 @@ export function answeredBounds(
  * The period's responses.csv, for the whole campaign and for each of `departments`: the auditors' raw
  * export lists every response, so it is the one part of a report that reads O(responses) — in one pass
  * over the period's answers a page at a time (store.answeredPages), each page's rows streamed into every
- * file at once, so memory holds a page and an upload part per file whatever the period's size.
+ * file at once, so memory holds a page and an upload part per file whatever the period's size. Each is in
+ * `language` (the campaign's report language, under the plain key); `translations` are more files, each
+ * of the whole campaign (no department) or of one department, in another language (under its tagged
+ * key, keysInLanguage) for the recipients who read that one.
  * Returns how many answered invitations it read.
  */
 export async function writePeriodResponses(
@@ -41,26 +45,33 @@ export async function writePeriodResponses(
   options: {
     language: Language;
     departments: string[];
+    translations?: ReadonlyArray<{ department?: string | undefined; language: Language }>;
     /** An anonymous campaign's withheld departments (period-withholding.ts): none of their rows anywhere. */
     withheld?: { departments: ReadonlySet<string> };
   },
 ): Promise<number> {
   const { store, blobs, clock } = deps;
   const { waves, latest } = figures;
-  const files = [undefined, ...options.departments].map((department) => {
+  const wanted = [
+    ...[undefined, ...options.departments].map((department) => ({ department, language: options.language })),
+    ...(options.translations ?? []).filter((t) => t.language !== options.language),
+  ].filter(
+    // One file per key: two heads of a department who read the same language share theirs.
+    (file, i, all) =>
+      all.findIndex((f) => f.department === file.department && f.language === file.language) === i,
+  );
+  const files = wanted.map(({ department, language }) => {
     const channel = new PassThrough({ objectMode: true, highWaterMark: 4 });
+    const keys = periodKeys(latest.campaignId, figures.period.key, department);
     return {
       writer: periodResponsesWriter(waves, {
-        language: options.language,
+        language,
         department,
+        departmentNames: latest.campaign.departments,
         ...(options.withheld ? { withheld: options.withheld } : {}),
       }),
       channel,
-      done: blobs.putStream(
-        periodKeys(latest.campaignId, figures.period.key, department).csv,
-        channel,
-        CONTENT_TYPES.csv,
-      ),
+      done: blobs.putStream(keysInLanguage(keys, language, options.language).csv, channel, CONTENT_TYPES.csv),
     };
   });
   const send = async (channel: PassThrough, text: string) => {

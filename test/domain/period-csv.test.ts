@@ -115,6 +115,7 @@ describe('periodResponsesCsv', () => {
       'Wave',
       'Invitation',
       'Department',
+      'Department id',
       'Language',
       'Answered at',
       'Total',
@@ -177,10 +178,11 @@ describe('periodResponsesCsv', () => {
 
   it('should write the headers and levels in the language asked for', () => {
     const zh = read(periodResponsesCsv(waves(), { language: 'zh-CN' }));
-    expect(zh[0]?.slice(0, 8)).toEqual([
+    expect(zh[0]?.slice(0, 9)).toEqual([
       '批次',
       '邀请编号',
       '部门',
+      '部门编号',
       '语言',
       '回复时间',
       '总分',
@@ -188,7 +190,24 @@ describe('periodResponsesCsv', () => {
       '质量',
     ]);
     expect(zh[0]).toContain('培训');
-    expect(zh[1]?.[7]).toBe('非常满意');
+    expect(zh[1]?.[8]).toBe('非常满意');
+  });
+
+  it('should name departments by the display names given, in the language asked for', () => {
+    // Arrange
+    const departmentNames = { South: { 'zh-CN': '南方大区', en: 'South region' } };
+    // Act
+    const zh = read(periodResponsesCsv(waves(), { language: 'zh-CN', department: 'South', departmentNames }));
+    const en = read(periodResponsesCsv(waves(), { language: 'en', department: 'South', departmentNames }));
+    // Assert: the name, then the id the analysis can rely on.
+    expect(zh.slice(1).map((r) => r.slice(2, 4))).toEqual([
+      ['南方大区', 'South'],
+      ['南方大区', 'South'],
+    ]);
+    expect(en.slice(1).map((r) => r.slice(2, 4))).toEqual([
+      ['South region', 'South'],
+      ['South region', 'South'],
+    ]);
   });
 
   it('should hold nothing of another department in a department’s file', () => {
@@ -208,7 +227,17 @@ describe('periodResponsesCsv', () => {
   it('should write only the header for a period without responses, or without waves', () => {
     expect(read(periodResponsesCsv(waves(), { language: 'en', department: 'West' }))).toHaveLength(1);
     expect(read(periodResponsesCsv([], { language: 'en' }))).toEqual([
-      ['Wave', 'Invitation', 'Department', 'Language', 'Answered at', 'Total', 'Grade', 'Data cleaning'],
+      [
+        'Wave',
+        'Invitation',
+        'Department',
+        'Department id',
+        'Language',
+        'Answered at',
+        'Total',
+        'Grade',
+        'Data cleaning',
+      ],
     ]);
   });
 

@@ -181,7 +181,7 @@ describe('periodDigestEmail', () => {
       'Most dissatisfied item: Consulting — 2 of 3 ratings below “Basically satisfied”',
     );
     expect(all.text).toContain(
-      '- [If anything fell short, please tell us why · South · Total 40.00 (D) · Language zh-CN] <script>alert("xss")</script>',
+      '- [If anything fell short, please tell us why · South · Total 40.00 (D) · Chinese] <script>alert("xss")</script>',
     );
     expect(all.html).toContain('<div lang="zh-CN" style="white-space:pre-wrap;">&lt;script&gt;');
     expect(all.text).toContain(
@@ -209,11 +209,11 @@ describe('periodDigestEmail', () => {
 
   it('should carry a text part with the same content, and both links with their expiry', () => {
     expect(all.text).toContain('Quarterly customer satisfaction survey — Satisfaction survey report');
-    expect(all.text).toContain('Period 2025-04 (2025-04-01 – 2025-04-30)');
+    expect(all.text).toContain('Period 2025-04 (1 April 2025 – 30 April 2025)');
     expect(all.text).toContain(HTML_URL);
     expect(all.text).toContain(CSV_URL);
     // 7 days after 2025-05-01 03:00 UTC, in Asia/Shanghai.
-    expect(all.text).toContain('Links valid until 2025-05-08 11:00 (Asia/Shanghai)');
+    expect(all.text).toContain('Links valid until 8 May 2025, 11:00 (China Standard Time)');
     expect(all.html).toContain(`href="${HTML_URL.replaceAll('&', '&amp;')}"`);
     expect(all.html).toContain(`href="${CSV_URL.replaceAll('&', '&amp;')}"`);
     expect(all.html).toContain('<html lang="en">');

@@ -35,9 +35,9 @@ describe('periodReportHtml', () => {
     expect(html).toContain(
       '<title>Quarterly customer satisfaction survey — Period satisfaction report 2025-04</title>',
     );
-    expect(html).toContain('Period 2025-04 (2025-04-01 – 2025-04-30) · <b>Final figures</b>');
+    expect(html).toContain('Period 2025-04 (1 April 2025 – 30 April 2025) · <b>Final figures</b>');
     expect(html).toContain('<p class="meta">Whole campaign (all departments) · Waves: 1');
-    expect(html).toContain('Generated 2025-05-01 10:00 (Asia/Shanghai)');
+    expect(html).toContain('Generated 1 May 2025, 10:00 (China Standard Time)');
 
     const early = periodReportHtml(periodReport({ now: new Date('2025-04-10T00:00:00.000Z') }));
     expect(early).toContain('<b>In progress: the figures may still change</b>');
@@ -150,7 +150,7 @@ describe('periodReportHtml', () => {
     expect(comments).toContain(
       '4 comment(s) in all (Chinese 2, English 2); the 4 from the lowest-scoring responses, lowest first.',
     );
-    expect(comments).toContain('South · zh-CN · Total 40.00 (D)');
+    expect(comments).toContain('South · Chinese · Total 40.00 (D)');
     expect(
       ascending(
         positions(comments, ['&lt;script&gt;', '&lt;img', 'Delivery was late\nand incomplete', 'Keep it up']),
@@ -191,7 +191,7 @@ describe('periodReportHtml', () => {
     const zh = periodReportHtml(periodReport({ language: 'zh-CN' }));
     expect(zh.startsWith('<!doctype html>\n<html lang="zh-CN">')).toBe(true);
     expect(zh).toContain('<title>季度客户满意度调查 — 满意度周期报告 2025-04</title>');
-    expect(zh).toContain('统计周期 2025-04 (2025-04-01 – 2025-04-30) · <b>最终数据</b>');
+    expect(zh).toContain('统计周期 2025-04 (2025年4月1日 – 2025年4月30日) · <b>最终数据</b>');
     expect(zh).toContain('<p class="meta">整个调查（全部部门） · 批次: 1');
     expect(zh).toContain('<span>满意率</span><b>57.1%</b><small>目标 95.0% · ✗ 未达到</small>');
     expect(zh).toContain('<span>回收率</span><b>50.0%</b><small>目标 30.0% · ✓ 已达到</small>');
@@ -226,8 +226,8 @@ describe('periodReportHtml', () => {
 
   it('should differ only in the generated time when regenerated', () => {
     const again = periodReportHtml(periodReport({ now: new Date('2025-05-03T06:30:00.000Z') }));
-    expect(again).toContain('Generated 2025-05-03 14:30');
-    expect(again.replace('Generated 2025-05-03 14:30', 'Generated 2025-05-01 10:00')).toBe(html);
+    expect(again).toContain('Generated 3 May 2025, 14:30');
+    expect(again.replace('Generated 3 May 2025, 14:30', 'Generated 1 May 2025, 10:00')).toBe(html);
     expect(periodReportHtml(periodReport())).toBe(html);
   });
 

@@ -75,6 +75,7 @@ describe('responsesCsv', () => {
     expect(rows[0]).toEqual([
       'Invitation',
       'Department',
+      'Department id',
       'Language',
       'Answered at',
       'Total',
@@ -100,8 +101,9 @@ describe('responsesCsv', () => {
 
   it('should write each response’s score, grade, levels and comments', () => {
     const n2 = rows[2]!;
-    expect(n2.slice(1, 6)).toEqual(['North', 'en', '2025-04-02T09:30:00.000Z', '77', 'C']);
-    expect(n2.slice(6, 13)).toEqual([
+    // The department reads as its id where the campaign gives it no display name; languages by name.
+    expect(n2.slice(1, 7)).toEqual(['North', 'North', 'English', '2025-04-02T09:30:00.000Z', '77', 'C']);
+    expect(n2.slice(7, 14)).toEqual([
       'Very satisfied',
       'Satisfied',
       'Basically satisfied',
@@ -110,13 +112,13 @@ describe('responsesCsv', () => {
       'Very dissatisfied',
       'Satisfied',
     ]);
-    expect(n2[13]).toBe('Delivery was late\nand incomplete');
-    expect(n2[14]).toBe('');
+    expect(n2[14]).toBe('Delivery was late\nand incomplete');
+    expect(n2[15]).toBe('');
   });
 
   it('should neutralise a formula a customer typed', () => {
     const s1 = rows[3]!;
-    expect(s1[14]).toBe(`'=HYPERLINK("http://evil.example","x") <img src=x onerror=alert(1)>`);
+    expect(s1[15]).toBe(`'=HYPERLINK("http://evil.example","x") <img src=x onerror=alert(1)>`);
   });
 
   it('should neutralise formulas in every column, department included', () => {
@@ -139,8 +141,42 @@ describe('responsesCsv', () => {
   it('should write headers and levels in the report’s language', () => {
     const zhWave = reportWave({ language: 'zh-CN' });
     const zh = parseCsv(responsesCsv(zhWave, reportInvitations(zhWave)).slice(1));
-    expect(zh[0]?.slice(0, 7)).toEqual(['邀请编号', '部门', '语言', '回复时间', '总分', '等级', '质量']);
-    expect(zh[1]?.[6]).toBe('非常满意');
+    expect(zh[0]?.slice(0, 8)).toEqual([
+      '邀请编号',
+      '部门',
+      '部门编号',
+      '语言',
+      '回复时间',
+      '总分',
+      '等级',
+      '质量',
+    ]);
+    expect(zh[1]?.[7]).toBe('非常满意');
+  });
+
+  it('should name each department in the reader’s language and keep its id beside it', () => {
+    // Arrange: the campaign names North in both languages; South has no display name.
+    const named = (language: 'zh-CN' | 'en') => {
+      const w = reportWave({ language });
+      return {
+        ...w,
+        campaign: { ...w.campaign, departments: { North: { 'zh-CN': '北方大区', en: 'North region' } } },
+      };
+    };
+    // Act
+    const zh = parseCsv(responsesCsv(named('zh-CN'), invitations).slice(1));
+    const en = parseCsv(responsesCsv(named('en'), invitations).slice(1));
+    // Assert
+    expect(zh.slice(1).map((r) => r.slice(1, 4))).toEqual([
+      ['北方大区', 'North', '英文'],
+      ['北方大区', 'North', '英文'],
+      ['South', 'South', '中文'],
+    ]);
+    expect(en.slice(1).map((r) => r.slice(1, 4))).toEqual([
+      ['North region', 'North', 'English'],
+      ['North region', 'North', 'English'],
+      ['South', 'South', 'Chinese'],
+    ]);
   });
 
   it('should write only the header for a wave without responses', () => {

@@ -70,7 +70,7 @@ describe('reportEmail', () => {
     expect(message.html).toContain(`href="${HTML_URL.replaceAll('&', '&amp;')}"`);
     expect(message.html).toContain(`href="${CSV_URL.replaceAll('&', '&amp;')}"`);
     // 7 days after 2025-04-10 10:00 UTC, in Asia/Shanghai
-    expect(message.text).toContain('Links valid until 2025-04-17 18:00 (Asia/Shanghai)');
+    expect(message.text).toContain('Links valid until 17 April 2025, 18:00 (China Standard Time)');
   });
 
   it('should quote comments escaped, and no customer’s name or address', () => {

@@ -208,7 +208,10 @@ describe('report handler', () => {
       const csvLink = links.find((l) => REPORT_LINK.test(l) && l !== result.htmlUrl);
       expect(csvLink).toBeDefined();
       expect(mail.text).toContain(csvLink);
-      expect(mail.text).toMatch(/Links valid until \d{4}-\d\d-\d\d \d\d:\d\d \(Asia\/Shanghai\)/);
+      // In the managers' language and the campaign's time zone, named as people name it.
+      expect(mail.text).toMatch(
+        /Links valid until \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d \(China Standard Time\)/,
+      );
       const csv = await follow(csvLink!);
       expect(csv.status).toBe(200);
       expect(Buffer.from(await csv.arrayBuffer())).toEqual((await getObject(result.keys.csv)).bytes);

@@ -189,7 +189,8 @@ describe('csat against a deployed stack', () => {
     expect(human.code).toBe(0);
     expect(human.stdout.split('\n')).toEqual([
       'Report of demo for 2026-Q4 (final): emailed to 4 recipient(s).',
-      'Departments: east-region, north-region (the files of each under reports/demo/2026-Q4/departments/).',
+      // Departments by demo.json's display names (the JSON keeps the ids).
+      'Departments: East region, North region (the files of each under reports/demo/2026-Q4/departments/).',
       '2 closed day(s) rolled up now, 0 response(s) of today read live.',
       'File  Key',
       'html  reports/demo/2026-Q4/report.html',
@@ -349,13 +350,13 @@ describe('csat against a deployed stack', () => {
       'Campaign demo: 3 invited (3 emailed), 2 answered, return rate 66.7 %',
       '',
       'Wave                Department    Invited  Emailed  Answered   Return  Target  Met',
-      'demo-20250401T0100  east-region         1        1         0    0.0 %  30.0 %  NO',
-      '                    north-region        1        1         1  100.0 %  10.0 %  yes',
+      'demo-20250401T0100  East region         1        1         0    0.0 %  30.0 %  NO',
+      '                    North region        1        1         1  100.0 %  10.0 %  yes',
       '                    all                 2        2         1   50.0 %  30.0 %  yes',
-      'demo-20250101T0100  east-region         1        1         1  100.0 %       –  –',
+      'demo-20250101T0100  East region         1        1         1  100.0 %       –  –',
       '                    all                 1        1         1  100.0 %       –  –',
-      'all waves           east-region         2        2         1   50.0 %  30.0 %  yes',
-      '                    north-region        1        1         1  100.0 %  10.0 %  yes',
+      'all waves           East region         2        2         1   50.0 %  30.0 %  yes',
+      '                    North region        1        1         1  100.0 %  10.0 %  yes',
       '                    all                 3        3         2   66.7 %  30.0 %  yes',
     ]);
   });

@@ -126,7 +126,8 @@ describe('local stack (npm start)', () => {
       expect(human.stdout).toContain(
         `Report of demo for ${quarter}: emailed to ${2 + heads.length} recipient(s).`,
       );
-      expect(human.stdout).toContain('Departments: east-region, north-region, south-region');
+      // For people: demo.json's display names (the --json result keeps the ids).
+      expect(human.stdout).toContain('Departments: East region, North region, South region');
       expect(human.stdout).toMatch(new RegExp(`html\\s+reports/demo/${quarter}/report\\.html`));
       const open = /^Open: (\S+)$/m.exec(human.stdout)?.[1];
       expect(open).toMatch(new RegExp(`^${stack.info.urls.survey}/r/[A-Za-z0-9_.-]+$`));

@@ -1,12 +1,13 @@
 import { stringify } from 'csv-stringify/sync';
 import { minGroupSizeOf } from '../anonymity.ts';
+import { type DepartmentNames, departmentName } from '../department-names.ts';
 import type { Language } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
 import type { Questionnaire } from '../questionnaire.ts';
 import { choiceQuestionsOf } from '../questionnaire-defaults.ts';
 import { questionnairesOf } from './period-report.ts';
 import { byAnswerTime, type CountedResponse, fitsQuestionnaire } from './statistics.ts';
-import { flagLabel, words } from './text.ts';
+import { flagLabel, languageName, words } from './text.ts';
 import { withheldGroups } from './withholding.ts';
 
 /*
@@ -42,6 +43,7 @@ function itemsOf<T extends { id: string }>(
 function responseColumns(
   questionnaires: Questionnaire[],
   language: Language,
+  departments: DepartmentNames | undefined,
 ): { header: string[]; cells: (q: Questionnaire, counted: CountedResponse) => string[] } {
   const w = words(language);
   const categories = itemsOf(questionnaires, (q) => q.categories);
@@ -52,6 +54,7 @@ function responseColumns(
   const header = [
     w.invitation,
     w.department,
+    w.departmentId,
     w.language,
     w.answeredAt,
     w.score,
@@ -66,8 +69,9 @@ function responseColumns(
     const has = (items: Array<{ id: string }>, id: string): boolean => items.some((x) => x.id === id);
     return [
       invitation.id,
+      departmentName(departments, invitation.customer.department, language),
       invitation.customer.department,
-      response.language,
+      languageName(response.language, language),
       response.answeredAt,
       String(response.total),
       ...(rawScale ? [String(response.raw ?? '')] : []),
@@ -96,21 +100,26 @@ const csvOf = (rows: string[][], bom = true): string =>
   );
 
 /**
- * responses.csv: one row per response that fits the questionnaire, oldest first: invitation id,
- * department, language, answered at, total (0–100), the raw score (scales other than percent-of-weight),
+ * responses.csv: one row per response that fits the questionnaire, oldest first: invitation id, the
+ * department's display name (campaign.departments; its id without one) and its id (for analysis: names
+ * may change, ids do not), the answer's language by name, answered at, total (0–100), the raw score (scales other than percent-of-weight),
  * grade, the level chosen per category (empty for an optional item left blank), the option per
  * single-choice question, the text per open question, and last what data cleaning flagged it for (empty
  * when it counts in the figures). Headers and
  * levels are in the report's language. UTF-8 with a byte-order mark so Excel reads Chinese correctly;
  * CRLF line ends (RFC 4180).
  */
-export function responsesCsv(wave: Wave, invitations: Invitation[]): string {
+export function responsesCsv(
+  wave: Wave,
+  invitations: Invitation[],
+  language: Language = wave.campaign.report.language,
+): string {
   const q = wave.questionnaire;
   const fitting = new Map<string, number>();
   for (const { customer, response } of invitations)
     if (response && fitsQuestionnaire(q, response))
       fitting.set(customer.department, (fitting.get(customer.department) ?? 0) + 1);
-  const writer = waveResponsesWriter(wave, withheldGroups(fitting, minGroupSizeOf(wave.campaign)));
+  const writer = waveResponsesWriter(wave, withheldGroups(fitting, minGroupSizeOf(wave.campaign)), language);
   return writer.head + writer.rows(invitations);
 }
 
@@ -125,9 +134,10 @@ export function responsesCsv(wave: Wave, invitations: Invitation[]): string {
 export function waveResponsesWriter(
   wave: Wave,
   withheld: ReadonlySet<string>,
+  language: Language = wave.campaign.report.language,
 ): { head: string; rows: (answered: Iterable<Invitation>) => string } {
   const q = wave.questionnaire;
-  const { header, cells } = responseColumns([q], wave.campaign.report.language);
+  const { header, cells } = responseColumns([q], language, wave.campaign.departments);
   return {
     head: csvOf([header], true),
     rows: (answered) => {
@@ -163,6 +173,8 @@ export function periodResponsesWriter(
   options: {
     language: Language;
     department?: string | undefined;
+    /** Display names of departments (campaign.departments of the latest wave). */
+    departmentNames?: DepartmentNames | undefined;
     /** An anonymous campaign's withheld departments (period-withholding.ts): their rows are left out. */
     withheld?: { departments: ReadonlySet<string> } | undefined;
   },
@@ -170,7 +182,7 @@ export function periodResponsesWriter(
   const { department, language, withheld } = options;
   // A withheld department's own file lists none of its rows.
   const none = department !== undefined && withheld?.departments.has(department) === true;
-  const { header, cells } = responseColumns(questionnairesOf(waves), language);
+  const { header, cells } = responseColumns(questionnairesOf(waves), language, options.departmentNames);
   const byId = new Map(waves.map((w) => [w.waveId, w]));
   return {
     head: csvOf([[words(language).wave, ...header]], true),
@@ -202,7 +214,7 @@ export function periodResponsesWriter(
 /** periodResponsesWriter's file of some answered invitations at once (in any order). */
 export function periodResponsesCsv(
   waves: Array<{ wave: Wave; invitations: Invitation[] }>,
-  options: { language: Language; department?: string },
+  options: { language: Language; department?: string; departmentNames?: DepartmentNames },
 ): string {
   const writer = periodResponsesWriter(
     waves.map((x) => x.wave),

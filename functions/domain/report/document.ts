@@ -4,11 +4,12 @@ import type { Language, LocalizedText } from '../language.ts';
 import type { Invitation, Wave } from '../model.ts';
 import type { Grades, Questionnaire, ScaleKind } from '../questionnaire.ts';
 import { choiceQuestionsOf, isRequired } from '../questionnaire-defaults.ts';
+import { shownDepartmentNames } from './people.ts';
 import { EMAILED_DEFINITION, RETURN_RATE_DEFINITIONS } from './return-rate.ts';
 import { WAVE_COMMENTS, WaveTally } from './wave-tally.ts';
 import type { ShownWaveStatistics } from './withholding.ts';
 
-export { isReportKey, REPORTS_PREFIX, reportKeys } from './keys.ts';
+export { isReportKey, keysInLanguage, REPORTS_PREFIX, type ReportKeys, reportKeys } from './keys.ts';
 
 /**
  * The content of report.json. Everything but `generatedAt` follows from the wave and its invitations,
@@ -22,7 +23,16 @@ export interface ReportDocument {
   language: Language;
   /** How each figure is computed, for whoever reads the file without this code. */
   definitions: Record<string, string>;
-  campaign: { id: string; name: LocalizedText; timeZone: string };
+  /**
+   * `departments`: the display names (campaign.departments) of the departments the report shows, by id;
+   * a department without one reads as its id.
+   */
+  campaign: {
+    id: string;
+    name: LocalizedText;
+    timeZone: string;
+    departments?: Record<string, LocalizedText>;
+  };
   wave: { id: string; createdAt: string; deadline: string };
   questionnaire: {
     id: string;
@@ -171,6 +181,10 @@ export function waveReport(wave: Wave, tally: WaveTally, generatedAt: Date): Rep
       id: wave.campaignId,
       name: localized(wave.campaign.name),
       timeZone: wave.campaign.report.schedule.timeZone,
+      departments: shownDepartmentNames(wave.campaign.departments, [
+        ...statistics.departments.map((d) => d.department),
+        ...statistics.comments.map((c) => c.department),
+      ]),
     },
     wave: { id: wave.waveId, createdAt: wave.createdAt, deadline: wave.deadline },
     questionnaire: describeQuestionnaire(q),

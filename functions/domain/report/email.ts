@@ -3,8 +3,19 @@ import { domainOf, type EmailMessage, oneLine } from '../email/message.ts';
 import { escapeHtml as e } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { ReportDocument } from './document.ts';
+import { departmentLabel } from './people.ts';
 import type { ReportComment } from './statistics.ts';
-import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
+import {
+  cleanedNote,
+  dateTimeFor,
+  percent,
+  rawHeadline,
+  scoreText,
+  timeZoneName,
+  type Words,
+  waveHeading,
+  words,
+} from './text.ts';
 import { withheldText } from './withholding.ts';
 
 export interface ReportEmailInput {
@@ -67,29 +78,29 @@ export interface DigestLinks {
   linksExpireAt: Date;
 }
 
-/** "Links valid until 2025-04-17 18:00 (Asia/Shanghai)". */
-export const validUntil = (w: Words, expireAt: Date, timeZone: string): string =>
-  `${w.linksValidUntil} ${dateTime(expireAt.toISOString(), timeZone)} (${timeZone})`;
+/** "Links valid until 17 April 2025, 18:00 (China Standard Time)", in the reader's language. */
+export const validUntil = (w: Words, expireAt: Date, timeZone: string, lang: Language): string =>
+  `${w.linksValidUntil} ${dateTimeFor(expireAt, timeZone, lang)} (${timeZoneName(timeZone, lang)})`;
 
 /** The links in the text part. */
-export const linksText = (w: Words, links: DigestLinks, timeZone: string): string[] => [
+export const linksText = (w: Words, links: DigestLinks, timeZone: string, lang: Language): string[] => [
   `${w.openReport}:`,
   links.htmlUrl,
   '',
   `${w.downloadCsv}:`,
   links.csvUrl,
   '',
-  validUntil(w, links.linksExpireAt, timeZone),
+  validUntil(w, links.linksExpireAt, timeZone, lang),
 ];
 
 /** The links as the HTML part's last row. */
-export function linksRow(w: Words, links: DigestLinks, timeZone: string): string {
+export function linksRow(w: Words, links: DigestLinks, timeZone: string, lang: Language): string {
   const link = (href: string, label: string) =>
     `<a href="${e(href)}" target="_blank" style="color:#1a56db;">${e(label)}</a>`;
   return `<tr><td style="padding:16px 24px 24px 24px;font-family:${FONT};font-size:14px;line-height:22px;color:#1f2933;">
 <p style="margin:0 0 8px 0;">${link(links.htmlUrl, w.openReport)}</p>
 <p style="margin:0 0 8px 0;">${link(links.csvUrl, w.downloadCsv)}</p>
-<p style="margin:0;font-size:12px;color:#616e7c;">${e(validUntil(w, links.linksExpireAt, timeZone))}</p>
+<p style="margin:0;font-size:12px;color:#616e7c;">${e(validUntil(w, links.linksExpireAt, timeZone, lang))}</p>
 </td></tr>`;
 }
 
@@ -173,6 +184,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
   const questionLabel = (id: string) => q.openQuestions.find((o) => o.id === id)?.label[lang] ?? id;
   const categoryLabel = (id: string) => q.categories.find((c) => c.id === id)?.label[lang] ?? id;
   const comments = lowestComments(s.comments);
+  const department = (id: string) => oneLine(departmentLabel(report, id, lang));
   // An anonymous campaign's wave with too few responses for its comments to be shown (withholding.ts).
   const commentsWithheld =
     s.commentsWithheld && withheldText(w.withheld, report.anonymous?.minGroupSize ?? 0);
@@ -189,7 +201,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
 
   const text = [
     `${campaign} — ${w.report}`,
-    `${w.wave} ${report.wave.id}`,
+    waveHeading(w, report.wave.createdAt, tz, lang),
     '',
     ...headline.map(([k, v]) => `${k}: ${v}`),
     ...(s.answered === 0 ? ['', w.noResponses] : []),
@@ -205,12 +217,12 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
           '',
           `${w.lowestComments}:`,
           ...comments.map((c) =>
-            commentLine(c, [questionLabel(c.questionId), c.department, scoreText(c.total)]),
+            commentLine(c, [questionLabel(c.questionId), department(c.department), scoreText(c.total)]),
           ),
         ]
       : []),
     '',
-    ...linksText(w, input, tz),
+    ...linksText(w, input, tz, lang),
     '',
   ].join('\n');
 
@@ -227,7 +239,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
     language: lang,
     title: subject,
     width: 640,
-    rows: `${titleRow(`${campaign} — ${w.report}`, `${w.wave} ${report.wave.id}`)}
+    rows: `${titleRow(`${campaign} — ${w.report}`, waveHeading(w, report.wave.createdAt, tz, lang))}
 <tr><td style="padding:8px 24px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${headline.map(([k, v]) => figureRow(k, v)).join('')}</table>
 ${s.answered === 0 ? noteHtml(w.noResponses) : ''}
@@ -247,7 +259,7 @@ ${
           .map((c) =>
             commentRow(c, [
               questionLabel(c.questionId),
-              c.department,
+              department(c.department),
               `${w.score} ${scoreText(c.total)} (${c.grade})`,
             ]),
           )
@@ -255,7 +267,7 @@ ${
       )
     : ''
 }
-${linksRow(w, input, tz)}`,
+${linksRow(w, input, tz, lang)}`,
   });
 
   return digestMessage(input, input.managers, `report.${report.wave.id}`, { subject, text, html });

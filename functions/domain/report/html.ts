@@ -4,8 +4,20 @@ import type { GradeName } from '../questionnaire.ts';
 import { bar, levelColours, stackedBar } from './charts.ts';
 import type { ReportDocument } from './document.ts';
 import { type Column, htmlPage, reflowTable, section, tableRow } from './layout.ts';
+import { departmentLabel } from './people.ts';
 import type { CategoryStatistics, ChoiceStatistics, ReportComment } from './statistics.ts';
-import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
+import {
+  cleanedNote,
+  dateTimeFor,
+  languageName,
+  percent,
+  rawHeadline,
+  scoreText,
+  timeZoneName,
+  type Words,
+  waveHeading,
+  words,
+} from './text.ts';
 import { WAVE_COMMENTS } from './wave-tally.ts';
 import { withheldText } from './withholding.ts';
 
@@ -121,9 +133,17 @@ export function gradeSection(
   return section('grades', w.gradeDistribution, reflowTable(w.grade, columns, rows, { bars: true }));
 }
 
-/** One comment as text, with where it came from and the total of its response; `extra` goes first. */
-export function commentBlock(w: Words, c: ReportComment, extra = ''): string {
-  return `<div class="comment"><p>${esc(c.text)}</p><small>${extra ? `${esc(extra)} · ` : ''}${esc(c.department)} · ${esc(c.language)} · ${w.score} ${scoreText(c.total)} (${c.grade})</small></div>`;
+/**
+ * One comment as text, with where it came from (the department's display name, the comment's language by
+ * name) and the total of its response; `extra` goes first.
+ */
+export function commentBlock(
+  w: Words,
+  c: ReportComment,
+  reader: { lang: Language; department: string },
+  extra = '',
+): string {
+  return `<div class="comment"><p>${esc(c.text)}</p><small>${extra ? `${esc(extra)} · ` : ''}${esc(reader.department)} · ${esc(languageName(c.language, reader.lang))} · ${w.score} ${scoreText(c.total)} (${c.grade})</small></div>`;
 }
 
 export function reportHtml(report: ReportDocument): string {
@@ -161,7 +181,7 @@ export function reportHtml(report: ReportDocument): string {
     : '';
   const departmentRows = `${s.departments
     .map((d) =>
-      tableRow(d.department, departmentColumns, [
+      tableRow(departmentLabel(report, d.department, lang), departmentColumns, [
         `${d.answered} / ${d.invited}`,
         percent(d.returnRate),
         percent(d.satisfactionRate),
@@ -176,7 +196,7 @@ export function reportHtml(report: ReportDocument): string {
         .map((o) => {
           const items = s.comments
             .filter((c) => c.questionId === o.id)
-            .map((c) => commentBlock(w, c))
+            .map((c) => commentBlock(w, c, { lang, department: departmentLabel(report, c.department, lang) }))
             .join('');
           return `<h3>${esc(o.label[lang])}</h3>${items || `<p class="note">${esc(w.noComments)}</p>`}`;
         })
@@ -188,8 +208,8 @@ export function reportHtml(report: ReportDocument): string {
   const satisfiedLabel = levelName(q.satisfiedFrom);
   const body = [
     `<header><h1>${esc(report.campaign.name[lang])}</h1>`,
-    `<p class="meta">${esc(w.report)} · ${esc(w.wave)} ${esc(report.wave.id)} · ${esc(w.questionnaire)}: ${esc(q.title[lang])} (${esc(w.version)} ${q.version})</p>`,
-    `<p class="meta">${esc(w.period)} ${dateTime(report.wave.createdAt, tz)} · ${esc(w.deadline)} ${dateTime(report.wave.deadline, tz)} · ${esc(w.generated)} ${dateTime(report.generatedAt, tz)} (${esc(tz)})</p></header>`,
+    `<p class="meta">${esc(w.report)} · ${esc(waveHeading(w, report.wave.createdAt, tz, lang))} · ${esc(w.questionnaire)}: ${esc(q.title[lang])} (${esc(w.version)} ${q.version})</p>`,
+    `<p class="meta">${esc(w.deadline)} ${esc(dateTimeFor(report.wave.deadline, tz, lang))} · ${esc(w.generated)} ${esc(dateTimeFor(report.generatedAt, tz, lang))} (${esc(w.timesIn.replace('{zone}', timeZoneName(tz, lang)))})</p></header>`,
     '<main>',
     section(
       'headline',
@@ -207,7 +227,7 @@ export function reportHtml(report: ReportDocument): string {
     section('departments', w.departments, reflowTable(w.department, departmentColumns, departmentRows)),
     section('comments', w.comments, comments),
     '</main>',
-    `<footer><p class="note">${esc(w.definitions.replace('{level}', satisfiedLabel))}</p></footer>`,
+    `<footer><p class="note">${esc(w.definitions.replace('{level}', satisfiedLabel))}</p><p class="note">${esc(w.waveId)}: ${esc(report.wave.id)}</p></footer>`,
   ].join('\n');
 
   return htmlPage(lang, title, body);

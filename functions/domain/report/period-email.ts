@@ -19,9 +19,19 @@ import {
   sectionRow,
   titleRow,
 } from './email.ts';
+import { departmentLabel } from './people.ts';
 import type { GroupFigures, PeriodReportDocument, ReminderEffect, TrendPoint } from './period-report.ts';
 import { withheldLines } from './period-withholding.ts';
-import { cleanedNote, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
+import {
+  cleanedNote,
+  dateFor,
+  languageName,
+  percent,
+  rawHeadline,
+  scoreText,
+  type Words,
+  words,
+} from './text.ts';
 
 export interface PeriodDigestInput {
   /** The whole campaign's report (department null) or one department's, in the recipients' language. */
@@ -154,7 +164,14 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
   const { key } = report.period;
   const w = words(lang);
   const campaign = oneLine(report.campaign.name[lang]);
-  const department = report.department === null ? null : oneLine(report.department);
+  // Departments by their display names (campaign.departments), in the reader's language.
+  const named = <T extends { department: string }>(d: T): T => ({
+    ...d,
+    department: departmentLabel(report, d.department, lang),
+  });
+  const department =
+    report.department === null ? null : oneLine(departmentLabel(report, report.department, lang));
+  const actions = report.actions && { ...report.actions, departments: report.actions.departments.map(named) };
   const scope = department === null ? campaign : fill(w.eDepartmentDigest, { campaign, department });
   const subject = oneLine(`${scope} ${key}${lang === 'zh-CN' ? '：' : ': '}${subjectFigures(w, report)}`);
 
@@ -216,11 +233,11 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
   const questionLabel = (id: string) => q?.openQuestions.find((o) => o.id === id)?.label[lang] ?? id;
   const about = (c: (typeof comments)[number]) => [
     questionLabel(c.questionId),
-    ...(department === null ? [c.department] : []),
+    ...(department === null ? [departmentLabel(report, c.department, lang)] : []),
     `${w.score} ${scoreText(c.total)} (${c.grade})`,
-    `${w.language} ${c.language}`,
+    languageName(c.language, lang),
   ];
-  const departments = department === null ? s.departments : [];
+  const departments = department === null ? s.departments.map(named) : [];
   const lowest = departments
     .filter((d) => d.meanTotal !== null)
     .reduce<(typeof departments)[number] | undefined>(
@@ -255,7 +272,8 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
     }),
   ];
   const reminders = `${w.eReminders}: ${s.reminders === null ? w.pRemindersAnonymous : reminderLine(w, s.reminders)}`;
-  const subtitle = `${w.ePeriod} ${key} (${report.period.first} – ${report.period.last})`;
+  const day = (date: string) => dateFor(`${date}T00:00:00Z`, 'UTC', lang);
+  const subtitle = `${w.ePeriod} ${key} (${day(report.period.first)} – ${day(report.period.last)})`;
   const title = `${scope} — ${w.report}`;
   const departmentText = (d: (typeof departments)[number]) =>
     `- ${oneLine(d.department)}: ${indexText(d)} · ${w.returnRate} ${percent(d.returnRate)}${d.returnRateTarget === null ? '' : ` (${target(w, d.returnRateTarget, d.returnRateMet, targetPercent).text})`} · ${w.satisfactionRate} ${percent(d.satisfactionRate)} (${target(w, report.targets.satisfactionRate, d.satisfactionRateMet, targetPercent).text})`;
@@ -278,14 +296,14 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
           ),
         ]
       : []),
-    ...actionsText(lang, report.actions),
+    ...actionsText(lang, actions),
     ...(comments.length > 0
       ? ['', `${w.lowestComments}:`, ...comments.map((c) => commentLine(c, about(c)))]
       : []),
     '',
     reminders,
     '',
-    ...linksText(w, input, tz),
+    ...linksText(w, input, tz, lang),
     '',
   ].join('\n');
 
@@ -351,10 +369,10 @@ ${problemRows}`,
       )
     : ''
 }
-${actionsEmailHtml(lang, report.actions)}
+${actionsEmailHtml(lang, actions)}
 ${comments.length > 0 ? sectionRow(w.lowestComments, comments.map((c) => commentRow(c, about(c), c.language)).join('')) : ''}
 <tr><td style="padding:8px 24px;">${noteHtml(reminders)}</td></tr>
-${linksRow(w, input, tz)}`,
+${linksRow(w, input, tz, lang)}`,
   });
 
   const scopeId =

@@ -4,10 +4,21 @@ import { actionsSectionHtml } from './actions-html.ts';
 import { bar } from './charts.ts';
 import { categorySection, choiceSection, commentBlock, gradeSection, metText } from './html.ts';
 import { type Column, htmlPage, layoutWords, reflowTable, section, tableRow } from './layout.ts';
+import { departmentLabel } from './people.ts';
 import { PAIR_STYLE, pairChart } from './period-charts.ts';
 import type { GroupFigures, PeriodReportDocument } from './period-report.ts';
 import { withheldLines } from './period-withholding.ts';
-import { cleanedNote, dateTime, percent, rawHeadline, scoreText, type Words, words } from './text.ts';
+import {
+  cleanedNote,
+  dateFor,
+  dateTimeFor,
+  percent,
+  rawHeadline,
+  scoreText,
+  timeZoneName,
+  type Words,
+  words,
+} from './text.ts';
 
 /*
  * The period's report.html, in the style of the wave's (html.ts) and from its pieces: one self-contained,
@@ -98,10 +109,17 @@ export function periodReportHtml(report: PeriodReportDocument): string {
   const t = report.targets;
   const tz = report.campaign.timeZone;
   const p = report.period;
+  // Departments by their display names (campaign.departments), in the reader's language.
+  const named = <T extends { department: string }>(d: T): T => ({
+    ...d,
+    department: departmentLabel(report, d.department, lang),
+  });
   const scope =
     report.department === null
       ? w.pWholeCampaign
-      : w.pDepartmentScope.replace('{department}', report.department);
+      : w.pDepartmentScope.replace('{department}', departmentLabel(report, report.department, lang));
+  // A day of the period (YYYY-MM-DD) as its reader writes it.
+  const day = (date: string) => dateFor(`${date}T00:00:00Z`, 'UTC', lang);
   const title = `${report.campaign.name[lang]} — ${w.pReport} ${p.key}${report.department === null ? '' : ` — ${scope}`}`;
 
   const rawCard = q ? rawHeadline({ language: lang, questionnaire: q }, s) : undefined;
@@ -176,13 +194,13 @@ export function periodReportHtml(report: PeriodReportDocument): string {
           `${pairChart(
             w,
             w.pDepartmentChart,
-            s.departments.map((d) => pairRow(d.department, d)),
+            s.departments.map(named).map((d) => pairRow(d.department, d)),
             t.index,
             t.satisfactionRate,
           )}${groupTable(
             w,
             w.department,
-            s.departments.map((d) => ({ name: d.department, figures: d })),
+            s.departments.map(named).map((d) => ({ name: d.department, figures: d })),
           )}`,
         );
 
@@ -265,16 +283,23 @@ export function periodReportHtml(report: PeriodReportDocument): string {
     s.comments.length === 0
       ? `<p class="note">${esc(w.noComments)}</p>`
       : `<p class="note" id="comment-count">${esc(commentsNote)}</p>${s.comments
-          .map((c) => commentBlock(w, c, questionLabel(c.questionId)))
+          .map((c) =>
+            commentBlock(
+              w,
+              c,
+              { lang, department: departmentLabel(report, c.department, lang) },
+              questionLabel(c.questionId),
+            ),
+          )
           .join('')}`,
   );
 
   const satisfiedLabel = q?.levels.find((l) => l.id === q.satisfiedFrom)?.label[lang] ?? '';
   const body = [
     `<header><h1>${esc(report.campaign.name[lang])}</h1>`,
-    `<p class="meta">${esc(w.pReport)} · ${esc(w.pPeriod)} ${esc(p.key)} (${esc(p.first)} – ${esc(p.last)}) · <b>${esc(p.final ? w.pFinal : w.pProgress)}</b></p>`,
+    `<p class="meta">${esc(w.pReport)} · ${esc(w.pPeriod)} ${esc(p.key)} (${esc(day(p.first))} – ${esc(day(p.last))}) · <b>${esc(p.final ? w.pFinal : w.pProgress)}</b></p>`,
     `<p class="meta">${esc(scope)} · ${esc(w.pWaves)}: ${report.waves.length}${q ? ` · ${esc(w.questionnaire)}: ${esc(q.title[lang])} (${esc(w.version)} ${q.version})` : ''}</p>`,
-    `<p class="meta">${esc(w.generated)} ${dateTime(report.generatedAt, tz)} (${esc(tz)})</p></header>`,
+    `<p class="meta">${esc(w.generated)} ${esc(dateTimeFor(report.generatedAt, tz, lang))} (${esc(timeZoneName(tz, lang))})</p></header>`,
     '<main>',
     headline,
     ...withheldLines(report, w.withheld, {
@@ -286,7 +311,10 @@ export function periodReportHtml(report: PeriodReportDocument): string {
     departments,
     segments,
     problems,
-    actionsSectionHtml(lang, report.actions),
+    actionsSectionHtml(
+      lang,
+      report.actions && { ...report.actions, departments: report.actions.departments.map(named) },
+    ),
     q ? categorySection(q, lang, s.categories, t.itemMean) : `<p class="note">${esc(w.pNoQuestionnaire)}</p>`,
     q ? choiceSection(q, lang, s.choices) : '',
     gradeSection(w, s.grades, s.answered - s.cleaned),

@@ -125,7 +125,13 @@ export interface PeriodReportDocument {
   generatedAt: string;
   language: Language;
   definitions: Record<string, string>;
-  campaign: { id: string; name: LocalizedText; timeZone: string };
+  /** `departments`: display names of the departments the report shows (report/people.ts), by id. */
+  campaign: {
+    id: string;
+    name: LocalizedText;
+    timeZone: string;
+    departments?: Record<string, LocalizedText>;
+  };
   period: Period & {
     /** Every wave of the period has passed its deadline: these figures are final. */
     final: boolean;

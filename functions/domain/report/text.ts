@@ -1,6 +1,7 @@
 import type { CleaningFlag } from '../cleaning-flags.ts';
 import type { Language } from '../language.ts';
 import type { ReportDocument } from './document.ts';
+import { dateTimeFor } from './people.ts';
 import type { GroupStatistics } from './statistics.ts';
 
 /** The words of the report (HTML, CSV headers, email), in every supported language. */
@@ -8,6 +9,10 @@ const WORDS = {
   'zh-CN': {
     report: '满意度调查报告',
     wave: '批次',
+    waveSent: '{date}发出的批次',
+    waveId: '批次编号',
+    departmentId: '部门编号',
+    timesIn: '时间为{zone}',
     period: '发出时间',
     deadline: '截止时间',
     generated: '生成时间',
@@ -134,6 +139,10 @@ const WORDS = {
   en: {
     report: 'Satisfaction survey report',
     wave: 'Wave',
+    waveSent: 'Wave sent {date}',
+    waveId: 'Wave id',
+    departmentId: 'Department id',
+    timesIn: 'times in {zone}',
     period: 'Sent',
     deadline: 'Deadline',
     generated: 'Generated',
@@ -321,17 +330,8 @@ export const percent = (rate: number | null): string => (rate === null ? '–' :
  */
 export const scoreText = (n: number | null): string => (n === null ? '–' : n.toFixed(2));
 
-/** `YYYY-MM-DD HH:mm` in a time zone: unambiguous in both languages and free of locale data quirks. */
-export function dateTime(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}
+export { dateFor, dateTimeFor, languageName, timeZoneName } from './people.ts';
+
+/** "2026年12月2日 12:45发出的批次" / "Wave sent 2 December 2026, 12:45": a wave as a heading names it. */
+export const waveHeading = (w: Words, createdAt: string, timeZone: string, lang: Language): string =>
+  w.waveSent.replace('{date}', dateTimeFor(createdAt, timeZone, lang));
