@@ -2,7 +2,8 @@ import type { ActionNoticeKind, ActionReason, ActionStatus, CorrectiveAction } f
 import { escapeHtml as e } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { Questionnaire } from '../questionnaire.ts';
-import { emailHtml, FONT } from './layout.ts';
+import { buttonHtml } from './button.ts';
+import { emailHtml, FONT, multiline } from './layout.ts';
 import { domainOf, type EmailMessage, oneLine } from './message.ts';
 
 /*
@@ -155,26 +156,20 @@ ${body.facts.map((f) => `<tr><td style="padding:2px 16px 2px 0;font-weight:bold;
   const sections = body.sections
     .map(
       (s) =>
-        `<p style="margin:0 0 4px 0;font-weight:bold;">${e(s.title)}</p>
-<ul style="margin:0 0 16px 0;padding-left:20px;">${s.lines.map((l) => `<li style="white-space:pre-wrap;">${e(l)}</li>`).join('')}</ul>
+        `<h2 style="margin:0 0 4px 0;font-size:15px;line-height:23px;">${e(s.title)}</h2>
+<ul style="margin:0 0 16px 0;padding-left:20px;">${s.lines.map((l) => `<li>${multiline(l)}</li>`).join('')}</ul>
 `,
     )
     .join('');
   const buttons = body.buttons
-    .map(
-      (b) => `<tr><td align="center" style="padding:0 32px 16px 32px;">
-<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>
-<td align="center" bgcolor="#1a56db" style="border-radius:4px;background-color:#1a56db;">
-<a href="${e(b.url)}" target="_blank" style="display:inline-block;padding:12px 28px;font-family:${FONT};font-size:16px;font-weight:bold;line-height:24px;color:#ffffff;text-decoration:none;border-radius:4px;">${e(b.label)}</a>
-</td></tr></table>
-</td></tr>`,
-    )
+    .map((b) => `<tr><td align="center" style="padding:0 32px 16px 32px;">\n${buttonHtml(b)}\n</td></tr>`)
     .join('\n');
   const html = emailHtml({
     language: lang,
     title: body.subject,
     width: 640,
     rows: `<tr><td style="padding:32px 32px 8px 32px;font-family:${FONT};font-size:15px;line-height:23px;color:#1f2933;">
+<h1 style="margin:0 0 16px 0;font-size:20px;line-height:28px;">${e(body.subject)}</h1>
 ${body.intro.map((p) => `<p style="${P}">${e(p)}</p>`).join('\n')}
 ${facts}${sections}</td></tr>
 ${buttons}
