@@ -38,4 +38,32 @@ describe('emails in a real browser', () => {
       },
     );
   }
+
+  it.each(['en', 'zh-CN'] as const)(
+    'should keep the period digest’s department bars wide on a phone, each beside its number (%s)',
+    async (language) => {
+      // Arrange
+      const page = await browser.newPage();
+      await page.setViewportSize({ width: 390, height: 844 });
+
+      // Act
+      await page.setContent(renderEmail('period-digest', language).html);
+      const bars = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('table[aria-hidden="true"]')).map((bar) => ({
+          width: bar.getBoundingClientRect().width,
+          filled: (bar.querySelector('td[bgcolor="#2f6fb0"]')?.getBoundingClientRect().width ?? 0) > 0,
+          number: bar.parentElement?.textContent?.trim() ?? '',
+        })),
+      );
+
+      // Assert: the two departments' and five items' bars, none collapsed (they were 0 px wide).
+      expect(bars).toHaveLength(7);
+      for (const bar of bars) {
+        expect(bar.width).toBeGreaterThanOrEqual(50);
+        expect(bar.filled).toBe(true);
+        expect(bar.number).toMatch(/^\d+\.\d+/);
+      }
+      await page.close();
+    },
+  );
 });
