@@ -169,6 +169,16 @@ export function renderEmail(kind: EmailKind, language: Language): EmailMessage {
     case 'action-owner':
       return render(action('en'), 'escalation', 0);
     case 'action-verify':
-      return render(action(language), 'verify', 0);
+      // Resolved, with what was done told to the customer and a date to answer by.
+      return render(
+        {
+          ...action(language),
+          status: 'resolved',
+          actionTaken: 'We replaced the router and called you back.\nThe new one is covered for two years.',
+          verification: { sentAt: NOW.toISOString(), answerBy: '2026-12-09' },
+        },
+        'verify',
+        0,
+      );
   }
 }

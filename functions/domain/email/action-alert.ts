@@ -1,7 +1,7 @@
 import type { CorrectiveAction } from '../actions/model.ts';
 import type { Language } from '../language.ts';
 import type { ActionEmailBody, Fact, Labels } from './action-common.ts';
-import { reasonText } from './action-common.ts';
+import { dayText, instantText, reasonText } from './action-common.ts';
 import { oneLine } from './message.ts';
 
 const COPY = {
@@ -71,13 +71,14 @@ export function alertBody(
   const facts: Fact[] = [
     { label: t.campaign, value: campaign },
     { label: t.department, value: department },
-    { label: t.due, value: action.dueDate },
+    { label: t.due, value: dayText(action.dueDate, lang) },
   ];
   if (response) {
     facts.push({ label: t.total, value: t.totalValue(response.total, response.grade) });
     facts.push({
       label: t.answeredAt,
-      value: anonymous ? response.answeredAt.slice(0, 10) : response.answeredAt,
+      // An anonymous answer's day only: its minute could tell who it was.
+      value: instantText(response.answeredAt, action.timeZone, lang, !anonymous),
     });
   }
   if (action.customer && !anonymous) {
@@ -107,6 +108,7 @@ export function alertBody(
     facts,
     sections,
     buttons: [{ label: t.button, url: actionUrl }],
-    outro: [`${t.fallback} ${actionUrl}`, t.personal],
+    fallback: { text: t.fallback, url: actionUrl },
+    outro: [t.personal],
   };
 }
