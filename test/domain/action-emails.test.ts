@@ -126,6 +126,41 @@ describe('action emails', () => {
     expect(new Set([0, 1, 2].map((i) => render(a, 'alert', i)!.messageId)).size).toBe(3);
   });
 
+  it('should name the department as the campaign names it, in each recipient’s language', () => {
+    // Arrange
+    const a = action();
+    const departments = { 'north-region': { en: 'North <region>', 'zh-CN': '北方大区' } };
+
+    // Act
+    const en = actionEmail({
+      action: a,
+      kind: 'alert',
+      recipient: 0,
+      departments,
+      secret: SECRET,
+      baseUrl: BASE,
+      now: NOW,
+    })!;
+    const zh = actionEmail({
+      action: a,
+      kind: 'owner-reminder',
+      recipient: 1,
+      departments,
+      secret: SECRET,
+      baseUrl: BASE,
+      now: NOW,
+    })!;
+
+    // Assert
+    expect(en.subject).toBe(
+      'Action needed: Quarterly customer satisfaction survey: feedback for North <region>',
+    );
+    expect(en.text).toContain('Department: North <region>');
+    expect(en.html).toContain('North &lt;region&gt;');
+    expect(en.html).not.toContain('north-region');
+    expect(zh.subject).toBe('提醒：季度客户满意度调查：北方大区的纠正措施即将到期');
+  });
+
   it('should say an anonymous campaign’s customer cannot be identified, and name nobody', () => {
     const a = action({ anonymous: true, name: 'Secret Person' });
     const mail = render(a, 'alert', 0)!;

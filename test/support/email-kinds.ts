@@ -73,6 +73,7 @@ function action(language: Language): CorrectiveAction {
 
 const render = (a: CorrectiveAction, kind: Parameters<typeof actionEmail>[0]['kind'], recipient: number) => {
   const message = actionEmail({
+    departments: campaign.departments,
     action: a,
     kind,
     recipient,

@@ -62,10 +62,12 @@ export function alertBody(
   lang: Language,
   labels: Labels,
   actionUrl: string,
+  /** The department's display name in `lang` (department-names.ts). */
+  departmentName: string = action.department,
 ): ActionEmailBody {
   const t = COPY[lang];
   const campaign = oneLine(action.campaignName[lang]);
-  const department = oneLine(action.department);
+  const department = oneLine(departmentName);
   const anonymous = action.source.kind === 'response' && action.source.anonymous === true;
   const response = action.response;
   const facts: Fact[] = [

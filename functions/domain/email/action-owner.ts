@@ -64,10 +64,12 @@ export function ownerNoticeBody(
   kind: OwnerNoticeKind,
   lang: Language,
   actionUrl: string,
+  /** The department's display name in `lang` (department-names.ts). */
+  departmentName: string = action.department,
 ): ActionEmailBody {
   const t = COPY[lang];
   const campaign = oneLine(action.campaignName[lang]);
-  const department = oneLine(action.department);
+  const department = oneLine(departmentName);
   return {
     language: lang,
     subject: t.subject[kind](campaign, department),
