@@ -216,7 +216,7 @@ ${body.intro.map((p) => `<p style="${P}">${e(p)}</p>`).join('\n')}
 ${facts}${sections}</td></tr>
 ${buttons}
 <tr><td style="padding:0 32px 32px 32px;font-family:${FONT};font-size:14px;line-height:22px;color:#3e4c59;">
-${body.fallback ? `<p style="${P}">${e(body.fallback.text)}<br><a href="${e(body.fallback.url)}" style="color:#1a56db;word-break:break-all;">${e(body.fallback.url)}</a></p>\n` : ''}${body.outro.map((p) => `<p style="${P}">${e(p)}</p>`).join('\n')}
+${body.fallback ? `<p style="${P}">${e(body.fallback.text)}<br><a href="${e(body.fallback.url)}" target="_blank" style="color:#1a56db;word-break:break-all;">${e(body.fallback.url)}</a></p>\n` : ''}${body.outro.map((p) => `<p style="${P}">${e(p)}</p>`).join('\n')}
 <p style="margin:0;">${e(senderName)}</p>
 </td></tr>`,
   });

@@ -36,6 +36,6 @@ export function buttonHtml(button: EmailButton, kind: ButtonKind = 'primary', wi
   const { background, colour, border } = LOOK[kind];
   return `<table role="presentation" cellpadding="0" cellspacing="0" border="0"${wide ? ' width="100%"' : ''}><tr>
 <td align="center" bgcolor="${background}" style="background-color:${background};border-radius:4px;${border}">
-<a href="${e(button.url)}" style="display:${wide ? 'block' : 'inline-block'};padding:12px 24px;mso-padding-alt:0;font-family:${FONT};font-size:16px;font-weight:bold;line-height:24px;color:${colour};text-decoration:none;border-radius:4px;">${OUTLOOK_BEFORE}<span style="mso-text-raise:12px;">${e(button.label)}</span>${OUTLOOK_AFTER}</a>
+<a href="${e(button.url)}" target="_blank" style="display:${wide ? 'block' : 'inline-block'};padding:12px 24px;mso-padding-alt:0;font-family:${FONT};font-size:16px;font-weight:bold;line-height:24px;color:${colour};text-decoration:none;border-radius:4px;">${OUTLOOK_BEFORE}<span style="mso-text-raise:12px;">${e(button.label)}</span>${OUTLOOK_AFTER}</a>
 </td></tr></table>`;
 }

@@ -176,10 +176,10 @@ ${buttonHtml({ label: copy.button, url: input.surveyUrl })}
 </td></tr>
 <tr><td style="padding:0 32px 32px 32px;font-family:${FONT};font-size:14px;line-height:22px;color:#3e4c59;">
 <p style="margin:0 0 16px 0;font-weight:bold;color:#1f2933;">${e(deadline)}</p>
-<p style="margin:0 0 16px 0;">${e(copy.fallback)}<br><a href="${survey}" style="color:#1a56db;word-break:break-all;">${survey}</a></p>
+<p style="margin:0 0 16px 0;">${e(copy.fallback)}<br><a href="${survey}" target="_blank" style="color:#1a56db;word-break:break-all;">${survey}</a></p>
 <p style="margin:0;">${e(copy.thanks)}<br>${e(senderName)}</p>
 </td></tr>`,
-    footer: `${e(copy.why)} <a href="${unsubscribe}" style="color:#4b5563;text-decoration:underline;">${e(copy.unsubscribe)}</a>`,
+    footer: `${e(copy.why)} <a href="${unsubscribe}" target="_blank" style="color:#4b5563;text-decoration:underline;">${e(copy.unsubscribe)}</a>`,
   });
 
   const replyTo = campaign.sender.replyTo;

@@ -82,7 +82,8 @@ export const linksText = (w: Words, links: DigestLinks, timeZone: string): strin
 
 /** The links as the HTML part's last row. */
 export function linksRow(w: Words, links: DigestLinks, timeZone: string): string {
-  const link = (href: string, label: string) => `<a href="${e(href)}" style="color:#1a56db;">${e(label)}</a>`;
+  const link = (href: string, label: string) =>
+    `<a href="${e(href)}" target="_blank" style="color:#1a56db;">${e(label)}</a>`;
   return `<tr><td style="padding:16px 16px 24px 16px;font-family:${FONT};font-size:14px;line-height:22px;color:#1f2933;">
 <p style="margin:0 0 8px 0;">${link(links.htmlUrl, w.openReport)}</p>
 <p style="margin:0 0 8px 0;">${link(links.csvUrl, w.downloadCsv)}</p>
