@@ -4,7 +4,6 @@ import type { ActionStore } from '../domain/actions/ports.ts';
 import { actionEmail } from '../domain/email/action-email.ts';
 import { type ComposeMime, MailNotSentError } from '../domain/email/message.ts';
 import type { Clock, Mailer, OutgoingEmail } from '../domain/ports.ts';
-import type { Questionnaire } from '../domain/questionnaire.ts';
 import { SendFailedError } from './send.ts';
 import { type Suppressions, suppressionsOf } from './suppression.ts';
 import type { WaveLookup } from './waves.ts';
@@ -103,15 +102,17 @@ export async function sendActionNotice(
       const suppressed = await suppressionsOf(deps.suppressions, [action.customer.email]);
       if (suppressed.size > 0) return { outcome: 'skipped', ...ids, why: 'suppressed' };
     }
-    let questionnaire: Questionnaire | undefined;
-    if (job.notice === 'alert' && action.source.kind === 'response') {
-      questionnaire = (await deps.waves(action.campaignId, action.source.waveId))?.questionnaire;
-    }
+    // An alert names items and the department from the wave it answers (the campaign as it snapshotted it).
+    const wave =
+      job.notice === 'alert' && action.source.kind === 'response'
+        ? await deps.waves(action.campaignId, action.source.waveId)
+        : undefined;
     const message = actionEmail({
       action,
       kind: job.notice,
       recipient: job.recipient,
-      ...(questionnaire ? { questionnaire } : {}),
+      ...(wave ? { questionnaire: wave.questionnaire } : {}),
+      ...(wave?.campaign.departments ? { departments: wave.campaign.departments } : {}),
       secret: await deps.links.secret(),
       baseUrl: deps.links.baseUrl,
       now: at,

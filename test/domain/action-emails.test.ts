@@ -5,6 +5,7 @@ import type { CorrectiveAction } from '../../functions/domain/actions/model.ts';
 import { noticeRecipients } from '../../functions/domain/actions/notices.ts';
 import { responseAction } from '../../functions/domain/actions/open.ts';
 import { findCalendar } from '../../functions/domain/calendar/index.ts';
+import { dayText } from '../../functions/domain/email/action-common.ts';
 import { actionEmail } from '../../functions/domain/email/action-email.ts';
 import type { Campaign } from '../../functions/domain/programme.ts';
 import { programme } from '../../programme/index.ts';
@@ -98,7 +99,9 @@ describe('action emails', () => {
       'Total: 20 / 100 (grade E)',
       'Customer: Alice Morgan',
       'Email: alice@example.test',
-      `Due date: ${a.dueDate}`,
+      `Due date: ${dayText(a.dueDate, 'en')}`,
+      // In the action's time zone (Shanghai), for people.
+      'Answered: 2 March 2026 at 10:00',
       '- Total score 20, below 70',
       '- “Quality” rated “Very dissatisfied”',
       '- Quality: Very dissatisfied',
@@ -123,11 +126,48 @@ describe('action emails', () => {
     expect(new Set([0, 1, 2].map((i) => render(a, 'alert', i)!.messageId)).size).toBe(3);
   });
 
+  it('should name the department as the campaign names it, in each recipient’s language', () => {
+    // Arrange
+    const a = action();
+    const departments = { 'north-region': { en: 'North <region>', 'zh-CN': '北方大区' } };
+
+    // Act
+    const en = actionEmail({
+      action: a,
+      kind: 'alert',
+      recipient: 0,
+      departments,
+      secret: SECRET,
+      baseUrl: BASE,
+      now: NOW,
+    })!;
+    const zh = actionEmail({
+      action: a,
+      kind: 'owner-reminder',
+      recipient: 1,
+      departments,
+      secret: SECRET,
+      baseUrl: BASE,
+      now: NOW,
+    })!;
+
+    // Assert
+    expect(en.subject).toBe(
+      'Action needed: Quarterly customer satisfaction survey: feedback for North <region>',
+    );
+    expect(en.text).toContain('Department: North <region>');
+    expect(en.html).toContain('North &lt;region&gt;');
+    expect(en.html).not.toContain('north-region');
+    expect(zh.subject).toBe('提醒：季度客户满意度调查：北方大区的纠正措施即将到期');
+  });
+
   it('should say an anonymous campaign’s customer cannot be identified, and name nobody', () => {
     const a = action({ anonymous: true, name: 'Secret Person' });
     const mail = render(a, 'alert', 0)!;
     expect(mail.text).toContain('This survey is anonymous: the customer cannot be identified or contacted.');
     expect(mail.text).not.toMatch(/Secret Person|alice@example\.test|Customer:/);
+    // The day it was answered, not the minute.
+    expect(mail.text).toContain('Answered: 2 March 2026\n');
   });
 
   it('should escape every free text of the alert in its HTML part', () => {
@@ -151,7 +191,7 @@ describe('action emails', () => {
     const a = action();
     const reminder = render(a, 'owner-reminder', 1)!;
     expect(reminder.subject).toBe('提醒：季度客户满意度调查：north-region的纠正措施即将到期');
-    expect(reminder.text).toContain(`处理期限: ${a.dueDate}`);
+    expect(reminder.text).toContain(`处理期限: ${dayText(a.dueDate, 'zh-CN')}`);
     expect(reminder.text).toContain('状态: 待处理');
     const escalation = render(a, 'escalation', 0)!;
     expect(escalation.to).toEqual([{ address: 'gm@staff.example' }]);
@@ -185,7 +225,7 @@ describe('action emails', () => {
     expect(mail.text).toContain('Is it resolved to your satisfaction?');
     expect(mail.text).toContain('- Replaced the <b>router</b>');
     expect(mail.html).not.toContain('<b>router');
-    expect(mail.text).toContain('Please answer by 2026-03-09.');
+    expect(mail.text).toContain('Please answer by Monday 9 March 2026.');
     const yes = /\/v\/([^\s?]+)\?answer=yes/.exec(mail.text)?.[1];
     const no = /\/v\/([^\s?]+)\?answer=no/.exec(mail.text)?.[1];
     expect(yes).toBe(no);

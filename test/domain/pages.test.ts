@@ -61,7 +61,7 @@ describe('survey page', () => {
     expect(page).toContain('<input type="hidden" name="lang" value="en">');
     expect(page).toContain('<input type="hidden" name="wave" value="demo/demo-20250101T0100">');
     expect(page).toContain('<form method="post" novalidate>');
-    expect(page).toContain('Please answer by January 15, 2025.');
+    expect(page).toContain('Please answer by Wednesday 15 January 2025, 17:00 (China Standard Time).');
     expect(new Set(ids(page)).size).toBe(ids(page).length);
   });
 
@@ -71,7 +71,7 @@ describe('survey page', () => {
     expect(page).toContain('<h1>客户满意度调查表</h1>');
     expect(page).toContain('尊敬的王伟：');
     expect(page).toContain('非常满意');
-    expect(page).toContain('请于2025年1月15日前填写。');
+    expect(page).toContain('请于 2025年1月15日（星期三）17:00（中国标准时间）前作答。');
     expect(page).toContain('<a href="?lang=en" hreflang="en" lang="en"');
     expect(page).not.toContain('Very satisfied');
   });

@@ -128,8 +128,8 @@ describe('periodDigestEmail', () => {
     expect(all.text).toContain('Lowest department: South — 40.00 (D)');
     expect(all.html).toContain('>Departments</h2>');
     // North 88.50: a bar of 89 %, South 40.
-    expect(all.html).toContain('<td width="89%" bgcolor="#2f6fb0"');
-    expect(all.html).toContain('<td width="40%" bgcolor="#2f6fb0"');
+    expect(all.html).toContain('<td width="89%" height="10" bgcolor="#2f6fb0"');
+    expect(all.html).toContain('<td width="40%" height="10" bgcolor="#2f6fb0"');
     expect(all.html).toContain('role="img" aria-label="not reached" title="not reached"');
     for (const department of ['North', 'South']) {
       const own = digest({ department });
@@ -166,9 +166,10 @@ describe('periodDigestEmail', () => {
       const bars = [...m.html.matchAll(/<td[^>]*bgcolor="#2f6fb0"[^>]*>/g)];
       expect(bars.length).toBeGreaterThan(0);
       for (const bar of bars) expect(bar[0]).toMatch(/width="\d+%"/);
-      // Each filled cell sits in a presentation table's row.
+      // Each filled cell sits in a presentation table's row, hidden from screen readers (the number is
+      // written beside it), as wide as the cell it is in.
       expect(m.html).toMatch(
-        /<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td width="\d+%" bgcolor="#2f6fb0"/,
+        /<table role="presentation" aria-hidden="true" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:4px 0 0 0;"><tr><td width="\d+%" height="10" bgcolor="#2f6fb0"/,
       );
     }
   });
@@ -183,7 +184,7 @@ describe('periodDigestEmail', () => {
     expect(all.text).toContain(
       '- [If anything fell short, please tell us why · South · Total 40.00 (D) · Chinese] <script>alert("xss")</script>',
     );
-    expect(all.html).toContain('<div lang="zh-CN" style="white-space:pre-wrap;">&lt;script&gt;');
+    expect(all.html).toContain('<div lang="zh-CN">&lt;script&gt;');
     expect(all.text).toContain(
       'Reminder effect: 1 after the invitation alone, 1 after reminder 1, 1 after reminder 2 — 2 of 3 answered after a reminder',
     );

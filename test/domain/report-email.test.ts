@@ -60,7 +60,7 @@ describe('reportEmail', () => {
     expect(message.text).toContain('Satisfaction rate: 57.1%');
     expect(message.text).toContain('Return rate: 50.0% (3 / 6)');
     expect(message.text).toContain('- Delivery: 60.0% · 33.3%');
-    expect(message.html).toContain('<td width="80%" bgcolor="#2f6fb0"');
+    expect(message.html).toContain('<td width="80%" height="10" bgcolor="#2f6fb0"');
     expect(message.html).not.toMatch(/<svg|<img|<script|<style/i);
   });
 
@@ -135,7 +135,7 @@ describe('reportEmail', () => {
         `Quarterly customer satisfaction survey report: satisfaction index ${index}, return rate 100.0%`,
       );
       expect(message.text).toContain(`Satisfaction index: ${index}`);
-      expect(message.html).toContain(`>${index}</td>`);
+      expect(message.html).toContain(`>${index}</span>`);
       // A quoted comment's total too, as it was graded.
       expect(message.html).toContain(`Total ${lower}</div>`);
     },

@@ -1,7 +1,7 @@
 import type { CorrectiveAction } from '../actions/model.ts';
 import type { Language } from '../language.ts';
 import type { ActionEmailBody, Fact, Labels } from './action-common.ts';
-import { reasonText } from './action-common.ts';
+import { dayText, instantText, reasonText } from './action-common.ts';
 import { oneLine } from './message.ts';
 
 const COPY = {
@@ -62,22 +62,25 @@ export function alertBody(
   lang: Language,
   labels: Labels,
   actionUrl: string,
+  /** The department's display name in `lang` (department-names.ts). */
+  departmentName: string = action.department,
 ): ActionEmailBody {
   const t = COPY[lang];
   const campaign = oneLine(action.campaignName[lang]);
-  const department = oneLine(action.department);
+  const department = oneLine(departmentName);
   const anonymous = action.source.kind === 'response' && action.source.anonymous === true;
   const response = action.response;
   const facts: Fact[] = [
     { label: t.campaign, value: campaign },
     { label: t.department, value: department },
-    { label: t.due, value: action.dueDate },
+    { label: t.due, value: dayText(action.dueDate, lang) },
   ];
   if (response) {
     facts.push({ label: t.total, value: t.totalValue(response.total, response.grade) });
     facts.push({
       label: t.answeredAt,
-      value: anonymous ? response.answeredAt.slice(0, 10) : response.answeredAt,
+      // An anonymous answer's day only: its minute could tell who it was.
+      value: instantText(response.answeredAt, action.timeZone, lang, !anonymous),
     });
   }
   if (action.customer && !anonymous) {
@@ -107,6 +110,7 @@ export function alertBody(
     facts,
     sections,
     buttons: [{ label: t.button, url: actionUrl }],
-    outro: [`${t.fallback} ${actionUrl}`, t.personal],
+    fallback: { text: t.fallback, url: actionUrl },
+    outro: [t.personal],
   };
 }

@@ -2,7 +2,8 @@ import type { ActionNoticeKind, ActionReason, ActionStatus, CorrectiveAction } f
 import { escapeHtml as e } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { Questionnaire } from '../questionnaire.ts';
-import { emailHtml, FONT } from './layout.ts';
+import { buttonHtml } from './button.ts';
+import { emailHtml, FONT, multiline } from './layout.ts';
 import { domainOf, type EmailMessage, oneLine } from './message.ts';
 
 /*
@@ -99,6 +100,45 @@ export function reasonText(reason: ActionReason, lang: Language, labels: Labels)
   }
 }
 
+// Building an Intl.DateTimeFormat costs more than the email; a process makes few distinct ones.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function format(lang: Language, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${lang}|${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, options);
+    } catch {
+      f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { ...options, timeZone: 'UTC' });
+    }
+    if (formats.size >= 64) formats.clear();
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** A calendar day (YYYY-MM-DD) for people: "Monday 16 March 2026" / "2026年3月16日星期一". */
+export function dayText(day: string, lang: Language): string {
+  const at = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(at.getTime())) return day;
+  return format(lang, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
+    .format(at)
+    .replace(',', '');
+}
+
+/** An instant for people, in the action's time zone: "2 March 2026, 10:00" / "2026年3月2日 10:00". */
+export function instantText(iso: string, timeZone: string, lang: Language, withTime = true): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  return format(lang, {
+    timeZone,
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}),
+  } as Intl.DateTimeFormatOptions).format(at);
+}
+
 /** A labelled fact: `Due date: 2026-12-16`. */
 export interface Fact {
   label: string;
@@ -116,7 +156,9 @@ export interface ActionEmailBody {
   sections: Array<{ title: string; lines: string[] }>;
   /** Buttons: the action link, or the follow-up's yes and no. */
   buttons: Array<{ label: string; url: string }>;
-  /** Paragraphs after the buttons (the link spelled out, a note). */
+  /** The link spelled out after the buttons, for clients that block them: what to do, and the URL. */
+  fallback?: { text: string; url: string };
+  /** Paragraphs after the buttons (a note). */
   outro: string[];
 }
 
@@ -140,6 +182,7 @@ export function actionMessage(input: {
     '',
     ...body.sections.flatMap((s) => [`${s.title}:`, ...s.lines.map((l) => `- ${l}`), '']),
     ...body.buttons.flatMap((b) => [`${b.label}:`, b.url, '']),
+    ...(body.fallback ? [`${body.fallback.text} ${body.fallback.url}`, ''] : []),
     ...body.outro.flatMap((p) => [p, '']),
     senderName,
     '',
@@ -155,31 +198,25 @@ ${body.facts.map((f) => `<tr><td style="padding:2px 16px 2px 0;font-weight:bold;
   const sections = body.sections
     .map(
       (s) =>
-        `<p style="margin:0 0 4px 0;font-weight:bold;">${e(s.title)}</p>
-<ul style="margin:0 0 16px 0;padding-left:20px;">${s.lines.map((l) => `<li style="white-space:pre-wrap;">${e(l)}</li>`).join('')}</ul>
+        `<h2 style="margin:0 0 4px 0;font-size:15px;line-height:23px;">${e(s.title)}</h2>
+<ul style="margin:0 0 16px 0;padding-left:20px;">${s.lines.map((l) => `<li>${multiline(l)}</li>`).join('')}</ul>
 `,
     )
     .join('');
   const buttons = body.buttons
-    .map(
-      (b) => `<tr><td align="center" style="padding:0 32px 16px 32px;">
-<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>
-<td align="center" bgcolor="#1a56db" style="border-radius:4px;background-color:#1a56db;">
-<a href="${e(b.url)}" target="_blank" style="display:inline-block;padding:12px 28px;font-family:${FONT};font-size:16px;font-weight:bold;line-height:24px;color:#ffffff;text-decoration:none;border-radius:4px;">${e(b.label)}</a>
-</td></tr></table>
-</td></tr>`,
-    )
+    .map((b) => `<tr><td align="center" style="padding:0 32px 16px 32px;">\n${buttonHtml(b)}\n</td></tr>`)
     .join('\n');
   const html = emailHtml({
     language: lang,
     title: body.subject,
     width: 640,
     rows: `<tr><td style="padding:32px 32px 8px 32px;font-family:${FONT};font-size:15px;line-height:23px;color:#1f2933;">
+<h1 style="margin:0 0 16px 0;font-size:20px;line-height:28px;">${e(body.subject)}</h1>
 ${body.intro.map((p) => `<p style="${P}">${e(p)}</p>`).join('\n')}
 ${facts}${sections}</td></tr>
 ${buttons}
 <tr><td style="padding:0 32px 32px 32px;font-family:${FONT};font-size:14px;line-height:22px;color:#3e4c59;">
-${body.outro.map((p) => `<p style="${P}word-break:break-all;">${e(p)}</p>`).join('\n')}
+${body.fallback ? `<p style="${P}">${e(body.fallback.text)}<br><a href="${e(body.fallback.url)}" target="_blank" style="color:#1a56db;word-break:break-all;">${e(body.fallback.url)}</a></p>\n` : ''}${body.outro.map((p) => `<p style="${P}">${e(p)}</p>`).join('\n')}
 <p style="margin:0;">${e(senderName)}</p>
 </td></tr>`,
   });

@@ -1,6 +1,7 @@
 import { signActionLink, signVerifyLink } from '../actions/links.ts';
 import type { ActionNoticeKind, CorrectiveAction } from '../actions/model.ts';
 import { noticeRecipients, recipientRef } from '../actions/notices.ts';
+import { type DepartmentNames, departmentName } from '../department-names.ts';
 import type { Questionnaire } from '../questionnaire.ts';
 import { alertBody } from './action-alert.ts';
 import { actionMessage, labelsOf } from './action-common.ts';
@@ -17,6 +18,8 @@ export interface ActionEmailInput {
   recipient: number;
   /** The wave's questionnaire, for item and question labels (none for a target's action). */
   questionnaire?: Questionnaire;
+  /** The campaign's display names of departments (the wave's snapshot); the id stands in without. */
+  departments?: DepartmentNames;
   /** The key links are signed with, and PUBLIC_BASE_URL. */
   secret: string;
   baseUrl: string;
@@ -52,9 +55,10 @@ export function actionEmail(input: ActionEmailInput): EmailMessage | undefined {
   const ref = recipientRef(action, kind, recipient);
   if (!ref) return undefined;
   const url = `${base}/a/${signActionLink(input.secret, action.id, ref, new Date(now.getTime() + action.linkDays * DAY_MS))}`;
+  const department = departmentName(input.departments, action.department, lang);
   const body =
     kind === 'alert'
-      ? alertBody(action, lang, labelsOf(input.questionnaire, lang), url)
-      : ownerNoticeBody(action, kind, lang, url);
+      ? alertBody(action, lang, labelsOf(input.questionnaire, lang), url, department)
+      : ownerNoticeBody(action, kind, lang, url, department);
   return actionMessage({ ...common, to: { email: to.email }, body });
 }

@@ -1,6 +1,6 @@
 import type { CorrectiveAction } from '../actions/model.ts';
 import type { Language } from '../language.ts';
-import { type ActionEmailBody, STATUS_WORDS } from './action-common.ts';
+import { type ActionEmailBody, dayText, STATUS_WORDS } from './action-common.ts';
 import { oneLine } from './message.ts';
 
 /** The notices to the action's owners and managers after it opened: a reminder, an escalation, a reopen. */
@@ -64,25 +64,28 @@ export function ownerNoticeBody(
   kind: OwnerNoticeKind,
   lang: Language,
   actionUrl: string,
+  /** The department's display name in `lang` (department-names.ts). */
+  departmentName: string = action.department,
 ): ActionEmailBody {
   const t = COPY[lang];
   const campaign = oneLine(action.campaignName[lang]);
-  const department = oneLine(action.department);
+  const department = oneLine(departmentName);
   return {
     language: lang,
     subject: t.subject[kind](campaign, department),
     intro: [
-      t.intro[kind](department, action.dueDate),
+      t.intro[kind](department, dayText(action.dueDate, lang)),
       ...(kind === 'reopened' ? [reopenedByCustomer(action) ? t.no : t.noAnswer] : []),
     ],
     facts: [
       { label: t.campaign, value: campaign },
       { label: t.department, value: department },
-      { label: t.due, value: action.dueDate },
+      { label: t.due, value: dayText(action.dueDate, lang) },
       { label: t.status, value: STATUS_WORDS[lang][action.status] },
     ],
     sections: [],
     buttons: [{ label: t.button, url: actionUrl }],
-    outro: [`${t.fallback} ${actionUrl}`],
+    fallback: { text: t.fallback, url: actionUrl },
+    outro: [],
   };
 }

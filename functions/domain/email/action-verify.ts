@@ -1,6 +1,6 @@
 import type { CorrectiveAction } from '../actions/model.ts';
 import type { Language } from '../language.ts';
-import type { ActionEmailBody } from './action-common.ts';
+import { type ActionEmailBody, dayText } from './action-common.ts';
 import { oneLine } from './message.ts';
 
 const COPY = {
@@ -52,6 +52,6 @@ export function verifyBody(
       { label: t.yes, url: urls.yes },
       { label: t.no, url: urls.no },
     ],
-    outro: action.verification ? [t.answerBy(action.verification.answerBy)] : [],
+    outro: action.verification ? [t.answerBy(dayText(action.verification.answerBy, lang))] : [],
   };
 }

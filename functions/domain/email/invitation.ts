@@ -1,10 +1,12 @@
 import { isAnonymous } from '../anonymity.ts';
+import { deadlineText } from '../deadline.ts';
 import { escapeHtml } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { InvitedCustomer, SendStep } from '../model.ts';
 import { firstRatedItem, preselectUrl } from '../one-click.ts';
 import type { Campaign } from '../programme.ts';
 import type { Questionnaire } from '../questionnaire.ts';
+import { buttonHtml } from './button.ts';
 import { emailHtml, FONT } from './layout.ts';
 import { domainOf, type EmailMessage, oneLine } from './message.ts';
 
@@ -39,7 +41,6 @@ interface Copy {
   anonymous: string;
   button: string;
   fallback: string;
-  deadline: (when: string) => string;
   thanks: string;
   why: string;
   unsubscribe: string;
@@ -60,7 +61,6 @@ const COPY: Record<Language, Copy> = {
     anonymous: '本调查为匿名调查：您的回答与您的姓名、邮箱分开保存，无法追溯到您本人。',
     button: '开始填写问卷',
     fallback: '如果按钮无法打开，请将以下链接复制到浏览器中：',
-    deadline: (when) => `问卷填写截止时间：${when}。`,
     thanks: '感谢您的支持！',
     why: '您收到这封邮件，是因为您是我们的客户。如不希望再收到满意度调查邮件，可随时退订：',
     unsubscribe: '退订调查邮件',
@@ -81,43 +81,11 @@ const COPY: Record<Language, Copy> = {
       'This survey is anonymous: your answers are stored apart from your name and email and cannot be traced back to you.',
     button: 'Start the survey',
     fallback: 'If the button does not work, copy this link into your browser:',
-    deadline: (when) => `The survey is open until ${when}.`,
     thanks: 'Thank you for your time.',
     why: 'You receive this email because you are one of our customers. If you would rather not receive satisfaction surveys, you can unsubscribe at any time:',
     unsubscribe: 'Unsubscribe from survey emails',
   },
 };
-
-/*
- * Building an Intl.DateTimeFormat costs more than the rest of an email put together, and every email
- * of a wave shows the same deadline: remember the formatted text (a handful of entries per process).
- */
-const deadlines = new Map<string, string>();
-
-/**
- * The deadline in the campaign's own time zone (the one its schedule is written in), with the UTC offset
- * spelled out so a customer elsewhere can still read it right.
- */
-export function formatDeadline(iso: string, language: Language, timeZone: string): string {
-  const key = `${iso}|${language}|${timeZone}`;
-  let text = deadlines.get(key);
-  if (text === undefined) {
-    const at = new Date(iso);
-    const when = new Intl.DateTimeFormat(language, {
-      timeZone,
-      dateStyle: 'full',
-      timeStyle: 'short',
-    }).format(at);
-    const offset =
-      new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'shortOffset' })
-        .formatToParts(at)
-        .find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
-    text = language === 'zh-CN' ? `${when}（${offset}）` : `${when} (${offset})`;
-    if (deadlines.size >= 256) deadlines.clear();
-    deadlines.set(key, text);
-  }
-  return text;
-}
 
 /**
  * The invitation to one wave, in the customer's language: a greeting by name, why they are asked, one
@@ -132,7 +100,8 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
   const name = oneLine(customer.name);
   const campaignName = oneLine(campaign.name[lang]);
   const senderName = oneLine(campaign.sender.name[lang]);
-  const deadline = copy.deadline(formatDeadline(input.deadline, lang, campaign.dispatch.timeZone));
+  // The survey page says the very same sentence (deadline.ts).
+  const deadline = deadlineText(input.deadline, campaign.dispatch.timeZone, lang);
   const step = input.step ?? 'invite';
   const reminder = step !== 'invite';
   const subject = reminder ? copy.reminderSubject(campaignName) : copy.subject(campaignName);
@@ -176,24 +145,14 @@ export function invitationEmail(input: InvitationEmailInput): EmailMessage {
   const survey = e(input.surveyUrl);
   const unsubscribe = e(input.unsubscribeUrl);
   /*
-   * The levels as plain links styled as buttons, one per row: every client (Gmail, Outlook's Word engine)
-   * shows a link in a bordered, padded cell, and a screen reader reads a list of links named by the level
-   * after the question that introduces them. No form: email clients do not submit forms reliably.
+   * The levels as buttons (button.ts), one per row: a screen reader reads a list of links named by the
+   * level after the question that introduces them. No form: email clients do not submit forms reliably.
    */
   const oneClick = first
     ? `<tr><td style="padding:0 32px 24px 32px;font-family:${FONT};font-size:16px;line-height:24px;color:#1f2933;">
-<p style="margin:0 0 12px 0;font-weight:bold;">${e(question)}</p>
+<h2 style="margin:0 0 12px 0;font-size:16px;line-height:24px;">${e(question)}</h2>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">
-${choices
-  .map(
-    (
-      c,
-    ) => `<tr><td style="padding:0 0 8px 0;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>
-<td align="center" bgcolor="#ffffff" style="border:2px solid #1a56db;border-radius:4px;">
-<a href="${e(c.url)}" target="_blank" style="display:block;padding:10px 16px;font-family:${FONT};font-size:16px;font-weight:bold;line-height:24px;color:#1a56db;text-decoration:none;">${e(c.label)}</a>
-</td></tr></table></td></tr>`,
-  )
-  .join('\n')}
+${choices.map((c) => `<tr><td style="padding:0 0 8px 0;">${buttonHtml(c, 'choice', true)}</td></tr>`).join('\n')}
 </table>
 <p style="margin:4px 0 0 0;font-size:14px;line-height:22px;color:#3e4c59;">${e(copy.oneClickHint)}</p>
 </td></tr>
@@ -208,21 +167,19 @@ ${choices
     preheader: deadline,
     width: 600,
     rows: `<tr><td style="padding:32px 32px 8px 32px;font-family:${FONT};font-size:16px;line-height:24px;color:#1f2933;">
+<h1 style="margin:0 0 16px 0;font-size:20px;line-height:28px;">${e(campaignName)}</h1>
 <p style="margin:0 0 16px 0;">${e(copy.greeting(name))}</p>
 <p style="margin:0 0 24px 0;">${e(intro)}</p>
 ${deliveryRow}</td></tr>
 ${oneClick}<tr><td align="center" style="padding:0 32px 24px 32px;">
-<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>
-<td align="center" bgcolor="#1a56db" style="border-radius:4px;background-color:#1a56db;">
-<a href="${survey}" target="_blank" style="display:inline-block;padding:12px 28px;font-family:${FONT};font-size:16px;font-weight:bold;line-height:24px;color:#ffffff;text-decoration:none;border-radius:4px;">${e(copy.button)}</a>
-</td></tr></table>
+${buttonHtml({ label: copy.button, url: input.surveyUrl })}
 </td></tr>
 <tr><td style="padding:0 32px 32px 32px;font-family:${FONT};font-size:14px;line-height:22px;color:#3e4c59;">
-<p style="margin:0 0 16px 0;">${e(deadline)}</p>
+<p style="margin:0 0 16px 0;font-weight:bold;color:#1f2933;">${e(deadline)}</p>
 <p style="margin:0 0 16px 0;">${e(copy.fallback)}<br><a href="${survey}" target="_blank" style="color:#1a56db;word-break:break-all;">${survey}</a></p>
 <p style="margin:0;">${e(copy.thanks)}<br>${e(senderName)}</p>
 </td></tr>`,
-    footer: `${e(copy.why)} <a href="${unsubscribe}" target="_blank" style="color:#616e7c;text-decoration:underline;">${e(copy.unsubscribe)}</a>`,
+    footer: `${e(copy.why)} <a href="${unsubscribe}" target="_blank" style="color:#4b5563;text-decoration:underline;">${e(copy.unsubscribe)}</a>`,
   });
 
   const replyTo = campaign.sender.replyTo;

@@ -1,4 +1,5 @@
 import type { FieldError } from '../answers.ts';
+import { deadlineText } from '../deadline.ts';
 import { CONTACT_FIELD, CONTACT_VALUE, choiceField, commentField, ratingField } from '../form-fields.ts';
 import type { Language } from '../language.ts';
 import type { Questionnaire } from '../questionnaire.ts';
@@ -47,23 +48,6 @@ export const WAVE_FIELD = 'wave';
 
 /** The hidden field carrying `opened` (one of the form's meta fields in answers.ts). */
 export const OPENED_FIELD = 'opened';
-
-// Building an Intl formatter costs more than rendering the rest of the page, so keep one per zone.
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-function formatDate(iso: string, language: Language, timeZone: string): string {
-  const key = `${language} ${timeZone}`;
-  try {
-    let format = dateFormats.get(key);
-    if (!format) {
-      format = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone });
-      if (dateFormats.size < 100) dateFormats.set(key, format);
-    }
-    return format.format(new Date(iso));
-  } catch {
-    return iso.slice(0, 10);
-  }
-}
 
 export function surveyPage(view: SurveyFormView): string {
   const { language: lang, questionnaire: q } = view;
@@ -172,7 +156,8 @@ ${values[field] ?? ''}</textarea>
 </div>
 `;
 
-  const answerBy = view.expiresAt && `${t.answerBy(formatDate(view.expiresAt, lang, view.timeZone))} `;
+  // The same sentence as the invitation's and the reminders' (deadline.ts).
+  const answerBy = view.expiresAt && `${deadlineText(view.expiresAt, view.timeZone, lang)} `;
   const body: SafeHtml = html`<h1>${q.title[lang]}</h1>
 ${busy}${summary}${view.customerName !== undefined && html`<p>${t.greeting(view.customerName)}</p>\n`}${view.anonymous && html`<p class="anonymous">${t.anonymousNote}</p>\n`}${view.delivery && html`<p>${t.delivery(view.delivery)}</p>\n`}${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${answerBy}${t.requiredNote}</p>
 <form method="post" novalidate>

@@ -1,17 +1,15 @@
-import { FONT } from '../email/layout.ts';
 import { oneLine } from '../email/message.ts';
 import { escapeHtml as esc } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { ActionCounts, ActionsSummary } from './actions-summary.ts';
-import { CELL } from './email.ts';
 import { type Column, reflowTable, section, tableRow } from './layout.ts';
 
 /*
- * The corrective actions of a period (actions-summary.ts) as report.html's section and the digest's lines
- * and table. Department names are data: escaped in markup, one line in text.
+ * The corrective actions of a period (actions-summary.ts) as report.html's section and the digest's text
+ * lines (the digest's HTML is actions-email.ts). Department names are data: escaped in markup, one line in text.
  */
 
-const COLUMNS = [
+export const COLUMNS = [
   'opened',
   'resolvedOnTime',
   'resolvedLate',
@@ -66,7 +64,7 @@ const WORDS = {
 
 export const actionWords = (lang: Language) => WORDS[lang];
 
-const cell = (c: ActionCounts, key: (typeof COLUMNS)[number]): string => {
+export const cell = (c: ActionCounts, key: (typeof COLUMNS)[number]): string => {
   const v = c[key];
   return v === null ? '–' : key === 'medianDaysToResolve' ? v.toFixed(1) : String(v);
 };
@@ -74,7 +72,7 @@ const cell = (c: ActionCounts, key: (typeof COLUMNS)[number]): string => {
 /** What a report shows of its actions: a summary, or null when an anonymous department's is withheld. */
 export type ShownActions = ActionsSummary | null | undefined;
 
-const notes = (w: ReturnType<typeof actionWords>, actions: ActionsSummary) => [
+export const notes = (w: ReturnType<typeof actionWords>, actions: ActionsSummary) => [
   ...(actions.total.opened === 0 ? [w.none] : []),
   ...(actions.withheldDepartments > 0
     ? [w.withheldDepartments.replace('{n}', String(actions.withheldDepartments))]
@@ -128,27 +126,4 @@ export function actionsText(lang: Language, actions: ShownActions): string[] {
     ...actions.departments.map((d) => line(w, d.department, d)),
     line(w, w.total, actions.total),
   ];
-}
-
-/** The digest's HTML rows (a section of the email's layout table), or nothing. */
-export function actionsEmailHtml(lang: Language, actions: ShownActions): string {
-  if (actions === undefined) return '';
-  const w = actionWords(lang);
-  const p = (text: string) =>
-    `<p style="margin:4px 0;font-family:${FONT};font-size:13px;color:#616e7c;">${esc(text)}</p>`;
-  if (actions === null) {
-    return `<tr><td style="padding:8px 24px;"><h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${esc(w.heading)}</h2>${p(w.withheldScope)}</td></tr>`;
-  }
-  const th = (text: string, scope: 'col' | 'row', align = 'right') =>
-    `<th scope="${scope}" align="${align}" style="${CELL}font-size:12px;">${esc(text)}</th>`;
-  const row = (name: string, c: ActionCounts) =>
-    `<tr>${th(name, 'row', 'left')}${COLUMNS.map((k) => `<td align="right" style="${CELL}font-size:12px;">${cell(c, k)}</td>`).join('')}</tr>`;
-  return `<tr><td style="padding:8px 24px;"><h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${esc(w.heading)}</h2>${notes(
-    w,
-    actions,
-  )
-    .map(p)
-    .join(
-      '',
-    )}<table width="100%" cellpadding="0" cellspacing="0" border="0"><caption style="text-align:left;font-family:${FONT};font-size:12px;color:#616e7c;">${esc(w.caption)}</caption><thead><tr>${th(w.department, 'col', 'left')}${COLUMNS.map((k) => th(w[k], 'col')).join('')}</tr></thead><tbody>${actions.departments.map((d) => row(d.department, d)).join('')}${row(w.total, actions.total)}</tbody></table></td></tr>`;
 }

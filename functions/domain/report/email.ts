@@ -1,4 +1,4 @@
-import { emailHtml, FONT } from '../email/layout.ts';
+import { emailHtml, FONT, multiline } from '../email/layout.ts';
 import { domainOf, type EmailMessage, oneLine } from '../email/message.ts';
 import { escapeHtml as e } from '../html.ts';
 import type { Language } from '../language.ts';
@@ -51,25 +51,23 @@ export const shorten = (text: string): string => {
   return chars.length > COMMENT_CHARS ? `${chars.slice(0, COMMENT_CHARS).join('')}…` : text;
 };
 
-/** A bar as two table cells, because mail clients drop SVG and most CSS. */
+/**
+ * A bar as two table cells whose widths are percentages of the cell it sits in, because mail clients drop
+ * SVG, flex and most CSS: it keeps its proportions at any width. Decoration only — the number it draws
+ * is always written beside it — so it is hidden from screen readers.
+ */
 export function tableBar(share: number | null): string {
   const width = share === null ? 0 : Math.round(Math.max(0, Math.min(1, share)) * 100);
-  const filled =
-    width > 0
-      ? `<td width="${width}%" bgcolor="#2f6fb0" style="background-color:#2f6fb0;height:10px;font-size:0;line-height:0;">&nbsp;</td>`
-      : '';
-  const empty =
-    width < 100
-      ? `<td width="${100 - width}%" bgcolor="#e4e7eb" style="background-color:#e4e7eb;height:10px;font-size:0;line-height:0;">&nbsp;</td>`
-      : '';
-  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>${filled}${empty}</tr></table>`;
+  const cell = (percent: number, colour: string) =>
+    `<td width="${percent}%" height="10" bgcolor="${colour}" style="background-color:${colour};height:10px;font-size:1px;line-height:1px;mso-line-height-rule:exactly;">&nbsp;</td>`;
+  return `<table role="presentation" aria-hidden="true" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:4px 0 0 0;"><tr>${width > 0 ? cell(width, '#2f6fb0') : ''}${width < 100 ? cell(100 - width, '#e4e7eb') : ''}</tr></table>`;
 }
 
 /** An item's mean percent (0–100) with one decimal, or a dash. */
 export const meanPercentText = (n: number | null): string => (n === null ? '–' : `${n.toFixed(1)}%`);
 
 /** The style of a digest's table cells. */
-export const CELL = `font-family:${FONT};font-size:14px;line-height:20px;color:#1f2933;padding:6px 8px;border-bottom:1px solid #e4e7eb;`;
+export const CELL = `font-family:${FONT};font-size:14px;line-height:20px;color:#1f2933;padding:6px;border-bottom:1px solid #e4e7eb;`;
 
 /** The digest's links as they are to be shown: where to, and until when (in the campaign's time zone). */
 export interface DigestLinks {
@@ -97,7 +95,7 @@ export const linksText = (w: Words, links: DigestLinks, timeZone: string, lang: 
 export function linksRow(w: Words, links: DigestLinks, timeZone: string, lang: Language): string {
   const link = (href: string, label: string) =>
     `<a href="${e(href)}" target="_blank" style="color:#1a56db;">${e(label)}</a>`;
-  return `<tr><td style="padding:16px 24px 24px 24px;font-family:${FONT};font-size:14px;line-height:22px;color:#1f2933;">
+  return `<tr><td style="padding:16px 16px 24px 16px;font-family:${FONT};font-size:14px;line-height:22px;color:#1f2933;">
 <p style="margin:0 0 8px 0;">${link(links.htmlUrl, w.openReport)}</p>
 <p style="margin:0 0 8px 0;">${link(links.csvUrl, w.downloadCsv)}</p>
 <p style="margin:0;font-size:12px;color:#616e7c;">${e(validUntil(w, links.linksExpireAt, timeZone, lang))}</p>
@@ -106,42 +104,68 @@ export function linksRow(w: Words, links: DigestLinks, timeZone: string, lang: L
 
 /** The HTML part's first row: the title and a grey line under it (both plain text). */
 export const titleRow = (title: string, subtitle: string): string =>
-  `<tr><td style="padding:24px 24px 8px 24px;font-family:${FONT};color:#1f2933;">
+  `<tr><td style="padding:24px 16px 8px 16px;font-family:${FONT};color:#1f2933;">
 <h1 style="margin:0;font-size:20px;line-height:28px;">${e(title)}</h1>
 <p style="margin:4px 0 0 0;font-size:13px;color:#616e7c;">${e(subtitle)}</p>
 </td></tr>`;
 
-/** A section of the HTML part: a heading (plain text) over a full-width table of the given rows (markup). */
-export const sectionRow = (heading: string, rows: string): string =>
-  `<tr><td style="padding:8px 24px;">
-<h2 style="font-family:${FONT};font-size:16px;margin:8px 0;">${e(heading)}</h2>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">
+/**
+ * A section of the HTML part: a heading (plain text) over a full-width table of the given rows (markup).
+ * A `data` table (headRow, barRow) is a real table for screen readers; a list of comments is layout.
+ */
+export const sectionRow = (heading: string, rows: string, data = false): string =>
+  `<tr><td style="padding:8px 16px;">
+<h2 style="font-family:${FONT};font-size:16px;line-height:24px;margin:8px 0;color:#1f2933;">${e(heading)}</h2>
+<table${data ? '' : ' role="presentation"'} width="100%" cellpadding="0" cellspacing="0" border="0">
 ${rows}
 </table>
 </td></tr>`;
 
 /** A grey note in the HTML part, or nothing. */
 export const noteHtml = (text: string | undefined): string =>
-  text ? `<p style="font-family:${FONT};font-size:14px;color:#616e7c;">${e(text)}</p>` : '';
+  text ? `<p style="font-family:${FONT};font-size:14px;line-height:20px;color:#616e7c;">${e(text)}</p>` : '';
 
-/** A label-and-value row of the headline table: both plain text. */
-export const figureRow = (label: string, value: string, extra = ''): string =>
-  `<tr><td style="${CELL}">${e(label)}</td><td style="${CELL}font-weight:bold;font-size:18px;">${e(value)}</td>${extra}</tr>`;
+/**
+ * A label-and-value row of the headline table: both plain text, and under the value an optional note
+ * (markup: a target, a change), in the value's cell so that two columns suffice on a phone.
+ */
+export const figureRow = (label: string, value: string, note = ''): string =>
+  `<tr><td width="45%" valign="top" style="${CELL}">${e(label)}</td><td valign="top" style="${CELL}"><span style="font-weight:bold;font-size:18px;line-height:24px;">${e(value)}</span>${note}</td></tr>`;
 
-/** A table's head row: the label column, the bar's, then the value columns (plain texts). */
-export const headRow = (label: string, values: string[]): string =>
-  `<tr><th align="left" style="${CELL}">${e(label)}</th><th style="${CELL}"></th>${values.map((v) => `<th align="right" style="${CELL}">${e(v)}</th>`).join('')}</tr>`;
+/*
+ * The width of a bar table's column of the value with its bar, in percent of the table: the bar keeps its
+ * share of a phone's width. The other columns take what their words need (a percentage on them too would
+ * make a table wider than a phone rather than wrap its headers).
+ */
+const BAR_WIDTH = 30;
 
-/** A table row: a label (plain text), a table bar of the share (0–1), then value cells (markup). */
-export const barRow = (label: string, share: number | null, values: string[]): string =>
-  `<tr><td style="${CELL}">${e(label)}</td><td style="${CELL}width:40%;">${tableBar(share)}</td>${values.map((v) => `<td style="${CELL}text-align:right;white-space:nowrap;">${v}</td>`).join('')}</tr>`;
+/**
+ * A bar table's head row (plain texts): the label column, the column of the value the bar draws, then the
+ * other values. Every header names its column (scope), none is empty.
+ */
+export const headRow = (label: string, values: string[]): string => {
+  const [barred = '', ...others] = values;
+  const th = (text: string, align: string, width?: number) =>
+    `<th scope="col" align="${align}"${width ? ` width="${width}%"` : ''} valign="bottom" style="${CELL}font-size:12px;line-height:16px;text-align:${align};">${e(text)}</th>`;
+  return `<thead><tr>${th(label, 'left')}${th(barred, 'left', BAR_WIDTH)}${others.map((v) => th(v, 'right')).join('')}</tr></thead>`;
+};
+
+/**
+ * A bar table's row: the label (plain text) as the row's header, the first value (markup) with a table bar
+ * of the share (0–1) under it, then the other values (markup). Widths are percentages of the table, so
+ * the bar keeps its share of a phone's width instead of collapsing beside the numbers.
+ */
+export const barRow = (label: string, share: number | null, values: string[]): string => {
+  const [barred = '', ...others] = values;
+  return `<tr><th scope="row" align="left" valign="top" style="${CELL}font-weight:normal;text-align:left;">${e(label)}</th><td width="${BAR_WIDTH}%" valign="top" style="${CELL}">${barred}${tableBar(share)}</td>${others.map((v) => `<td align="right" valign="top" style="${CELL}text-align:right;">${v}</td>`).join('')}</tr>`;
+};
 
 /**
  * A quoted comment: its text (shortened, escaped; in its language when given) over a grey line of what it
  * belongs to (plain texts).
  */
 export const commentRow = (c: ReportComment, about: string[], lang?: Language): string =>
-  `<tr><td style="${CELL}"><div${lang ? ` lang="${e(lang)}"` : ''} style="white-space:pre-wrap;">${e(shorten(c.text))}</div><div style="color:#616e7c;font-size:12px;">${about.map(e).join(' · ')}</div></td></tr>`;
+  `<tr><td style="${CELL}"><div${lang ? ` lang="${e(lang)}"` : ''}>${multiline(shorten(c.text))}</div><div style="color:#616e7c;font-size:12px;">${about.map(e).join(' · ')}</div></td></tr>`;
 
 /** A quoted comment in the text part, on one line. */
 export const commentLine = (c: ReportComment, about: string[]): string =>
@@ -240,7 +264,7 @@ export function reportEmail(input: ReportEmailInput): EmailMessage {
     title: subject,
     width: 640,
     rows: `${titleRow(`${campaign} — ${w.report}`, waveHeading(w, report.wave.createdAt, tz, lang))}
-<tr><td style="padding:8px 24px;">
+<tr><td style="padding:8px 16px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${headline.map(([k, v]) => figureRow(k, v)).join('')}</table>
 ${s.answered === 0 ? noteHtml(w.noResponses) : ''}
 ${noteHtml(cleaned)}
@@ -250,6 +274,7 @@ ${sectionRow(
   w.categories,
   `${headRow(w.category, [itemScore, w.satisfactionRate])}
 ${categoryRows}`,
+  true,
 )}
 ${
   comments.length > 0

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { emailHtml, FONT } from '../email/layout.ts';
 import { type EmailMessage, oneLine } from '../email/message.ts';
 import { escapeHtml as e } from '../html.ts';
-import { actionsEmailHtml, actionsText } from './actions-html.ts';
+import { actionsEmailHtml } from './actions-email.ts';
+import { actionsText } from './actions-html.ts';
 import {
   barRow,
-  CELL,
   commentLine,
   commentRow,
   digestMessage,
@@ -307,15 +307,16 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
     '',
   ].join('\n');
 
+  // The target and the change go under the value, in its cell: two columns read on a phone too.
   const figureHtml = (f: KeyFigure) =>
     figureRow(
       f.label,
       f.value,
-      `<td style="${CELL}font-size:12px;color:${colour(f.target?.met ?? null)};">${e(f.target?.text ?? '')}</td><td style="${CELL}font-size:12px;">${
+      `${f.target ? `<br><span style="font-size:12px;line-height:18px;color:${colour(f.target.met)};">${e(f.target.text)}</span>` : ''}<br><span style="font-size:12px;line-height:18px;color:#3e4c59;">${
         f.change
           ? `<span aria-hidden="true" style="color:${f.change.sign > 0 ? '#0e7c3a' : f.change.sign < 0 ? '#b42318' : '#616e7c'};">${f.change.arrow}</span> ${e(f.change.text)}`
           : e(w.eNoPrevious)
-      }</td>`,
+      }</span>`,
     );
   const departmentRows = departments
     .map((d) =>
@@ -346,7 +347,7 @@ export function periodDigestEmail(input: PeriodDigestInput): EmailMessage {
     preheader: subject,
     width: 640,
     rows: `${titleRow(title, subtitle)}
-<tr><td style="padding:8px 24px;">
+<tr><td style="padding:8px 16px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${figures.map(figureHtml).join('')}</table>
 ${notes.map(noteHtml).join('\n')}
 ${shortfalls.map(([k, v]) => `<p style="margin:8px 0 0 0;font-family:${FONT};font-size:14px;color:#1f2933;">${e(k)}: <strong>${e(v)}</strong></p>`).join('\n')}
@@ -357,6 +358,7 @@ ${
         w.departments,
         `${headRow(w.department, [w.satisfactionIndex, `${w.returnRate} / ${w.target}`, `${w.satisfactionRate} (${w.target} ${targetPercent(report.targets.satisfactionRate)})`])}
 ${departmentRows}`,
+        true,
       )
     : ''
 }
@@ -366,12 +368,13 @@ ${
         w.eProblems,
         `${headRow(w.category, [w.meanPercent, w.satisfactionRate, fill(w.eBelowHeader, { level: satisfiedLevel })])}
 ${problemRows}`,
+        true,
       )
     : ''
 }
 ${actionsEmailHtml(lang, actions)}
 ${comments.length > 0 ? sectionRow(w.lowestComments, comments.map((c) => commentRow(c, about(c), c.language)).join('')) : ''}
-<tr><td style="padding:8px 24px;">${noteHtml(reminders)}</td></tr>
+<tr><td style="padding:8px 16px;">${noteHtml(reminders)}</td></tr>
 ${linksRow(w, input, tz, lang)}`,
   });
 
