@@ -170,7 +170,7 @@ describe('POST /s/{token} under DynamoDB throttling', () => {
     const stored = await store.getInvitation(invitation.id);
     expect(stored?.response?.ratings).toEqual(MIXED);
     expect(stored?.response?.comments).toEqual({ suggestions: comment });
-    expect((await call('POST /s/{token}', { token: surveyToken, form: again })).statusCode).toBe(404);
+    expect((await call('POST /s/{token}', { token: surveyToken, form: again })).statusCode).toBe(409);
   });
 
   it("should keep a one-click answer and its comment through a 503, in the customer's English", async () => {
