@@ -28,6 +28,7 @@ export const STYLESHEET = [
   '.opt:focus-within{outline:3px solid var(--accent);outline-offset:2px}',
   '.field{margin:0 0 1.25rem}',
   '.field label{display:block;font-weight:600;margin-bottom:.25rem}',
+  '.field label.opt{display:flex;margin-bottom:0}',
   'textarea{display:block;width:100%;min-height:8rem;font:inherit;padding:.5rem .75rem;border:1px solid var(--line);border-radius:.5rem;background:var(--bg);color:inherit}',
   '[aria-invalid=true]{border:2px solid var(--err)}',
   '.error{color:var(--err);font-weight:600;margin:.25rem 0}',
