@@ -64,6 +64,20 @@ describe('pages, readable at 390 and 1280 px', () => {
     expect(await page.title()).toMatch(/^Error: 1 problem — /);
   });
 
+  it('should read well in dark mode too: the refused form, its errors and buttons', async () => {
+    const en = await invite('en');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      await expectReadable(page, 'survey-invalid-dark', async () => {
+        await page.goto(url(`/s/${en.surveyToken}`));
+        await page.getByRole('button', { name: 'Submit', exact: true }).click();
+        await page.waitForLoadState();
+      });
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+  });
+
   it('should read well: the one-click page, the thank-you page and the already-answered page', async () => {
     const oneClick = await invite('en');
     await expectReadable(page, 'survey-one-click-en', () =>
@@ -110,6 +124,28 @@ describe('pages, readable at 390 and 1280 px', () => {
     await expectReadable(page, 'action-page', () => page.goto(url(`/a/${actionToken(action, 'o0')}`)));
     const asked = await advance(await seedAction({ customer: { language: 'en' } }), 'asked');
     await expectReadable(page, 'verify-page-en', () => page.goto(url(`/v/${verifyToken(asked)}?answer=yes`)));
+  });
+
+  it('should answer HEAD through the bridge as GET, with its type and length and no body, writing nothing', async () => {
+    // Arrange
+    const seeded = await invite('en');
+    const before = await scanTable();
+
+    // Act
+    const head = await fetch(url(`/s/${seeded.surveyToken}`), { method: 'HEAD' });
+    const after = await scanTable();
+    const get = await fetch(url(`/s/${seeded.surveyToken}`));
+    const body = Buffer.from(await get.arrayBuffer());
+
+    // Assert
+    expect(after).toEqual(before);
+    expect(head.status).toBe(200);
+    expect(head.status).toBe(get.status);
+    for (const name of ['content-type', 'content-security-policy', 'cache-control'])
+      expect(head.headers.get(name), name).toBe(get.headers.get(name));
+    expect(head.headers.get('content-length')).toBe(String(body.length));
+    expect(get.headers.get('content-length')).toBe(String(body.length));
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
   });
 
   it('should keep a one-click choice and a typed comment through the language switch, then store them', async () => {
