@@ -351,13 +351,17 @@ async function notSaved(deps: SurveyDeps, id: string, language: Language): Promi
 
 /**
  * POST /s/{token} from the language switch: the same form in `language`, with everything chosen and typed
- * kept as sent (and its opening time), storing nothing. Unanswerable links fail as a GET would.
+ * kept as sent (and its opening time), storing nothing. Unanswerable links fail as a GET would; a busy
+ * store as a busy submit does, without the form.
  */
 export async function switchSurveyLanguage(
   deps: SurveyDeps,
   input: { token: string; form: Record<string, string>; language?: Language },
 ): Promise<SurveyFormView> {
-  const { invitation, wave } = await answerable(deps, input.token, input.language);
+  // A store too busy to read says so (503, "go back and send again"), as a busy submit does.
+  const { invitation, wave } = await answerable(deps, input.token, input.language).catch((e: unknown) => {
+    throw e instanceof StoreBusyError ? new SubmitBusyError() : e;
+  });
   const language = input.language ?? toLanguage(invitation.customer.language);
   const submitted = input.form[OPENED_FIELD];
   const opened = verifyOpenedAt(deps.secret, invitation.id, submitted)

@@ -126,6 +126,23 @@ describe('pages, readable at 390 and 1280 px', () => {
     await expectReadable(page, 'verify-page-en', () => page.goto(url(`/v/${verifyToken(asked)}?answer=yes`)));
   });
 
+  it('should send the answers, not switch the language, on Enter in a field', async () => {
+    // Arrange: the language buttons come before the form in the document, tied to it by form=.
+    const seeded = await invite('en');
+    await page.goto(url(`/s/${seeded.surveyToken}`));
+    await page.locator(`#${ratingField(FIRST.id)}_satisfied`).check();
+
+    // Act: Enter on the chosen answer submits the form implicitly, with its default button.
+    await page.locator(`#${ratingField(FIRST.id)}_satisfied`).press('Enter');
+
+    // Assert: thanked in English, the answer stored.
+    await expect.poll(() => page.title()).toBe('Thank you for your feedback');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect((await store.getInvitation(seeded.invitation.id))?.response?.ratings).toEqual({
+      [FIRST.id]: 'satisfied',
+    });
+  });
+
   it('should answer HEAD through the bridge as GET, with its type and length and no body, writing nothing', async () => {
     // Arrange
     const seeded = await invite('en');

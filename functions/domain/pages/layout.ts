@@ -53,8 +53,9 @@ export interface LayoutOptions {
   /**
    * Offer the other languages: `true`, links that reload this page (`?lang=`); `{ form }`, submit buttons of
    * that form (by id) naming the language in SWITCH_LANGUAGE_FIELD, so what was filled in comes along.
+   * `submit` names the form's own submit, which a hidden button ahead of them repeats (see below).
    */
-  languageSwitch?: boolean | { form: string };
+  languageSwitch?: boolean | { form: string; submit: string };
 }
 
 /** The field a language-switch button sends, valued with the language to show the form in. */
@@ -62,10 +63,17 @@ export const SWITCH_LANGUAGE_FIELD = 'switchLang';
 
 export function layout({ language, title, body, languageSwitch }: LayoutOptions): string {
   const others = LANGUAGES.filter((l) => l !== language);
-  // A button outside its form, tied to it by `form=`: works without JavaScript, skips validation.
+  /*
+   * Buttons outside their form, tied to it by `form=`: they work without JavaScript and skip validation.
+   * A form's default button (the one Enter in a field presses) is its first submit button in the document,
+   * so a hidden copy of its own submit comes first: Enter sends the answers, never switches the language.
+   */
+  const ownSubmit =
+    typeof languageSwitch === 'object' &&
+    html`<button type="submit" form="${languageSwitch.form}" hidden tabindex="-1">${languageSwitch.submit}</button>`;
   const nav =
     languageSwitch &&
-    html`<header><nav aria-label="${TEXTS[language].languages}">${others.map((l) =>
+    html`<header>${ownSubmit}<nav aria-label="${TEXTS[language].languages}">${others.map((l) =>
       languageSwitch === true
         ? html`<a href="?lang=${l}" hreflang="${l}" lang="${l}" aria-label="${TEXTS[l].switchTo}">${TEXTS[l].languageName}</a>`
         : html`<button type="submit" form="${languageSwitch.form}" name="${SWITCH_LANGUAGE_FIELD}" value="${l}" formnovalidate lang="${l}" aria-label="${TEXTS[l].switchTo}">${TEXTS[l].languageName}</button>`,

@@ -175,15 +175,10 @@ ${values[field] ?? ''}</textarea>
 </div>
 `;
 
-  /*
-   * The form's first submit button is its default, the one Enter in a field presses: a hidden Submit, so
-   * that it is never the language switch (tied to this form from the header, earlier in the document).
-   */
   const answerBy = view.expiresAt && `${t.answerBy(formatDate(view.expiresAt, lang, view.timeZone))} `;
   const body: SafeHtml = html`<h1>${q.title[lang]}</h1>
 ${busy}${summary}${view.customerName !== undefined && html`<p>${t.greeting(view.customerName)}</p>\n`}${view.anonymous && html`<p class="anonymous">${t.anonymousNote}</p>\n`}${view.delivery && html`<p>${t.delivery(view.delivery)}</p>\n`}${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${answerBy}${t.requiredNote}</p>
 <form method="post" id="${SURVEY_FORM_ID}" novalidate>
-<button type="submit" hidden tabindex="-1">${t.submit}</button>
 <input type="hidden" name="lang" value="${lang}">
 <input type="hidden" name="${WAVE_FIELD}" value="${view.wave.campaignId}/${view.wave.waveId}">
 ${view.opened ? html`<input type="hidden" name="${OPENED_FIELD}" value="${view.opened}">\n` : ''}${categories}${choices}${comments}${contact}<button type="submit">${t.submit}</button>
@@ -195,5 +190,5 @@ ${view.opened ? html`<input type="hidden" name="${OPENED_FIELD}" value="${view.o
       ? `${t.errorTitle(errorFields.length)} — ${q.title[lang]}`
       : q.title[lang];
   // The switch submits this form (answers and all) to be shown again in the other language, storing nothing.
-  return layout({ language: lang, title, body, languageSwitch: { form: SURVEY_FORM_ID } });
+  return layout({ language: lang, title, body, languageSwitch: { form: SURVEY_FORM_ID, submit: t.submit } });
 }
