@@ -55,8 +55,7 @@ export const ROUTES = [
 ] as const;
 export type Route = (typeof ROUTES)[number];
 
-/** The GET route a HEAD route answers like (link checkers use HEAD). */
-export type GetRoute = Extract<Route, `GET ${string}`>;
+/** The routes that answer as their GET does, without the body (link checkers use HEAD). */
 export type HeadRoute = Extract<Route, `HEAD ${string}`>;
 
 const Event = z.object({
@@ -185,6 +184,7 @@ export function errorPages(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
       if (error instanceof AlreadyAnsweredError) {
         // A page to show (200) when a link is opened again; a repeated submit is a conflict (409).
         const status = methodOf(request.event) === 'POST' ? ALREADY_ANSWERED_POST_STATUS : 200;
+        logger.info('survey already answered', { status });
         request.response = page(status, alreadyAnsweredPage(error.language));
       } else if (error instanceof LinkUnavailableError) {
         logger.info('link unavailable', { reason: error.reason });
