@@ -101,8 +101,10 @@ export class SurveyApi extends Construct {
   /** Routes the survey, unsubscribe, report, action and follow-up links to the survey-page function. */
   routeToPages(fn: IFunction): void {
     const pages = new HttpLambdaIntegration('SurveyPageIntegration', fn);
+    // HEAD answers as GET does, without the body (link checkers use it); an HTTP API routes it only if asked.
+    const withHead = [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST];
     const routes = ['/s/{token}', '/u/{token}'].flatMap((path) =>
-      this.api.addRoutes({ path, methods: [HttpMethod.GET, HttpMethod.POST], integration: pages }),
+      this.api.addRoutes({ path, methods: withHead, integration: pages }),
     );
     for (const route of routes) {
       Validations.of(route).acknowledge({
@@ -114,7 +116,7 @@ export class SurveyApi extends Construct {
     }
     // Corrective actions: an owner's action page, and the customer's follow-up answer (a GET only shows).
     const actionRoutes = ['/a/{token}', '/v/{token}'].flatMap((path) =>
-      this.api.addRoutes({ path, methods: [HttpMethod.GET, HttpMethod.POST], integration: pages }),
+      this.api.addRoutes({ path, methods: withHead, integration: pages }),
     );
     for (const route of actionRoutes) {
       Validations.of(route).acknowledge({
@@ -125,10 +127,10 @@ export class SurveyApi extends Construct {
           'names one corrective action (and one recipient or follow-up round).',
       });
     }
-    // Report links from the managers' email: GET only, it redirects and changes nothing.
+    // Report links from the managers' email: GET (and HEAD) only, it redirects and changes nothing.
     for (const route of this.api.addRoutes({
       path: '/r/{token}',
-      methods: [HttpMethod.GET],
+      methods: [HttpMethod.GET, HttpMethod.HEAD],
       integration: pages,
     })) {
       Validations.of(route).acknowledge({

@@ -22,16 +22,24 @@ export interface Route {
   path: string;
 }
 
-/** The routes the stack gives the survey-page function (the survey, unsubscribe, report links). */
+/**
+ * The routes the stack gives the survey-page function (the survey, unsubscribe, report, action and follow-up
+ * links). As in API Gateway, HEAD is a route of its own: without one it would get the 404.
+ */
 export const SURVEY_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/s/{token}' },
+  { method: 'HEAD', path: '/s/{token}' },
   { method: 'POST', path: '/s/{token}' },
   { method: 'GET', path: '/u/{token}' },
+  { method: 'HEAD', path: '/u/{token}' },
   { method: 'POST', path: '/u/{token}' },
   { method: 'GET', path: '/r/{token}' },
+  { method: 'HEAD', path: '/r/{token}' },
   { method: 'GET', path: '/a/{token}' },
+  { method: 'HEAD', path: '/a/{token}' },
   { method: 'POST', path: '/a/{token}' },
   { method: 'GET', path: '/v/{token}' },
+  { method: 'HEAD', path: '/v/{token}' },
   { method: 'POST', path: '/v/{token}' },
 ];
 
@@ -244,6 +252,10 @@ export function writeResult(res: ServerResponse, result: unknown): boolean {
   if (Array.isArray(r.cookies) && r.cookies.length > 0) headers['set-cookie'] = r.cookies.map(String);
   const body =
     typeof r.body === 'string' ? Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8') : undefined;
+  // API Gateway sends the length of what it sends, unless the function said it (a HEAD's is its GET's).
+  const bodiless = r.statusCode < 200 || r.statusCode === 204 || r.statusCode === 304;
+  if (!bodiless && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-length'))
+    headers['content-length'] = String(body?.length ?? 0);
   res.writeHead(r.statusCode, headers);
   res.end(body);
   return true;

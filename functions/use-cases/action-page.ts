@@ -99,6 +99,7 @@ async function viewOf(
     action,
     viewer: viewer.email,
     ...(wave ? { questionnaire: wave.questionnaire } : {}),
+    ...(wave?.campaign.departments ? { departments: wave.campaign.departments } : {}),
   };
 }
 

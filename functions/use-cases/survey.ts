@@ -6,44 +6,28 @@ import { CONTACT_FIELD, CONTACT_VALUE, FORM_META_FIELDS } from '../domain/form-f
 import { LANGUAGES, type Language, toLanguage } from '../domain/language.ts';
 import { hasAnswered, type Invitation, type StoredResponse, type Wave } from '../domain/model.ts';
 import { preselectedRatings } from '../domain/one-click.ts';
+import { SWITCH_LANGUAGE_FIELD } from '../domain/pages/layout.ts';
 import { OPENED_FIELD, type SurveyFormView, WAVE_FIELD } from '../domain/pages/survey-page.ts';
 import type { Clock, SurveyStore } from '../domain/ports.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
 import { type Answers, score } from '../domain/scoring.ts';
 import { StoreBusyError } from '../domain/store-busy.ts';
 import { signOpenedAt, type TokenPurpose, verifyOpenedAt, verifyToken } from '../domain/token.ts';
+import {
+  AlreadyAnsweredError,
+  InvalidAnswersError,
+  LinkUnavailableError,
+  SubmitBusyError,
+} from './survey-errors.ts';
 import type { WaveLookup } from './waves.ts';
 
-/** Why a link cannot be used. For logs only: the caller sees one page for all of them. */
-export type UnavailableReason = 'bad-token' | 'unknown' | 'expired' | 'answered' | 'not-saved';
-
-/** The link names no invitation that can be used for this. */
-export class LinkUnavailableError extends Error {
-  constructor(readonly reason: UnavailableReason) {
-    super(`link unavailable: ${reason}`);
-    this.name = 'LinkUnavailableError';
-  }
-}
-
-/** The submitted answers are not complete or not valid; `form` is the form to show again. */
-export class InvalidAnswersError extends Error {
-  constructor(readonly form: SurveyFormView) {
-    super(`invalid answers: ${Object.keys(form.errors ?? {}).join(', ')}`);
-    this.name = 'InvalidAnswersError';
-  }
-}
-
-/**
- * The answers were not stored: the store stayed busy (throttled) through its retries. `form` shows them
- * again, every field as sent, to send once more; without it (the questionnaire could not be read either),
- * a page without the form says to try again.
- */
-export class SubmitBusyError extends Error {
-  constructor(readonly form?: SurveyFormView) {
-    super('answers not stored: the store is busy');
-    this.name = 'SubmitBusyError';
-  }
-}
+export {
+  AlreadyAnsweredError,
+  InvalidAnswersError,
+  LinkUnavailableError,
+  SubmitBusyError,
+  type UnavailableReason,
+} from './survey-errors.ts';
 
 /** A response the submit stored, and what the closed loop needs of it (use-cases/response-actions.ts). */
 export interface StoredSubmit {
@@ -89,9 +73,18 @@ export async function invitationFor(
   return invitation;
 }
 
-async function answerable(deps: SurveyDeps, token: string): Promise<{ invitation: Invitation; wave: Wave }> {
+/**
+ * The invitation a survey link names and its wave, if it can still be answered. An answered one raises
+ * AlreadyAnsweredError in `language` (the one chosen on the page) or else the invitation's.
+ */
+async function answerable(
+  deps: SurveyDeps,
+  token: string,
+  language?: Language,
+): Promise<{ invitation: Invitation; wave: Wave }> {
   const invitation = await invitationFor(deps, 'survey', token);
-  if (hasAnswered(invitation)) throw new LinkUnavailableError('answered');
+  const answered = () => new AlreadyAnsweredError(language ?? toLanguage(invitation.customer.language));
+  if (hasAnswered(invitation)) throw answered();
   if (deps.clock.now().getTime() >= Date.parse(invitation.expiresAt))
     throw new LinkUnavailableError('expired');
   const wave = await deps.waves(invitation.campaignId, invitation.waveId);
@@ -102,7 +95,7 @@ async function answerable(deps: SurveyDeps, token: string): Promise<{ invitation
     isAnonymous(wave.campaign) &&
     (await deps.store.hasAnonymousResponse(anonymousResponseId(deps.secret, invitation.id)))
   )
-    throw new LinkUnavailableError('answered');
+    throw answered();
   return { invitation, wave };
 }
 
@@ -135,7 +128,7 @@ export async function openSurvey(
   deps: SurveyDeps,
   input: { token: string; language?: Language; query?: Record<string, string | undefined> },
 ): Promise<SurveyFormView> {
-  const { invitation, wave } = await answerable(deps, input.token);
+  const { invitation, wave } = await answerable(deps, input.token, input.language);
   const values = preselectedRatings(wave.questionnaire, input.query ?? {});
   return formView(invitation, wave, input.language ?? toLanguage(invitation.customer.language), {
     opened: signOpenedAt(deps.secret, invitation.id, deps.clock.now()),
@@ -162,7 +155,7 @@ const contactRequested = (wave: Wave, form: Record<string, string>): boolean =>
 
 /** The form's answer fields: the page's own fields (lang, wave, …) are not answers and get no errors. */
 function answerFields(form: Record<string, string>): Record<string, string> {
-  const meta: readonly string[] = [...FORM_META_FIELDS, WAVE_FIELD, CONTACT_FIELD];
+  const meta: readonly string[] = [...FORM_META_FIELDS, WAVE_FIELD, CONTACT_FIELD, SWITCH_LANGUAGE_FIELD];
   return Object.fromEntries(Object.entries(form).filter(([k]) => !meta.includes(k)));
 }
 
@@ -297,12 +290,12 @@ async function storeAnswers(
       const contact = contactRequested(named, input.form);
       const response = toResponse(named.questionnaire, parsed.answers, formLanguage, now, cleaning, contact);
       const outcome = await deps.store.saveResponse(id, response, now, named);
-      if (outcome !== 'stored') throw new LinkUnavailableError('not-saved');
+      if (outcome !== 'stored') return notSaved(deps, id, formLanguage);
       return { language: formLanguage, response, stored: { wave: named, invitationId: id, response, at } };
     }
   }
 
-  const { invitation, wave } = await answerable(deps, input.token);
+  const { invitation, wave } = await answerable(deps, input.token, formLanguage ?? input.language);
   const language = formLanguage ?? input.language ?? toLanguage(invitation.customer.language);
   Object.assign(seen, { wave, language });
   const parsed = parseAnswers(wave.questionnaire, fields);
@@ -327,7 +320,11 @@ async function storeAnswers(
   if (isAnonymous(wave.campaign)) {
     const answer = anonymousAnswer(deps, invitation, response, at);
     const outcome = await deps.store.saveAnonymousResponse(invitation.id, answer, now);
-    if (outcome !== 'stored') throw new LinkUnavailableError('not-saved');
+    // Its id is fixed, so a store that refuses it holds it already, unless the link expired meanwhile.
+    if (outcome !== 'stored')
+      throw (await deps.store.hasAnonymousResponse(answer.id))
+        ? new AlreadyAnsweredError(language)
+        : new LinkUnavailableError('not-saved');
     return {
       language,
       response,
@@ -338,8 +335,41 @@ async function storeAnswers(
     campaignId: invitation.campaignId,
     waveId: invitation.waveId,
   });
-  if (outcome !== 'stored') throw new LinkUnavailableError('not-saved');
+  if (outcome !== 'stored') return notSaved(deps, invitation.id, language);
   return { language, response, stored: { wave, invitationId: invitation.id, invitation, response, at } };
+}
+
+/**
+ * Why the conditional write stored nothing: a response is there (a concurrent or earlier submit), which the
+ * link's holder may learn; anything else (expired meanwhile, a form naming another wave) is unavailable.
+ */
+async function notSaved(deps: SurveyDeps, id: string, language: Language): Promise<never> {
+  const invitation = await deps.store.getInvitation(id);
+  if (invitation && hasAnswered(invitation)) throw new AlreadyAnsweredError(language);
+  throw new LinkUnavailableError('not-saved');
+}
+
+/**
+ * POST /s/{token} from the language switch: the same form in `language`, with everything chosen and typed
+ * kept as sent (and its opening time), storing nothing. Unanswerable links fail as a GET would; a busy
+ * store as a busy submit does, without the form.
+ */
+export async function switchSurveyLanguage(
+  deps: SurveyDeps,
+  input: { token: string; form: Record<string, string>; language?: Language },
+): Promise<SurveyFormView> {
+  // A store too busy to read says so (503, "go back and send again"), as a busy submit does.
+  const { invitation, wave } = await answerable(deps, input.token, input.language).catch((e: unknown) => {
+    throw e instanceof StoreBusyError ? new SubmitBusyError() : e;
+  });
+  const language = input.language ?? toLanguage(invitation.customer.language);
+  const submitted = input.form[OPENED_FIELD];
+  const opened = verifyOpenedAt(deps.secret, invitation.id, submitted)
+    ? submitted
+    : signOpenedAt(deps.secret, invitation.id, deps.clock.now());
+  const fields = answerFields(input.form);
+  const values = contactRequested(wave, input.form) ? { ...fields, [CONTACT_FIELD]: CONTACT_VALUE } : fields;
+  return formView(invitation, wave, language, { opened, values });
 }
 
 /** An anonymous campaign's answer (domain/anonymity.ts): apart from the invitation, dated by the day only. */

@@ -78,10 +78,14 @@ describe('survey in a real browser', () => {
     expect(await survey.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(errors).toEqual([]);
 
-    // A second visit finds the link used, without saying so.
+    // Back to the form and reload: the link says it was answered, in English, and offers no form.
     await survey.goBack();
     await survey.reload();
-    await expect.poll(() => survey.getByRole('button', { name: 'Submit' }).count()).toBe(0);
+    await expect
+      .poll(() => survey.getByRole('heading', { level: 1 }).textContent())
+      .toBe('Thank you — we already have your answer');
+    expect(await survey.locator('html').getAttribute('lang')).toBe('en');
+    expect(await survey.getByRole('button', { name: 'Submit' }).count()).toBe(0);
     await context.close();
   });
 

@@ -56,6 +56,18 @@ const view = (a: CorrectiveAction, extra = {}) => ({
 });
 
 describe('actionPage', () => {
+  it('should name the department as the campaign names it, in the page language, and by its id without names', () => {
+    const zh = actionPage(view(action(), { departments: demoCampaign.departments }));
+    const en = actionPage(view(action(), { language: 'en', departments: demoCampaign.departments }));
+    const bare = actionPage(view(action(), { language: 'en' }));
+
+    expect(zh).toContain('<dd>南方大区</dd>');
+    expect(zh).toMatch(/<title>[^<]*南方大区<\/title>/);
+    expect(en).toContain('<dd>South region</dd>');
+    expect(en).not.toContain('south-region');
+    expect(bare).toContain('<dd>south-region</dd>');
+  });
+
   it('should offer acknowledge and resolve while open, and only resolve once acknowledged', () => {
     const open = actionPage(view(action()));
     const acknowledged = actionPage(view(action({ status: 'acknowledged' })));

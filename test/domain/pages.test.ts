@@ -60,7 +60,7 @@ describe('survey page', () => {
     }
     expect(page).toContain('<input type="hidden" name="lang" value="en">');
     expect(page).toContain('<input type="hidden" name="wave" value="demo/demo-20250101T0100">');
-    expect(page).toContain('<form method="post" novalidate>');
+    expect(page).toContain('<form method="post" id="survey" novalidate>');
     expect(page).toContain('Please answer by Wednesday 15 January 2025, 17:00 (China Standard Time).');
     expect(new Set(ids(page)).size).toBe(ids(page).length);
   });
@@ -72,7 +72,9 @@ describe('survey page', () => {
     expect(page).toContain('尊敬的王伟：');
     expect(page).toContain('非常满意');
     expect(page).toContain('请于 2025年1月15日（星期三）17:00（中国标准时间）前作答。');
-    expect(page).toContain('<a href="?lang=en" hreflang="en" lang="en"');
+    expect(page).toContain(
+      '<button type="submit" form="survey" name="switchLang" value="en" formnovalidate lang="en" aria-label="Switch to English">English</button>',
+    );
     expect(page).not.toContain('Very satisfied');
   });
 

@@ -52,7 +52,7 @@ describe('GET /a/{token}', () => {
     const body = res.body ?? '';
     expect(body).toContain('<html lang="en">');
     expect(body).toContain('Quarterly customer satisfaction survey');
-    expect(body).toContain('north-region');
+    expect(body).toContain('<dd>North region</dd>');
     expect(body).toContain('<dd>Open</dd>');
     expect(body).toContain(`<dd>${action.dueDate}</dd>`);
     expect(body).toContain('Total score 52 is below 70');

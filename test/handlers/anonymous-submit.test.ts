@@ -75,7 +75,7 @@ describe('anonymous answers, exactly once', () => {
       Array.from({ length: 5 }, () => call('POST /s/{token}', { token: surveyToken, form: form() })),
     );
 
-    expect(posts.map((p) => p.statusCode).sort()).toEqual([200, 404, 404, 404, 404]);
+    expect(posts.map((p) => p.statusCode).sort()).toEqual([200, 409, 409, 409, 409]);
     expect(await responseItems()).toHaveLength(before + 1);
     // Nothing on the invitation says it was answered: the response, found by its id, does.
     expect(await store.getInvitation(invitation.id)).toEqual(seeded);
@@ -83,7 +83,8 @@ describe('anonymous answers, exactly once', () => {
       true,
     );
     const again = await call('POST /s/{token}', { token: surveyToken, form: form() });
-    expect(again.statusCode).toBe(404);
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('<h1>Thank you — we already have your answer</h1>');
     expect(await responseItems()).toHaveLength(before + 1);
   });
 
@@ -101,8 +102,9 @@ describe('anonymous answers, exactly once', () => {
     const direct = await store.saveAnonymousResponse(invitation.id, answer, new Date().toISOString());
 
     // The retry is told the survey is answered, the answer stands, and the invitation was never written.
-    expect(retry.statusCode).toBe(404);
-    expect(page.statusCode).toBe(404);
+    expect(retry.statusCode).toBe(409);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<h1>谢谢您——我们已经收到您的回答</h1>');
     expect(direct).toBe('unavailable');
     expect(await responseItems()).toHaveLength(before.length);
     expect((await responseItems()).find((r) => r.id === id)?.response).toMatchObject({ total: 77 });

@@ -121,7 +121,7 @@ describe('GET /s/{token}', () => {
     expect(await store.getInvitation(invitation.id)).toEqual(before);
   });
 
-  it('should show an English customer the English survey, and switch language on ?lang=', async () => {
+  it('should show an English customer the English survey, with a language switch that submits the form, and switch on ?lang=', async () => {
     const { surveyToken } = await seedInvitation(await freshWave(), {
       customer: { language: 'en', name: 'Alice' },
     });
@@ -132,7 +132,11 @@ describe('GET /s/{token}', () => {
 
     expect(english.body).toContain('<html lang="en">');
     expect(english.body).toContain('Dear Alice,');
-    expect(english.body).toContain('<a href="?lang=zh-CN"');
+    expect(english.body).toContain(
+      '<button type="submit" form="survey" name="switchLang" value="zh-CN" formnovalidate lang="zh-CN" aria-label="切换到中文">中文</button>',
+    );
+    expect(english.body).toContain('<form method="post" id="survey" novalidate>');
+    expect(english.body).not.toContain('?lang=');
     expect(chinese.body).toContain('<html lang="zh-CN">');
     expect(chinese.body).toContain('<input type="hidden" name="lang" value="zh-CN">');
     expect(unknown.body).toContain('<html lang="en">');
@@ -178,14 +182,14 @@ describe('POST /s/{token}', () => {
     expect(Date.parse(stored!.response!.answeredAt)).toBeGreaterThanOrEqual(before - 1000);
   });
 
-  it('should turn a second submit away with the link-unavailable page and keep the first answer', async () => {
+  it('should turn a second submit away with 409 and the already-answered page, and keep the first answer', async () => {
     const { invitation, surveyToken } = await seedInvitation(await freshWave());
     await call('POST /s/{token}', { token: surveyToken, form: formAt('very-satisfied') });
 
     const again = await call('POST /s/{token}', { token: surveyToken, form: formAt('very-dissatisfied') });
 
-    expect(again.statusCode).toBe(404);
-    expect(again.body).toContain('此链接已无法使用');
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('<h1>谢谢您——我们已经收到您的回答</h1>');
     const stored = await store.getInvitation(invitation.id);
     expect(stored?.response).toMatchObject({ total: 100, grade: 'A' });
   });
@@ -258,7 +262,7 @@ describe('POST /s/{token}', () => {
 
     const codes = results.map((r) => r.statusCode);
     expect(codes.filter((c) => c === 200)).toHaveLength(1);
-    expect(codes.filter((c) => c === 404)).toHaveLength(19);
+    expect(codes.filter((c) => c === 409)).toHaveLength(19);
     const winner = codes.indexOf(200);
     const stored = await store.getInvitation(invitation.id);
     expect(stored?.response?.comments).toEqual({ suggestions: `attempt ${winner}` });
@@ -397,7 +401,7 @@ describe('POST /s/{token}', () => {
 });
 
 describe('links that cannot be used', () => {
-  it('should answer unknown, expired, used and forged links with the same status and page', async () => {
+  it('should answer unknown, expired, forged and malformed links with the same status and page', async () => {
     const w = await freshWave();
     const expired = await seedInvitation(w, { expiresAt: new Date(Date.now() - 1000).toISOString() });
     const used = await seedInvitation(w);
@@ -406,7 +410,6 @@ describe('links that cannot be used', () => {
     const tokens = {
       unknown: signToken(secret, 'survey', invitationId(w.waveId, 'nobody')),
       expired: expired.surveyToken,
-      used: used.surveyToken,
       forged: `${used.invitation.id}.${'A'.repeat(22)}`,
       unsubscribeToken: used.unsubscribeToken,
       garbage: '<script>',
@@ -452,7 +455,7 @@ describe('links that cannot be used', () => {
     const res = (await handler(event, lambdaContext())) as HttpResult;
 
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('<form method="post" novalidate>');
+    expect(res.body).toContain('<form method="post" id="survey" novalidate>');
   });
 });
 

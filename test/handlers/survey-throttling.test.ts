@@ -170,7 +170,7 @@ describe('POST /s/{token} under DynamoDB throttling', () => {
     const stored = await store.getInvitation(invitation.id);
     expect(stored?.response?.ratings).toEqual(MIXED);
     expect(stored?.response?.comments).toEqual({ suggestions: comment });
-    expect((await call('POST /s/{token}', { token: surveyToken, form: again })).statusCode).toBe(404);
+    expect((await call('POST /s/{token}', { token: surveyToken, form: again })).statusCode).toBe(409);
   });
 
   it("should keep a one-click answer and its comment through a 503, in the customer's English", async () => {
@@ -196,8 +196,9 @@ describe('POST /s/{token} under DynamoDB throttling', () => {
     expect(busy.body).toMatch(/<title>Please try again · /);
     expect(busy.body).toContain('<h2 id="busy-title">Please try again</h2>');
     expect(formOf(busy.body!)).toEqual(form);
-    // No language switch: following it would load the form again without the answers.
+    // The language switch submits the form, answers and all: no link that would load it again empty.
     expect(busy.body).not.toContain('?lang=');
+    expect(busy.body).toContain('name="switchLang" value="zh-CN"');
     expect((await store.getInvitation(invitation.id))?.response).toBeUndefined();
     const retried = await call('POST /s/{token}', { token: surveyToken, form: formOf(busy.body!) });
     expect(retried.statusCode).toBe(200);
@@ -212,6 +213,27 @@ describe('POST /s/{token} under DynamoDB throttling', () => {
 
     // Act
     const res = await call('POST /s/{token}', { token: surveyToken, form: ratingFields(MIXED) });
+    restore?.();
+
+    // Assert
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('5');
+    expect(res.body).toContain('请重试');
+    expect(res.body).toContain('Please try again');
+    expect((await store.getInvitation(invitation.id))?.response).toBeUndefined();
+  });
+
+  it('should answer a language switch the table is too busy to read with 503 in both languages, storing nothing', async () => {
+    // Arrange
+    const wave = await seedWave();
+    const { invitation, surveyToken } = await seedInvitation(wave);
+    throttleTable({ failures: Number.POSITIVE_INFINITY, on: 'invitation-read' });
+
+    // Act
+    const res = await call('POST /s/{token}', {
+      token: surveyToken,
+      form: { ...ratingFields(MIXED), lang: 'zh-CN', switchLang: 'en' },
+    });
     restore?.();
 
     // Assert

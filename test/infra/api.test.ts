@@ -38,7 +38,7 @@ describe('HTTP API', () => {
   const envOf = (of: Synthesised, name: 'survey-page' | 'send' | 'report') =>
     resourcesOf(of.statelessTemplate)[id(functionsOf(of)[name].fn)]!.Properties.Environment.Variables;
 
-  it('should route GET and POST of /s, /u, /a and /v/{token}, GET /r/{token}, and nothing else, to the survey page', () => {
+  it('should route GET, HEAD and POST of /s, /u, /a and /v/{token}, GET and HEAD /r/{token}, and nothing else, to the survey page', () => {
     // Arrange
     const routes = Object.values(s.statelessTemplate.findResources('AWS::ApiGatewayV2::Route'));
 
@@ -55,6 +55,11 @@ describe('HTTP API', () => {
       'GET /s/{token}',
       'GET /u/{token}',
       'GET /v/{token}',
+      'HEAD /a/{token}',
+      'HEAD /r/{token}',
+      'HEAD /s/{token}',
+      'HEAD /u/{token}',
+      'HEAD /v/{token}',
       'POST /a/{token}',
       'POST /s/{token}',
       'POST /u/{token}',

@@ -165,6 +165,52 @@ describe('HTTP bridge', () => {
     expect(Buffer.from(await res.arrayBuffer()).toString()).toBe('bytes\u0000here');
   });
 
+  it('should route HEAD to the handler as HEAD, and send its headers and the length it names, with no body', async () => {
+    // Arrange: a handler answering HEAD as the survey page does (the GET's length, no body).
+    const page = '<!doctype html><title>é</title>';
+    const methods: string[] = [];
+    bridge = await startHttpBridge({
+      handler: async (event) => {
+        methods.push(`${event.requestContext.http.method} ${event.routeKey}`);
+        const head = event.requestContext.http.method === 'HEAD';
+        return {
+          statusCode: 200,
+          headers: {
+            'content-type': 'text/html; charset=utf-8',
+            ...(head ? { 'content-length': String(Buffer.byteLength(page)) } : {}),
+          },
+          ...(head ? {} : { body: page }),
+        };
+      },
+    });
+
+    const base = bridge.url;
+
+    // Act
+    const get = await fetch(`${base}/s/abc`);
+    const head = await fetch(`${base}/s/abc`, { method: 'HEAD' });
+    const others = await Promise.all(
+      ['u', 'r', 'a', 'v'].map((r) => fetch(`${base}/${r}/abc`, { method: 'HEAD' })),
+    );
+
+    // Assert: the same status, type and length; HEAD has no body; every GET route has its HEAD.
+    expect(await get.text()).toBe(page);
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(page)));
+    expect(get.headers.get('content-length')).toBe(String(Buffer.byteLength(page)));
+    expect(await head.text()).toBe('');
+    expect(others.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(methods.sort()).toEqual([
+      'GET GET /s/{token}',
+      'HEAD HEAD /a/{token}',
+      'HEAD HEAD /r/{token}',
+      'HEAD HEAD /s/{token}',
+      'HEAD HEAD /u/{token}',
+      'HEAD HEAD /v/{token}',
+    ]);
+  });
+
   it("should answer API Gateway's 404 for paths and methods with no route", async () => {
     // Arrange
     const calls: APIGatewayProxyEventV2[] = [];

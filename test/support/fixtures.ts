@@ -132,6 +132,11 @@ export async function seedCustomers(list: Array<Customer | InvitedCustomer>): Pr
 }
 
 export type Route =
+  | 'HEAD /s/{token}'
+  | 'HEAD /u/{token}'
+  | 'HEAD /r/{token}'
+  | 'HEAD /a/{token}'
+  | 'HEAD /v/{token}'
   | 'GET /s/{token}'
   | 'POST /s/{token}'
   | 'GET /u/{token}'

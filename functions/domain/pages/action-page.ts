@@ -1,5 +1,6 @@
 import { MAX_ACTION_TEXT } from '../actions/lifecycle.ts';
 import { type CorrectiveAction, PENDING_STATUSES } from '../actions/model.ts';
+import { type DepartmentNames, departmentName } from '../department-names.ts';
 import type { Language } from '../language.ts';
 import type { Questionnaire } from '../questionnaire.ts';
 import { ACTION_TEXTS, type ActionFieldError } from './action-texts.ts';
@@ -16,6 +17,8 @@ export interface ActionPageView {
   action: CorrectiveAction;
   /** The wave's questionnaire (labels of items, levels and questions); ids are shown without it. */
   questionnaire?: Questionnaire;
+  /** The campaign's display names of departments (ids are shown without them). */
+  departments?: DepartmentNames;
   /** The address the link was sent to. */
   viewer: string;
   /** What the POST just did, confirmed at the top. */
@@ -63,6 +66,7 @@ export function actionPage(view: ActionPageView): string {
   const t = ACTION_TEXTS[lang];
   const l = labels(view.questionnaire, lang);
   const at = (iso: string | undefined) => formatInstant(iso, lang, a.timeZone);
+  const department = departmentName(view.departments, a.department, lang);
 
   const reasons = a.reasons.map((r) => {
     const names =
@@ -143,11 +147,11 @@ ${
 
   const body = html`<h1>${t.title}</h1>
 ${view.done && html`<p class="done" role="status">${t.done[view.done]}</p>\n`}${view.conflict && html`<p class="summary" role="alert">${t.conflict}</p>\n`}<dl>
-${row(t.campaign, a.campaignName[lang])}${row(t.department, a.department)}${row(t.status, t.statuses[a.status])}${row(t.dueDate, a.dueDate)}${row(t.openedAt, at(a.openedAt))}${a.round > 0 && row(t.round, String(a.round + 1))}</dl>
+${row(t.campaign, a.campaignName[lang])}${row(t.department, department)}${row(t.status, t.statuses[a.status])}${row(t.dueDate, a.dueDate)}${row(t.openedAt, at(a.openedAt))}${a.round > 0 && row(t.round, String(a.round + 1))}</dl>
 <h2>${t.reasons}</h2>
 <ul>${reasons}</ul>
 ${answers}${a.source.kind === 'response' ? contact : html`<p class="note">${t.noCustomer}</p>\n`}${resolution}${acknowledge}${resolve}${history}<p class="note">${t.viewingAs(view.viewer)}</p>`;
-  return layout({ language: lang, title: `${t.title} · ${a.department}`, body, languageSwitch: true });
+  return layout({ language: lang, title: `${t.title} · ${department}`, body, languageSwitch: true });
 }
 
 function resolveForm(view: ActionPageView): SafeHtml {

@@ -14,6 +14,7 @@ export const STYLESHEET = [
   'body{margin:0;font:1.0625rem/1.55 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;color:var(--fg);background:var(--bg)}',
   'header,main{max-width:40rem;margin:0 auto;padding:1rem}',
   'header{display:flex;justify-content:flex-end;padding-bottom:0}',
+  'header button{width:auto;min-height:3rem;padding:.75rem 0;background:none;color:var(--accent);font-weight:400;text-decoration:underline}',
   'h1{font-size:1.5rem;line-height:1.3;margin:.5rem 0 1rem}',
   'h2{font-size:1.2rem;margin:0 0 .5rem}',
   'a{color:var(--accent)}',
@@ -27,6 +28,7 @@ export const STYLESHEET = [
   '.opt:focus-within{outline:3px solid var(--accent);outline-offset:2px}',
   '.field{margin:0 0 1.25rem}',
   '.field label{display:block;font-weight:600;margin-bottom:.25rem}',
+  '.field label.opt{display:flex;margin-bottom:0}',
   'textarea{display:block;width:100%;min-height:8rem;font:inherit;padding:.5rem .75rem;border:1px solid var(--line);border-radius:.5rem;background:var(--bg);color:inherit}',
   '[aria-invalid=true]{border:2px solid var(--err)}',
   '.error{color:var(--err);font-weight:600;margin:.25rem 0}',
@@ -48,17 +50,33 @@ export interface LayoutOptions {
   language: Language;
   title: string;
   body: SafeHtml;
-  /** Offer links that reload this page in the other languages (`?lang=`). */
-  languageSwitch?: boolean;
+  /**
+   * Offer the other languages: `true`, links that reload this page (`?lang=`); `{ form }`, submit buttons of
+   * that form (by id) naming the language in SWITCH_LANGUAGE_FIELD, so what was filled in comes along.
+   * `submit` names the form's own submit, which a hidden button ahead of them repeats (see below).
+   */
+  languageSwitch?: boolean | { form: string; submit: string };
 }
+
+/** The field a language-switch button sends, valued with the language to show the form in. */
+export const SWITCH_LANGUAGE_FIELD = 'switchLang';
 
 export function layout({ language, title, body, languageSwitch }: LayoutOptions): string {
   const others = LANGUAGES.filter((l) => l !== language);
+  /*
+   * Buttons outside their form, tied to it by `form=`: they work without JavaScript and skip validation.
+   * A form's default button (the one Enter in a field presses) is its first submit button in the document,
+   * so a hidden copy of its own submit comes first: Enter sends the answers, never switches the language.
+   */
+  const ownSubmit =
+    typeof languageSwitch === 'object' &&
+    html`<button type="submit" form="${languageSwitch.form}" hidden tabindex="-1">${languageSwitch.submit}</button>`;
   const nav =
     languageSwitch &&
-    html`<header><nav>${others.map(
-      (l) =>
-        html`<a href="?lang=${l}" hreflang="${l}" lang="${l}" aria-label="${TEXTS[l].switchTo}">${TEXTS[l].languageName}</a>`,
+    html`<header>${ownSubmit}<nav aria-label="${TEXTS[language].languages}">${others.map((l) =>
+      languageSwitch === true
+        ? html`<a href="?lang=${l}" hreflang="${l}" lang="${l}" aria-label="${TEXTS[l].switchTo}">${TEXTS[l].languageName}</a>`
+        : html`<button type="submit" form="${languageSwitch.form}" name="${SWITCH_LANGUAGE_FIELD}" value="${l}" formnovalidate lang="${l}" aria-label="${TEXTS[l].switchTo}">${TEXTS[l].languageName}</button>`,
     )}</nav></header>`;
   return html`<!doctype html>
 <html lang="${language}">

@@ -18,7 +18,25 @@ export function thankYouPage(language: Language): string {
   });
 }
 
-/** One page for unknown, expired, answered and malformed links, so none of them can be told apart. */
+/**
+ * A validly signed survey link whose invitation was already answered (a second submit, Back after
+ * submitting, the email opened again), in the invitation's language or the one chosen on the page. It says
+ * that much and nothing else: no answers, no name, no campaign.
+ */
+export function alreadyAnsweredPage(language: Language): string {
+  const t = TEXTS[language];
+  return layout({
+    language,
+    title: t.answeredTitle,
+    body: html`<h1>${t.answeredTitle}</h1>\n<p>${t.answeredBody}</p>`,
+    languageSwitch: true,
+  });
+}
+
+/**
+ * One page for unknown, expired, forged and malformed links, so none of them can be told apart (an answered
+ * link with a valid signature gets alreadyAnsweredPage instead).
+ */
 export function linkUnavailablePage(): string {
   return bilingualLayout((l) => ({
     title: TEXTS[l].unavailableTitle,

@@ -46,6 +46,9 @@ const optionId = (field: string, levelId: string): string => `${field}_${levelId
 /** The hidden field naming the form's wave: `{campaignId}/{waveId}` (neither id can hold a `/`). */
 export const WAVE_FIELD = 'wave';
 
+/** The form's id, which the language switch's buttons (in the page header) name. */
+export const SURVEY_FORM_ID = 'survey';
+
 /** The hidden field carrying `opened` (one of the form's meta fields in answers.ts). */
 export const OPENED_FIELD = 'opened';
 
@@ -160,12 +163,17 @@ ${values[field] ?? ''}</textarea>
   const answerBy = view.expiresAt && `${deadlineText(view.expiresAt, view.timeZone, lang)} `;
   const body: SafeHtml = html`<h1>${q.title[lang]}</h1>
 ${busy}${summary}${view.customerName !== undefined && html`<p>${t.greeting(view.customerName)}</p>\n`}${view.anonymous && html`<p class="anonymous">${t.anonymousNote}</p>\n`}${view.delivery && html`<p>${t.delivery(view.delivery)}</p>\n`}${q.intro && html`<p>${q.intro[lang]}</p>\n`}<p class="note">${answerBy}${t.requiredNote}</p>
-<form method="post" novalidate>
+<form method="post" id="${SURVEY_FORM_ID}" novalidate>
 <input type="hidden" name="lang" value="${lang}">
 <input type="hidden" name="${WAVE_FIELD}" value="${view.wave.campaignId}/${view.wave.waveId}">
 ${view.opened ? html`<input type="hidden" name="${OPENED_FIELD}" value="${view.opened}">\n` : ''}${categories}${choices}${comments}${contact}<button type="submit">${t.submit}</button>
 </form>`;
-  // A busy page's title says so first; it offers no language switch, which would reload the form empty.
-  const title = view.busy ? `${t.busyTitle} · ${q.title[lang]}` : q.title[lang];
-  return layout({ language: lang, title, body, languageSwitch: !view.busy });
+  // A busy page's or a refused form's title says so first, so a screen reader announces it on arrival.
+  const title = view.busy
+    ? `${t.busyTitle} · ${q.title[lang]}`
+    : errorFields.length > 0
+      ? `${t.errorTitle(errorFields.length)} — ${q.title[lang]}`
+      : q.title[lang];
+  // The switch submits this form (answers and all) to be shown again in the other language, storing nothing.
+  return layout({ language: lang, title, body, languageSwitch: { form: SURVEY_FORM_ID, submit: t.submit } });
 }

@@ -6,8 +6,9 @@ export interface PageTexts {
   /** Name of this language in itself, for the link that switches to it. */
   languageName: string;
   switchTo: string;
+  /** The name of the language switch's navigation landmark. */
+  languages: string;
   greeting: (name: string) => string;
-  answerBy: (date: string) => string;
   /** An event-triggered survey names the delivery it is about (YYYY-MM-DD). */
   delivery: (date: string) => string;
   requiredNote: string;
@@ -23,9 +24,14 @@ export interface PageTexts {
   sendThisAnswer: string;
   oneTapHint: string;
   errorSummary: string;
+  /** The start of the title of a form shown again with `count` problems (read first by screen readers). */
+  errorTitle: (count: number) => string;
   fieldError: (error: FieldError, label: string, maxLength?: number) => string;
   thanksTitle: string;
   thanksBody: string;
+  /** A validly signed link whose survey was already answered: says so, and nothing else. */
+  answeredTitle: string;
+  answeredBody: string;
   unavailableTitle: string;
   unavailableBody: string;
   reportUnavailableTitle: string;
@@ -53,8 +59,8 @@ export interface PageTexts {
 const zhCN: PageTexts = {
   languageName: '中文',
   switchTo: '切换到中文',
+  languages: '语言',
   greeting: (name) => `尊敬的${name}：`,
-  answerBy: (date) => `请于${date}前填写。`,
   delivery: (date) => `本问卷针对 ${date} 交付给您的产品和服务。`,
   requiredNote: '带 * 的题目为必答题。',
   anonymousNote:
@@ -67,6 +73,7 @@ const zhCN: PageTexts = {
   sendThisAnswer: '提交此答案',
   oneTapHint: '可以直接提交这一项，也可以继续回答下面的问题后再提交。',
   errorSummary: '请检查以下回答',
+  errorTitle: (count) => `错误：${count} 个问题`,
   fieldError: (error, label, maxLength) =>
     error === 'required'
       ? `请为“${label}”选择一项。`
@@ -75,6 +82,8 @@ const zhCN: PageTexts = {
         : `请为“${label}”选择列出的选项之一。`,
   thanksTitle: '感谢您的反馈',
   thanksBody: '您的回答已经收到。我们会认真研究您的意见，用于改进我们的产品和服务。',
+  answeredTitle: '谢谢您——我们已经收到您的回答',
+  answeredBody: '这份问卷已经提交过了，无需再次填写。您可以关闭此页面。',
   unavailableTitle: '此链接已无法使用',
   unavailableBody:
     '此链接可能已经提交过回答、已经过期，或者不完整。如果您是从邮件中复制的链接，请确认复制了完整的地址。',
@@ -102,8 +111,8 @@ const zhCN: PageTexts = {
 const en: PageTexts = {
   languageName: 'English',
   switchTo: 'Switch to English',
+  languages: 'Language',
   greeting: (name) => `Dear ${name},`,
-  answerBy: (date) => `Please answer by ${date}.`,
   delivery: (date) => `This survey is about your delivery of ${date}.`,
   requiredNote: 'Questions marked * need an answer.',
   anonymousNote:
@@ -116,6 +125,7 @@ const en: PageTexts = {
   sendThisAnswer: 'Send this answer',
   oneTapHint: 'You can send this answer now, or answer the questions below first.',
   errorSummary: 'Please check these answers',
+  errorTitle: (count) => `Error: ${count} ${count === 1 ? 'problem' : 'problems'}`,
   fieldError: (error, label, maxLength) =>
     error === 'required'
       ? `Choose an answer for “${label}”.`
@@ -125,6 +135,9 @@ const en: PageTexts = {
   thanksTitle: 'Thank you for your feedback',
   thanksBody:
     'We have received your answers. We read every response and use it to improve our products and services.',
+  answeredTitle: 'Thank you — we already have your answer',
+  answeredBody:
+    'This survey has already been answered, so there is nothing more to do. You can close this page.',
   unavailableTitle: 'This link can no longer be used',
   unavailableBody:
     'It may have been answered already, have expired, or be incomplete. If you copied it from an email, check that you copied the whole address.',

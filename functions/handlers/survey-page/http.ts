@@ -14,12 +14,22 @@ import {
   parseUrlEncoded,
 } from '../../domain/pages/form-body.ts';
 import { STYLESHEET } from '../../domain/pages/layout.ts';
-import { linkUnavailablePage, problemPage, reportLinkUnavailablePage } from '../../domain/pages/notices.ts';
+import {
+  alreadyAnsweredPage,
+  linkUnavailablePage,
+  problemPage,
+  reportLinkUnavailablePage,
+} from '../../domain/pages/notices.ts';
 import { surveyPage } from '../../domain/pages/survey-page.ts';
 import { verifyConfirmPage, verifyNotCountedPage } from '../../domain/pages/verify-page.ts';
 import { ActionConflictError, ActionFormError } from '../../use-cases/action-page.ts';
 import { ReportLinkUnavailableError } from '../../use-cases/report-link.ts';
-import { InvalidAnswersError, LinkUnavailableError, SubmitBusyError } from '../../use-cases/survey.ts';
+import {
+  AlreadyAnsweredError,
+  InvalidAnswersError,
+  LinkUnavailableError,
+  SubmitBusyError,
+} from '../../use-cases/survey.ts';
 import { VerificationFormError, VerificationNotCountedError } from '../../use-cases/verification.ts';
 
 /*
@@ -29,16 +39,24 @@ import { VerificationFormError, VerificationNotCountedError } from '../../use-ca
 
 export const ROUTES = [
   'GET /s/{token}',
+  'HEAD /s/{token}',
   'POST /s/{token}',
   'GET /u/{token}',
+  'HEAD /u/{token}',
   'POST /u/{token}',
   'GET /r/{token}',
+  'HEAD /r/{token}',
   'GET /a/{token}',
+  'HEAD /a/{token}',
   'POST /a/{token}',
   'GET /v/{token}',
+  'HEAD /v/{token}',
   'POST /v/{token}',
 ] as const;
 export type Route = (typeof ROUTES)[number];
+
+/** The routes that answer as their GET does, without the body (link checkers use HEAD). */
+export type HeadRoute = Extract<Route, `HEAD ${string}`>;
 
 const Event = z.object({
   routeKey: z.string().optional(),
@@ -163,7 +181,12 @@ export function errorPages(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
   return {
     onError: (request) => {
       const error = request.error;
-      if (error instanceof LinkUnavailableError) {
+      if (error instanceof AlreadyAnsweredError) {
+        // A page to show (200) when a link is opened again; a repeated submit is a conflict (409).
+        const status = methodOf(request.event) === 'POST' ? ALREADY_ANSWERED_POST_STATUS : 200;
+        logger.info('survey already answered', { status });
+        request.response = page(status, alreadyAnsweredPage(error.language));
+      } else if (error instanceof LinkUnavailableError) {
         logger.info('link unavailable', { reason: error.reason });
         request.response = page(LINK_UNAVAILABLE_STATUS, linkUnavailablePage());
       } else if (error instanceof ReportLinkUnavailableError) {
@@ -196,7 +219,31 @@ export function errorPages(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
         logger.error('survey page request failed', error as Error);
         request.response = page(500, problemPage('server-error'));
       }
+      request.response = asRequested(request.event, request.response);
       return request.response;
     },
   };
+}
+
+/** A repeated submit of an answered survey: the first answer stands. */
+export const ALREADY_ANSWERED_POST_STATUS = 409;
+
+/** The request's method: the route key's when it is one of ours, else the one API Gateway saw. */
+const methodOf = (event: APIGatewayProxyEventV2): string | undefined =>
+  ROUTES.find((r) => r === event?.routeKey)?.split(' ')[0] ??
+  (event as Partial<APIGatewayProxyEventV2> | undefined)?.requestContext?.http?.method?.toUpperCase();
+
+/**
+ * The result as the request's method wants it: for HEAD, the GET's status and headers, its body's length
+ * in `content-length`, and no body (RFC 9110 §9.3.2). Anything else unchanged.
+ */
+export function asRequested(
+  event: APIGatewayProxyEventV2,
+  result: APIGatewayProxyResultV2,
+): APIGatewayProxyResultV2 {
+  if (methodOf(event) !== 'HEAD' || typeof result !== 'object') return result;
+  const { body, ...rest } = result;
+  if (body === undefined) return rest;
+  const length = result.isBase64Encoded ? Buffer.from(body, 'base64').length : Buffer.byteLength(body);
+  return { ...rest, headers: { ...result.headers, 'content-length': String(length) } };
 }

@@ -15,6 +15,7 @@ import { tokenSecret } from '../../adapters/secrets.ts';
 import { sqsClient } from '../../adapters/sqs-client.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
 import { FORM_URLENCODED, MULTIPART_FORM } from '../../domain/pages/form-body.ts';
+import { SWITCH_LANGUAGE_FIELD } from '../../domain/pages/layout.ts';
 import {
   linkUnavailablePage,
   thankYouPage,
@@ -24,12 +25,14 @@ import {
 import { surveyPage } from '../../domain/pages/survey-page.ts';
 import { openReportLink } from '../../use-cases/report-link.ts';
 import { afterSubmit, type ResponseActionsDeps } from '../../use-cases/response-actions.ts';
-import { chosenLanguage, openSurvey, submitSurvey } from '../../use-cases/survey.ts';
+import { chosenLanguage, openSurvey, submitSurvey, switchSurveyLanguage } from '../../use-cases/survey.ts';
 import { openUnsubscribe, unsubscribe } from '../../use-cases/unsubscribe.ts';
 import { cachedWaves } from '../../use-cases/waves.ts';
 import { actionRoutes } from './action-routes.ts';
 import {
+  asRequested,
   errorPages,
+  type HeadRoute,
   type HttpRequest,
   LINK_UNAVAILABLE_STATUS,
   page,
@@ -42,7 +45,8 @@ import {
 /*
  * GET/POST /s/{token} (the survey) and GET/POST /u/{token} (unsubscribe), server-rendered HTML that
  * needs no JavaScript, and GET /r/{token} (a report link from a manager's email), a redirect to the report
- * file in S3. Adapters are built once per container; the wave cache makes a warm GET one read.
+ * file in S3. HEAD on every GET route answers as the GET does, without the body. Adapters are built once
+ * per container; the wave cache makes a warm GET one read.
  */
 // An anonymous campaign's response is a new item (comments may hold personal data): it expires as others do.
 const store = new DynamoStore(documentClient('page'), requireEnv('TABLE_NAME'), {
@@ -68,7 +72,9 @@ const responseActions: ResponseActionsDeps = {
 // Reads under reports/ only (the role allows nothing else); presigns, so each click gets a fresh URL.
 const blobs = new S3Presigner(requireEnv('BUCKET_NAME'));
 
-const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV2>> = {
+type RouteHandler = (req: HttpRequest) => Promise<APIGatewayProxyResultV2>;
+
+const getAndPost: Record<Exclude<Route, HeadRoute>, RouteHandler> = {
   ...actionRoutes(waves),
   'GET /s/{token}': async ({ token, query }) =>
     page(
@@ -77,6 +83,14 @@ const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV
     ),
   'POST /s/{token}': async (req) => {
     const form = readForm(req, [FORM_URLENCODED]);
+    // The language switch: the same form in the other language, everything filled in kept, nothing stored.
+    if (form[SWITCH_LANGUAGE_FIELD] !== undefined) {
+      const language = chosenLanguage(form[SWITCH_LANGUAGE_FIELD]) ?? chosenLanguage(form.lang);
+      return page(
+        200,
+        surveyPage(await switchSurveyLanguage(await deps(), { token: req.token, form, language })),
+      );
+    }
     const input = { token: req.token, form, language: chosenLanguage(req.query.lang) };
     const { language, response, stored } = await submitSurvey(await deps(), input);
     // The customer is thanked either way; only the flags are logged, never the answers.
@@ -110,10 +124,21 @@ const routes: Record<Route, (req: HttpRequest) => Promise<APIGatewayProxyResultV
   },
 };
 
+// HEAD runs the GET, which changes nothing (DESIGN §3); asRequested drops the body.
+const routes: Record<Route, RouteHandler> = {
+  ...getAndPost,
+  'HEAD /s/{token}': getAndPost['GET /s/{token}'],
+  'HEAD /u/{token}': getAndPost['GET /u/{token}'],
+  'HEAD /r/{token}': getAndPost['GET /r/{token}'],
+  'HEAD /a/{token}': getAndPost['GET /a/{token}'],
+  'HEAD /v/{token}': getAndPost['GET /v/{token}'],
+};
+
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger))
   .use(errorPages())
   .handler(async (event) => {
     const req = toRequest(event);
-    return req ? routes[req.route](req) : page(LINK_UNAVAILABLE_STATUS, linkUnavailablePage());
+    const result = req ? await routes[req.route](req) : page(LINK_UNAVAILABLE_STATUS, linkUnavailablePage());
+    return asRequested(event, result);
   });
