@@ -24,7 +24,7 @@ const STYLE =
 
 /*
  * Sizes the frame to its email once loaded. The frame allows same-origin (so this page may measure it) but
- * not scripts: nothing in an email runs. This page's own script is allowed by hash in its CSP.
+ * not scripts: nothing in an email runs. The mailbox serves on 127.0.0.1 only, with no CSP of its own.
  */
 const FIT_SCRIPT =
   "for(const f of document.querySelectorAll('iframe[data-fit]'))f.addEventListener('load',()=>{const d=f.contentDocument;if(d)f.style.height=Math.max(d.documentElement.scrollHeight,d.body?d.body.scrollHeight:0)+2+'px'});";

@@ -136,8 +136,8 @@ export class S3Blobs implements BlobStore {
    * if X-Amz-Expires says later (S3 user guide, "Who can create a presigned URL"). So csat presigns for
    * minutes, on each click of a report link (GET /r/{token}), never for the days a link lives in an inbox.
    */
-  presign(key: string, expiresInSeconds: number): Promise<string> {
+  presign(key: string, expiresInSeconds: number, method: 'GET' | 'HEAD' = 'GET'): Promise<string> {
     this.presigner ??= new S3Presigner(this.bucket);
-    return this.presigner.presign(key, expiresInSeconds);
+    return this.presigner.presign(key, expiresInSeconds, method);
   }
 }

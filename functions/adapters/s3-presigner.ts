@@ -49,7 +49,8 @@ export class S3Presigner implements Pick<BlobStore, 'presign'> {
     });
   }
 
-  async presign(key: string, expiresInSeconds: number): Promise<string> {
+  /** A URL for `method` on the object: HEAD is signed as HEAD, for a link checker that follows with HEAD. */
+  async presign(key: string, expiresInSeconds: number, method: 'GET' | 'HEAD' = 'GET'): Promise<string> {
     checkPresignLifetime(expiresInSeconds);
     const path = `/${key.split('/').map(encodeURIComponent).join('/')}`;
     const endpoint = this.options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3;
@@ -60,10 +61,11 @@ export class S3Presigner implements Pick<BlobStore, 'presign'> {
       protocol: url.protocol,
       hostname: url.hostname,
       ...(url.port ? { port: Number(url.port) } : {}),
-      method: 'GET',
+      method,
       path: url.pathname,
-      // What the S3 client marks its GetObject requests with; kept so the URL is the client's to the byte.
-      query: { 'x-id': 'GetObject' },
+      // What the S3 client marks its GetObject requests with (HeadObject has none); kept so the URL is the
+      // client's to the byte.
+      query: method === 'GET' ? { 'x-id': 'GetObject' } : {},
       headers: { host: url.host },
     });
     const signed = await this.presigner.presign(request, {

@@ -173,8 +173,8 @@ export interface BlobStore {
   putStream(key: string, body: AsyncIterable<string>, contentType: string): Promise<void>;
   /** The object's text (UTF-8), or undefined when there is no such object. */
   find(key: string): Promise<string | undefined>;
-  /** A time-limited https link to read the object. */
-  presign(key: string, expiresInSeconds: number): Promise<string>;
+  /** A time-limited https link to read the object (GET), or to ask for its headers (HEAD). */
+  presign(key: string, expiresInSeconds: number, method?: 'GET' | 'HEAD'): Promise<string>;
 }
 
 export interface SendQueue {

@@ -311,6 +311,24 @@ export async function publishPeriodReport(
     departmentKeys.set(department, await write(periodDocument(figures, { now, department }), department));
   });
 
+  // Every head's files before the first email: a failed write retries the run before anyone is told.
+  const headFiles: Array<{ email: string; doc: PeriodReportDocument; files: { csv: string; html: string } }> =
+    [];
+  for (const head of heads) {
+    // A head of a department with no invitations in the period still gets its (empty) files.
+    const files =
+      departmentKeys.get(head.department) ??
+      (await write(periodDocument(figures, { now, department: head.department }), head.department));
+    departmentKeys.set(head.department, files);
+    const headLanguage = head.language ?? language;
+    const doc = periodDocument(figures, { now, department: head.department, language: headLanguage });
+    // Theirs in their language: report.html and responses.csv (writePeriodResponses) under tagged keys.
+    const own = keysInLanguage(files, headLanguage, language);
+    if (own.html !== files.html)
+      await blobs.put(own.html, periodReportHtml(finished(doc)), CONTENT_TYPES.html);
+    headFiles.push({ email: head.email, doc, files: own });
+  }
+
   const secret = await links.secret();
   const linksExpireAt = new Date((Math.floor(now.getTime() / 1000) + REPORT_LINK_SECONDS) * 1000);
   const base = links.baseUrl.replace(/\/+$/, '');
@@ -330,18 +348,8 @@ export async function publishPeriodReport(
     });
   await mailer.send(await compose(digest(overall, campaign.report.managers, keys)));
   let emailed = campaign.report.managers.length;
-  for (const head of heads) {
-    // A head of a department with no invitations in the period still gets its (empty) files.
-    const files =
-      departmentKeys.get(head.department) ??
-      (await write(periodDocument(figures, { now, department: head.department }), head.department));
-    const headLanguage = head.language ?? language;
-    const doc = periodDocument(figures, { now, department: head.department, language: headLanguage });
-    // Theirs in their language: report.html and responses.csv (writePeriodResponses) under tagged keys.
-    const own = keysInLanguage(files, headLanguage, language);
-    if (own.html !== files.html)
-      await blobs.put(own.html, periodReportHtml(finished(doc)), CONTENT_TYPES.html);
-    await mailer.send(await compose(digest(doc, [head.email], own)));
+  for (const head of headFiles) {
+    await mailer.send(await compose(digest(head.doc, [head.email], head.files)));
     emailed += 1;
   }
   return {

@@ -25,13 +25,17 @@ export class ReportLinkUnavailableError extends Error {
 
 /**
  * Where a report link from a manager's email leads now: a fresh, short-lived S3 URL for the report file
- * it names. Reads and writes nothing, so a link scanner following it changes nothing.
+ * it names. Reads and writes nothing, so a link scanner following it changes nothing. A HEAD request gets
+ * a URL signed for HEAD: S3 signs the method, and a GET URL answers a HEAD with 403.
  */
 export async function openReportLink(
   deps: ReportLinkDeps,
-  input: { token: string },
+  input: { token: string; method?: 'GET' | 'HEAD' },
 ): Promise<{ key: string; location: string }> {
   const check = verifyReportLink(deps.secret, input.token, deps.clock.now());
   if (!check.ok) throw new ReportLinkUnavailableError(check.reason);
-  return { key: check.key, location: await deps.blobs.presign(check.key, REPORT_REDIRECT_SECONDS) };
+  return {
+    key: check.key,
+    location: await deps.blobs.presign(check.key, REPORT_REDIRECT_SECONDS, input.method),
+  };
 }

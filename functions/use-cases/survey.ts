@@ -84,9 +84,10 @@ async function answerable(
 ): Promise<{ invitation: Invitation; wave: Wave }> {
   const invitation = await invitationFor(deps, 'survey', token);
   const answered = () => new AlreadyAnsweredError(language ?? toLanguage(invitation.customer.language));
-  if (hasAnswered(invitation)) throw answered();
+  // An expired link gets the one generic page, answered or not (only a live link learns it was answered).
   if (deps.clock.now().getTime() >= Date.parse(invitation.expiresAt))
     throw new LinkUnavailableError('expired');
+  if (hasAnswered(invitation)) throw answered();
   const wave = await deps.waves(invitation.campaignId, invitation.waveId);
   // An invitation without its wave is a broken store, not a bad link: let it surface as a server error.
   if (!wave) throw new Error(`wave ${invitation.waveId} of invitation ${invitation.id} not found`);
@@ -345,7 +346,8 @@ async function storeAnswers(
  */
 async function notSaved(deps: SurveyDeps, id: string, language: Language): Promise<never> {
   const invitation = await deps.store.getInvitation(id);
-  if (invitation && hasAnswered(invitation)) throw new AlreadyAnsweredError(language);
+  const live = invitation !== undefined && deps.clock.now().getTime() < Date.parse(invitation.expiresAt);
+  if (live && hasAnswered(invitation)) throw new AlreadyAnsweredError(language);
   throw new LinkUnavailableError('not-saved');
 }
 
@@ -358,9 +360,13 @@ export async function switchSurveyLanguage(
   deps: SurveyDeps,
   input: { token: string; form: Record<string, string>; language?: Language },
 ): Promise<SurveyFormView> {
-  // A store too busy to read says so (503, "go back and send again"), as a busy submit does.
-  const { invitation, wave } = await answerable(deps, input.token, input.language).catch((e: unknown) => {
-    throw e instanceof StoreBusyError ? new SubmitBusyError() : e;
+  // A store too busy to read says so (503), with the form as sent when its wave is at hand, as a submit does.
+  const { invitation, wave } = await answerable(deps, input.token, input.language).catch(async (e) => {
+    if (!(e instanceof StoreBusyError)) throw e;
+    const id = verifyToken(deps.secret, 'survey', input.token);
+    const named = await formWave(deps, input.form[WAVE_FIELD]).catch(() => undefined);
+    const lang = input.language ?? chosenLanguage(input.form.lang);
+    throw new SubmitBusyError(id && named && lang ? busyView(deps, named, id, lang, input.form) : undefined);
   });
   const language = input.language ?? toLanguage(invitation.customer.language);
   const submitted = input.form[OPENED_FIELD];

@@ -1,4 +1,4 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { MAX_PRESIGN_SECONDS, S3Presigner } from '../../functions/adapters/s3-presigner.ts';
@@ -68,6 +68,33 @@ describe('S3Presigner', () => {
     for (const key of KEYS) {
       const expected = await clientUrl({ endpoint, forcePathStyle: true }, 'csat-local', key);
       expect(canonical(await presigner.presign(key, 300))).toEqual(canonical(expected));
+    }
+  });
+
+  it('should sign a HEAD as the S3 client signs HeadObject (S3 refuses a GET URL asked with HEAD)', async () => {
+    // Arrange: a link checker follows the report link's redirect with HEAD.
+    const presigner = new S3Presigner('csat-reports-abc123', {
+      region: 'eu-west-1',
+      credentials,
+      endpoint: '',
+      now: () => signingDate,
+    });
+    const client = new S3Client({ region: 'eu-west-1', credentials, ignoreConfiguredEndpointUrls: true });
+    for (const key of KEYS) {
+      // Act
+      const head = await presigner.presign(key, 300, 'HEAD');
+      const expected = await getSignedUrl(
+        client,
+        new HeadObjectCommand({ Bucket: 'csat-reports-abc123', Key: key }),
+        {
+          expiresIn: 300,
+          signingDate,
+        },
+      );
+
+      // Assert
+      expect(canonical(head)).toEqual(canonical(expected));
+      expect(canonical(head)).not.toEqual(canonical(await presigner.presign(key, 300)));
     }
   });
 

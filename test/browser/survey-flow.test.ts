@@ -37,7 +37,7 @@ describe('survey in a real browser', () => {
       .getByRole('link', { name: /satisfaction survey: we would value your feedback/i })
       .nth(nth)
       .click();
-    const email = page.frameLocator('iframe[title="message"]');
+    const email = page.frameLocator('iframe[title="The email as HTML"]');
     const [survey] = await Promise.all([
       page.context().waitForEvent('page'),
       email.getByRole('link', { name: 'Start the survey' }).click(),
@@ -98,7 +98,7 @@ describe('survey in a real browser', () => {
       .getByRole('link', { name: /satisfaction survey: we would value your feedback/i })
       .nth(2)
       .click();
-    const email = page.frameLocator('iframe[title="message"]');
+    const email = page.frameLocator('iframe[title="The email as HTML"]');
     const answered = async () => (await stack.status('demo')).waves.reduce((n, w) => n + w.answered, 0);
     const before = await answered();
 
@@ -142,7 +142,7 @@ describe('survey in a real browser', () => {
       .getByRole('link', { name: /satisfaction survey: we would value your feedback/i })
       .nth(3)
       .click();
-    const email = page.frameLocator('iframe[title="message"]');
+    const email = page.frameLocator('iframe[title="The email as HTML"]');
     const answered = async () => (await stack.status('demo')).waves.reduce((n, w) => n + w.answered, 0);
     const before = await answered();
     const [survey] = await Promise.all([

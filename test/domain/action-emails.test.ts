@@ -167,7 +167,14 @@ describe('action emails', () => {
     expect(mail.text).toContain('This survey is anonymous: the customer cannot be identified or contacted.');
     expect(mail.text).not.toMatch(/Secret Person|alice@example\.test|Customer:/);
     // The day it was answered, not the minute.
-    expect(mail.text).toContain('Answered: 2 March 2026\n');
+    expect(mail.text).toContain('Answered: Monday 2 March 2026\n');
+    // Stored as its UTC day: a zone behind UTC must not name the day before.
+    const west = {
+      ...a,
+      timeZone: 'America/New_York',
+      response: { ...a.response!, answeredAt: '2026-03-02T00:00:00.000Z' },
+    };
+    expect(render(west, 'alert', 0)!.text).toContain('Answered: Monday 2 March 2026\n');
   });
 
   it('should escape every free text of the alert in its HTML part', () => {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PRESIGN_SECONDS, S3Blobs } from '../../functions/adapters/s3-blobs.ts';
 import { s3Client } from '../../functions/adapters/s3-client.ts';
 import { localDateOf } from '../../functions/domain/calendar/index.ts';
 import type { Wave } from '../../functions/domain/model.ts';
@@ -86,9 +85,6 @@ async function runReport(event: unknown): Promise<ReportResult> {
   expect(result).not.toHaveProperty('skipped');
   return result as ReportResult;
 }
-
-/** `yyyyMMddTHHmm` in UTC, as wave ids carry it. */
-const stamp = (d: Date): string => d.toISOString().slice(0, 16).replace(/[-:]/g, '');
 
 const REPORT_LINK = /^https:\/\/survey\.example\.test\/r\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22})$/;
 
@@ -342,68 +338,5 @@ describe('report handler', () => {
       expect(await reportKeysInBucket()).toEqual(keys);
       expect(await mailToManagers()).toHaveLength(mails);
     });
-  });
-});
-
-describe('report handler, scheduled runs of a campaign reporting by wave (after-delivery)', () => {
-  it('should send the final report of the closed latest wave once, then skip the scheduled runs', async () => {
-    // Arrange
-    const closed = await seed('after-delivery-20250701T0100', '2025-07-01T01:00:00.000Z', 'after-delivery');
-    const mails = (await mailToManagers()).length;
-
-    // Act
-    const final = await runReport({ campaignId: 'after-delivery', trigger: 'schedule' });
-    const skipped = await run({ campaignId: 'after-delivery', trigger: 'schedule' });
-
-    // Assert
-    expect(final).toMatchObject({ waveId: closed.waveId, emailed: 2, final: true });
-    expect(skipped).toEqual({
-      campaignId: 'after-delivery',
-      skipped: 'already-final',
-      waveId: closed.waveId,
-      finalReportAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-    });
-    expect(await mailToManagers()).toHaveLength(mails + 1);
-    expect((await store.getWave('after-delivery', closed.waveId))?.finalReportAt).toBe(
-      (skipped as { finalReportAt: string }).finalReportAt,
-    );
-  });
-
-  it('should send a progress report on every scheduled run while the latest wave is open, not a final one', async () => {
-    // Arrange: a wave dispatched just now, newer than the closed one above, open for 14 days.
-    const now = new Date();
-    const open = await seed(`after-delivery-${stamp(now)}`, now.toISOString(), 'after-delivery');
-    const mails = (await mailToManagers()).length;
-
-    // Act
-    const first = await runReport({ campaignId: 'after-delivery', trigger: 'schedule' });
-    const second = await runReport({ campaignId: 'after-delivery', trigger: 'schedule' });
-
-    // Assert
-    expect(first).toMatchObject({ waveId: open.waveId, emailed: 2, final: false });
-    expect(second).toMatchObject({ waveId: open.waveId, emailed: 2, final: false });
-    expect(await mailToManagers()).toHaveLength(mails + 2);
-    expect((await store.getWave('after-delivery', open.waveId))?.finalReportAt).toBeUndefined();
-  });
-});
-
-describe('S3Blobs', () => {
-  const blobs = new S3Blobs(BUCKET);
-
-  it('should store bytes and text with their content type', async () => {
-    await blobs.put(`test/${TAG}/a.txt`, '中文 text', 'text/plain; charset=utf-8');
-    const text = await getObject(`test/${TAG}/a.txt`);
-    expect(text.bytes.toString('utf8')).toBe('中文 text');
-    expect(text.contentType).toBe('text/plain; charset=utf-8');
-    await blobs.put(`test/${TAG}/b.bin`, new Uint8Array([0, 1, 2, 255]), 'application/octet-stream');
-    expect([...(await getObject(`test/${TAG}/b.bin`)).bytes]).toEqual([0, 1, 2, 255]);
-  });
-
-  it('should presign up to 7 days and refuse longer or nonsensical lifetimes', async () => {
-    const url = new URL(await blobs.presign(`test/${TAG}/a.txt`, MAX_PRESIGN_SECONDS));
-    expect(url.searchParams.get('X-Amz-Expires')).toBe('604800');
-    for (const seconds of [MAX_PRESIGN_SECONDS + 1, 0, -5, 1.5, Number.NaN]) {
-      await expect(blobs.presign('x', seconds)).rejects.toThrow(RangeError);
-    }
   });
 });

@@ -101,6 +101,36 @@ describe('an answered survey link', () => {
     expect(again.body).toContain(`<h1>${ANSWERED_EN}</h1>`);
     expect((await store.getInvitation(invitation.id))?.response).toEqual(first);
   });
+
+  it('should give an expired link the generic page, answered or not', async () => {
+    // Arrange: an answered invitation whose link has since expired (its answer copied from one answered
+    // now), and a forged link.
+    const wave = await freshWave();
+    const live = await seedInvitation(wave, { customer: { language: 'en' } });
+    await call('POST /s/{token}', { token: live.surveyToken, form: ratingFields(allAt('satisfied')) });
+    const response = (await store.getInvitation(live.invitation.id))?.response;
+    expect(response).toBeDefined();
+    const { surveyToken } = await seedInvitation(wave, {
+      customer: { language: 'en' },
+      expiresAt: new Date(Date.now() - 60_000).toISOString(),
+      response,
+    });
+
+    // Act
+    const get = await call('GET /s/{token}', { token: surveyToken });
+    const post = await call('POST /s/{token}', {
+      token: surveyToken,
+      form: ratingFields(allAt('satisfied')),
+    });
+    const forged = await call('GET /s/{token}', { token: 'forged.token' });
+
+    // Assert: exactly what a forged link gets.
+    for (const res of [get, post]) {
+      expect(res.statusCode).toBe(forged.statusCode);
+      expect(res.body).toBe(forged.body);
+      expect(res.body).not.toContain(ANSWERED_EN);
+    }
+  });
 });
 
 describe('the language switch', () => {
@@ -247,5 +277,9 @@ describe('HEAD', () => {
     expect(target(head)).toBe(target(get));
     expect(target(head)).toContain(key);
     expect(Object.keys(head.headers ?? {}).sort()).toEqual(Object.keys(get.headers ?? {}).sort());
+    // Signed for the method that follows it (test/adapters/s3-presigner.test.ts checks the signature).
+    expect(String(get.headers?.location)).toContain('x-id=GetObject');
+    expect(String(head.headers?.location)).not.toContain('x-id=GetObject');
+    expect((await fetch(String(head.headers?.location), { method: 'HEAD' })).status).toBe(200);
   });
 });

@@ -232,15 +232,23 @@ describe('POST /s/{token} under DynamoDB throttling', () => {
     // Act
     const res = await call('POST /s/{token}', {
       token: surveyToken,
-      form: { ...ratingFields(MIXED), lang: 'zh-CN', switchLang: 'en' },
+      form: {
+        ...ratingFields(MIXED),
+        [commentField('suggestions')]: 'kept through the switch',
+        lang: 'zh-CN',
+        wave: `${wave.campaignId}/${wave.waveId}`,
+        switchLang: 'en',
+      },
     });
     restore?.();
 
-    // Assert
+    // Assert: the form in the language asked for, with every answer kept, to send again.
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('5');
-    expect(res.body).toContain('请重试');
+    expect(res.body).toContain('<html lang="en">');
     expect(res.body).toContain('Please try again');
+    expect(res.body).toContain('kept through the switch');
+    expect(res.body).toMatch(/type="radio"[^>]* checked>/);
     expect((await store.getInvitation(invitation.id))?.response).toBeUndefined();
   });
 });

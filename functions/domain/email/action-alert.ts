@@ -79,8 +79,11 @@ export function alertBody(
     facts.push({ label: t.total, value: t.totalValue(response.total, response.grade) });
     facts.push({
       label: t.answeredAt,
-      // An anonymous answer's day only: its minute could tell who it was.
-      value: instantText(response.answeredAt, action.timeZone, lang, !anonymous),
+      // An anonymous answer's day only (stored as its UTC day, anonymity.ts): its minute could tell who it
+      // was, and that midnight read in a zone behind UTC would name the day before.
+      value: anonymous
+        ? dayText(response.answeredAt.slice(0, 10), lang)
+        : instantText(response.answeredAt, action.timeZone, lang),
     });
   }
   if (action.customer && !anonymous) {

@@ -81,10 +81,13 @@ export function actionPage(view: ActionPageView): string {
   });
 
   const r = a.response;
+  // An anonymous answer is stored as its UTC day (anonymity.ts): shown as that day, never as a time.
+  const answeredDay = (iso: string) =>
+    a.source.kind === 'response' && a.source.anonymous === true ? iso.slice(0, 10) : at(iso);
   const answers =
     r &&
     html`<section aria-labelledby="answers"><h2 id="answers">${t.answers}</h2>
-<p>${t.total(r.total, r.grade)} · ${t.answeredAt} ${at(r.answeredAt)}</p>
+<p>${t.total(r.total, r.grade)} · ${t.answeredAt} ${answeredDay(r.answeredAt)}</p>
 <dl>${Object.entries(r.ratings).map(([item, level]) => row(l.item(item) ?? item, l.level(level) ?? level))}${Object.entries(
       r.choices ?? {},
     ).map(([id, option]) => {

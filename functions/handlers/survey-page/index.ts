@@ -129,7 +129,14 @@ const routes: Record<Route, RouteHandler> = {
   ...getAndPost,
   'HEAD /s/{token}': getAndPost['GET /s/{token}'],
   'HEAD /u/{token}': getAndPost['GET /u/{token}'],
-  'HEAD /r/{token}': getAndPost['GET /r/{token}'],
+  // S3 signs the method: the redirect of a HEAD is a URL signed for HEAD.
+  'HEAD /r/{token}': async ({ token }) => {
+    const { location } = await openReportLink(
+      { blobs, clock, secret: await tokenSecret() },
+      { token, method: 'HEAD' },
+    );
+    return redirect(location);
+  },
   'HEAD /a/{token}': getAndPost['GET /a/{token}'],
   'HEAD /v/{token}': getAndPost['GET /v/{token}'],
 };
