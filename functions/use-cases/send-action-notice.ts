@@ -102,9 +102,10 @@ export async function sendActionNotice(
       const suppressed = await suppressionsOf(deps.suppressions, [action.customer.email]);
       if (suppressed.size > 0) return { outcome: 'skipped', ...ids, why: 'suppressed' };
     }
-    // An alert names items and the department from the wave it answers (the campaign as it snapshotted it).
+    // Every notice names the department, and an alert the items, from the wave the action answers (the
+    // campaign as it snapshotted it; waves are cached, so most notices read nothing more).
     const wave =
-      job.notice === 'alert' && action.source.kind === 'response'
+      action.source.kind === 'response'
         ? await deps.waves(action.campaignId, action.source.waveId)
         : undefined;
     const message = actionEmail({

@@ -14,7 +14,7 @@ import { handler } from '../../functions/handlers/send/index.ts';
 import { suppressAddress } from '../../functions/use-cases/suppression.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
 import { programme } from '../../programme/index.ts';
-import { lambdaContext, sqsEvent, sqsRecord, testSuppressions } from '../support/fixtures.ts';
+import { lambdaContext, seedWave, sqsEvent, sqsRecord, testSuppressions } from '../support/fixtures.ts';
 import { allAt, demoCampaign, itss } from '../support/programme.ts';
 
 /*
@@ -34,8 +34,9 @@ async function mailTo(to: string): Promise<StoredMessage[]> {
 const resolveIt = (action: CorrectiveAction) =>
   actions.apply(action.id, resolve(action, 'owner', new Date(), { rootCause: 'cause', actionTaken: 'fix' }));
 
-async function openAction(): Promise<{ action: CorrectiveAction; owner: string; customer: string }> {
-  const tag = randomUUID().slice(0, 8);
+async function openAction(
+  tag = randomUUID().slice(0, 8),
+): Promise<{ action: CorrectiveAction; owner: string; customer: string }> {
   const owner = `owner-${tag}@staff.example`;
   const customer = `customer-${tag}@example.test`;
   const campaign: Campaign = {
@@ -108,6 +109,27 @@ describe('Handler: send, action jobs', () => {
     expect(claimed).not.toHaveProperty(noticeKey('reopened', 1, 1));
     expect(later).toEqual({ batchItemFailures: [] });
     expect(await mailTo(owner)).toHaveLength(1);
+  });
+
+  it('should name the department by its display name in a later notice too, from the action wave', async () => {
+    // Arrange: the wave the action answers, with the demo's display names (East region / 东方大区).
+    const tag = randomUUID().slice(0, 8);
+    await seedWave({ waveId: `demo-${tag}`, campaign: demoCampaign });
+    const { action, owner } = await openAction(tag);
+    await actions.apply(action.id, {
+      from: ['open'],
+      round: 0,
+      set: { status: 'reopened', round: 1 },
+      history: { at: new Date().toISOString(), by: 'customer', event: 'reopened' },
+    });
+
+    // Act
+    await send({ actionId: action.id, notice: 'reopened', round: 1, recipient: 1 });
+
+    // Assert
+    const [mail] = await mailTo(owner);
+    expect(mail?.subject).toContain('East region');
+    expect(mail?.subject).not.toContain('east-region');
   });
 
   it('should skip a job of an earlier round, one the status no longer needs, of a final action, or for a recipient the notice lacks', async () => {
