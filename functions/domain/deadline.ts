@@ -1,3 +1,4 @@
+import { dateFormat } from './date-format.ts';
 import type { Language } from './language.ts';
 
 /*
@@ -8,39 +9,19 @@ import type { Language } from './language.ts';
  *   zh-CN  请于 2026年12月16日（星期三）20:02（中国标准时间）前作答。
  */
 
-// Building an Intl.DateTimeFormat costs more than the rest of an email; a wave's emails share one.
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's formatter; UTC's when Intl does not know the zone (the programme's check should catch it). */
-function formatOf(lang: Language, timeZone: string): Intl.DateTimeFormat {
-  try {
-    return cachedFormat(lang, timeZone);
-  } catch {
-    return cachedFormat(lang, 'UTC');
-  }
-}
-
-function cachedFormat(lang: Language, timeZone: string): Intl.DateTimeFormat {
-  const key = `${lang}|${timeZone}`;
-  let format = formats.get(key);
-  if (!format) {
-    // en-GB for the day before the month; the parts are put in order below, whatever the locale's own.
-    format = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
-      timeZone,
-      weekday: 'long',
-      year: 'numeric',
-      month: lang === 'en' ? 'long' : 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'long',
-    });
-    if (formats.size >= 64) formats.clear();
-    formats.set(key, format);
-  }
-  return format;
-}
+/** The deadline's format: en-GB for the day before the month; the parts are put in order below. */
+const formatOf = (lang: Language, timeZone: string): Intl.DateTimeFormat =>
+  dateFormat(lang, {
+    timeZone,
+    weekday: 'long',
+    year: 'numeric',
+    month: lang === 'en' ? 'long' : 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'long',
+  });
 
 /** The deadline as a date, time and zone in `lang` ("Wednesday 16 December 2026, 20:02 (China Standard Time)"). */
 export function deadlineWhen(deadlineIso: string, timeZone: string, lang: Language): string {

@@ -1,4 +1,5 @@
 import type { ActionNoticeKind, ActionReason, ActionStatus, CorrectiveAction } from '../actions/model.ts';
+import { dateFormat } from '../date-format.ts';
 import { escapeHtml as e } from '../html.ts';
 import type { Language } from '../language.ts';
 import type { Questionnaire } from '../questionnaire.ts';
@@ -100,28 +101,17 @@ export function reasonText(reason: ActionReason, lang: Language, labels: Labels)
   }
 }
 
-// Building an Intl.DateTimeFormat costs more than the email; a process makes few distinct ones.
-const formats = new Map<string, Intl.DateTimeFormat>();
-function format(lang: Language, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${lang}|${JSON.stringify(options)}`;
-  let f = formats.get(key);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, options);
-    } catch {
-      f = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { ...options, timeZone: 'UTC' });
-    }
-    if (formats.size >= 64) formats.clear();
-    formats.set(key, f);
-  }
-  return f;
-}
-
 /** A calendar day (YYYY-MM-DD) for people: "Monday 16 March 2026" / "2026年3月16日星期一". */
 export function dayText(day: string, lang: Language): string {
   const at = new Date(`${day}T12:00:00Z`);
   if (Number.isNaN(at.getTime())) return day;
-  return format(lang, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
+  return dateFormat(lang, {
+    timeZone: 'UTC',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  })
     .format(at)
     .replace(',', '');
 }
@@ -130,7 +120,7 @@ export function dayText(day: string, lang: Language): string {
 export function instantText(iso: string, timeZone: string, lang: Language, withTime = true): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  return format(lang, {
+  return dateFormat(lang, {
     timeZone,
     day: 'numeric',
     month: 'long',

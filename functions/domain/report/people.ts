@@ -1,3 +1,4 @@
+import { dateFormat } from '../date-format.ts';
 import { type DepartmentNames, departmentName } from '../department-names.ts';
 import type { Language, LocalizedText } from '../language.ts';
 import { dict, own, setOwn } from '../records.ts';
@@ -8,23 +9,20 @@ import { dict, own, setOwn } from '../records.ts';
  * rather than `Asia/Shanghai`, "英文" / "English" rather than `en`. Ids stay in report.json and the CSV.
  */
 
-/** The locale whose conventions each language's documents follow (British English: day before month). */
-const LOCALE: Record<Language, string> = { 'zh-CN': 'zh-CN', en: 'en-GB' };
-
-const dateFormat = (lang: Language, timeZone: string) =>
-  new Intl.DateTimeFormat(LOCALE[lang], { timeZone, year: 'numeric', month: 'long', day: 'numeric' });
+const dayFormat = (lang: Language, timeZone: string) =>
+  dateFormat(lang, { timeZone, year: 'numeric', month: 'long', day: 'numeric' });
 
 const timeFormat = (lang: Language, timeZone: string) =>
-  new Intl.DateTimeFormat(LOCALE[lang], { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  dateFormat(lang, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** "2026年12月2日" / "2 December 2026": the day of `iso` in `timeZone`. */
 export const dateFor = (iso: string | Date, timeZone: string, lang: Language): string =>
-  dateFormat(lang, timeZone).format(new Date(iso));
+  dayFormat(lang, timeZone).format(new Date(iso));
 
 /** "2026年12月2日 12:45" / "2 December 2026, 12:45": `iso` in `timeZone`, to the minute. */
 export function dateTimeFor(iso: string | Date, timeZone: string, lang: Language): string {
   const when = new Date(iso);
-  const date = dateFormat(lang, timeZone).format(when);
+  const date = dayFormat(lang, timeZone).format(when);
   const time = timeFormat(lang, timeZone).format(when);
   return lang === 'zh-CN' ? `${date} ${time}` : `${date}, ${time}`;
 }
@@ -38,10 +36,7 @@ const NAMED_AT = new Date('2026-01-01T00:00:00Z');
 /** "中国标准时间" / "China Standard Time": the name people use for a time zone, not its IANA id. */
 export function timeZoneName(timeZone: string, lang: Language, at: Date = NAMED_AT): string {
   if (UTC_ZONES.has(timeZone)) return lang === 'zh-CN' ? '协调世界时' : 'UTC';
-  const parts = new Intl.DateTimeFormat(LOCALE[lang], {
-    timeZone,
-    timeZoneName: 'longGeneric',
-  }).formatToParts(at);
+  const parts = dateFormat(lang, { timeZone, timeZoneName: 'longGeneric' }).formatToParts(at);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
 
