@@ -9,7 +9,8 @@ export default defineConfig({
     // The emulators (dynalite, s3rver, the local SES endpoint) start once for the whole run.
     globalSetup: ['test/setup/emulators.ts'],
     // Each test file gets its own table, bucket and token secret, so files never see each other's data.
-    setupFiles: ['test/setup/per-file.ts'],
+    // `npm run test:clock-edge` also starts every test just before a minute turns (test/setup/clock-edge.ts).
+    setupFiles: ['test/setup/per-file.ts', ...(process.env.CSAT_CLOCK_EDGE ? ['test/setup/clock-edge.ts'] : [])],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
