@@ -10,7 +10,10 @@ export default defineConfig({
     globalSetup: ['test/setup/emulators.ts'],
     // Each test file gets its own table, bucket and token secret, so files never see each other's data.
     // `npm run test:clock-edge` also starts every test just before a minute turns (test/setup/clock-edge.ts).
-    setupFiles: ['test/setup/per-file.ts', ...(process.env.CSAT_CLOCK_EDGE ? ['test/setup/clock-edge.ts'] : [])],
+    setupFiles: [
+      'test/setup/per-file.ts',
+      ...(process.env.CSAT_CLOCK_EDGE ? ['test/setup/clock-edge.ts'] : []),
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
