@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { mockClient } from 'aws-sdk-client-mock';
+import type { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoActions } from '../../functions/adapters/dynamo-actions.ts';
 import { documentClient } from '../../functions/adapters/dynamo-client.ts';
-import { sesClient } from '../../functions/adapters/ses-client.ts';
 import { resolve, verificationSent } from '../../functions/domain/actions/lifecycle.ts';
 import { type CorrectiveAction, noticeKey } from '../../functions/domain/actions/model.ts';
 import { responseAction } from '../../functions/domain/actions/open.ts';
@@ -16,6 +15,7 @@ import type { StoredMessage } from '../../local/ses-server.ts';
 import { programme } from '../../programme/index.ts';
 import { lambdaContext, seedWave, sqsEvent, sqsRecord, testSuppressions } from '../support/fixtures.ts';
 import { allAt, demoCampaign, itss } from '../support/programme.ts';
+import { mockSes } from '../support/ses-mock.ts';
 
 /*
  * The send function's action jobs (issue 12): the real handler, the local SES mailbox and DynamoDB. Each
@@ -185,7 +185,7 @@ describe('Handler: send, action jobs', () => {
 
   it('should release the claim of an email SES certainly did not take, so the retry sends it once', async () => {
     const { action, owner } = await openAction();
-    const mock = mockClient(sesClient());
+    const mock = mockSes();
     sesMock.current = mock;
     mock.on(SendRawEmailCommand).rejects(
       Object.assign(new Error('Maximum sending rate exceeded.'), {
@@ -209,7 +209,7 @@ describe('Handler: send, action jobs', () => {
 
   it('should keep the claim when SES may have taken the email: never two', async () => {
     const { action, owner } = await openAction();
-    const mock = mockClient(sesClient());
+    const mock = mockSes();
     sesMock.current = mock;
     mock
       .on(SendRawEmailCommand)

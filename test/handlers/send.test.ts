@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { SQSEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import type { mockClient } from 'aws-sdk-client-mock';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sesClient } from '../../functions/adapters/ses-client.ts';
 import type { Wave } from '../../functions/domain/model.ts';
 import { verifyToken } from '../../functions/domain/token.ts';
 import { handler } from '../../functions/handlers/send/index.ts';
@@ -17,6 +16,7 @@ import {
   sqsRecord,
   testStore,
 } from '../support/fixtures.ts';
+import { mockSes } from '../support/ses-mock.ts';
 
 /* The local SES mailbox is shared by every test file running at once: only look at this file's addresses. */
 const TAG = randomUUID().slice(0, 8);
@@ -158,7 +158,7 @@ describe('Handler: send', () => {
   it('should report a throttled send as failed, release its claim and send exactly once on retry', async () => {
     const throttled = await invite();
     const fine = await invite();
-    const mock = mockClient(sesClient());
+    const mock = mockSes();
     sesMock.current = mock;
     const throttling = Object.assign(new Error('Maximum sending rate exceeded.'), {
       name: 'Throttling',
@@ -186,7 +186,7 @@ describe('Handler: send', () => {
 
   it('should report a message SES rejects as failed and keep the invitation sendable', async () => {
     const { invitation, email } = await invite();
-    const mock = mockClient(sesClient());
+    const mock = mockSes();
     sesMock.current = mock;
     mock.on(SendRawEmailCommand).rejects(
       Object.assign(new Error('Email address is not verified.'), {
@@ -245,7 +245,7 @@ describe('Handler: send', () => {
     'should keep the claim, mark the send uncertain and never send again after $what',
     async ({ error }) => {
       const { invitation, email } = await invite();
-      const mock = mockClient(sesClient());
+      const mock = mockSes();
       sesMock.current = mock;
       mock.on(SendRawEmailCommand).rejects(error);
 
@@ -272,7 +272,7 @@ describe('Handler: send', () => {
     'should release the claim when SES refuses the request with $name ($status)',
     async ({ name, status }) => {
       const { invitation, email } = await invite();
-      const mock = mockClient(sesClient());
+      const mock = mockSes();
       sesMock.current = mock;
       mock.on(SendRawEmailCommand).rejects(
         Object.assign(new Error('refused'), {
@@ -297,7 +297,7 @@ describe('Handler: send', () => {
   it('should return the whole batch after a throttled send, each job tried at most once', async () => {
     const first = await invite();
     const rest = [await invite(), await invite()];
-    const mock = mockClient(sesClient());
+    const mock = mockSes();
     sesMock.current = mock;
     mock.on(SendRawEmailCommand).rejects(
       Object.assign(new Error('Maximum sending rate exceeded.'), {

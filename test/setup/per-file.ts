@@ -29,7 +29,8 @@ Object.assign(process.env, {
   TOKEN_SECRET: randomBytes(32).toString('base64url'),
   PUBLIC_BASE_URL: 'https://survey.example.test',
   SES_CONFIGURATION_SET: `csat-test-${suffix}`,
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  // CSAT_TEST_LOG_LEVEL=INFO shows the handlers' logs when a test needs explaining.
+  POWERTOOLS_LOG_LEVEL: process.env.CSAT_TEST_LOG_LEVEL ?? 'ERROR',
 });
 
 // Each file gets its own send queue and dispatch task queue on the shared local SQS endpoint.

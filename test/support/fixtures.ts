@@ -41,6 +41,11 @@ export function testSuppressions(): Suppressions {
   };
 }
 
+/*
+ * Seeded waves are a minute apart, counted back from one instant per file: counting back from each call's
+ * own clock gave two calls on either side of a minute the same wave id (so the second wave was the first).
+ */
+const firstWaveAt = Date.now();
 let waves = 0;
 let customers = 0;
 
@@ -53,7 +58,7 @@ const stamp = (d: Date): string => d.toISOString().slice(0, 16).replace(/[-:]/g,
  * is given. Defaults: created now, deadline in 14 days, 0 invited. Override any field.
  */
 export async function seedWave(overrides: Partial<Wave> = {}): Promise<Wave> {
-  const createdAt = overrides.createdAt ?? new Date(Date.now() - waves++ * 60_000).toISOString();
+  const createdAt = overrides.createdAt ?? new Date(firstWaveAt - waves++ * 60_000).toISOString();
   const campaign = overrides.campaign ?? demoCampaign;
   const wave: Wave = {
     campaignId: campaign.id,
