@@ -6,11 +6,10 @@ import { beforeEach } from 'vitest';
  * minute (a wave id, a "Generated 14:33" line) fails on every run instead of one CI run in a hundred.
  *
  * Date runs at real speed, shifted: no fake timers, so a test that fakes its own (vi.useFakeTimers) gets
- * exactly what it asked for, and this shifted Date back when it calls vi.useRealTimers. The shift only
- * grows within a file, so the clock never runs backwards, unless it is 10 minutes ahead of real time
- * (s3rver refuses requests signed more than 15 minutes off; CSAT_CLOCK_EDGE_MAX_DRIFT_MIN sets it for
- * files that use no S3). A file that keeps time in module state (the send pacer's bookings) can fail
- * after such a jump back: check its failures with a larger drift before believing them.
+ * exactly what it asked for, and this shifted Date back when it calls vi.useRealTimers. The clock never
+ * runs backwards: the shift only grows, and once it is 10 minutes ahead of real time the remaining tests
+ * of the file keep it and start wherever they fall (s3rver refuses requests signed more than 15 minutes
+ * off; CSAT_CLOCK_EDGE_MAX_DRIFT_MIN sets the 10 for a file that uses no S3).
  */
 const MINUTE = 60_000;
 const lead = Number(process.env.CSAT_CLOCK_EDGE_MS ?? 300);
@@ -34,9 +33,8 @@ const justBeforeAMinute = (from: number) => Math.ceil((from + lead) / MINUTE) * 
 
 const moveToEdge = () => {
   const real = RealDate.now();
-  let target = justBeforeAMinute(real + shift);
-  if (target - real > maxDrift) target = justBeforeAMinute(real);
-  shift = target - real;
+  const target = justBeforeAMinute(real + shift);
+  if (target - real <= maxDrift) shift = target - real;
 };
 
 moveToEdge();
