@@ -43,7 +43,8 @@ const deps: SendDeps = {
 };
 
 // Action emails share the mailer, pacing, links and suppression list; their claims are on the action.
-// They name departments as the programme deployed with this function does (campaigns.ts: no zod bundled).
+// They name departments as the programme deployed with this function does (programme/campaigns.ts reads
+// the files as they are: no validation at cold start).
 const actionDeps: ActionNoticeDeps = {
   ...deps,
   departmentNames: shippedDepartmentNames,
