@@ -9,6 +9,7 @@ import {
 import { recipientOf, verifyActionLink } from '../domain/actions/links.ts';
 import type { CorrectiveAction } from '../domain/actions/model.ts';
 import type { ActionStore, EventPublisher } from '../domain/actions/ports.ts';
+import { type DepartmentNamesLookup, departmentNamesOfAction } from '../domain/department-names.ts';
 import type { Language } from '../domain/language.ts';
 import { type ActionPageView, RESOLVE_FIELDS, type ResolveField } from '../domain/pages/action-page.ts';
 import type { ActionFieldError } from '../domain/pages/action-texts.ts';
@@ -31,6 +32,8 @@ export interface ActionPageDeps {
   actions: ActionStore;
   clock: Clock;
   waves: WaveLookup;
+  /** Departments' display names as the programme configures them now (a target action has no wave). */
+  departmentNames: DepartmentNamesLookup;
   events: EventPublisher;
   log: WarningLog;
   /** The key action links are signed with. */
@@ -94,12 +97,13 @@ async function viewOf(
 ): Promise<ActionPageView> {
   const source = action.source;
   const wave = source.kind === 'response' ? await deps.waves(action.campaignId, source.waveId) : undefined;
+  const departments = departmentNamesOfAction(deps, action, wave);
   return {
     language: language ?? viewer.language,
     action,
     viewer: viewer.email,
     ...(wave ? { questionnaire: wave.questionnaire } : {}),
-    ...(wave?.campaign.departments ? { departments: wave.campaign.departments } : {}),
+    ...(departments ? { departments } : {}),
   };
 }
 

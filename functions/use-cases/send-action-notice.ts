@@ -1,6 +1,7 @@
 import type { ActionSendJob, ActionStatus } from '../domain/actions/model.ts';
 import { isFinal, noticeKey, PENDING_STATUSES } from '../domain/actions/model.ts';
 import type { ActionStore } from '../domain/actions/ports.ts';
+import { type DepartmentNamesLookup, departmentNamesOfAction } from '../domain/department-names.ts';
 import { actionEmail } from '../domain/email/action-email.ts';
 import { type ComposeMime, MailNotSentError } from '../domain/email/message.ts';
 import type { Clock, Mailer, OutgoingEmail } from '../domain/ports.ts';
@@ -13,6 +14,8 @@ export interface ActionNoticeDeps {
   mailer: Mailer;
   clock: Clock;
   waves: WaveLookup;
+  /** Departments' display names as the programme configures them now (a target action has no wave). */
+  departmentNames: DepartmentNamesLookup;
   compose: ComposeMime;
   links: { secret: () => Promise<string>; baseUrl: string };
   /** The customer's follow-up goes out only to an address that is not on the list (as survey emails). */
@@ -102,18 +105,19 @@ export async function sendActionNotice(
       const suppressed = await suppressionsOf(deps.suppressions, [action.customer.email]);
       if (suppressed.size > 0) return { outcome: 'skipped', ...ids, why: 'suppressed' };
     }
-    // Every notice names the department, and an alert the items, from the wave the action answers (the
-    // campaign as it snapshotted it; waves are cached, so most notices read nothing more).
+    // An alert names the items from the wave the action answers (waves are cached, so most notices read
+    // nothing more); every notice names the department (departmentNamesOfAction).
     const wave =
       action.source.kind === 'response'
         ? await deps.waves(action.campaignId, action.source.waveId)
         : undefined;
+    const departments = departmentNamesOfAction(deps, action, wave);
     const message = actionEmail({
       action,
       kind: job.notice,
       recipient: job.recipient,
       ...(wave ? { questionnaire: wave.questionnaire } : {}),
-      ...(wave?.campaign.departments ? { departments: wave.campaign.departments } : {}),
+      ...(departments ? { departments } : {}),
       secret: await deps.links.secret(),
       baseUrl: deps.links.baseUrl,
       now: at,

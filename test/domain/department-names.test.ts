@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { departmentName } from '../../functions/domain/department-names.ts';
+import {
+  departmentName,
+  departmentNamesOf,
+  departmentNamesOfAction,
+} from '../../functions/domain/department-names.ts';
 import { Campaign } from '../../functions/domain/programme.ts';
 import { demoCampaign } from '../support/programme.ts';
 
@@ -29,5 +33,38 @@ describe('department display names (department-names.ts)', () => {
     expect(parse({ north: { en: 'North' } }).success).toBe(false);
     expect(parse({ north: { en: '', 'zh-CN': '北' } }).success).toBe(false);
     expect(parse(JSON.parse('{"constructor":{"en":"a","zh-CN":"b"}}')).success).toBe(false);
+  });
+
+  describe('an action’s department (departmentNamesOfAction)', () => {
+    const renamed = { 'north-region': { 'zh-CN': '华北区', en: 'North China' } };
+    const wave = { campaign: { departments: names } };
+    const programme = departmentNamesOf([{ id: 'demo', departments: renamed }, { id: 'plain' }]);
+    const nameOf = (campaignId: string, department: string, w?: typeof wave) =>
+      departmentName(
+        departmentNamesOfAction({ departmentNames: programme }, { campaignId, department }, w),
+        department,
+        'en',
+      );
+
+    it('should take the programme’s name now over the one the wave snapshotted, so a renamed department reads by its new name', () => {
+      expect(nameOf('demo', 'north-region', wave)).toBe('North China');
+      // A target action has no wave.
+      expect(nameOf('demo', 'north-region')).toBe('North China');
+    });
+
+    it('should fall back to the wave’s name for a campaign or department the programme does not name, then the id', () => {
+      expect(nameOf('plain', 'north-region', wave)).toBe('North region');
+      expect(nameOf('gone', 'north-region', wave)).toBe('North region');
+      expect(nameOf('gone', 'north-region')).toBe('north-region');
+      expect(nameOf('demo', 'south-region', wave)).toBe('south-region');
+    });
+
+    it.each(['__proto__', 'constructor', 'hasOwnProperty'])(
+      'should read a campaign or department named %s as unknown',
+      (id) => {
+        expect(nameOf(id, id, wave)).toBe(id);
+        expect(nameOf('demo', id)).toBe(id);
+      },
+    );
   });
 });

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   type Audience,
   type DirectoryCustomer,
-  type Sample,
   type SelectionInput,
   selectAudience,
 } from '../../functions/domain/audience.ts';
@@ -16,15 +15,14 @@ import {
   ShardCounter,
   startPlan,
 } from '../../functions/domain/selection/plan.ts';
+import { AT, arbAudience, arbDirectory, RANKS, WAVE } from '../support/audience.ts';
 
 /*
  * The selection a shard at a time (plan.ts) against the selection in memory (selectAudience): the same
- * customers, the same outcomes and segments, for any directory cut into any shards and pages.
+ * customers, the same outcomes and segments, for any directory cut into any shards and pages — a retry's
+ * directory too (customers this wave claimed, or who unsubscribed after its time).
  */
-const AT = new Date('2025-08-31T01:00:00.000Z');
-const WAVE = 'demo-20250831T0100';
-const DAY_MS = 86_400_000;
-const daysBefore = (n: number) => new Date(AT.getTime() - n * DAY_MS).toISOString();
+const directories = arbDirectory({ retries: true });
 
 /** Runs the plan's rounds over the shards, as the dispatch tasks do, and classifies every customer. */
 function selectInShards(
@@ -51,85 +49,6 @@ function selectInShards(
   return { outcomes, rounds };
 }
 
-const dates = ['2024-01-15', '2025-03-01', '2025-06-30', '2025-08-20', '2025-08-31'];
-const arbCustomer = fc.record({
-  id: fc.oneof(
-    fc.string({ minLength: 1, maxLength: 6 }),
-    fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty'),
-  ),
-  department: fc.constantFrom('east', 'south', 'north', 'hasOwnProperty'),
-  spend12m: fc.option(
-    fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0, max: 1e6, noNaN: true })),
-    {
-      nil: undefined,
-    },
-  ),
-  interactions12m: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
-  key: fc.option(fc.boolean(), { nil: undefined }),
-  registeredAt: fc.option(fc.constantFrom(...dates), { nil: undefined }),
-  lastInteractionAt: fc.option(fc.constantFrom(...dates), { nil: undefined }),
-  tags: fc.option(fc.subarray(['steel', 'vip', 'export']), { nil: undefined }),
-  unsubscribed: fc.boolean(),
-  suppressed: fc.boolean(),
-  surveyedDaysAgo: fc.option(fc.integer({ min: -2, max: 90 }), { nil: undefined }),
-});
-const arbDirectory = fc.uniqueArray(arbCustomer, { maxLength: 80, selector: (r) => r.id }).map((rows) =>
-  rows.map(
-    (r, i): DirectoryCustomer => ({
-      id: r.id,
-      name: 'x',
-      email: `u${i}@example.test`,
-      language: 'en',
-      department: r.department,
-      ...(r.spend12m !== undefined ? { spend12m: r.spend12m } : {}),
-      ...(r.interactions12m !== undefined ? { interactions12m: r.interactions12m } : {}),
-      ...(r.key !== undefined ? { key: r.key } : {}),
-      ...(r.registeredAt ? { registeredAt: r.registeredAt } : {}),
-      ...(r.lastInteractionAt ? { lastInteractionAt: r.lastInteractionAt } : {}),
-      ...(r.tags ? { tags: r.tags } : {}),
-      ...(r.unsubscribed && i % 3 === 0 ? { unsubscribedAt: daysBefore(i % 2 ? 3 : -1) } : {}),
-      ...(r.suppressed && i % 5 === 0 ? { suppressedAt: daysBefore(2) } : {}),
-      ...(r.surveyedDaysAgo !== undefined
-        ? { lastSurveyedAt: daysBefore(r.surveyedDaysAgo), lastSurveyedWave: i % 4 ? 'other-wave' : WAVE }
-        : {}),
-    }),
-  ),
-);
-const bands = [
-  { name: 'high', share: 0.4, min: 6 },
-  { name: 'medium', share: 0.5, min: 2 },
-  { name: 'low', share: 0.1, min: 0 },
-];
-const ranks = [
-  { name: 'top', share: 0.3 },
-  { name: 'mid', share: 0.3 },
-  { name: 'rest', share: 0.4 },
-];
-const arbSample: fc.Arbitrary<Sample> = fc.oneof(
-  fc.constant<Sample>({ method: 'all' }),
-  fc.integer({ min: 1, max: 100 }).map((percent): Sample => ({ method: 'random', percent })),
-  fc.integer({ min: 1, max: 90 }).map((size): Sample => ({ method: 'fixed', size })),
-  fc
-    .record({
-      size: fc.integer({ min: 1, max: 90 }),
-      by: fc.constantFrom('interactions12m' as const, 'spend12m' as const),
-      strata: fc.constantFrom(bands, ranks),
-    })
-    .map((s): Sample => ({ method: 'stratified', ...s })),
-  fc
-    .integer({ min: 1, max: 100 })
-    .map((percent): Sample => ({ method: 'stratified', percent, by: 'spend12m', strata: ranks })),
-);
-const arbAudience: fc.Arbitrary<Audience> = fc.record(
-  {
-    departments: fc.subarray(['east', 'south', 'north', 'hasOwnProperty'], { minLength: 1 }),
-    segments: fc.subarray(['active', 'new', 'key'] as const, { minLength: 1 }),
-    tags: fc.subarray(['steel', 'vip'], { minLength: 1 }),
-    sample: arbSample,
-    minDaysBetweenSurveys: fc.integer({ min: 0, max: 60 }),
-  },
-  { requiredKeys: ['sample'] },
-);
 /** A directory cut into 1 to 5 shards, each customer in the shard the cut gives it. */
 const arbCut = fc.record({
   shards: fc.integer({ min: 1, max: 5 }),
@@ -148,7 +67,7 @@ describe('Properties: the selection a shard at a time', () => {
   it('should pick exactly the customers selectAudience picks, with the same outcomes and segments', () => {
     fc.assert(
       fc.property(
-        arbDirectory,
+        directories,
         arbAudience,
         fc.string({ minLength: 1, maxLength: 8 }),
         arbCut,
@@ -181,7 +100,7 @@ describe('Properties: the selection a shard at a time', () => {
       spend12m: (i * 37) % 1000 === 0 ? 0 : ((i * 7727) % 100000) / 100,
     }));
     const audience: Audience = {
-      sample: { method: 'stratified', percent: 30, by: 'interactions12m', strata: ranks },
+      sample: { method: 'stratified', percent: 30, by: 'interactions12m', strata: RANKS },
     };
     const input: SelectionInput = { audience, at: AT, timeZone: 'UTC', waveId: WAVE, seed: 'big' };
     const expected = selectAudience({ ...input, directory });
@@ -198,8 +117,8 @@ describe('Property: a directory that changes between rounds', () => {
   it('should never fail the plan: a search whose counts disagree starts again, and the plan is decided', () => {
     fc.assert(
       fc.property(
-        arbDirectory,
-        arbDirectory,
+        directories,
+        directories,
         arbAudience,
         fc.string({ minLength: 1, maxLength: 8 }),
         (before, after, audience, seed) => {

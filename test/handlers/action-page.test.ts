@@ -4,7 +4,7 @@ import { ActionEventDetail, DETAIL_TYPES, EVENT_SOURCE } from '../../functions/d
 import { signActionLink, signVerifyLink } from '../../functions/domain/actions/links.ts';
 import { signToken } from '../../functions/domain/token.ts';
 import { handler } from '../../functions/handlers/survey-page/index.ts';
-import { actionToken, advance, seedAction, testActions } from '../support/actions.ts';
+import { actionToken, advance, seedAction, seedTargetAction, testActions } from '../support/actions.ts';
 import { publishedEvents } from '../support/events.ts';
 import {
   type HttpEventOptions,
@@ -69,6 +69,24 @@ describe('GET /a/{token}', () => {
     expect(chinese.body).toContain('<html lang="zh-CN">');
     expect(chinese.body).toContain('“质量”评为“非常不满意”');
     expect(await scanTable()).toEqual(before);
+  });
+
+  it('should name a target action’s department (it has no wave) as the programme does, in the reader’s language', async () => {
+    // Arrange: north-region missed a target of the demo campaign in a closed month.
+    const action = await seedTargetAction('north-region');
+
+    // Act
+    const english = await call('GET /a/{token}', { token: actionToken(action, 'o0') });
+    const chinese = await call('GET /a/{token}', {
+      token: actionToken(action, 'o0'),
+      query: { lang: 'zh-CN' },
+    });
+
+    // Assert
+    expect(english.statusCode).toBe(200);
+    expect(english.body).toContain('<dd>North region</dd>');
+    expect(chinese.body).toContain('<dd>北方大区</dd>');
+    expect(`${english.body}${chinese.body}`).not.toContain('north-region');
   });
 
   it('should show customer service the page in its language, and never an anonymous action’s customer', async () => {

@@ -4,9 +4,9 @@ import type { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoActions } from '../../functions/adapters/dynamo-actions.ts';
 import { documentClient } from '../../functions/adapters/dynamo-client.ts';
-import { resolve, verificationSent } from '../../functions/domain/actions/lifecycle.ts';
+import { resolve, targetActionId, verificationSent } from '../../functions/domain/actions/lifecycle.ts';
 import { type CorrectiveAction, noticeKey } from '../../functions/domain/actions/model.ts';
-import { responseAction } from '../../functions/domain/actions/open.ts';
+import { newAction, responseAction } from '../../functions/domain/actions/open.ts';
 import { findCalendar } from '../../functions/domain/calendar/index.ts';
 import type { Campaign } from '../../functions/domain/programme.ts';
 import { handler } from '../../functions/handlers/send/index.ts';
@@ -130,6 +130,49 @@ describe('Handler: send, action jobs', () => {
     const [mail] = await mailTo(owner);
     expect(mail?.subject).toContain('East region');
     expect(mail?.subject).not.toContain('east-region');
+  });
+
+  it('should name the department of a target action, which has no wave, as the programme does, in each recipient language', async () => {
+    // Arrange: north-region missed the demo campaign's satisfaction rate in a closed month; its head reads
+    // English, customer service Chinese.
+    const tag = randomUUID().slice(0, 8);
+    const owner = `head-${tag}@staff.example`;
+    const service = `service-${tag}@staff.example`;
+    const campaign = {
+      ...demoCampaign,
+      report: {
+        ...demoCampaign.report,
+        departmentHeads: [{ department: 'north-region', email: owner, language: 'en' as const }],
+      },
+      actions: {
+        ...demoCampaign.actions!,
+        customerService: [{ email: service, language: 'zh-CN' as const }],
+      },
+    };
+    const action = newAction({
+      // Unique per run: the table outlives the test.
+      id: targetActionId(campaign.id, `2026-10.${tag}`, 'north-region'),
+      campaign,
+      calendar: findCalendar(programme.calendars, 'cn-mainland'),
+      source: { kind: 'target', period: '2026-10' },
+      department: 'north-region',
+      reasons: [{ kind: 'target', measure: 'satisfaction-rate', actual: 0.5, target: 0.95 }],
+      at: new Date(),
+    });
+    expect(await actions.openAction(action)).toBe(true);
+
+    // Act
+    await send(
+      { actionId: action.id, notice: 'alert', round: 0, recipient: 0 },
+      { actionId: action.id, notice: 'alert', round: 0, recipient: 1 },
+    );
+
+    // Assert
+    const [english] = await mailTo(owner);
+    const [chinese] = await mailTo(service);
+    expect(english?.subject).toContain('North region');
+    expect(chinese?.subject).toContain('北方大区');
+    expect(`${english?.subject} ${chinese?.subject}`).not.toContain('north-region');
   });
 
   it('should skip a job of an earlier round, one the status no longer needs, of a final action, or for a recipient the notice lacks', async () => {

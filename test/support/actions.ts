@@ -14,6 +14,7 @@ import {
   acknowledge,
   resolve,
   responseActionId,
+  targetActionId,
   verificationSent,
 } from '../../functions/domain/actions/lifecycle.ts';
 import { type RecipientRef, signActionLink, signVerifyLink } from '../../functions/domain/actions/links.ts';
@@ -90,6 +91,28 @@ export async function seedAction(options: SeedActionOptions = {}): Promise<Corre
       comments: options.comments ?? { suggestions: 'Deliveries are always late.' },
       questionnaireVersion: 1,
     },
+  });
+  if (!(await testActions().openAction(action))) throw new Error('action not stored');
+  return action;
+}
+
+/**
+ * Stores a new open target action (no wave, no customer): `department` missed the satisfaction rate in
+ * the closed month `period`.
+ */
+export async function seedTargetAction(
+  department = 'north-region',
+  period = '2026-10',
+): Promise<CorrectiveAction> {
+  const action = newAction({
+    // Unique per call: the table outlives the test.
+    id: targetActionId(loopCampaign.id, `${period}.${randomUUID()}`, department),
+    campaign: loopCampaign,
+    calendar: cnMainland,
+    source: { kind: 'target', period },
+    department,
+    reasons: [{ kind: 'target', measure: 'satisfaction-rate', actual: 0.5, target: 0.95 }],
+    at: new Date(),
   });
   if (!(await testActions().openAction(action))) throw new Error('action not stored');
   return action;

@@ -18,7 +18,7 @@ export interface ActionEmailInput {
   recipient: number;
   /** The wave's questionnaire, for item and question labels (none for a target's action). */
   questionnaire?: Questionnaire;
-  /** The campaign's display names of departments (the wave's snapshot); the id stands in without. */
+  /** The campaign's display names of departments (departmentNamesOfAction); the id stands in without. */
   departments?: DepartmentNames;
   /** The key links are signed with, and PUBLIC_BASE_URL. */
   secret: string;

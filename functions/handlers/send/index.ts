@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { shippedDepartmentNames } from '../../../programme/campaigns.ts';
 import { DynamoActions } from '../../adapters/dynamo-actions.ts';
 import { documentClient } from '../../adapters/dynamo-client.ts';
 import { DynamoSendBudget } from '../../adapters/dynamo-send-budget.ts';
@@ -42,8 +43,11 @@ const deps: SendDeps = {
 };
 
 // Action emails share the mailer, pacing, links and suppression list; their claims are on the action.
+// They name departments as the programme deployed with this function does (programme/campaigns.ts reads
+// the files as they are: no validation at cold start).
 const actionDeps: ActionNoticeDeps = {
   ...deps,
+  departmentNames: shippedDepartmentNames,
   actions: new DynamoActions(documentClient(), requireEnv('TABLE_NAME'), {
     retentionDays: Number(process.env.RETENTION_DAYS) || 365,
   }),

@@ -9,6 +9,7 @@ import { logger } from '../../adapters/logger.ts';
 import { tokenSecret } from '../../adapters/secrets.ts';
 import { sqsClient } from '../../adapters/sqs-client.ts';
 import { SqsSendQueue } from '../../adapters/sqs-queue.ts';
+import { departmentNamesOf } from '../../domain/department-names.ts';
 import { actionPage } from '../../domain/pages/action-page.ts';
 import { FORM_URLENCODED } from '../../domain/pages/form-body.ts';
 import { verifyConfirmPage, verifyThanksPage } from '../../domain/pages/verify-page.ts';
@@ -37,12 +38,14 @@ export function actionRoutes(
   const queue = new SqsSendQueue(sqsClient(), requireEnv('SEND_QUEUE_URL'));
   const clock = { now: () => new Date() };
   const reopenRules = reopenRulesOf(programme);
+  const departmentNames = departmentNamesOf(programme.campaigns);
   const deps = async () => ({
     actions,
     events,
     queue,
     clock,
     waves,
+    departmentNames,
     reopenRules,
     log: logger,
     secret: await tokenSecret(),
