@@ -2,14 +2,16 @@ import type { Exclusions } from '../../domain/audience.ts';
 import type { Wave } from '../../domain/model.ts';
 import type { DispatchState } from '../../domain/selection/dispatch-state.ts';
 import { resultOf } from '../../use-cases/dispatch.ts';
+import { eventResultOf } from '../../use-cases/dispatch-events.ts';
 import type { DispatchWaveResult } from '../../use-cases/dispatch-wave.ts';
 
 export interface DispatchResponse {
   campaignId: string;
   waveId: string;
   /**
-   * Periodic waves: `selecting` or `inviting` while the dispatch worker runs its rounds (`csat dispatch`
-   * waits for the wave), then `done`, or `empty` when nobody was eligible. Event and smoke waves: `done`.
+   * Periodic and event waves: `selecting` or `inviting` while the dispatch worker runs its rounds (`csat
+   * dispatch` waits for the wave), then `done`, or `empty` when nobody was eligible (an event wave: no step
+   * due that another wave did not take). Smoke waves: `done`.
    */
   state: DispatchState;
   invited: number;
@@ -35,8 +37,9 @@ export function dispatchResponse(result: DispatchWaveResult): DispatchResponse {
   };
 }
 
-/** The answer for a periodic wave as it stands in the table (what a repeated tick would get). */
-export const dispatchResponseOfWave = (wave: Wave): DispatchResponse => dispatchResponse(resultOf(wave));
+/** The answer for a periodic or event wave as it stands in the table (what a repeated tick would get). */
+export const dispatchResponseOfWave = (wave: Wave): DispatchResponse =>
+  dispatchResponse(wave.campaign.trigger ? eventResultOf(wave) : resultOf(wave));
 
 /** Whether the dispatch worker is still at it. */
 export const inProgress = (r: { state: DispatchState }): boolean =>
