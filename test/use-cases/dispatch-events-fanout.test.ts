@@ -11,6 +11,7 @@ import type { DispatchTask } from '../../functions/domain/selection/task.ts';
 import { type DispatchDeps, waveIdFor } from '../../functions/use-cases/dispatch.ts';
 import { dispatchEvents, eventResultOf } from '../../functions/use-cases/dispatch-events.ts';
 import { runDispatchTask } from '../../functions/use-cases/dispatch-task.ts';
+import { getCampaignStatus } from '../../functions/use-cases/status.ts';
 import { programme } from '../../programme/index.ts';
 import { MemoryDispatchTasks } from '../support/dispatch-tasks.ts';
 import { beforeEveryCall } from '../support/every-call.ts';
@@ -186,10 +187,49 @@ describe('Use case: an event wave fanned out over the directory shards', () => {
       steps: { '1-month': 20, '3-months': 20 },
       caughtUp: 20,
     });
+    // Segments from the thresholds the shard rounds found: the file's directory is these 60 (this test
+    // runs first), whose 12 top spenders (20 %) are key, 8 of them with a step due.
     expect(wave!.invitedBy?.find((d) => d.department === s.campaign.audience.departments![0])).toMatchObject({
-      invited: 40,
+      all: 40,
+      segments: { key: 8 },
     });
     await expectEventWaveComplete(s, jobs);
+  });
+
+  it('should end a day with nothing due empty after the key round, which status leaves out', async () => {
+    // Arrange: on 2026-05-25 (Shanghai) no step of these deliveries is due or within its catch-up days.
+    const s = await scenario(9);
+    const quiet = new Date('2026-05-24T16:30:00.000Z');
+    const tasks = new MemoryDispatchTasks();
+    const deps: DispatchDeps = {
+      store,
+      clock,
+      suppressions: testSuppressions(),
+      queue: { enqueue: async () => {} },
+      tasks,
+    };
+    const run = async (scheduledTime: Date) => {
+      const started = await dispatchEvents(deps, {
+        campaign: s.campaign,
+        questionnaire: itss,
+        scheduledTime,
+      });
+      const ran = await tasks.drain((task) => runDispatchTask(deps, task));
+      const wave = await store.getWave(s.campaign.id, started.waveId, { consistent: true });
+      return { ran, result: eventResultOf(wave!) };
+    };
+
+    // Act
+    const empty = await run(quiet);
+    const due = await run(TICK);
+
+    // Assert: the quiet day took one round of shard tasks and invited nobody; status shows the other wave.
+    expect(empty.result).toMatchObject({ state: 'empty', invited: 0, created: 0, steps: {}, caughtUp: 0 });
+    expect(new Set(empty.ran.map((t) => t.round))).toEqual(new Set([0]));
+    expect(await store.listInvitations(empty.result.waveId)).toEqual([]);
+    expect(due.result).toMatchObject({ state: 'done', invited: 6 });
+    const status = await getCampaignStatus({ store }, { campaignId: s.campaign.id });
+    expect(status.waves.map((w) => w.waveId)).toEqual([due.result.waveId]);
   });
 
   it('should complete the same wave when killed at any call and run again, each step emailed once', async () => {
