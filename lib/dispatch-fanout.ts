@@ -86,6 +86,8 @@ export function dispatchFanOut(stack: Stack, props: DispatchFanOutProps): Dispat
     // records, a campaign's waves (a manual run resumes the unfinished one). PutItem, GetItem and the send
     // queue: waves, and the invitations of the worker's chunks and of a smoke run's wave.
     fn.grantTable(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
+    // Both are given the token secret's ARN (the worker hashes addresses under it for the suppression list).
+    fn.grantSecretValue(props.tokenSecretArn);
     fn.grantSendMessages(props.sendQueue);
     // The dispatch queues a wave's first round; the worker queues continuations and the next rounds.
     fn.grantSendMessages(queue);
@@ -93,7 +95,6 @@ export function dispatchFanOut(stack: Stack, props: DispatchFanOutProps): Dispat
   // Only the worker reads the directory (its shards are on gsi1), periodic and event waves alike, and the
   // suppression list (BatchGetItem by address hash, 100 a call, under the token secret).
   worker.grantTable(props.table, ['BatchGetItem']);
-  worker.grantSecretValue(props.tokenSecretArn);
   worker.grantIndexes(props.table, ['Query'], props.gsi1);
   // Dispatch is idempotent per scheduled time, so Lambda's own retries are safe.
   dispatch.fn.configureAsyncInvoke({

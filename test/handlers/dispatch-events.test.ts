@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import { dispatchText } from '../../bin/cli/format.ts';
 import { localDateOf } from '../../functions/domain/calendar/index.ts';
 import { addMonths } from '../../functions/domain/events.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
@@ -91,6 +92,7 @@ describe('Handler: dispatch of an event-triggered campaign', () => {
       state: 'done',
       invited: 3,
       created: 3,
+      day: TODAY,
     });
     const invitations = await store.listInvitations(result.waveId);
     expect(
@@ -137,7 +139,11 @@ describe('Handler: dispatch of an event-triggered campaign', () => {
     });
 
     // Reports, reminders and status skip an empty wave (isDispatched, status.ts).
-    expect(result).toMatchObject({ state: 'empty', invited: 0, created: 0 });
+    expect(result).toMatchObject({ state: 'empty', invited: 0, created: 0, day: '2026-01-20' });
+    expect(dispatchText(result)).toBe(
+      `Wave ${result.waveId} of after-delivery: 0 eligible: no step due on 2026-01-20 that an earlier wave ` +
+        'did not invite. No invitations; reports and reminders skip it.',
+    );
     const wave = await store.getWave('after-delivery', result.waveId);
     expect(wave).toMatchObject({ invited: 0, dispatch: { state: 'empty', plan: { stage: 'key' } } });
     expect(await store.shardRecords(result.waveId, 1)).toEqual([]);

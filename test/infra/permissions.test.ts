@@ -124,6 +124,8 @@ describe('StatelessStack permissions', () => {
     'dynamodb:UpdateItem on table',
     // A wave's shard records; a campaign's waves (a manual run resumes the unfinished one).
     'dynamodb:Query on table',
+    // Both are given its ARN; the worker hashes the directory's addresses under it (suppression list).
+    'secretsmanager:GetSecretValue on token secret',
     'sqs:SendMessage on send queue',
     // The dispatch queues a wave's first round; the worker its continuations and next rounds.
     'sqs:SendMessage on dispatch queue',
@@ -147,7 +149,6 @@ describe('StatelessStack permissions', () => {
         ...FAN_OUT,
         // The suppression list, by the hashes (under the token secret) of the directory's addresses.
         'dynamodb:BatchGetItem on table',
-        'secretsmanager:GetSecretValue on token secret',
         // The directory's shards, a chunk a task (periodic and event waves).
         'dynamodb:Query on table index gsi1',
         // The event source mapping receives and deletes the tasks on the function's behalf.

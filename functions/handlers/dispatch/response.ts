@@ -20,6 +20,8 @@ export interface DispatchResponse {
   seed?: string;
   /** Customers of the directory left out, by reason (counts only, never who; periodic campaigns). */
   excluded?: Exclusions;
+  /** An event-triggered campaign's wave: the local date it invites the steps due on (or caught up by). */
+  day?: string;
   /** Set on a smoke run's wave, which is filed under the campaign's smoke id (`campaignId` says which). */
   smoke?: { runId: string };
 }
@@ -33,6 +35,7 @@ export function dispatchResponse(result: DispatchWaveResult): DispatchResponse {
     invited: result.invited,
     created: result.created,
     ...('seed' in result ? { seed: result.seed, excluded: result.excluded } : {}),
+    ...('day' in result ? { day: result.day } : {}),
     ...('smoke' in result ? { smoke: result.smoke } : {}),
   };
 }
