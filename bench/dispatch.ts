@@ -2,7 +2,8 @@
  * Dispatch at scale, for `npm run bench` (bench/dispatch-bench.ts starts it once per size, in a process of
  * its own, heap capped, so the peak it prints is this dispatch's alone). `seed N` fills a table of its own
  * with N customers; `run N` dispatches a wave of a campaign sampling 50 % of them (so every stage of the
- * selection runs) and runs the dispatch tasks one at a time, as Lambda would run each in an invocation:
+ * selection runs) and runs the dispatch tasks one at a time, as Lambda would run each in an invocation;
+ * `run-events N` does the same for a wave of an event-triggered campaign (one customer in ten due):
  *   - each task's time, and the heap at its peak (sampled every 2 ms, after a GC between tasks);
  *   - the wave's time as AWS would run it: the rounds one after another, the shards of a round side by
  *     side, the chunks of a shard one after another (the sum of its chunks' times);
@@ -16,6 +17,7 @@ import type { Campaign, Customer } from '../functions/domain/programme.ts';
 import { currentQuestionnaire, findCampaign } from '../functions/domain/programme.ts';
 import type { DispatchTask } from '../functions/domain/selection/task.ts';
 import { type DispatchDeps, dispatch } from '../functions/use-cases/dispatch.ts';
+import { dispatchEvents } from '../functions/use-cases/dispatch-events.ts';
 import { runDispatchTask } from '../functions/use-cases/dispatch-task.ts';
 import { programme } from '../programme/index.ts';
 import { beforeEveryCall } from '../test/support/every-call.ts';
@@ -38,6 +40,9 @@ function customerAt(i: number): Customer & { unsubscribedAt?: string } {
     spend12m: ((i * 7919) % 250_000) / 100,
     interactions12m: (i * 31) % 17,
     ...(i % 97 === 0 ? { key: true } : {}),
+    // For the event wave (`run-events`): one in ten has a step due on the tick's date (1 month after
+    // 2026-11-01), the others none (2026-06-15: steps in July, September and next June).
+    deliveryDates: [i % 10 === 0 ? '2026-11-01' : '2026-06-15'],
   };
 }
 
@@ -50,13 +55,16 @@ async function seed(): Promise<Record<string, number>> {
   return { seedMs: Math.round(performance.now() - started) };
 }
 
-async function run(): Promise<Record<string, number>> {
+async function run(events: boolean): Promise<Record<string, number>> {
   const demo = findCampaign(programme, 'demo')!;
-  const campaign: Campaign = {
-    ...demo,
-    id: 'bench',
-    audience: { sample: { method: 'random', percent: 50 }, minDaysBetweenSurveys: 0 },
-  };
+  const afterDelivery = findCampaign(programme, 'after-delivery')!;
+  const campaign: Campaign = events
+    ? { ...afterDelivery, id: 'bench-events', audience: { minDaysBetweenSurveys: 0 } }
+    : {
+        ...demo,
+        id: 'bench',
+        audience: { sample: { method: 'random', percent: 50 }, minDaysBetweenSurveys: 0 },
+      };
   let calls = 0;
   const counted = beforeEveryCall(store, () => {
     calls++;
@@ -82,7 +90,7 @@ async function run(): Promise<Record<string, number>> {
     },
   };
   const started = performance.now();
-  const first = await dispatch(deps, {
+  const first = await (events ? dispatchEvents : dispatch)(deps, {
     campaign,
     questionnaire: currentQuestionnaire(programme, campaign.questionnaire),
     scheduledTime: TICK,
@@ -131,6 +139,6 @@ async function run(): Promise<Record<string, number>> {
   };
 }
 
-const result = mode === 'seed' ? await seed() : await run();
+const result = mode === 'seed' ? await seed() : await run(mode === 'run-events');
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

@@ -58,7 +58,7 @@ export interface DispatchFanOut {
  * A wave's dispatch, fanned out over SQS: the dispatch function (id Dispatch) queues tasks on the dispatch
  * queue, and the dispatch worker (id DispatchWorker) runs them, each a chunk of one directory shard, and
  * queues what follows (the next chunk, the next round) itself. No invocation's time or memory grows with
- * the audience; both functions have the same rights on the table, the send queue and the task queue.
+ * the audience; only the worker reads the directory and the suppression list.
  */
 export function dispatchFanOut(stack: Stack, props: DispatchFanOutProps): DispatchFanOut {
   const { queue, deadLetterQueue } = dispatchQueues(stack);
@@ -82,17 +82,20 @@ export function dispatchFanOut(stack: Stack, props: DispatchFanOutProps): Dispat
     ...common,
   });
   for (const fn of [dispatch, worker]) {
-    // UpdateItem: claimContact and the wave's plan. BatchGetItem + secret: the suppression list, by address
-    // hash, 100 a call. Query on the table: a wave's shard records, a campaign's waves (a manual run
-    // resumes the unfinished one).
-    fn.grantTable(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'Query']);
+    // UpdateItem: the wave's plan (and, for the worker, claimContact). Query on the table: a wave's shard
+    // records, a campaign's waves (a manual run resumes the unfinished one). PutItem, GetItem and the send
+    // queue: waves, and the invitations of the worker's chunks and of a smoke run's wave.
+    fn.grantTable(props.table, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
+    // Both are given the token secret's ARN (the worker hashes addresses under it for the suppression list).
     fn.grantSecretValue(props.tokenSecretArn);
-    // The directory's shards are on gsi1.
-    fn.grantIndexes(props.table, ['Query'], props.gsi1);
     fn.grantSendMessages(props.sendQueue);
     // The dispatch queues a wave's first round; the worker queues continuations and the next rounds.
     fn.grantSendMessages(queue);
   }
+  // Only the worker reads the directory (its shards are on gsi1), periodic and event waves alike, and the
+  // suppression list (BatchGetItem by address hash, 100 a call, under the token secret).
+  worker.grantTable(props.table, ['BatchGetItem']);
+  worker.grantIndexes(props.table, ['Query'], props.gsi1);
   // Dispatch is idempotent per scheduled time, so Lambda's own retries are safe.
   dispatch.fn.configureAsyncInvoke({
     onFailure: props.onFailure,

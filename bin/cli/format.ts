@@ -104,7 +104,12 @@ export function dispatchText(r: DispatchResponse): string {
   const wave = `Wave ${r.waveId} of ${r.campaignId}`;
   const seed = r.seed ? ` (seed ${r.seed})` : '';
   if (r.state === 'empty') {
-    return `${wave}: 0 eligible: ${r.excluded ? nonZeroExclusions(r.excluded) : 'nobody selected'}${seed}. No invitations; reports and reminders skip it.`;
+    const why = r.excluded
+      ? nonZeroExclusions(r.excluded)
+      : r.day
+        ? `no step due on ${r.day} that an earlier wave did not invite`
+        : 'nobody selected';
+    return `${wave}: 0 eligible: ${why}${seed}. No invitations; reports and reminders skip it.`;
   }
   if (r.state === 'selecting' || r.state === 'inviting') {
     return (

@@ -33,7 +33,7 @@ export class DispatchItems extends DynamoTable {
             chunk: record.chunk,
             done: record.done,
             ...(record.cursor !== undefined ? { cursor: record.cursor } : {}),
-            body: gzipSync(JSON.stringify({ counts: record.counts, tally: record.tally })),
+            body: gzipSync(JSON.stringify({ counts: record.counts, tally: record.tally, due: record.due })),
             expiresAt: record.expiresAt,
             purgeAt: this.purgeAt(record.expiresAt),
           },
@@ -87,7 +87,7 @@ function fromItem(item: Record<string, unknown>): ShardRecord {
     .map((part) => Number(part.slice(1)));
   const body = JSON.parse(gunzipSync(item.body as Uint8Array).toString('utf8')) as Pick<
     ShardRecord,
-    'counts' | 'tally'
+    'counts' | 'tally' | 'due'
   >;
   return {
     round: round!,
@@ -98,5 +98,6 @@ function fromItem(item: Record<string, unknown>): ShardRecord {
     ...(typeof item.cursor === 'string' ? { cursor: item.cursor } : {}),
     ...(body.counts ? { counts: body.counts } : {}),
     ...(body.tally ? { tally: body.tally } : {}),
+    ...(body.due !== undefined ? { due: body.due } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * them only, which prove a stack's loop and are then removed. What keeps a smoke run away from real
  * customers, and real customers away from a smoke run:
  * - a smoke customer carries SMOKE_TAG, and no campaign's audience ever holds a customer with it
- *   (selectAudience, eligibleCustomers), so a scheduled wave never emails one;
+ *   (selectAudience, leftOut in use-cases/dispatch-event-chunk.ts), so a scheduled wave never emails one;
  * - a smoke wave names its customers, each of which must carry the tag and the run's id prefix
  *   (use-cases/dispatch-smoke.ts), so it can never email anyone else;
  * - the smoke wave and its invitations are filed under smokeCampaignId, which no campaign can have (a

@@ -1,8 +1,5 @@
 import type { DirectoryCustomer } from '../domain/audience.ts';
 import type { SurveyStore } from '../domain/ports.ts';
-import type { SelectionInput } from '../domain/selection/criteria.ts';
-import { advancePlan, type SelectionPlan, ShardCounter, startPlan } from '../domain/selection/plan.ts';
-import type { KeyThresholds } from '../domain/selection/segments.ts';
 import { forEachLimited } from './concurrency.ts';
 
 /** Customers per directory page. */
@@ -29,29 +26,4 @@ export async function forEachDirectoryPage(
       cursor = page.cursor;
     } while (cursor !== undefined);
   });
-}
-
-/**
- * Reads the directory once, handing each page to `fn`, and finds its key thresholds (the top 20 % by spend,
- * 15 % by interactions) in the same read; a large directory takes a read more for each further round of
- * the key search (domain/selection/plan.ts: one or two). Holds counts only. For jobs smaller than a wave
- * that still need every customer's segments (event waves).
- */
-export async function readDirectoryWithKeys(
-  store: Directory,
-  input: SelectionInput,
-  fn: (page: DirectoryCustomer[]) => void | Promise<void>,
-): Promise<KeyThresholds> {
-  let plan: SelectionPlan = startPlan();
-  let first = true;
-  while (plan.stage === 'key') {
-    const counter = new ShardCounter(plan, input);
-    await forEachDirectoryPage(store, async (page) => {
-      counter.add(page);
-      if (first) await fn(page);
-    });
-    first = false;
-    plan = advancePlan(plan, input, [counter.result()]);
-  }
-  return plan.key!;
 }

@@ -12,6 +12,7 @@ import { advancePlan, classify, ShardCounter } from '../domain/selection/plan.ts
 import type { DispatchTask } from '../domain/selection/task.ts';
 import { forEachLimited } from './concurrency.ts';
 import { claimOf, type DispatchDeps, selectionInputOf } from './dispatch.ts';
+import { countDue, inviteEventChunk, isEventWave } from './dispatch-event-chunk.ts';
 import { inviteAll, invitedCustomer, WRITE_CONCURRENCY } from './dispatch-invite.ts';
 import { addTally, noTally } from './dispatch-tally.ts';
 import { applySuppressions } from './suppression.ts';
@@ -35,7 +36,11 @@ const isOpen = (w: Wave | undefined): w is Wave & { dispatch: WaveDispatch } =>
  */
 export async function runDispatchTask(deps: DispatchTaskDeps, task: DispatchTask): Promise<void> {
   const { store, tasks } = deps;
-  const wave = await store.getWave(task.campaignId, task.waveId, { consistent: true });
+  // Both read at once: the record is only used once the wave says the task's round is open.
+  const [wave, record] = await Promise.all([
+    store.getWave(task.campaignId, task.waveId, { consistent: true }),
+    store.getShardRecord(task.waveId, task.round, task.shard),
+  ]);
   if (!isOpen(wave)) return;
   if (wave.dispatch.plan.round > task.round) {
     // The round is over. A redelivered task of the round just before may be the last one's, whose run
@@ -48,7 +53,6 @@ export async function runDispatchTask(deps: DispatchTaskDeps, task: DispatchTask
   }
   if (wave.dispatch.plan.round < task.round)
     throw new Error(`wave ${task.waveId} is at round ${wave.dispatch.plan.round}, not ${task.round} yet`);
-  const record = await store.getShardRecord(task.waveId, task.round, task.shard);
   const chunksDone = record?.chunk ?? 0;
   if (chunksDone > task.chunk) {
     // Done already (a redelivery, or a run that died after recording): finish what that run may not have.
@@ -60,7 +64,10 @@ export async function runDispatchTask(deps: DispatchTaskDeps, task: DispatchTask
   if (chunksDone < task.chunk)
     throw new Error(`shard ${task.shard} has done ${chunksDone} chunks, not ${task.chunk}`);
 
-  const { customers, cursor } = await readChunk(deps, task);
+  // An event wave's selection only counts spend, interactions and due steps: the suppression list can
+  // wait for its invite round (which reads it), whereas a periodic sample must not draw suppressed customers.
+  const suppressed = !(isEventWave(wave) && wave.dispatch.plan.stage !== 'invite');
+  const { customers, cursor } = await readChunk(deps, task, suppressed);
   const next: ShardRecord = {
     round: task.round,
     shard: task.shard,
@@ -70,11 +77,15 @@ export async function runDispatchTask(deps: DispatchTaskDeps, task: DispatchTask
     ...(cursor !== undefined ? { cursor } : {}),
   };
   if (wave.dispatch.plan.stage === 'invite') {
-    next.tally = addTally(record?.tally ?? noTally(), await inviteChunk(deps, wave, customers));
+    const invited = isEventWave(wave)
+      ? await inviteEventChunk(deps, wave, customers)
+      : await inviteChunk(deps, wave, customers);
+    next.tally = addTally(record?.tally ?? noTally(), invited);
   } else {
     const counter = new ShardCounter(wave.dispatch.plan, selectionInputOf(wave));
     counter.add(customers);
     next.counts = record?.counts ? addCounts(record.counts, counter.result()) : counter.result();
+    if (isEventWave(wave)) next.due = (record?.due ?? 0) + countDue(wave, customers);
   }
   if (!(await store.putShardRecord(task.waveId, next))) return;
   if (cursor !== undefined) {
@@ -83,13 +94,15 @@ export async function runDispatchTask(deps: DispatchTaskDeps, task: DispatchTask
   } else await advanceWave(deps, wave);
 }
 
-/** Up to CHUNK customers of the task's shard from its cursor, with suppressed addresses marked. */
-async function readChunk(deps: DispatchTaskDeps, task: DispatchTask) {
+/** Up to CHUNK customers of the task's shard from its cursor, with suppressed addresses marked (`suppressed`). */
+async function readChunk(deps: DispatchTaskDeps, task: DispatchTask, suppressed: boolean) {
   const customers: DirectoryCustomer[] = [];
   let cursor = task.cursor;
   do {
     const page = await deps.store.customerPage(task.shard, cursor, Math.min(PAGE, CHUNK - customers.length));
-    customers.push(...(await applySuppressions(deps.suppressions, page.customers)));
+    customers.push(
+      ...(suppressed ? await applySuppressions(deps.suppressions, page.customers) : page.customers),
+    );
     cursor = page.cursor;
   } while (cursor !== undefined && customers.length < CHUNK);
   return { customers, cursor };
@@ -134,13 +147,20 @@ export async function advanceWave(deps: DispatchTaskDeps, wave: Wave): Promise<W
   const records = await store.shardRecords(wave.waveId, current.plan.round);
   if (records.length < current.shards || records.some((r) => !r.done)) return undefined;
   const from = { round: current.plan.round, state: current.state };
-  if (current.plan.stage === 'invite') {
+  // An event wave with no step due anywhere is through after this round: nothing to invite.
+  const nothingDue =
+    current.plan.stage !== 'invite' && isEventWave(wave) && records.every((r) => (r.due ?? 0) === 0);
+  if (current.plan.stage === 'invite' || nothingDue) {
     const tally = records.reduce((sum, r) => addTally(sum, r.tally ?? noTally()), noTally());
+    if (nothingDue) tally.customers = records.reduce((n, r) => n + (r.counts?.customers ?? 0), 0);
     const change = {
       dispatch: {
         ...current,
         state: tally.invited > 0 ? ('done' as const) : ('empty' as const),
         totals: { created: tally.created, queued: tally.queued },
+        ...(current.events
+          ? { events: { ...current.events, steps: tally.steps ?? {}, caughtUp: tally.caughtUp ?? 0 } }
+          : {}),
       },
       invited: tally.invited,
       invitedBy: tally.invitedBy,

@@ -1,19 +1,12 @@
-import {
-  contactCutoff,
-  type DirectoryCustomer,
-  type Exclusions,
-  noExclusions,
-  waveSeed,
-} from '../domain/audience.ts';
+import { contactCutoff, type Exclusions, noExclusions, waveSeed } from '../domain/audience.ts';
 import type { Wave } from '../domain/model.ts';
 import type { Clock, SendQueue, SurveyStore } from '../domain/ports.ts';
-import type { Campaign, Customer } from '../domain/programme.ts';
+import type { Campaign } from '../domain/programme.ts';
 import type { Questionnaire } from '../domain/questionnaire.ts';
 import type { SelectionInput } from '../domain/selection/criteria.ts';
-import type { DispatchState } from '../domain/selection/dispatch-state.ts';
+import type { DispatchState, WaveDispatch } from '../domain/selection/dispatch-state.ts';
 import { startPlan } from '../domain/selection/plan.ts';
 import type { DispatchTaskQueue } from '../domain/selection/task.ts';
-import { isSmokeCustomer } from '../domain/smoke.ts';
 import { resumeWave } from './dispatch-task.ts';
 import type { Suppressions } from './suppression.ts';
 
@@ -63,25 +56,13 @@ export function waveIdFor(campaignId: string, at: Date): string {
 }
 
 /**
- * Customers the campaign addresses: not a smoke run's (domain/smoke.ts), not unsubscribed nor suppressed, and in one of its departments when
- * it names any. Event-triggered waves use this; periodic ones select with the plan (domain/selection/plan.ts).
+ * What a wave's selection is judged on, on every run of it: the wave's own snapshot and time. An event
+ * wave samples nobody out (its plan only finds the key thresholds its customers' segments need).
  */
-export function eligibleCustomers(campaign: Campaign, customers: DirectoryCustomer[]): Customer[] {
-  const departments = campaign.audience.departments;
-  return customers.filter(
-    (c) =>
-      !isSmokeCustomer(c) &&
-      !c.unsubscribedAt &&
-      !c.suppressedAt &&
-      (!departments || departments.includes(c.department)),
-  );
-}
-
-/** What a wave's selection is judged on, on every run of it: the wave's own snapshot and time. */
 export function selectionInputOf(wave: Wave): SelectionInput {
   const audience = wave.campaign.audience;
   return {
-    audience,
+    audience: wave.campaign.trigger ? { ...audience, sample: { method: 'all' } } : audience,
     at: new Date(wave.dispatch!.at),
     timeZone: wave.campaign.dispatch.timeZone,
     waveId: wave.waveId,
@@ -118,11 +99,24 @@ const isUnfinished = (w: Wave) => w.dispatch?.state === 'selecting' || w.dispatc
  * starts another.
  */
 export async function dispatch(deps: DispatchDeps, input: DispatchInput): Promise<DispatchResult> {
+  // Inviting the whole audience of an event-triggered campaign would survey every customer at once.
+  if (input.campaign.trigger)
+    throw new RangeError(`campaign ${input.campaign.id} is event-triggered: use dispatchEvents`);
+  return resultOf(await startWave(deps, input));
+}
+
+/**
+ * Stores the input's wave in state `selecting` (unless it exists) and queues or moves on its current round;
+ * a manual run picks the campaign's unfinished wave, if any, instead of a new one. `extra` adds to the new
+ * wave's dispatch (an event wave's date). Resolves to the wave as it stands after that.
+ */
+export async function startWave(
+  deps: DispatchDeps,
+  input: DispatchInput,
+  extra: (at: Date) => Partial<WaveDispatch> = () => ({}),
+): Promise<Wave> {
   const { store, clock } = deps;
   const { campaign } = input;
-  // Inviting the whole audience of an event-triggered campaign would survey every customer at once.
-  if (campaign.trigger)
-    throw new RangeError(`campaign ${campaign.id} is event-triggered: use dispatchEvents`);
   const now = clock.now();
   const unfinished = input.scheduledTime
     ? undefined
@@ -137,8 +131,14 @@ export async function dispatch(deps: DispatchDeps, input: DispatchInput): Promis
     campaign,
     questionnaire: input.questionnaire,
     invited: 0,
-    dispatch: { state: 'selecting', plan: startPlan(), shards: store.directoryShards, at: at.toISOString() },
+    dispatch: {
+      state: 'selecting',
+      plan: startPlan(),
+      shards: store.directoryShards,
+      at: at.toISOString(),
+      ...extra(at),
+    },
   } satisfies Wave);
   if (isUnfinished(wave)) await resumeWave(deps, wave);
-  return resultOf((await store.getWave(campaign.id, waveId, { consistent: true })) ?? wave);
+  return (await store.getWave(campaign.id, waveId, { consistent: true })) ?? wave;
 }

@@ -37,7 +37,11 @@ export async function getCampaignStatus(
   deps: CampaignStatusDeps,
   input: { campaignId: string },
 ): Promise<CampaignStatusReport> {
-  const waves = await deps.store.listWaves(input.campaignId);
+  // An event-triggered campaign stores a wave every day; the days with no step due end empty and are no
+  // one's business here (a periodic campaign's empty wave stays: it says why nobody was eligible).
+  const waves = (await deps.store.listWaves(input.campaignId)).filter(
+    (w) => !(w.campaign.trigger && w.dispatch?.state === 'empty'),
+  );
   const counts = new Map<string, DepartmentCounts>();
   for (const wave of waves) counts.set(wave.waveId, await countWave(deps.store, wave));
   const campaign = deps.programme?.campaigns.find((c) => c.id === input.campaignId);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import { dispatchText } from '../../bin/cli/format.ts';
 import { localDateOf } from '../../functions/domain/calendar/index.ts';
 import { addMonths } from '../../functions/domain/events.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
@@ -9,6 +10,7 @@ import { handler as send } from '../../functions/handlers/send/index.ts';
 import { handler as surveyPage } from '../../functions/handlers/survey-page/index.ts';
 import { waveIdFor } from '../../functions/use-cases/dispatch.ts';
 import type { StoredMessage } from '../../local/ses-server.ts';
+import { dispatchHandlerNow, drainDispatchQueue } from '../support/dispatch-tasks.ts';
 import {
   type HttpResult,
   httpEvent,
@@ -81,7 +83,8 @@ describe('Handler: dispatch of an event-triggered campaign', () => {
     await seedCustomers(customers);
     const event = { campaignId: 'after-delivery', scheduledTime: TICK.toISOString() };
 
-    const result = await dispatch(event, lambdaContext());
+    // The tick stores the wave and queues its shard tasks; the dispatch worker runs them off the queue.
+    const result = await dispatchHandlerNow(event);
 
     expect(result).toStrictEqual({
       campaignId: 'after-delivery',
@@ -89,6 +92,7 @@ describe('Handler: dispatch of an event-triggered campaign', () => {
       state: 'done',
       invited: 3,
       created: 3,
+      day: TODAY,
     });
     const invitations = await store.listInvitations(result.waveId);
     expect(
@@ -99,11 +103,12 @@ describe('Handler: dispatch of an event-triggered campaign', () => {
     const jobs = await queuedJobs();
     expect(jobs.map((j) => j.invitationId).sort()).toEqual(invitations.map((i) => i.id).sort());
 
-    // A retry of the same tick adds nothing and queues nothing more once the emails are out.
+    // A retry of the same tick answers with the wave's figures, and adds, queues and runs nothing more.
     expect(await send(sqsEvent(...jobs.map((j) => sqsRecord(j))), lambdaContext())).toEqual({
       batchItemFailures: [],
     });
-    expect(await dispatch(event, lambdaContext())).toMatchObject({ invited: 3, created: 0 });
+    expect(await dispatch(event, lambdaContext())).toMatchObject({ state: 'done', invited: 3, created: 3 });
+    expect(await drainDispatchQueue()).toEqual([]);
     expect(await queuedJobs()).toEqual([]);
 
     const [english] = await mailTo(customers[1]!.email);
@@ -125,15 +130,22 @@ describe('Handler: dispatch of an event-triggered campaign', () => {
     expect(page.body).toContain(`This survey is about your delivery of ${ago(12)}.`);
   });
 
-  it('should store no wave on a day with nothing due', async () => {
+  it('should end the wave empty on a day with nothing due, without an invite round', async () => {
     // 2026-01-20 in Shanghai: no step of these deliveries falls due from 01-13 to 01-20.
     await seedCustomers([{ ...customers[0]!, deliveryDates: ['2025-11-30', '2026-01-31'] }]);
-    const result = await dispatch(
-      { campaignId: 'after-delivery', scheduledTime: '2026-01-20T02:00:00Z' },
-      lambdaContext(),
-    );
+    const result = await dispatchHandlerNow({
+      campaignId: 'after-delivery',
+      scheduledTime: '2026-01-20T02:00:00Z',
+    });
 
-    expect(result).toMatchObject({ invited: 0, created: 0 });
-    expect(await store.getWave('after-delivery', result.waveId)).toBeUndefined();
+    // Reports, reminders and status skip an empty wave (isDispatched, status.ts).
+    expect(result).toMatchObject({ state: 'empty', invited: 0, created: 0, day: '2026-01-20' });
+    expect(dispatchText(result)).toBe(
+      `Wave ${result.waveId} of after-delivery: 0 eligible: no step due on 2026-01-20 that an earlier wave ` +
+        'did not invite. No invitations; reports and reminders skip it.',
+    );
+    const wave = await store.getWave('after-delivery', result.waveId);
+    expect(wave).toMatchObject({ invited: 0, dispatch: { state: 'empty', plan: { stage: 'key' } } });
+    expect(await store.shardRecords(result.waveId, 1)).toEqual([]);
   });
 });

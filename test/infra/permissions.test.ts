@@ -115,26 +115,23 @@ describe('StatelessStack permissions', () => {
     );
   });
 
-  /** What the dispatch and its worker both do: claim customers, write invitations, queue jobs and tasks. */
+  /** What the dispatch and its worker both do: write waves and invitations, queue jobs and tasks. */
   const FAN_OUT = [
     ...BASE,
     'dynamodb:GetItem on table',
     'dynamodb:PutItem on table',
-    // claimContact marks the customer item claimed for the wave; the wave's plan moves on.
+    // The wave's plan moves on; the worker's claimContact marks the customer item claimed for the wave.
     'dynamodb:UpdateItem on table',
     // A wave's shard records; a campaign's waves (a manual run resumes the unfinished one).
     'dynamodb:Query on table',
-    // The suppression list, by the hashes (under the token secret) of the directory's addresses.
-    'dynamodb:BatchGetItem on table',
+    // Both are given its ARN; the worker hashes the directory's addresses under it (suppression list).
     'secretsmanager:GetSecretValue on token secret',
-    // The directory's shards.
-    'dynamodb:Query on table index gsi1',
     'sqs:SendMessage on send queue',
     // The dispatch queues a wave's first round; the worker its continuations and next rounds.
     'sqs:SendMessage on dispatch queue',
   ];
 
-  it('should let dispatch write waves and invitations, query the index, queue send jobs and dispatch tasks', () => {
+  it('should let dispatch write waves and invitations, queue send jobs and dispatch tasks, but not read the directory', () => {
     expect(linesOf(fns.dispatch)).toEqual(
       [
         ...FAN_OUT,
@@ -146,10 +143,14 @@ describe('StatelessStack permissions', () => {
     );
   });
 
-  it('should let the dispatch worker do what dispatch does and consume the dispatch queue, nothing else', () => {
+  it('should let the dispatch worker do what dispatch does, read the directory and suppressions, and consume the dispatch queue', () => {
     expect(linesOf(fns['dispatch-worker'])).toEqual(
       [
         ...FAN_OUT,
+        // The suppression list, by the hashes (under the token secret) of the directory's addresses.
+        'dynamodb:BatchGetItem on table',
+        // The directory's shards, a chunk a task (periodic and event waves).
+        'dynamodb:Query on table index gsi1',
         // The event source mapping receives and deletes the tasks on the function's behalf.
         'sqs:ChangeMessageVisibility on dispatch queue',
         'sqs:DeleteMessage on dispatch queue',

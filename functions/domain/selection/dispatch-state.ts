@@ -19,6 +19,18 @@ export interface WaveDispatch {
   at: string;
   /** Once done: invitations the dispatch created and send jobs it queued, over all its runs. */
   totals?: { created: number; queued: number };
+  /** An event-triggered campaign's wave (domain/events.ts): the steps due on `day`, not a sample. */
+  events?: EventWaveFigures;
+}
+
+/** What an event wave invites: the steps due on its local date, or missed at most `catchUpDays` before. */
+export interface EventWaveFigures {
+  /** The local date (campaign time zone) the wave counts due steps for, YYYY-MM-DD. */
+  day: string;
+  /** Once done: the wave's invitations by step id. */
+  steps?: Record<string, number>;
+  /** Once done: of those, steps that fell due before `day` (caught up after a failed or skipped run). */
+  caughtUp?: number;
 }
 
 /** What inviting one stretch of a shard did. */
@@ -33,6 +45,9 @@ export interface InviteTally {
   queued: number;
   excluded: Exclusions;
   invitedBy: InvitedBy;
+  /** Event waves: the invitations by step id, and how many of them were caught up (WaveDispatch.events). */
+  steps?: Record<string, number>;
+  caughtUp?: number;
 }
 
 /** A shard's progress in one round: chunks done, where the next starts, and what they added up to. */
@@ -50,6 +65,11 @@ export interface ShardRecord {
   counts?: ShardCounts;
   /** The invite round: the tally. */
   tally?: InviteTally;
+  /**
+   * Event waves, selection rounds: eligible customers with a step due. A round that finds none ends the
+   * wave `empty` without an invite round.
+   */
+  due?: number;
 }
 
 /** A shard's counts of a round so far plus the next chunk's. */

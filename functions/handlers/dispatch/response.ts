@@ -2,14 +2,16 @@ import type { Exclusions } from '../../domain/audience.ts';
 import type { Wave } from '../../domain/model.ts';
 import type { DispatchState } from '../../domain/selection/dispatch-state.ts';
 import { resultOf } from '../../use-cases/dispatch.ts';
+import { eventResultOf } from '../../use-cases/dispatch-events.ts';
 import type { DispatchWaveResult } from '../../use-cases/dispatch-wave.ts';
 
 export interface DispatchResponse {
   campaignId: string;
   waveId: string;
   /**
-   * Periodic waves: `selecting` or `inviting` while the dispatch worker runs its rounds (`csat dispatch`
-   * waits for the wave), then `done`, or `empty` when nobody was eligible. Event and smoke waves: `done`.
+   * Periodic and event waves: `selecting` or `inviting` while the dispatch worker runs its rounds (`csat
+   * dispatch` waits for the wave), then `done`, or `empty` when nobody was eligible (an event wave: no step
+   * due that another wave did not take). Smoke waves: `done`.
    */
   state: DispatchState;
   invited: number;
@@ -18,6 +20,8 @@ export interface DispatchResponse {
   seed?: string;
   /** Customers of the directory left out, by reason (counts only, never who; periodic campaigns). */
   excluded?: Exclusions;
+  /** An event-triggered campaign's wave: the local date it invites the steps due on (or caught up by). */
+  day?: string;
   /** Set on a smoke run's wave, which is filed under the campaign's smoke id (`campaignId` says which). */
   smoke?: { runId: string };
 }
@@ -31,12 +35,14 @@ export function dispatchResponse(result: DispatchWaveResult): DispatchResponse {
     invited: result.invited,
     created: result.created,
     ...('seed' in result ? { seed: result.seed, excluded: result.excluded } : {}),
+    ...('day' in result ? { day: result.day } : {}),
     ...('smoke' in result ? { smoke: result.smoke } : {}),
   };
 }
 
-/** The answer for a periodic wave as it stands in the table (what a repeated tick would get). */
-export const dispatchResponseOfWave = (wave: Wave): DispatchResponse => dispatchResponse(resultOf(wave));
+/** The answer for a periodic or event wave as it stands in the table (what a repeated tick would get). */
+export const dispatchResponseOfWave = (wave: Wave): DispatchResponse =>
+  dispatchResponse(wave.campaign.trigger ? eventResultOf(wave) : resultOf(wave));
 
 /** Whether the dispatch worker is still at it. */
 export const inProgress = (r: { state: DispatchState }): boolean =>
