@@ -38,8 +38,10 @@ export class ResponseItems extends DynamoTable {
         Key: invitationKey(id),
         // gsi2 lists a campaign's answers by UTC date and time: what rollups of closed days read.
         UpdateExpression: 'SET #response = :r, gsi2pk = :g2pk, gsi2sk = :g2sk',
+        // No attribute_exists(pk): a missing item has no campaignId, so the comparison already fails and
+        // nothing is created. Every clause is parsed and checked per request: none more than needed.
         ConditionExpression:
-          'attribute_exists(pk) AND attribute_not_exists(#response) AND expiresAt > :now AND campaignId = :campaign AND waveId = :wave',
+          'attribute_not_exists(#response) AND expiresAt > :now AND campaignId = :campaign AND waveId = :wave',
         ExpressionAttributeNames: { '#response': 'response' },
         ExpressionAttributeValues: {
           ':r': response,

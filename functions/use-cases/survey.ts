@@ -156,9 +156,14 @@ const contactRequested = (wave: Wave, form: Record<string, string>): boolean =>
 
 /** The form's answer fields: the page's own fields (lang, wave, …) are not answers and get no errors. */
 function answerFields(form: Record<string, string>): Record<string, string> {
-  const meta: readonly string[] = [...FORM_META_FIELDS, WAVE_FIELD, CONTACT_FIELD, SWITCH_LANGUAGE_FIELD];
-  return Object.fromEntries(Object.entries(form).filter(([k]) => !meta.includes(k)));
+  return Object.fromEntries(Object.entries(form).filter(([k]) => !META_FIELDS.has(k)));
 }
+const META_FIELDS: ReadonlySet<string> = new Set([
+  ...FORM_META_FIELDS,
+  WAVE_FIELD,
+  CONTACT_FIELD,
+  SWITCH_LANGUAGE_FIELD,
+]);
 
 /**
  * Data cleaning's verdict on a submit, when the wave's campaign has rules: the time taken comes from the

@@ -66,6 +66,8 @@ describe('links that cannot be used', () => {
       }
     }
     expect((await store.getInvitation(expired.invitation.id))?.response).toBeUndefined();
+    // The submit's conditional write creates no item for an invitation that does not exist.
+    expect(await store.getInvitation(invitationId(w.waveId, 'nobody'))).toBeUndefined();
   });
 
   it('should answer a request for no known route with the same page', async () => {

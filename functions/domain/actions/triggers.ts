@@ -39,9 +39,10 @@ export function actionReasons(
       }
     }
   }
-  const keywords = (triggers.keywords ?? []).map((k) => ({ keyword: k, folded: fold(k) }));
-  if (keywords.length > 0) {
-    for (const [question, text] of Object.entries(input.comments)) {
+  const comments = Object.entries(input.comments);
+  if (comments.length > 0 && triggers.keywords && triggers.keywords.length > 0) {
+    const keywords = foldedKeywords(triggers.keywords);
+    for (const [question, text] of comments) {
       const folded = fold(text);
       const hit = keywords.find((k) => folded.includes(k.folded));
       if (hit) reasons.push({ kind: 'keyword', keyword: hit.keyword, question });
@@ -52,3 +53,18 @@ export function actionReasons(
 }
 
 const fold = (text: string): string => text.normalize('NFKC').toLocaleLowerCase('en');
+
+/*
+ * A campaign's keywords folded once: the list comes from the (cached) wave's campaign, and folding (NFKC
+ * and a locale lower case) is the costly part of a submit's triggers. Most answers have no comment, so
+ * they fold nothing at all.
+ */
+const folded = new WeakMap<readonly string[], Array<{ keyword: string; folded: string }>>();
+function foldedKeywords(keywords: readonly string[]): Array<{ keyword: string; folded: string }> {
+  let list = folded.get(keywords);
+  if (!list) {
+    list = keywords.map((k) => ({ keyword: k, folded: fold(k) }));
+    folded.set(keywords, list);
+  }
+  return list;
+}
