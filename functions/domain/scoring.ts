@@ -89,6 +89,31 @@ export function itemPercent(q: Questionnaire, categoryId: string, meanPoints: nu
   return ((meanPoints - worst) / (best - worst)) * 100;
 }
 
+/*
+ * What score() reads of each item, kept per questionnaire (snapshots never change): the points of each level
+ * once computed, and its range. A submit scores every item, and looking each level up in the scale and the
+ * item in the questionnaire again was most of its scoring. Only what was computed without error is kept.
+ */
+interface ItemScale {
+  points: Map<string, number>;
+  range?: { worst: number; best: number };
+}
+const itemScales = new WeakMap<Questionnaire, Map<string, ItemScale>>();
+
+function itemScale(q: Questionnaire, categoryId: string): ItemScale {
+  let items = itemScales.get(q);
+  if (!items) {
+    items = new Map();
+    itemScales.set(q, items);
+  }
+  let item = items.get(categoryId);
+  if (!item) {
+    item = { points: new Map() };
+    items.set(categoryId, item);
+  }
+  return item;
+}
+
 /**
  * Total score (0–100), raw figure and grade of a set of ratings (answers are validated before they get
  * here). Every required item must be rated; an optional item left blank is left out of the total, which is
@@ -110,10 +135,16 @@ export function score(q: Questionnaire, ratings: Record<string, string>): Score 
       if (isRequired(c)) throw new RangeError(`category "${c.id}" is not rated`);
       continue;
     }
-    sum += points(q, c.id, levelId);
-    const range = pointsRange(q, c.id);
-    worst += range.worst;
-    best += range.best;
+    const item = itemScale(q, c.id);
+    let earned = item.points.get(levelId);
+    if (earned === undefined) {
+      earned = points(q, c.id, levelId);
+      item.points.set(levelId, earned);
+    }
+    item.range ??= pointsRange(q, c.id);
+    sum += earned;
+    worst += item.range.worst;
+    best += item.range.best;
     weights += c.weight ?? 0;
     answered += 1;
   }

@@ -96,6 +96,29 @@ describe('bodyText', () => {
     expect(problemOf(() => bodyText('你'.repeat(MAX_FORM_BYTES / 3 + 1), false))).toBe('too-large');
   });
 
+  it('should give a plain body back as its UTF-8 round trip, lone surrogates replaced, or refuse it as too large', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: 'binary', minLength: 10_900, maxLength: 11_000 }),
+        ),
+        (text) => {
+          // Arrange: what decoding the UTF-8 bytes of the text gives.
+          const bytes = Buffer.from(text, 'utf8');
+          const expected = bytes.byteLength > MAX_FORM_BYTES ? 'too-large' : new TextDecoder().decode(bytes);
+
+          // Act
+          const got = problemOf(() => bodyText(text, false)) ?? bodyText(text, false);
+
+          // Assert
+          expect(got).toBe(expected);
+        },
+      ),
+      { examples: [['a=\uD83D'], ['\uDE00=x'], ['a=\uD83D\uDE00']] },
+    );
+  });
+
   it('should refuse bodies that are not base64 or not UTF-8', () => {
     expect(problemOf(() => bodyText('not base64!', true))).toBe('unparseable');
     expect(problemOf(() => bodyText('abcde', true))).toBe('unparseable');

@@ -27,6 +27,8 @@ export function mediaType(contentType: string | undefined): string | undefined {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** A UTF-16 surrogate without its pair, which no UTF-8 text can hold. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** The body as text: base64 undone (API Gateway encodes some bodies), at most `maxBytes`, valid UTF-8. */
 export function bodyText(
@@ -38,6 +40,11 @@ export function bodyText(
   // Refuse before decoding, so an oversized body costs no work (a character is at least one byte).
   if (body.length > (isBase64Encoded ? Math.ceil(maxBytes / 3) * 4 + 4 : maxBytes)) {
     throw new FormBodyError('too-large');
+  }
+  // Text without lone surrogates is its own UTF-8 round trip: only its size needs checking.
+  if (!isBase64Encoded && !LONE_SURROGATE.test(body)) {
+    if (Buffer.byteLength(body, 'utf8') > maxBytes) throw new FormBodyError('too-large');
+    return body;
   }
   let bytes: Uint8Array;
   if (isBase64Encoded) {
