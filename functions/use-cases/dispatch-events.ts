@@ -1,3 +1,4 @@
+import { EXCLUSION_REASONS, type Exclusions } from '../domain/audience.ts';
 import { localDateOf } from '../domain/calendar/index.ts';
 import type { Wave } from '../domain/model.ts';
 import { dict } from '../domain/records.ts';
@@ -17,6 +18,11 @@ export interface DispatchEventsResult extends Omit<DispatchResult, 'seed' | 'exc
   steps: Record<string, number>;
   /** Of those, steps that fell due before `day`: caught up after a failed or skipped run. */
   caughtUp: number;
+  /**
+   * Due steps the wave left out, by reason (unsubscribed, suppressed, another department, the contact
+   * claim lost): set once the invite round counted any. Steps an earlier wave took are not among them.
+   */
+  excluded?: Exclusions;
 }
 
 export class NotEventTriggeredError extends Error {
@@ -29,6 +35,7 @@ export class NotEventTriggeredError extends Error {
 /** An event wave's figures as they stand in the table (final once its state is `done` or `empty`). */
 export function eventResultOf(wave: Wave): DispatchEventsResult {
   const events = wave.dispatch?.events;
+  const excluded = wave.selection?.excluded;
   return {
     campaignId: wave.campaignId,
     waveId: wave.waveId,
@@ -41,6 +48,7 @@ export function eventResultOf(wave: Wave): DispatchEventsResult {
       localDateOf(new Date(wave.dispatch?.at ?? wave.createdAt), wave.campaign.dispatch.timeZone),
     steps: events?.steps ?? dict<number>(),
     caughtUp: events?.caughtUp ?? 0,
+    ...(excluded && EXCLUSION_REASONS.some((r) => excluded[r] > 0) ? { excluded } : {}),
   };
 }
 
