@@ -104,10 +104,12 @@ export function dispatchText(r: DispatchResponse): string {
   const wave = `Wave ${r.waveId} of ${r.campaignId}`;
   const seed = r.seed ? ` (seed ${r.seed})` : '';
   if (r.state === 'empty') {
-    const why = r.excluded
-      ? nonZeroExclusions(r.excluded)
-      : r.day
-        ? `no step due on ${r.day} that an earlier wave did not invite`
+    const why = r.day
+      ? r.excluded
+        ? `steps due on ${r.day} left out: ${nonZeroExclusions(r.excluded)}; no other that an earlier wave did not invite`
+        : `no step due on ${r.day} that an earlier wave did not invite`
+      : r.excluded
+        ? nonZeroExclusions(r.excluded)
         : 'nobody selected';
     return `${wave}: 0 eligible: ${why}${seed}. No invitations; reports and reminders skip it.`;
   }
@@ -117,8 +119,13 @@ export function dispatchText(r: DispatchResponse): string {
       `\`csat status ${r.campaignId}\` shows its progress; \`csat dispatch ${r.campaignId}\` resumes it if it stalled.`
     );
   }
-  const left = r.excluded ? `\nLeft out: ${exclusionsText(r.excluded)}${seed}.` : '';
-  return `${wave}: ${r.invited} invited, ${r.created} invitation(s) created and their emails queued.${left}`;
+  const left = !r.excluded
+    ? ''
+    : r.day
+      ? `\nDue steps left out: ${nonZeroExclusions(r.excluded)}.`
+      : `\nLeft out: ${exclusionsText(r.excluded)}${seed}.`;
+  // A redone chunk or a repeated run creates fewer than the wave invited: those it found were emailed before.
+  return `${wave}: ${r.invited} invited, ${r.created} created now, ${r.queued} email(s) queued.${left}`;
 }
 
 /**

@@ -87,7 +87,9 @@ export const resultOf = (wave: Wave): DispatchResult => ({
   excluded: wave.selection?.excluded ?? noExclusions(),
 });
 
-const isUnfinished = (w: Wave) => w.dispatch?.state === 'selecting' || w.dispatch?.state === 'inviting';
+/** A wave whose dispatch tasks have not finished it (selection or invite round under way). */
+export const isUnfinished = (w: Wave) =>
+  w.dispatch?.state === 'selecting' || w.dispatch?.state === 'inviting';
 
 /**
  * Starts a wave of a periodic campaign, or resumes it: stores the wave (with a snapshot of the campaign and

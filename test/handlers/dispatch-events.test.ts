@@ -92,6 +92,7 @@ describe('Handler: dispatch of an event-triggered campaign', () => {
       state: 'done',
       invited: 3,
       created: 3,
+      queued: 3,
       day: TODAY,
     });
     const invitations = await store.listInvitations(result.waveId);

@@ -50,6 +50,7 @@ describe('Handler: dispatch', () => {
       state: 'done',
       invited: 12,
       created: 12,
+      queued: 12,
       seed: 'demo-20250101T0100',
       excluded: NONE_EXCLUDED,
     });
@@ -76,6 +77,7 @@ describe('Handler: dispatch', () => {
       state: 'done',
       invited: 12,
       created: 12,
+      queued: 12,
       seed: 'demo-20250401T0100',
       excluded: NONE_EXCLUDED,
     });

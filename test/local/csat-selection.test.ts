@@ -57,7 +57,9 @@ describe('csat: who a wave left out', () => {
       waveId: 'demo-20250701T0100',
       state: 'done',
       invited: 10,
-      created: 10,
+      // A redone chunk: 3 invitations were there already, one of them not yet emailed.
+      created: 7,
+      queued: 8,
     };
     lambda.on(InvokeCommand).resolves({
       Payload: new TextEncoder().encode(JSON.stringify({ ...result, seed: 'q3-2025', excluded })) as never,
@@ -66,7 +68,7 @@ describe('csat: who a wave left out', () => {
     const out = await csat('dispatch', 'demo', '--stack', 'csat-prod');
 
     expect(out.stdout).toBe(
-      'Wave demo-20250701T0100 of demo: 10 invited, 10 invitation(s) created and their emails queued.\n' +
+      'Wave demo-20250701T0100 of demo: 10 invited, 7 created now, 8 email(s) queued.\n' +
         'Left out: 3 not in audience · 1 unsubscribed · 2 suppressed · 4 surveyed recently · 40 not sampled (seed q3-2025).',
     );
   });

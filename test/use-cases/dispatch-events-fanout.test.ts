@@ -232,6 +232,49 @@ describe('Use case: an event wave fanned out over the directory shards', () => {
     expect(status.waves.map((w) => w.waveId)).toEqual([due.result.waveId]);
   });
 
+  it('should finish a wave stuck by a dead-lettered invite task on the next scheduled run', async () => {
+    // Arrange: the wave of TICK loses its first invite-round task (dead-lettered after its tries).
+    const s = await scenario(9);
+    const tasks = new MemoryDispatchTasks();
+    const deps: DispatchDeps = {
+      store,
+      clock,
+      suppressions: testSuppressions(),
+      queue: { enqueue: async () => {} },
+      tasks,
+    };
+    let dropped: DispatchTask | undefined;
+    const runOrDrop = async (task: DispatchTask) => {
+      const wave = await store.getWave(task.campaignId, task.waveId, { consistent: true });
+      if (!dropped && wave?.dispatch?.state === 'inviting') dropped = task;
+      else await runDispatchTask(deps, task);
+    };
+    await dispatchEvents(deps, { campaign: s.campaign, questionnaire: itss, scheduledTime: TICK });
+    await tasks.drain(runOrDrop);
+    const stuck = await store.getWave(s.campaign.id, s.waveId, { consistent: true });
+    const nextTick = new Date(TICK.getTime() + 86_400_000);
+
+    // Act: the next day's tick, nobody running `csat dispatch`.
+    const next = await dispatchEvents(deps, {
+      campaign: s.campaign,
+      questionnaire: itss,
+      scheduledTime: nextTick,
+    });
+    await tasks.drain((task) => runDispatchTask(deps, task));
+
+    // Assert: the stuck wave is done with all its steps; each due step has one invitation, in one wave.
+    expect(dropped).toBeDefined();
+    expect(stuck?.dispatch?.state).toBe('inviting');
+    const resumed = await store.getWave(s.campaign.id, s.waveId, { consistent: true });
+    expect(resumed?.dispatch?.state).toBe('done');
+    const mine = await store.listInvitations(s.waveId);
+    const theirs = await store.listInvitations(next.waveId);
+    expect(resumed!.invited).toBe(mine.length);
+    expect([...mine, ...theirs].map((i) => i.id).sort()).toEqual(s.expected);
+    const status = await getCampaignStatus({ store }, { campaignId: s.campaign.id });
+    expect(status.waves.map((w) => w.waveId)).toContain(s.waveId);
+  });
+
   it('should complete the same wave when killed at any call and run again, each step emailed once', async () => {
     // A clean run of another campaign of the same size says how many calls an event wave makes.
     const probe = await scenario(30);

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dispatchText } from '../../bin/cli/format.ts';
 import { documentClient } from '../../functions/adapters/dynamo-client.ts';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.ts';
 import { addMonths, type EventTrigger } from '../../functions/domain/events.ts';
 import type { SendJob } from '../../functions/domain/model.ts';
 import type { SendQueue } from '../../functions/domain/ports.ts';
 import { type Campaign, type Customer, findCampaign } from '../../functions/domain/programme.ts';
+import { dispatchResponse } from '../../functions/handlers/dispatch/response.ts';
 import { dispatch } from '../../functions/use-cases/dispatch.ts';
 import {
   type DispatchEventsResult,
@@ -316,6 +318,31 @@ describe('Use case: dispatchEvents', () => {
     expect(ok?.lastSurveyedAt).toBe(tickOf('2026-04-01').toISOString());
     expect(ok?.lastSurveyedWave).toBe(run.waveId);
     expect(directory.find((c) => c.id === s.customerId('bounced'))?.lastSurveyedAt).toBeUndefined();
+  });
+
+  it('should give the day and the due steps it left out as the reason for an empty wave', async () => {
+    // Arrange: both 1-month steps fall due 04-01; "ok"'s is invited that day, "bounced" is suppressed.
+    const s = await scenario([
+      { id: 'ok', language: 'en', deliveryDates: ['2026-03-01'] },
+      { id: 'bounced', language: 'en', deliveryDates: ['2026-03-01'] },
+    ]);
+    await store.suppressCustomer(s.customerId('bounced'), '2026-03-15T00:00:00.000Z');
+    await s.runOn('2026-04-01');
+
+    // Act: the next day catches up both steps: one an earlier wave took, one left out.
+    const next = await s.runOn('2026-04-02');
+
+    // Assert
+    expect(next).toMatchObject({ state: 'empty', invited: 0, day: '2026-04-02' });
+    // Other departments' customers in this file's table have steps due too: those count as not in audience.
+    expect(next.excluded).toMatchObject({ suppressed: 1, unsubscribed: 0, surveyedRecently: 0 });
+    expect(dispatchText(dispatchResponse(next))).toMatch(
+      new RegExp(
+        `^Wave ${next.waveId} of ${s.campaign.id}: 0 eligible: steps due on 2026-04-02 left out: ` +
+          '(\\d+ not in audience · )?1 suppressed; no other that an earlier wave did not invite\\. ' +
+          'No invitations; reports and reminders skip it\\.$',
+      ),
+    );
   });
 
   it('should refuse a campaign without a trigger, and dispatch() one with a trigger, writing nothing', async () => {

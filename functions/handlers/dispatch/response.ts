@@ -15,10 +15,16 @@ export interface DispatchResponse {
    */
   state: DispatchState;
   invited: number;
+  /** Invitations this run (and its tasks) created: fewer than `invited` after a redone chunk or a repeat. */
   created: number;
+  /** Invitation emails this run queued (a redone chunk queues again those not yet sent). */
+  queued: number;
   /** The sampling seed the wave used (periodic campaigns; an event wave has no sample). */
   seed?: string;
-  /** Customers of the directory left out, by reason (counts only, never who; periodic campaigns). */
+  /**
+   * Left out, by reason (counts only, never who): a periodic wave's customers of the directory; an event
+   * wave's due steps, when any was left out.
+   */
   excluded?: Exclusions;
   /** An event-triggered campaign's wave: the local date it invites the steps due on (or caught up by). */
   day?: string;
@@ -34,7 +40,9 @@ export function dispatchResponse(result: DispatchWaveResult): DispatchResponse {
     state: 'state' in result ? result.state : 'done',
     invited: result.invited,
     created: result.created,
-    ...('seed' in result ? { seed: result.seed, excluded: result.excluded } : {}),
+    queued: result.queued,
+    ...('seed' in result ? { seed: result.seed } : {}),
+    ...('excluded' in result && result.excluded ? { excluded: result.excluded } : {}),
     ...('day' in result ? { day: result.day } : {}),
     ...('smoke' in result ? { smoke: result.smoke } : {}),
   };
