@@ -1,10 +1,14 @@
-import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { tokenSecret } from '../../functions/adapters/secrets.ts';
 import { sqsClient } from '../../functions/adapters/sqs-client.ts';
 import type { Customer } from '../../functions/domain/programme.ts';
+import type { DispatchTask } from '../../functions/domain/selection/task.ts';
 import { invitationId } from '../../functions/domain/token.ts';
+import { dispatchDeps } from '../../functions/handlers/dispatch/deps.ts';
 import { handler } from '../../functions/handlers/dispatch/index.ts';
-import { dispatchHandlerNow } from '../support/dispatch-tasks.ts';
+import { runDispatchTask } from '../../functions/use-cases/dispatch-task.ts';
+import { dispatchHandlerNow, drainDispatchQueue } from '../support/dispatch-tasks.ts';
 import { lambdaContext, queuedSendJobs, seedCustomers, testStore } from '../support/fixtures.ts';
 
 const QUEUE_URL = process.env.SEND_QUEUE_URL!;
@@ -113,4 +117,62 @@ describe('Handler: dispatch', () => {
     expect(await store.listWaves('no-such-campaign')).toHaveLength(0);
     expect(await queuedJobs()).toHaveLength(0);
   });
+
+  it('should move a wave on when a retried tick finds its round done but not moved on', async () => {
+    // Arrange: the tick queues round 0; its tasks run, but the one that finishes the round dies after
+    // recording its shard and before moving the wave on: every shard is done, the wave is not.
+    const event = { campaignId: 'demo', scheduledTime: '2026-01-05T01:00:00Z' };
+    const first = await handler(event, lambdaContext());
+    expect(first.state).toBe('selecting');
+    const deps = dispatchDeps({
+      tableName: process.env.TABLE_NAME!,
+      sendQueueUrl: QUEUE_URL,
+      dispatchQueueUrl: process.env.DISPATCH_QUEUE_URL!,
+      secret: tokenSecret,
+    });
+    const dying = Object.assign(Object.create(deps.store) as typeof deps.store, {
+      updateWaveDispatch: async () => {
+        throw new Error('killed before moving the wave on');
+      },
+    });
+    const killed: unknown[] = [];
+    for (const task of await takeDispatchTasks()) {
+      await runDispatchTask({ ...deps, store: dying }, task).catch((e: unknown) => killed.push(e));
+    }
+    // Only the task that finished the round tried to move the wave on.
+    expect(killed).toEqual([new Error('killed before moving the wave on')]);
+    const records = await store.shardRecords(first.waveId, 0);
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((r) => r.done)).toBe(true);
+    expect((await store.getWave('demo', first.waveId))?.dispatch?.plan.round).toBe(0);
+
+    // Act: the tick's retry (the dispatch function, under its own role) finds the round done.
+    const resumed = await handler(event, lambdaContext());
+    await drainDispatchQueue();
+    const done = await dispatchHandlerNow(event);
+
+    // Assert: the retry moved the wave on itself, and the wave ended as an unbroken one would.
+    expect(resumed.state).not.toBe('done');
+    expect((await store.getWave('demo', first.waveId))?.dispatch?.plan.round).toBeGreaterThan(0);
+    expect(done).toMatchObject({ waveId: first.waveId, state: 'done', invited: 12, created: 12 });
+    expect(await store.listInvitations(first.waveId)).toHaveLength(12);
+  });
 });
+
+/** Takes every task on the file's dispatch queue off it, as a worker that received them would. */
+async function takeDispatchTasks(): Promise<DispatchTask[]> {
+  const queueUrl = process.env.DISPATCH_QUEUE_URL!;
+  const tasks: DispatchTask[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqsClient().send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) return tasks;
+    for (const m of Messages) {
+      tasks.push(JSON.parse(m.Body!) as DispatchTask);
+      await sqsClient().send(
+        new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }),
+      );
+    }
+  }
+}
