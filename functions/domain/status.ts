@@ -30,7 +30,7 @@ export interface WaveStatus extends Tally {
   createdAt: string;
   deadline: string;
   departments: DepartmentTally[];
-  /** The wave's sampling seed and who was left out, by reason (waves from before it have none). */
+  /** The wave's sampling seed and who was left out, by reason (none for waves before it, nor event waves). */
   selection?: WaveSelection;
 }
 
@@ -153,7 +153,9 @@ export function campaignStatusOf(
       createdAt: wave.createdAt,
       deadline: wave.deadline,
       ...tally([counts], wave.campaign),
-      ...(wave.selection ? { selection: wave.selection } : {}),
+      // An event wave's exclusions count due steps, not customers, over the whole directory and of no
+      // sample: kept on the wave (the dispatch result says them), not shown as whom the wave left out.
+      ...(wave.selection && wave.campaign.trigger === undefined ? { selection: wave.selection } : {}),
     })),
   };
 }

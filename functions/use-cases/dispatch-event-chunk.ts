@@ -24,6 +24,7 @@ import { forEachLimited } from './concurrency.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import { invitedCustomer, WRITE_CONCURRENCY } from './dispatch-invite.ts';
 import { noTally } from './dispatch-tally.ts';
+import { applySuppressions } from './suppression.ts';
 
 type EventWave = Wave & { dispatch: WaveDispatch };
 
@@ -37,7 +38,8 @@ export const eventDayOf = (wave: EventWave): string =>
 
 /**
  * Why the campaign leaves a customer out whatever is due: a smoke run's customer, another department,
- * unsubscribed or suppressed (as the directory says when the chunk is read). Undefined: eligible.
+ * unsubscribed or suppressed (as the customer item says, or, once applied, the suppression list).
+ * Undefined: eligible.
  */
 export function leftOut(campaign: Campaign, c: DirectoryCustomer): ExclusionReason | undefined {
   const departments = campaign.audience.departments;
@@ -76,7 +78,7 @@ const awaitsSend = (i: Invitation): boolean => !i.sent.invite && !i.unsubscribed
  * invitation for (`invited`, `steps`, `caughtUp`, `invitedBy`), and, of the due steps, those left out.
  */
 export async function inviteEventChunk(
-  deps: Pick<DispatchDeps, 'store' | 'queue' | 'clock'>,
+  deps: Pick<DispatchDeps, 'store' | 'queue' | 'clock' | 'suppressions'>,
   wave: EventWave,
   customers: readonly DirectoryCustomer[],
 ): Promise<InviteTally> {
@@ -86,19 +88,32 @@ export async function inviteEventChunk(
   const key = wave.dispatch.plan.key ?? {};
   const tally = noTally();
   tally.customers = customers.length;
-  const candidates: Candidate[] = [];
+  const eligible: Array<{ customer: DirectoryCustomer; due: DueStep[] }> = [];
   for (const c of customers) {
     const due = dueOf(wave, c);
     if (due.length === 0) continue;
     const reason = leftOut(wave.campaign, c);
+    if (reason) tally.excluded[reason] += due.length;
+    else eligible.push({ customer: c, due });
+  }
+  // The suppression list only for the customers with a step due and nothing else leaving them out: one
+  // key each, not one per directory customer (the chunk is read without it, dispatch-task.ts).
+  const checked = await applySuppressions(
+    deps.suppressions,
+    eligible.map((e) => e.customer),
+  );
+  const candidates: Candidate[] = [];
+  checked.forEach((c, i) => {
+    const { due } = eligible[i]!;
+    const reason = leftOut(wave.campaign, c);
     if (reason) {
       tally.excluded[reason] += due.length;
-      continue;
+      return;
     }
     const customer = invitedCustomer(c, segmentsOfCustomer(c, dates, key));
     for (const step of due)
       candidates.push({ id: eventInvitationId(wave.campaignId, c.id, step), customer, due: step });
-  }
+  });
 
   /*
    * A due step is the procedure's own timetable (seed 001), so the frequency rule does not hold it back;

@@ -64,9 +64,10 @@ export async function runDispatchTask(deps: DispatchTaskDeps, task: DispatchTask
   if (chunksDone < task.chunk)
     throw new Error(`shard ${task.shard} has done ${chunksDone} chunks, not ${task.chunk}`);
 
-  // An event wave's selection only counts spend, interactions and due steps: the suppression list can
-  // wait for its invite round (which reads it), whereas a periodic sample must not draw suppressed customers.
-  const suppressed = !(isEventWave(wave) && wave.dispatch.plan.stage !== 'invite');
+  // An event wave reads no suppression list here: its selection only counts spend, interactions and due
+  // steps, and its invite round looks up only the customers with a step due (inviteEventChunk). A periodic
+  // sample must not draw suppressed customers: each of its rounds reads the list for the whole chunk.
+  const suppressed = !isEventWave(wave);
   const { customers, cursor } = await readChunk(deps, task, suppressed);
   const next: ShardRecord = {
     round: task.round,
@@ -94,7 +95,7 @@ export async function runDispatchTask(deps: DispatchTaskDeps, task: DispatchTask
   } else await advanceWave(deps, wave);
 }
 
-/** Up to CHUNK customers of the task's shard from its cursor, with suppressed addresses marked (`suppressed`). */
+/** Up to CHUNK customers of the task's shard from its cursor; with `suppressed`, suppressed addresses marked. */
 async function readChunk(deps: DispatchTaskDeps, task: DispatchTask, suppressed: boolean) {
   const customers: DirectoryCustomer[] = [];
   let cursor = task.cursor;

@@ -3,7 +3,10 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../bin/csat.ts';
+import { findCampaign } from '../../functions/domain/programme.ts';
+import { programme } from '../../programme/index.ts';
 import { seedWave } from '../support/fixtures.ts';
+import { demoCampaign } from '../support/programme.ts';
 
 /* As in csat-deployed.test.ts: CloudFormation and Lambda mocked, the table this file's own on dynalite. */
 const cfn = mockClient(CloudFormationClient);
@@ -49,6 +52,31 @@ describe('csat: who a wave left out', () => {
       'Left out of each wave:',
       '  demo-20250701T0100: 3 not in audience · 1 unsubscribed · 2 suppressed · 4 surveyed recently · 40 not sampled (of 60; seed q3-2025)',
     ]);
+  });
+
+  it('should leave event waves out of that line: their counts are due steps, of no sample', async () => {
+    // Arrange: a periodic wave and an event wave (its campaign has a trigger) of the same campaign.
+    const trigger = findCampaign(programme, 'after-delivery')!.trigger!;
+    const periodic = await seedWave({
+      createdAt: '2025-09-01T01:00:00.000Z',
+      selection: { seed: 'q3-2025', directory: 60, excluded },
+    });
+    const event = await seedWave({
+      createdAt: '2025-09-02T01:00:00.000Z',
+      campaign: { ...demoCampaign, trigger },
+      selection: { seed: 'q3-2025', directory: 60, excluded },
+    });
+
+    // Act
+    const out = await csat('status', 'demo', '--stack', 'csat-prod');
+
+    // Assert: both waves have their row; only the periodic one says whom it left out.
+    expect(out.code).toBe(0);
+    const lines = out.stdout.split('\n');
+    const leftOut = lines.slice(lines.indexOf('Left out of each wave:') + 1);
+    expect(lines.some((l) => l.includes(event.waveId))).toBe(true);
+    expect(leftOut.some((l) => l.startsWith(`  ${periodic.waveId}: `))).toBe(true);
+    expect(leftOut.filter((l) => l.includes(event.waveId))).toEqual([]);
   });
 
   it('should show the counts after a dispatch', async () => {
