@@ -158,12 +158,7 @@ const contactRequested = (wave: Wave, form: Record<string, string>): boolean =>
 function answerFields(form: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(form).filter(([k]) => !META_FIELDS.has(k)));
 }
-const META_FIELDS: ReadonlySet<string> = new Set([
-  ...FORM_META_FIELDS,
-  WAVE_FIELD,
-  CONTACT_FIELD,
-  SWITCH_LANGUAGE_FIELD,
-]);
+const META_FIELDS = new Set<string>([...FORM_META_FIELDS, WAVE_FIELD, CONTACT_FIELD, SWITCH_LANGUAGE_FIELD]);
 
 /**
  * Data cleaning's verdict on a submit, when the wave's campaign has rules: the time taken comes from the
